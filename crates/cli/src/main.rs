@@ -1,0 +1,41 @@
+//! `stepbridge`: the engines on the command line, for CI and scripting.
+//!
+//! stdout always carries one JSON document so harnesses can parse it; human-oriented
+//! messages go to stderr. Exit codes are part of the contract (see each command).
+
+mod asl_cmd;
+mod events_cmd;
+mod input;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "stepbridge", version, about = "Run AWS Step Functions state machines and EventBridge patterns locally")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Execute a state machine definition and print the execution result as JSON.
+    Run(asl_cmd::RunArgs),
+    /// Check a state machine definition and print its diagnostics as JSON.
+    Validate(asl_cmd::ValidateArgs),
+    /// Test one event against one event pattern, as EventBridge's TestEventPattern does.
+    TestPattern(events_cmd::TestPatternArgs),
+    /// Count, per rule, how many events of a JSON-lines file each rule matches.
+    Match(events_cmd::MatchArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Run(args) => asl_cmd::run(args),
+        Command::Validate(args) => asl_cmd::validate(args),
+        Command::TestPattern(args) => events_cmd::test_pattern(args),
+        Command::Match(args) => events_cmd::match_events(args),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,1 @@
+//! JSONata 2.0, written for Step Functions' JSONata mode.

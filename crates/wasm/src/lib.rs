@@ -1,0 +1,50 @@
+//! The engines for JavaScript: a handful of functions taking and returning JSON values.
+//!
+//! Each export has a plain-Rust twin (`*_value`) that the Yew app calls directly, so the
+//! playground and a third-party page go through exactly the same code.
+
+pub mod asl;
+pub mod events;
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+export interface Location { pointer: string; line: number; column: number }
+export interface Diagnostic {
+  severity: "ERROR" | "WARNING"; code: string; message: string; location: Location
+}
+export interface RunRequest {
+  definition: string; input?: string; mockConfig?: string; testCase?: string;
+  stateMachine?: string; seed?: number; startTime?: string
+}
+export type ExecutionStatus =
+  "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED" | "WAITING_FOR_CALLBACK" | "INVALID";
+export interface RunOutcome {
+  status: ExecutionStatus; output?: unknown; error?: string; cause?: string;
+  diagnostics?: Diagnostic[]; history: object[]
+}
+export interface ValidateOutcome { result: "OK" | "FAIL"; diagnostics: Diagnostic[] }
+export interface PatternError {
+  error: string; message: string; pointer: string; line: number; column: number
+}
+export interface TestPatternOutcome { result: boolean; explanation: unknown }
+"#;
+
+/// Installs the panic hook so a bug shows a Rust message in the console, not `unreachable`.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// Plain objects rather than `Map`s, so results read naturally from JavaScript.
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+pub(crate) fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsValue::from_str(&e.to_string()))
+}
