@@ -1,4 +1,4 @@
-//! `stepbridge test-pattern` and `stepbridge match`.
+//! `stepbridge test-pattern`.
 
 use clap::Args;
 
@@ -12,20 +12,6 @@ pub struct TestPatternArgs {
     pub event: String,
 }
 
-#[derive(Args)]
-pub struct MatchArgs {
-    /// {"rule name": pattern, ...}
-    #[arg(long)]
-    pub rules: String,
-    /// One event per line.
-    #[arg(long)]
-    pub events: String,
-}
-
 pub fn test_pattern(_args: TestPatternArgs) -> u8 {
-    unimplemented!("being written")
-}
-
-pub fn match_events(_args: MatchArgs) -> u8 {
     unimplemented!("being written")
 }

@@ -6,6 +6,7 @@
 mod asl_cmd;
 mod events_cmd;
 mod input;
+mod match_cmd;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -26,7 +27,7 @@ enum Command {
     /// Test one event against one event pattern, as EventBridge's TestEventPattern does.
     TestPattern(events_cmd::TestPatternArgs),
     /// Count, per rule, how many events of a JSON-lines file each rule matches.
-    Match(events_cmd::MatchArgs),
+    Match(match_cmd::MatchArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,7 +36,7 @@ fn main() -> ExitCode {
         Command::Run(args) => asl_cmd::run(args),
         Command::Validate(args) => asl_cmd::validate(args),
         Command::TestPattern(args) => events_cmd::test_pattern(args),
-        Command::Match(args) => events_cmd::match_events(args),
+        Command::Match(args) => match_cmd::match_events(args),
     };
     ExitCode::from(code)
 }

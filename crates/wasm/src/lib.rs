@@ -4,7 +4,9 @@
 //! playground and a third-party page go through exactly the same code.
 
 pub mod asl;
+pub mod bus;
 pub mod events;
+pub mod matcher;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

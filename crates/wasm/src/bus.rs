@@ -1,0 +1,1 @@
+//! Simulated bus exports (owner: the bus work).

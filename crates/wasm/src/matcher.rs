@@ -1,0 +1,1 @@
+//! Many-rule matching exports (owner: the fast matcher work).
