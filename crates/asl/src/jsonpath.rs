@@ -7,3 +7,1125 @@
 //!   no match is `States.Runtime` with AWS's wording.
 //! - `Path::is_reference_path(&self) -> bool` (ResultPath accepts only reference paths).
 //! - `apply_result_path(input, Option<&Path>, result) -> Result<Value, StatesError>`.
+//!
+//! Additions (see /tmp/asl-contract-notes.md):
+//! - `Path::select_for_field(&self, input, context, field)` gives AWS's field-specific cause text
+//!   ("The JSONPath '$.x' specified for the field 'InputPath' could not be found in the input ...").
+//! - `Path::try_select(&self, input, context) -> Option<Value>` (no error, for IsPresent).
+//! - `Path::is_context()`, `Path::is_root()`, `Path::as_str()`, `Path::root()`.
+//!
+//! The dialect follows Jayway JSONPath, which Step Functions uses: dot and bracket children,
+//! quoted names, `*`, `..`, negative indexes, slices, unions, filters `[?(...)]` and the
+//! `[(@.length-1)]` script index. A path with a wildcard, `..`, slice, union or filter is
+//! *indefinite* and always yields an array (possibly empty); any other path is *definite* and
+//! either yields one value or fails.
+
+use crate::error::StatesError;
+use serde_json::{Map, Number, Value};
+use std::cmp::Ordering;
+use std::fmt;
+
+/// Nesting cap for filter expressions, so hostile input cannot overflow the stack.
+const MAX_FILTER_DEPTH: usize = 32;
+/// Longest path text accepted; AWS's own limit for a state field is far below this.
+const MAX_PATH_LEN: usize = 64 * 1024;
+
+/// A compiled JSONPath.
+#[derive(Clone, PartialEq)]
+pub struct Path {
+    text: String,
+    context: bool,
+    segments: Vec<Segment>,
+    definite: bool,
+    /// For `$`-rooted paths of plain names and non-negative indexes: the steps, so callers can
+    /// walk (or move out of) a document without cloning.
+    steps: Option<Vec<PathStep>>,
+}
+
+/// One step of a plain definite path (see [`Path::definite_steps`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathStep {
+    Field(String),
+    Index(usize),
+}
+
+impl fmt::Debug for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Path({:?})", self.text)
+    }
+}
+
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Segment {
+    /// `..` before the selector: apply it to the node and every descendant.
+    descendant: bool,
+    selector: Selector,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Selector {
+    Name(String),
+    Names(Vec<String>),
+    Index(i64),
+    Indexes(Vec<i64>),
+    Wildcard,
+    Slice(Option<i64>, Option<i64>, i64),
+    /// `[(@.length - n)]`: an index counted from the end (n may be any integer).
+    LengthMinus(i64),
+    Filter(Box<Expr>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Expr {
+    Or(Box<Expr>, Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+    Cmp(Operand, CmpOp, Operand),
+    /// A bare operand: true when the path exists (and is not `false`/`null` for literals).
+    Exists(Operand),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    Nin,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Operand {
+    /// `@...` relative to the current item.
+    Current(Vec<Segment>),
+    /// `$...` from the document root.
+    Root(Vec<Segment>),
+    Literal(Value),
+}
+
+impl Path {
+    /// Compile a path. The text must start with `$`; `$$` addresses the context object.
+    pub fn parse(text: &str) -> Result<Path, String> {
+        if text.len() > MAX_PATH_LEN {
+            return Err(format!(
+                "The JSONPath is longer than {MAX_PATH_LEN} characters"
+            ));
+        }
+        let trimmed = text.trim();
+        if !trimmed.starts_with('$') {
+            return Err(format!(
+                "The value '{text}' is not a valid JSONPath: a path must start with '$'"
+            ));
+        }
+        let mut p = Parser::new(trimmed);
+        p.pos = 1;
+        let context = p.eat('$');
+        let segments = p
+            .segments(0, false)
+            .map_err(|e| format!("The value '{text}' is not a valid JSONPath: {e}"))?;
+        if !p.at_end() {
+            return Err(format!(
+                "The value '{text}' is not a valid JSONPath: unexpected '{}' at position {}",
+                p.rest_preview(),
+                p.pos + 1
+            ));
+        }
+        let definite = segments.iter().all(Segment::is_definite);
+        let steps = plain_steps(context, &segments);
+        Ok(Path {
+            text: trimmed.to_string(),
+            context,
+            segments,
+            definite,
+            steps,
+        })
+    }
+
+    /// `$`: the whole input.
+    pub fn root() -> Path {
+        Path {
+            text: "$".to_string(),
+            context: false,
+            segments: Vec::new(),
+            definite: true,
+            steps: Some(Vec::new()),
+        }
+    }
+
+    /// The steps of a `$`-rooted definite path made only of names and non-negative indexes
+    /// (`$` itself gives `Some(&[])`); None for anything else.
+    pub fn definite_steps(&self) -> Option<&[PathStep]> {
+        self.steps.as_deref()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether the path reads the context object (`$$...`).
+    pub fn is_context(&self) -> bool {
+        self.context
+    }
+
+    /// Whether the path is exactly `$` (or `$$`).
+    pub fn is_root(&self) -> bool {
+        self.segments.is_empty()
+    }
+
+    /// Definite paths select one node; indefinite ones an array of nodes.
+    pub fn is_definite(&self) -> bool {
+        self.definite
+    }
+
+    /// ResultPath (and the Catch ResultPath) may only name one node by plain steps: names and
+    /// non-negative single indexes, no wildcards, filters, slices, unions or `..`.
+    pub fn is_reference_path(&self) -> bool {
+        !self.context
+            && self.segments.iter().all(|s| {
+                !s.descendant
+                    && (matches!(s.selector, Selector::Name(_))
+                        || matches!(s.selector, Selector::Index(i) if i >= 0))
+            })
+    }
+
+    /// Select for InputPath, OutputPath, ItemsPath and the other `...Path` fields. No match is
+    /// `States.Runtime` with Jayway's wording as AWS shows it:
+    /// `Invalid path '$.x' : No results for path: $['x']`.
+    pub fn select(&self, input: &Value, context: &Value) -> Result<Value, StatesError> {
+        self.try_select(input, context).ok_or_else(|| {
+            StatesError::runtime(format!(
+                "Invalid path '{}' : No results for path: {}",
+                self.text,
+                self.normalized()
+            ))
+        })
+    }
+
+    /// Select for a `.$` key of a payload template (`field` is the key, e.g. `id.$`), with
+    /// AWS's cause text: "The JSONPath '$.x' specified for the field 'id.$' could not be found
+    /// in the input '{...}'".
+    pub fn select_for_field(
+        &self,
+        input: &Value,
+        context: &Value,
+        field: &str,
+    ) -> Result<Value, StatesError> {
+        self.try_select(input, context).ok_or_else(|| {
+            let doc = if self.context { context } else { input };
+            StatesError::runtime(format!(
+                "The JSONPath '{}' specified for the field '{}' could not be found in the input '{}'",
+                self.text,
+                field,
+                compact(doc)
+            ))
+        })
+    }
+
+    /// Jayway's normalised form, `$['a'][0]`, used in its error messages.
+    pub fn normalized(&self) -> String {
+        let mut out = String::from(if self.context { "$$" } else { "$" });
+        for seg in &self.segments {
+            if seg.descendant {
+                out.push_str("..");
+            }
+            match &seg.selector {
+                Selector::Name(n) => out.push_str(&format!("['{n}']")),
+                Selector::Names(ns) => {
+                    let parts: Vec<String> = ns.iter().map(|n| format!("'{n}'")).collect();
+                    out.push_str(&format!("[{}]", parts.join(",")));
+                }
+                Selector::Index(i) => out.push_str(&format!("[{i}]")),
+                Selector::Indexes(is) => {
+                    let parts: Vec<String> = is.iter().map(|i| i.to_string()).collect();
+                    out.push_str(&format!("[{}]", parts.join(",")));
+                }
+                Selector::Wildcard => out.push_str("[*]"),
+                Selector::Slice(a, b, c) => {
+                    let f = |v: &Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
+                    if *c == 1 {
+                        out.push_str(&format!("[{}:{}]", f(a), f(b)));
+                    } else {
+                        out.push_str(&format!("[{}:{}:{c}]", f(a), f(b)));
+                    }
+                }
+                Selector::LengthMinus(n) => out.push_str(&format!("[(@.length-{n})]")),
+                Selector::Filter(_) => out.push_str("[?]"),
+            }
+        }
+        out
+    }
+
+    /// The selected value, or None when a definite path matches nothing.
+    /// Indefinite paths always give `Some(array)`.
+    pub fn try_select(&self, input: &Value, context: &Value) -> Option<Value> {
+        let doc = if self.context { context } else { input };
+        if self.definite {
+            let mut cur = doc;
+            for seg in &self.segments {
+                cur = step_definite(cur, &seg.selector)?;
+            }
+            Some(cur.clone())
+        } else {
+            let mut out = Vec::new();
+            collect(doc, doc, &self.segments, &mut out, 0);
+            Some(Value::Array(out.into_iter().cloned().collect()))
+        }
+    }
+
+    /// Borrowing form of [`Path::try_select`] for definite paths (no clone). None for
+    /// indefinite paths or no match.
+    pub fn select_ref<'a>(&self, input: &'a Value, context: &'a Value) -> Option<&'a Value> {
+        if !self.definite {
+            return None;
+        }
+        let mut cur = if self.context { context } else { input };
+        for seg in &self.segments {
+            cur = step_definite(cur, &seg.selector)?;
+        }
+        Some(cur)
+    }
+}
+
+fn plain_steps(context: bool, segs: &[Segment]) -> Option<Vec<PathStep>> {
+    if context {
+        return None;
+    }
+    segs.iter()
+        .map(|s| match &s.selector {
+            _ if s.descendant => None,
+            Selector::Name(n) => Some(PathStep::Field(n.clone())),
+            Selector::Index(i) if *i >= 0 => usize::try_from(*i).ok().map(PathStep::Index),
+            _ => None,
+        })
+        .collect()
+}
+
+impl Segment {
+    fn is_definite(&self) -> bool {
+        !self.descendant
+            && matches!(
+                self.selector,
+                Selector::Name(_) | Selector::Index(_) | Selector::LengthMinus(_)
+            )
+    }
+}
+
+/// Jayway prints documents compactly in its messages.
+fn compact(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+fn resolve_index(i: i64, len: usize) -> Option<usize> {
+    let len = len as i64;
+    let idx = if i < 0 { len + i } else { i };
+    if idx >= 0 && idx < len {
+        Some(idx as usize)
+    } else {
+        None
+    }
+}
+
+fn step_definite<'a>(cur: &'a Value, sel: &Selector) -> Option<&'a Value> {
+    match sel {
+        Selector::Name(n) => cur.as_object()?.get(n),
+        Selector::Index(i) => {
+            let a = cur.as_array()?;
+            a.get(resolve_index(*i, a.len())?)
+        }
+        Selector::LengthMinus(n) => {
+            // `@.length-0` or `@.length+k` is past the end and never matches.
+            let a = cur.as_array()?;
+            if *n <= 0 {
+                return None;
+            }
+            a.get(resolve_index(n.checked_neg()?, a.len())?)
+        }
+        _ => None,
+    }
+}
+
+fn collect<'a>(
+    root: &'a Value,
+    cur: &'a Value,
+    segs: &[Segment],
+    out: &mut Vec<&'a Value>,
+    depth: usize,
+) {
+    let Some((seg, rest)) = segs.split_first() else {
+        out.push(cur);
+        return;
+    };
+    if seg.descendant {
+        let mut nodes = Vec::new();
+        descendants(cur, &mut nodes, 0);
+        for n in nodes {
+            apply_selector(root, n, &seg.selector, rest, out, depth, true);
+        }
+    } else {
+        apply_selector(root, cur, &seg.selector, rest, out, depth, false);
+    }
+}
+
+/// The node itself and all descendants, document order. Depth is bounded by serde_json's
+/// own recursion limit on parsed input; the cap here guards hand-built values.
+fn descendants<'a>(v: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
+    out.push(v);
+    if depth > 512 {
+        return;
+    }
+    match v {
+        Value::Object(m) => m.values().for_each(|c| descendants(c, out, depth + 1)),
+        Value::Array(a) => a.iter().for_each(|c| descendants(c, out, depth + 1)),
+        _ => {}
+    }
+}
+
+fn apply_selector<'a>(
+    root: &'a Value,
+    cur: &'a Value,
+    sel: &Selector,
+    rest: &[Segment],
+    out: &mut Vec<&'a Value>,
+    depth: usize,
+    scanning: bool,
+) {
+    match sel {
+        Selector::Name(n) => {
+            if let Some(c) = cur.as_object().and_then(|m| m.get(n)) {
+                collect(root, c, rest, out, depth);
+            }
+        }
+        Selector::Names(ns) => {
+            if let Some(m) = cur.as_object() {
+                for n in ns {
+                    if let Some(c) = m.get(n) {
+                        collect(root, c, rest, out, depth);
+                    }
+                }
+            }
+        }
+        Selector::Index(_) | Selector::LengthMinus(_) => {
+            if let Some(c) = step_definite(cur, sel) {
+                collect(root, c, rest, out, depth);
+            }
+        }
+        Selector::Indexes(is) => {
+            if let Some(a) = cur.as_array() {
+                for i in is {
+                    if let Some(c) = resolve_index(*i, a.len()).and_then(|i| a.get(i)) {
+                        collect(root, c, rest, out, depth);
+                    }
+                }
+            }
+        }
+        Selector::Wildcard => match cur {
+            Value::Object(m) => m.values().for_each(|c| collect(root, c, rest, out, depth)),
+            Value::Array(a) => a.iter().for_each(|c| collect(root, c, rest, out, depth)),
+            _ => {}
+        },
+        Selector::Slice(start, end, step) => {
+            if let Some(a) = cur.as_array() {
+                for i in slice_indexes(a.len(), *start, *end, *step) {
+                    collect(root, &a[i], rest, out, depth);
+                }
+            }
+        }
+        Selector::Filter(expr) => {
+            // Jayway applies a filter to the children of an array, or to an object itself
+            // (only when not scanning with `..`, where objects are reached as children anyway).
+            match cur {
+                Value::Array(a) => {
+                    for c in a {
+                        if eval_filter(root, c, expr) {
+                            collect(root, c, rest, out, depth);
+                        }
+                    }
+                }
+                Value::Object(_) if !scanning && eval_filter(root, cur, expr) => {
+                    collect(root, cur, rest, out, depth);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn slice_indexes(len: usize, start: Option<i64>, end: Option<i64>, step: i64) -> Vec<usize> {
+    let len = len as i64;
+    let norm = |v: i64| if v < 0 { (len + v).max(0) } else { v.min(len) };
+    let mut out = Vec::new();
+    if step > 0 {
+        let s = start.map(norm).unwrap_or(0);
+        let e = end.map(norm).unwrap_or(len);
+        let mut i = s;
+        while i < e {
+            out.push(i as usize);
+            i = i.saturating_add(step);
+        }
+    } else if step < 0 {
+        let s = start
+            .map(|v| if v < 0 { len + v } else { v.min(len - 1) })
+            .unwrap_or(len - 1);
+        let e = end.map(|v| if v < 0 { len + v } else { v }).unwrap_or(-1);
+        let mut i = s;
+        while i > e && i >= 0 {
+            if i < len {
+                out.push(i as usize);
+            }
+            i = i.saturating_add(step);
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Filters
+
+fn eval_filter(root: &Value, item: &Value, expr: &Expr) -> bool {
+    match expr {
+        Expr::Or(a, b) => eval_filter(root, item, a) || eval_filter(root, item, b),
+        Expr::And(a, b) => eval_filter(root, item, a) && eval_filter(root, item, b),
+        Expr::Not(a) => !eval_filter(root, item, a),
+        Expr::Exists(op) => match operand_value(root, item, op) {
+            Some(Value::Bool(b)) if matches!(op, Operand::Literal(_)) => b,
+            Some(Value::Null) if matches!(op, Operand::Literal(_)) => false,
+            Some(_) => true,
+            None => false,
+        },
+        Expr::Cmp(l, op, r) => {
+            let (Some(lv), Some(rv)) = (operand_value(root, item, l), operand_value(root, item, r))
+            else {
+                return false;
+            };
+            compare(&lv, *op, &rv)
+        }
+    }
+}
+
+fn operand_value(root: &Value, item: &Value, op: &Operand) -> Option<Value> {
+    let (start, segs) = match op {
+        Operand::Literal(v) => return Some(v.clone()),
+        Operand::Current(s) => (item, s),
+        Operand::Root(s) => (root, s),
+    };
+    if segs.iter().all(Segment::is_definite) {
+        let mut cur = start;
+        for s in segs {
+            cur = step_definite(cur, &s.selector)?;
+        }
+        Some(cur.clone())
+    } else {
+        let mut out = Vec::new();
+        collect(root, start, segs, &mut out, 0);
+        Some(Value::Array(out.into_iter().cloned().collect()))
+    }
+}
+
+fn compare(l: &Value, op: CmpOp, r: &Value) -> bool {
+    match op {
+        CmpOp::Eq => values_equal(l, r),
+        CmpOp::Ne => !values_equal(l, r),
+        CmpOp::In => r
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| values_equal(l, x))),
+        CmpOp::Nin => r
+            .as_array()
+            .is_some_and(|a| !a.iter().any(|x| values_equal(l, x))),
+        CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge => {
+            let ord = match (l, r) {
+                (Value::Number(a), Value::Number(b)) => num_cmp(a, b),
+                (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
+                _ => None,
+            };
+            match ord {
+                None => false,
+                Some(o) => match op {
+                    CmpOp::Lt => o == Ordering::Less,
+                    CmpOp::Le => o != Ordering::Greater,
+                    CmpOp::Gt => o == Ordering::Greater,
+                    _ => o != Ordering::Less,
+                },
+            }
+        }
+    }
+}
+
+fn values_equal(l: &Value, r: &Value) -> bool {
+    match (l, r) {
+        (Value::Number(a), Value::Number(b)) => num_cmp(a, b) == Some(Ordering::Equal),
+        _ => l == r,
+    }
+}
+
+fn num_cmp(a: &Number, b: &Number) -> Option<Ordering> {
+    if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
+        return Some(x.cmp(&y));
+    }
+    if let (Some(x), Some(y)) = (a.as_u64(), b.as_u64()) {
+        return Some(x.cmp(&y));
+    }
+    a.as_f64()?.partial_cmp(&b.as_f64()?)
+}
+
+// ---------------------------------------------------------------------------------------
+// Parser
+
+struct Parser<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn new(src: &'a str) -> Self {
+        Parser {
+            src,
+            bytes: src.as_bytes(),
+            pos: 0,
+        }
+    }
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.bytes.len()
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn eat(&mut self, c: char) -> bool {
+        if self.peek() == Some(c as u8) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn eat_str(&mut self, s: &str) -> bool {
+        if self.src[self.pos..].starts_with(s) {
+            self.pos += s.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn rest_preview(&self) -> String {
+        self.src[self.pos..].chars().take(12).collect()
+    }
+
+    fn err<T>(&self, what: &str) -> Result<T, String> {
+        if self.at_end() {
+            Err(format!("{what} at the end of the path"))
+        } else {
+            Err(format!(
+                "{what} at position {} (near '{}')",
+                self.pos + 1,
+                self.rest_preview()
+            ))
+        }
+    }
+
+    /// Steps after the root. `in_filter` stops at characters that end an operand.
+    fn segments(&mut self, depth: usize, in_filter: bool) -> Result<Vec<Segment>, String> {
+        let mut segs = Vec::new();
+        loop {
+            match self.peek() {
+                Some(b'.') => {
+                    self.pos += 1;
+                    let descendant = self.eat('.');
+                    if self.peek() == Some(b'[') {
+                        if !descendant {
+                            return self.err("'.' followed by '['");
+                        }
+                        self.pos += 1;
+                        let selector = self.bracket(depth)?;
+                        segs.push(Segment {
+                            descendant,
+                            selector,
+                        });
+                    } else if self.eat('*') {
+                        segs.push(Segment {
+                            descendant,
+                            selector: Selector::Wildcard,
+                        });
+                    } else {
+                        let name = self.dot_name(in_filter);
+                        if name.is_empty() {
+                            return self.err("a property name is expected");
+                        }
+                        segs.push(Segment {
+                            descendant,
+                            selector: Selector::Name(name),
+                        });
+                    }
+                }
+                Some(b'[') => {
+                    self.pos += 1;
+                    let selector = self.bracket(depth)?;
+                    segs.push(Segment {
+                        descendant: false,
+                        selector,
+                    });
+                }
+                _ => return Ok(segs),
+            }
+        }
+    }
+
+    fn dot_name(&mut self, in_filter: bool) -> String {
+        let start = self.pos;
+        while let Some(c) = self.peek() {
+            let stop = match c {
+                b'.' | b'[' => true,
+                b' ' | b'\t' | b'\n' | b'\r' => true,
+                b')' | b'=' | b'!' | b'<' | b'>' | b'&' | b'|' | b',' | b']' => in_filter,
+                _ => false,
+            };
+            if stop {
+                break;
+            }
+            self.pos += 1;
+        }
+        self.src[start..self.pos].to_string()
+    }
+
+    /// After `[`: names, indexes, wildcard, slice, union, filter or script index, then `]`.
+    fn bracket(&mut self, depth: usize) -> Result<Selector, String> {
+        self.skip_ws();
+        let sel = match self.peek() {
+            Some(b'*') => {
+                self.pos += 1;
+                Selector::Wildcard
+            }
+            Some(b'\'' | b'"') => {
+                let mut names = vec![self.quoted()?];
+                loop {
+                    self.skip_ws();
+                    if !self.eat(',') {
+                        break;
+                    }
+                    self.skip_ws();
+                    names.push(self.quoted()?);
+                }
+                if names.len() == 1 {
+                    Selector::Name(names.pop().unwrap_or_default())
+                } else {
+                    Selector::Names(names)
+                }
+            }
+            Some(b'?') => {
+                self.pos += 1;
+                self.skip_ws();
+                if !self.eat('(') {
+                    return self.err("'(' is expected after '?'");
+                }
+                let e = self.expr(depth + 1)?;
+                self.skip_ws();
+                if !self.eat(')') {
+                    return self.err("')' is expected to close the filter");
+                }
+                Selector::Filter(Box::new(e))
+            }
+            Some(b'(') => {
+                self.pos += 1;
+                self.skip_ws();
+                if !self.eat_str("@.length") {
+                    return self.err("only '(@.length-N)' is supported as a script index");
+                }
+                self.skip_ws();
+                let n = if self.eat('-') {
+                    self.skip_ws();
+                    self.integer()?
+                } else if self.eat('+') {
+                    self.skip_ws();
+                    -self.integer()?
+                } else {
+                    0
+                };
+                self.skip_ws();
+                if !self.eat(')') {
+                    return self.err("')' is expected");
+                }
+                Selector::LengthMinus(n)
+            }
+            Some(b'-' | b'0'..=b'9' | b':') => self.index_or_slice()?,
+            _ => return self.err("an index, name, '*' or filter is expected in brackets"),
+        };
+        self.skip_ws();
+        if !self.eat(']') {
+            return self.err("']' is expected");
+        }
+        Ok(sel)
+    }
+
+    fn index_or_slice(&mut self) -> Result<Selector, String> {
+        let first = self.opt_integer()?;
+        self.skip_ws();
+        if self.eat(':') {
+            self.skip_ws();
+            let end = self.opt_integer()?;
+            self.skip_ws();
+            let step = if self.eat(':') {
+                self.skip_ws();
+                self.opt_integer()?.unwrap_or(1)
+            } else {
+                1
+            };
+            if step == 0 {
+                return self.err("a slice step cannot be 0");
+            }
+            return Ok(Selector::Slice(first, end, step));
+        }
+        let Some(first) = first else {
+            return self.err("an index is expected");
+        };
+        let mut idx = vec![first];
+        loop {
+            self.skip_ws();
+            if !self.eat(',') {
+                break;
+            }
+            self.skip_ws();
+            idx.push(self.integer()?);
+        }
+        Ok(if idx.len() == 1 {
+            Selector::Index(first)
+        } else {
+            Selector::Indexes(idx)
+        })
+    }
+
+    fn opt_integer(&mut self) -> Result<Option<i64>, String> {
+        match self.peek() {
+            Some(b'-' | b'0'..=b'9') => self.integer().map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    fn integer(&mut self) -> Result<i64, String> {
+        let start = self.pos;
+        self.eat('-');
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.pos += 1;
+        }
+        self.src[start..self.pos]
+            .parse::<i64>()
+            .or_else(|_| self.err("an integer is expected"))
+    }
+
+    fn quoted(&mut self) -> Result<String, String> {
+        let Some(q) = self.peek() else {
+            return self.err("a quoted name is expected");
+        };
+        if q != b'\'' && q != b'"' {
+            return self.err("a quoted name is expected");
+        }
+        self.pos += 1;
+        let mut s = String::new();
+        loop {
+            let Some(c) = self.src[self.pos..].chars().next() else {
+                return self.err("an unterminated quoted name");
+            };
+            self.pos += c.len_utf8();
+            if c as u32 == q as u32 {
+                return Ok(s);
+            }
+            if c == '\\' {
+                let Some(n) = self.src[self.pos..].chars().next() else {
+                    return self.err("an unterminated escape");
+                };
+                self.pos += n.len_utf8();
+                s.push(n);
+            } else {
+                s.push(c);
+            }
+        }
+    }
+
+    fn expr(&mut self, depth: usize) -> Result<Expr, String> {
+        if depth > MAX_FILTER_DEPTH {
+            return self.err("the filter is nested too deeply");
+        }
+        let mut left = self.and_expr(depth)?;
+        loop {
+            self.skip_ws();
+            if self.eat_str("||") {
+                let right = self.and_expr(depth)?;
+                left = Expr::Or(Box::new(left), Box::new(right));
+            } else {
+                return Ok(left);
+            }
+        }
+    }
+
+    fn and_expr(&mut self, depth: usize) -> Result<Expr, String> {
+        let mut left = self.unary(depth)?;
+        loop {
+            self.skip_ws();
+            if self.eat_str("&&") {
+                let right = self.unary(depth)?;
+                left = Expr::And(Box::new(left), Box::new(right));
+            } else {
+                return Ok(left);
+            }
+        }
+    }
+
+    fn unary(&mut self, depth: usize) -> Result<Expr, String> {
+        self.skip_ws();
+        if depth > MAX_FILTER_DEPTH {
+            return self.err("the filter is nested too deeply");
+        }
+        if self.peek() == Some(b'!') && self.bytes.get(self.pos + 1) != Some(&b'=') {
+            self.pos += 1;
+            return Ok(Expr::Not(Box::new(self.unary(depth + 1)?)));
+        }
+        if self.eat('(') {
+            let e = self.expr(depth + 1)?;
+            self.skip_ws();
+            if !self.eat(')') {
+                return self.err("')' is expected");
+            }
+            return Ok(e);
+        }
+        let left = self.operand(depth)?;
+        self.skip_ws();
+        let op = if self.eat_str("==") {
+            CmpOp::Eq
+        } else if self.eat_str("!=") {
+            CmpOp::Ne
+        } else if self.eat_str("<=") {
+            CmpOp::Le
+        } else if self.eat_str(">=") {
+            CmpOp::Ge
+        } else if self.eat('<') {
+            CmpOp::Lt
+        } else if self.eat('>') {
+            CmpOp::Gt
+        } else if self.eat_str("nin ") {
+            CmpOp::Nin
+        } else if self.eat_str("in ") {
+            CmpOp::In
+        } else {
+            return Ok(Expr::Exists(left));
+        };
+        self.skip_ws();
+        let right = self.operand(depth)?;
+        Ok(Expr::Cmp(left, op, right))
+    }
+
+    fn operand(&mut self, depth: usize) -> Result<Operand, String> {
+        self.skip_ws();
+        match self.peek() {
+            Some(b'@') => {
+                self.pos += 1;
+                Ok(Operand::Current(self.segments(depth + 1, true)?))
+            }
+            Some(b'$') => {
+                self.pos += 1;
+                Ok(Operand::Root(self.segments(depth + 1, true)?))
+            }
+            Some(b'\'' | b'"') => Ok(Operand::Literal(Value::String(self.quoted()?))),
+            Some(b'[') => {
+                self.pos += 1;
+                let mut items = Vec::new();
+                loop {
+                    self.skip_ws();
+                    if self.eat(']') {
+                        break;
+                    }
+                    match self.operand(depth)? {
+                        Operand::Literal(v) => items.push(v),
+                        _ => return self.err("only literals may appear in a list"),
+                    }
+                    self.skip_ws();
+                    if !self.eat(',') {
+                        self.skip_ws();
+                        if !self.eat(']') {
+                            return self.err("']' is expected to close the list");
+                        }
+                        break;
+                    }
+                }
+                Ok(Operand::Literal(Value::Array(items)))
+            }
+            Some(b'-' | b'0'..=b'9') => {
+                let start = self.pos;
+                self.pos += 1;
+                while matches!(
+                    self.peek(),
+                    Some(b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
+                ) {
+                    self.pos += 1;
+                }
+                let txt = &self.src[start..self.pos];
+                match serde_json::from_str::<Number>(txt) {
+                    Ok(n) => Ok(Operand::Literal(Value::Number(n))),
+                    Err(_) => {
+                        self.pos = start;
+                        self.err("a number is expected")
+                    }
+                }
+            }
+            _ => {
+                if self.eat_str("true") {
+                    Ok(Operand::Literal(Value::Bool(true)))
+                } else if self.eat_str("false") {
+                    Ok(Operand::Literal(Value::Bool(false)))
+                } else if self.eat_str("null") {
+                    Ok(Operand::Literal(Value::Null))
+                } else {
+                    self.err("a value, '@' or '$' path is expected")
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// ResultPath
+
+/// Place `result` into `input` at `path` (a reference path), as ResultPath does.
+///
+/// - `None` is `"ResultPath": null`: the result is discarded and the input passes through.
+/// - `$` replaces the input with the result.
+/// - Otherwise missing intermediate objects are created; stepping into a value that is not an
+///   object (or an index outside an array) is `States.ResultPathMatchFailure`.
+///
+/// The executor passes `Some(&Path::root())` when the field is absent (AWS's default `$`).
+pub fn apply_result_path(
+    input: &Value,
+    path: Option<&Path>,
+    result: Value,
+) -> Result<Value, StatesError> {
+    let Some(path) = path else {
+        return Ok(input.clone());
+    };
+    if path.segments.is_empty() {
+        return Ok(result);
+    }
+    let mut doc = input.clone();
+    insert_at(&mut doc, path, result, input)?;
+    Ok(doc)
+}
+
+/// Owned form of [`apply_result_path`]: avoids copying the input.
+pub fn apply_result_path_owned(
+    input: Value,
+    path: Option<&Path>,
+    result: Value,
+) -> Result<Value, StatesError> {
+    let Some(path) = path else {
+        return Ok(input);
+    };
+    if path.segments.is_empty() {
+        return Ok(result);
+    }
+    let mut doc = input;
+    let snapshot_for_error = |d: &Value| d.clone();
+    match insert_at_inner(&mut doc, path, result) {
+        Ok(()) => Ok(doc),
+        Err(()) => Err(result_path_error(path, &snapshot_for_error(&doc))),
+    }
+}
+
+fn result_path_error(path: &Path, input: &Value) -> StatesError {
+    StatesError::new(
+        "States.ResultPathMatchFailure",
+        format!(
+            "Unable to apply ReferencePath {} to input {}",
+            path.text,
+            compact(input)
+        ),
+    )
+}
+
+fn insert_at(
+    doc: &mut Value,
+    path: &Path,
+    result: Value,
+    input: &Value,
+) -> Result<(), StatesError> {
+    insert_at_inner(doc, path, result).map_err(|()| result_path_error(path, input))
+}
+
+fn insert_at_inner(doc: &mut Value, path: &Path, result: Value) -> Result<(), ()> {
+    if !path.is_reference_path() {
+        return Err(());
+    }
+    let mut cur = doc;
+    let n = path.segments.len();
+    let mut result = Some(result);
+    for (i, seg) in path.segments.iter().enumerate() {
+        let last = i + 1 == n;
+        match &seg.selector {
+            Selector::Name(name) => {
+                let obj: &mut Map<String, Value> = match cur {
+                    Value::Object(m) => m,
+                    _ => return Err(()),
+                };
+                if last {
+                    obj.insert(name.clone(), result.take().ok_or(())?);
+                    return Ok(());
+                }
+                cur = obj
+                    .entry(name.clone())
+                    .or_insert_with(|| Value::Object(Map::new()));
+            }
+            Selector::Index(idx) => {
+                let arr = match cur {
+                    Value::Array(a) => a,
+                    _ => return Err(()),
+                };
+                let at = resolve_index(*idx, arr.len()).ok_or(())?;
+                if last {
+                    arr[at] = result.take().ok_or(())?;
+                    return Ok(());
+                }
+                cur = &mut arr[at];
+            }
+            _ => return Err(()),
+        }
+    }
+    Err(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn sel(p: &str, v: &Value) -> Option<Value> {
+        Path::parse(p).unwrap().try_select(v, &json!({}))
+    }
+
+    #[test]
+    fn basic() {
+        let v = json!({"a": {"b": [1, 2, 3]}, "c d": 5});
+        assert_eq!(sel("$", &v), Some(v.clone()));
+        assert_eq!(sel("$.a.b[0]", &v), Some(json!(1)));
+        assert_eq!(sel("$.a.b[-1]", &v), Some(json!(3)));
+        assert_eq!(sel("$['c d']", &v), Some(json!(5)));
+        assert_eq!(sel("$.a.b[*]", &v), Some(json!([1, 2, 3])));
+        assert_eq!(sel("$.a.b[1:]", &v), Some(json!([2, 3])));
+        assert_eq!(sel("$.a.b[(@.length-1)]", &v), Some(json!(3)));
+        assert_eq!(sel("$.x", &v), None);
+    }
+}

@@ -7,14 +7,23 @@
 //!   serialise to the JSON shapes the CLI prints.
 
 pub mod choice;
+pub mod clock;
 pub mod error;
+pub mod exec;
+pub mod execution;
+pub mod history;
 pub mod intrinsics;
 pub mod jsonpath;
+pub mod mock;
+pub mod model;
 pub mod rng;
+pub mod source;
 pub mod template;
 pub mod validate;
 
 pub use error::StatesError;
+pub use exec::{Callback, CallbackKind, PendingToken};
+pub use execution::Execution;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -51,10 +60,20 @@ pub struct RunRequest {
     /// Step Functions Local MockConfigFile as JSON text.
     pub mock_config: Option<String>,
     pub test_case: Option<String>,
+    /// Entry of the mock file's `StateMachines` (default: the only one); also the state
+    /// machine name in ARNs and `$$.StateMachine.Name`.
     pub state_machine: Option<String>,
     pub seed: u64,
-    /// RFC 3339 start of the virtual clock.
+    /// RFC 3339 start of the virtual clock (default 2024-01-01T00:00:00Z).
     pub start_time: Option<String>,
+    /// Record the history events and per-state inspection data (default true). Off, the
+    /// events are still counted for the quota but not built, which is much faster.
+    pub history: Option<bool>,
+    /// History event quota (default AWS's 25,000). Raising it runs workloads AWS would
+    /// stop; it always stays finite so an endless loop still ends.
+    pub max_history_events: Option<u64>,
+    /// Callbacks for `.waitForTaskToken` tasks received so far (see [`Execution`]).
+    pub callbacks: Vec<Callback>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -71,12 +90,213 @@ pub struct RunOutcome {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<Diagnostic>,
     pub history: Vec<Value>,
+    /// Per state, in execution order: TestState-like inspection data (input,
+    /// afterInputPath, afterParameters, result, afterResultSelector, afterResultPath, output).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub states: Vec<Value>,
+    /// The task tokens the execution waits on (status WAITING_FOR_CALLBACK).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub task_tokens: Vec<PendingToken>,
+    /// Task states that ran without a mock (their result was their input).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmocked: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution_arn: Option<String>,
+    /// Virtual time at the end of the run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop_time: Option<String>,
 }
 
-pub fn validate(_source: &str) -> Vec<Diagnostic> {
-    unimplemented!("being written")
+impl RunOutcome {
+    /// An outcome for a definition or request that cannot run.
+    pub fn invalid(diagnostics: Vec<Diagnostic>) -> RunOutcome {
+        RunOutcome {
+            status: "INVALID".into(),
+            output: None,
+            error: None,
+            cause: None,
+            diagnostics,
+            history: Vec::new(),
+            states: Vec::new(),
+            task_tokens: Vec::new(),
+            unmocked: Vec::new(),
+            execution_arn: None,
+            stop_time: None,
+        }
+    }
 }
 
-pub fn run(_request: &RunRequest) -> RunOutcome {
-    unimplemented!("being written")
+pub fn validate(source: &str) -> Vec<Diagnostic> {
+    validate::validate(source)
+}
+
+/// A diagnostic for something outside the definition (input, mock file, options).
+fn request_error(code: &str, message: impl Into<String>) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        code: code.into(),
+        message: message.into(),
+        location: Location {
+            pointer: String::new(),
+            line: 1,
+            column: 1,
+        },
+    }
+}
+
+/// A definition compiled once and runnable many times.
+pub struct StateMachine {
+    machine: model::Machine,
+}
+
+/// Everything about one execution except the definition.
+#[derive(Debug, Clone)]
+pub struct ExecOptions {
+    pub mocks: Option<mock::TestCase>,
+    pub seed: u64,
+    pub start_ms: i64,
+    pub history: bool,
+    pub max_history_events: u64,
+    pub callbacks: Vec<Callback>,
+    pub state_machine_name: String,
+}
+
+impl Default for ExecOptions {
+    fn default() -> Self {
+        ExecOptions {
+            mocks: None,
+            seed: 0,
+            start_ms: clock::DEFAULT_START_MS,
+            history: true,
+            max_history_events: exec::DEFAULT_MAX_EVENTS,
+            callbacks: Vec::new(),
+            state_machine_name: "StateMachine".into(),
+        }
+    }
+}
+
+impl StateMachine {
+    /// Validate and compile a definition (JSON or YAML). Any ERROR diagnostic refuses it.
+    pub fn compile(definition: &str) -> Result<StateMachine, Vec<Diagnostic>> {
+        let diagnostics = validate(definition);
+        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            return Err(diagnostics);
+        }
+        let src = source::Source::parse(definition).map_err(|d| vec![d])?;
+        model::build(&src.value)
+            .map(|machine| StateMachine { machine })
+            .map_err(|errs| {
+                errs.into_iter()
+                    .map(|e| {
+                        let (line, column) = src.map.locate(&e.pointer);
+                        Diagnostic {
+                            severity: Severity::Error,
+                            code: "INVALID_DEFINITION".into(),
+                            message: e.message,
+                            location: Location {
+                                pointer: e.pointer,
+                                line,
+                                column,
+                            },
+                        }
+                    })
+                    .collect()
+            })
+    }
+
+    /// Run one execution to its end or to a pause.
+    pub fn execute(&self, input: Value, options: &ExecOptions) -> RunOutcome {
+        let settings = exec::Settings {
+            mocks: options.mocks.as_ref(),
+            seed: options.seed,
+            start_ms: options.start_ms,
+            record: options.history,
+            max_events: options.max_history_events.max(1),
+            callbacks: &options.callbacks,
+            state_machine_name: options.state_machine_name.clone(),
+        };
+        let mut engine = exec::Engine::new(&settings, &self.machine, &input);
+        let end = exec::execute(&mut engine, &self.machine, input);
+        let stop_time = Some(clock::format_ms(engine.now()));
+        let mut out = RunOutcome::invalid(Vec::new());
+        match end {
+            exec::End::Succeeded(v) => {
+                out.status = "SUCCEEDED".into();
+                out.output = Some(v);
+            }
+            exec::End::Failed(e) => {
+                out.status = "FAILED".into();
+                out.error = Some(e.error);
+                out.cause = Some(e.cause);
+            }
+            exec::End::TimedOut => {
+                out.status = "TIMED_OUT".into();
+                out.error = Some("States.Timeout".into());
+                out.cause = Some("The execution ran longer than the state machine's TimeoutSeconds".into());
+            }
+            exec::End::Paused => out.status = "WAITING_FOR_CALLBACK".into(),
+        }
+        out.task_tokens = std::mem::take(&mut engine.pending);
+        out.unmocked = std::mem::take(&mut engine.unmocked);
+        out.states = std::mem::take(&mut engine.traces);
+        out.execution_arn = Some(engine.execution_arn.clone());
+        out.stop_time = stop_time;
+        out.history = std::mem::replace(&mut engine.history, history::History::new(false, 0)).into_events();
+        out
+    }
+}
+
+/// Parse the request's input, mocks and clock into options; errors are diagnostics.
+pub fn prepare(request: &RunRequest) -> Result<(StateMachine, Value, ExecOptions), Vec<Diagnostic>> {
+    let machine = StateMachine::compile(&request.definition)?;
+    let input = if request.input.trim().is_empty() {
+        Value::Object(serde_json::Map::new())
+    } else {
+        serde_json::from_str(&request.input).map_err(|e| {
+            vec![Diagnostic {
+                severity: Severity::Error,
+                code: "INVALID_INPUT".into(),
+                message: format!("The execution input is not valid JSON: {e}"),
+                location: Location {
+                    pointer: String::new(),
+                    line: e.line() as u32,
+                    column: e.column() as u32,
+                },
+            }]
+        })?
+    };
+    let mocks = match &request.mock_config {
+        Some(text) => Some(
+            mock::load(text, request.state_machine.as_deref(), request.test_case.as_deref())
+                .map_err(|e| vec![request_error("INVALID_MOCK_CONFIG", e)])?,
+        ),
+        None => None,
+    };
+    let start_ms = match &request.start_time {
+        Some(t) => clock::parse_rfc3339(t).ok_or_else(|| {
+            vec![request_error(
+                "INVALID_START_TIME",
+                format!("startTime '{t}' is not an RFC 3339 timestamp such as 2024-01-01T00:00:00Z"),
+            )]
+        })?,
+        None => clock::DEFAULT_START_MS,
+    };
+    let options = ExecOptions {
+        mocks,
+        seed: request.seed,
+        start_ms,
+        history: request.history.unwrap_or(true),
+        max_history_events: request.max_history_events.unwrap_or(exec::DEFAULT_MAX_EVENTS),
+        callbacks: request.callbacks.clone(),
+        state_machine_name: request.state_machine.clone().unwrap_or_else(|| "StateMachine".into()),
+    };
+    Ok((machine, input, options))
+}
+
+/// Validate, compile and run. An invalid definition or request gives status INVALID.
+pub fn run(request: &RunRequest) -> RunOutcome {
+    match prepare(request) {
+        Ok((machine, input, options)) => machine.execute(input, &options),
+        Err(diagnostics) => RunOutcome::invalid(diagnostics),
+    }
 }

@@ -1,6 +1,12 @@
-//! `stepbridge run` and `stepbridge validate`.
+//! `stepbridge run` and `stepbridge validate` (CLI contract of issue 3: one JSON document on
+//! stdout; exit 0 when SUCCEEDED / OK, 1 for any other end of a run, 2 when the definition,
+//! input or mock file is invalid).
 
+use crate::input::file_or_inline;
 use clap::Args;
+use serde_json::{json, Map, Value};
+use std::path::Path;
+use stepbridge_asl::{Diagnostic, Location, RunRequest, Severity};
 
 #[derive(Args)]
 pub struct RunArgs {
@@ -21,6 +27,15 @@ pub struct RunArgs {
     /// Include the execution history events in the output.
     #[arg(long)]
     pub history: bool,
+    /// Seed for execution ids, task tokens, UUID/MathRandom and retry jitter.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// RFC 3339 start of the virtual clock (default 2024-01-01T00:00:00Z).
+    #[arg(long)]
+    pub start_time: Option<String>,
+    /// History event quota (default 25000, AWS's); raise it for workloads AWS would stop.
+    #[arg(long)]
+    pub max_history_events: Option<u64>,
 }
 
 #[derive(Args)]
@@ -29,10 +44,148 @@ pub struct ValidateArgs {
     pub definition: String,
 }
 
-pub fn run(_args: RunArgs) -> u8 {
-    unimplemented!("being written")
+fn print(v: &Value) {
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string()));
 }
 
-pub fn validate(_args: ValidateArgs) -> u8 {
-    unimplemented!("being written")
+fn usage_error(code: &str, message: String) -> u8 {
+    let d = Diagnostic {
+        severity: Severity::Error,
+        code: code.into(),
+        message,
+        location: Location {
+            pointer: String::new(),
+            line: 1,
+            column: 1,
+        },
+    };
+    print(&json!({"status": "INVALID", "diagnostics": [d]}));
+    2
+}
+
+/// `order.asl.json` → `order`: the name a mock file's StateMachines entry usually has.
+fn machine_name(definition: &str) -> String {
+    let file = Path::new(definition)
+        .file_name()
+        .and_then(|f| f.to_str())
+        .unwrap_or(definition);
+    file.split('.').next().unwrap_or(file).to_string()
+}
+
+/// The `StateMachines` entry to use: the flag, else the only one, else the file's name.
+fn pick_state_machine(mock_text: &str, flag: Option<String>, definition: &str) -> Option<String> {
+    if flag.is_some() {
+        return flag;
+    }
+    let doc: Value = serde_json::from_str(mock_text).ok()?;
+    let machines = doc.get("StateMachines")?.as_object()?;
+    if machines.len() == 1 {
+        return machines.keys().next().cloned();
+    }
+    Some(machine_name(definition))
+}
+
+pub fn run(args: RunArgs) -> u8 {
+    let definition = match std::fs::read_to_string(&args.definition) {
+        Ok(t) => t,
+        Err(e) => return usage_error("DEFINITION_NOT_READABLE", format!("cannot read {}: {e}", args.definition)),
+    };
+    let input = match &args.input {
+        Some(arg) => match file_or_inline(arg) {
+            Ok(t) => t,
+            Err(e) => return usage_error("INVALID_INPUT", e),
+        },
+        None => String::new(),
+    };
+    let mock_config = match &args.mock_config {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(t) => Some(t),
+            Err(e) => return usage_error("MOCK_CONFIG_NOT_READABLE", format!("cannot read {path}: {e}")),
+        },
+        None => None,
+    };
+    if mock_config.is_none() && args.test_case.is_some() {
+        return usage_error("INVALID_ARGUMENTS", "--test-case needs --mock-config".into());
+    }
+    let state_machine = match &mock_config {
+        Some(text) => pick_state_machine(text, args.state_machine.clone(), &args.definition),
+        None => Some(args.state_machine.clone().unwrap_or_else(|| machine_name(&args.definition))),
+    };
+    let request = RunRequest {
+        definition,
+        input,
+        mock_config,
+        test_case: args.test_case,
+        state_machine,
+        seed: args.seed,
+        start_time: args.start_time,
+        history: Some(args.history),
+        max_history_events: args.max_history_events,
+        callbacks: Vec::new(),
+    };
+    let outcome = stepbridge_asl::run(&request);
+    let mut out = Map::new();
+    out.insert("status".into(), json!(outcome.status));
+    match outcome.status.as_str() {
+        "INVALID" => {
+            out.insert("diagnostics".into(), json!(outcome.diagnostics));
+            print(&Value::Object(out));
+            return 2;
+        }
+        "SUCCEEDED" => {
+            out.insert("output".into(), outcome.output.clone().unwrap_or(Value::Null));
+        }
+        _ => {
+            if let Some(e) = &outcome.error {
+                out.insert("error".into(), json!(e));
+            }
+            if let Some(c) = &outcome.cause {
+                out.insert("cause".into(), json!(c));
+            }
+        }
+    }
+    if !outcome.task_tokens.is_empty() {
+        out.insert("taskTokens".into(), json!(outcome.task_tokens));
+    }
+    if !outcome.unmocked.is_empty() {
+        out.insert("unmocked".into(), json!(outcome.unmocked));
+    }
+    if args.history {
+        out.insert("history".into(), Value::Array(outcome.history));
+        out.insert("states".into(), Value::Array(outcome.states));
+    }
+    print(&Value::Object(out));
+    if outcome.status == "SUCCEEDED" {
+        0
+    } else {
+        1
+    }
+}
+
+pub fn validate(args: ValidateArgs) -> u8 {
+    let definition = match std::fs::read_to_string(&args.definition) {
+        Ok(t) => t,
+        Err(e) => {
+            let d = Diagnostic {
+                severity: Severity::Error,
+                code: "DEFINITION_NOT_READABLE".into(),
+                message: format!("cannot read {}: {e}", args.definition),
+                location: Location {
+                    pointer: String::new(),
+                    line: 1,
+                    column: 1,
+                },
+            };
+            print(&json!({"result": "FAIL", "diagnostics": [d]}));
+            return 2;
+        }
+    };
+    let diagnostics = stepbridge_asl::validate(&definition);
+    let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    print(&json!({"result": if failed { "FAIL" } else { "OK" }, "diagnostics": diagnostics}));
+    if failed {
+        2
+    } else {
+        0
+    }
 }

@@ -4,6 +4,7 @@
 //! messages go to stderr. Exit codes are part of the contract (see each command).
 
 mod asl_cmd;
+mod bus_cmd;
 mod events_cmd;
 mod input;
 mod match_cmd;
@@ -28,6 +29,10 @@ enum Command {
     TestPattern(events_cmd::TestPatternArgs),
     /// Count, per rule, how many events of a JSON-lines file each rule matches.
     Match(match_cmd::MatchArgs),
+    /// Print the next fire times of a rate/cron/at schedule expression as JSON.
+    Schedule(bus_cmd::ScheduleArgs),
+    /// Run a simulated EventBridge scenario (buses, rules, targets, steps) and print its log.
+    SimulateBus(bus_cmd::SimulateBusArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +42,8 @@ fn main() -> ExitCode {
         Command::Validate(args) => asl_cmd::validate(args),
         Command::TestPattern(args) => events_cmd::test_pattern(args),
         Command::Match(args) => match_cmd::match_events(args),
+        Command::Schedule(args) => bus_cmd::schedule(args),
+        Command::SimulateBus(args) => bus_cmd::simulate_bus(args),
     };
     ExitCode::from(code)
 }

@@ -5,8 +5,13 @@
 //! - [`PatternError`] serialises to `{"error": "InvalidEventPatternException", "message": ...}`
 //!   plus the location of the fault.
 
+mod locate;
 pub mod matcher;
 pub mod pattern;
+pub mod scan;
+
+pub use locate::{line_col, locate};
+pub use pattern::{Explanation, Pattern};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -21,6 +26,18 @@ pub struct PatternError {
     pub column: u32,
 }
 
+impl std::fmt::Display for PatternError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.error, self.message)?;
+        if self.line > 0 {
+            write!(f, " (line {}, column {})", self.line, self.column)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for PatternError {}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TestOutcome {
     pub result: bool,
@@ -28,6 +45,16 @@ pub struct TestOutcome {
     pub explanation: Value,
 }
 
-pub fn test_pattern(_pattern: &str, _event: &str) -> Result<TestOutcome, PatternError> {
-    unimplemented!("being written")
+mod event;
+pub use event::{validate_event, INVALID_EVENT, REQUIRED_FIELDS};
+
+/// What EventBridge's TestEventPattern answers for `pattern` and `event`, with the reason.
+pub fn test_pattern(pattern: &str, event: &str) -> Result<TestOutcome, PatternError> {
+    let compiled = Pattern::parse(pattern)?;
+    let event = validate_event(event)?;
+    let explanation = compiled.explain(&event);
+    Ok(TestOutcome {
+        result: explanation.matched,
+        explanation: serde_json::to_value(&explanation).unwrap_or(Value::Null),
+    })
 }

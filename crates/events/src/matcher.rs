@@ -4,3 +4,630 @@
 //! - `RuleSet::compile(rules: &[(String, Pattern)]) -> RuleSet`
 //! - `RuleSet::matching(&self, event_json: &[u8]) -> Result<Vec<usize>, EventError>` (indices)
 //! - Must agree with `Pattern::matches` on every event.
+//!
+//! How it stays fast as rules grow: every rule is flattened into conjunctions of
+//! (field path, leaf conditions) "clauses"; equal clauses are shared between rules. The
+//! field paths form one key trie, so each event is scanned once, skipping whatever no rule
+//! reads ([`crate::scan`]). Each value found is then looked up in per-field hash indexes
+//! (exact strings, case-folded strings) and tested only against the field's remaining
+//! conditions; a conjunction matches when as many of its clauses are satisfied as it has.
+//! Operator semantics are never restated here: every test is a call into
+//! [`crate::pattern::Condition`], and the indexes only find the values those would accept.
+//!
+//! Two things a flat view cannot see are routed to `Pattern::matches` on a parsed event:
+//! events that repeat a key a rule reads (serde_json keeps the last one), and events where
+//! a rule needs several fields of one array element while the path holds several objects.
+
+use crate::pattern::{self, Condition, FieldTest, Leaf, Literal, Node, Pattern};
+use crate::scan::{self, KeyTrie, Raw, Recorded};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+/// A malformed event: not JSON, not an object, or nested too deeply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventError {
+    pub message: String,
+    /// Byte offset in the event where the fault was found.
+    pub offset: usize,
+    /// 1-based line and column (in bytes) of the fault within the event text.
+    pub line: u32,
+    pub column: u32,
+}
+
+impl std::fmt::Display for EventError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "invalid event: {} (line {}, column {})",
+            self.message, self.line, self.column
+        )
+    }
+}
+
+impl std::error::Error for EventError {}
+
+impl EventError {
+    fn from_scan(e: scan::ScanError, event: &[u8]) -> EventError {
+        let upto = &event[..e.offset.min(event.len())];
+        let line = memchr::memchr_iter(b'\n', upto).count() + 1;
+        let line_start = memchr::memrchr(b'\n', upto).map(|k| k + 1).unwrap_or(0);
+        EventError {
+            message: e.message,
+            offset: e.offset,
+            line: line.min(u32::MAX as usize) as u32,
+            column: (upto.len() - line_start + 1).min(u32::MAX as usize) as u32,
+        }
+    }
+}
+
+/// A field's conditions, arranged so a value finds the ones it satisfies quickly.
+#[derive(Debug, Clone, Default)]
+struct FieldPlan {
+    /// Exact string conditions that only ever accept the identical string.
+    exact: FxHashMap<Box<str>, Vec<u32>>,
+    /// `equals-ignore-case` conditions, keyed by the folded text.
+    folded: FxHashMap<String, Vec<u32>>,
+    /// Everything else, tested one by one (skipped once their clause is satisfied).
+    others: Vec<(Condition, u32)>,
+    /// Clauses satisfied when the field has no value at all.
+    absent: Vec<u32>,
+}
+
+#[derive(Debug, Clone)]
+struct Clause {
+    conjunctions: Vec<u32>,
+}
+
+#[derive(Debug, Clone)]
+struct Conjunction {
+    rule: u32,
+    clauses: u32,
+}
+
+/// Per-call working memory, reusable across events to avoid allocating per event.
+///
+/// Satisfied clauses and counted conjunctions are stamped with an event number instead of
+/// being cleared, so the cost of an event does not grow with the number of rules.
+#[derive(Debug, Default, Clone)]
+pub struct Scratch {
+    rec: Recorded,
+    epoch: u32,
+    clause_stamp: Vec<u32>,
+    field_stamp: Vec<u32>,
+    conj_stamp: Vec<u32>,
+    conj_count: Vec<u32>,
+    rule_stamp: Vec<u32>,
+}
+
+impl Scratch {
+    fn next_epoch(&mut self, set: &RuleSet) {
+        let sized = self.clause_stamp.len() == set.clauses.len()
+            && self.field_stamp.len() == set.fields.len()
+            && self.conj_stamp.len() == set.conjunctions.len()
+            && self.rule_stamp.len() == set.names.len();
+        if !sized || self.epoch == u32::MAX {
+            self.clause_stamp = vec![0; set.clauses.len()];
+            self.field_stamp = vec![0; set.fields.len()];
+            self.conj_stamp = vec![0; set.conjunctions.len()];
+            self.conj_count = vec![0; set.conjunctions.len()];
+            self.rule_stamp = vec![0; set.names.len()];
+            self.epoch = 0;
+        }
+        self.epoch += 1;
+    }
+}
+
+/// A set of named patterns compiled into one matcher.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    names: Vec<String>,
+    patterns: Vec<Pattern>,
+    trie: KeyTrie,
+    fields: Vec<FieldPlan>,
+    /// Fields with clauses that absence satisfies, checked after each scan.
+    fields_with_absent: Vec<u32>,
+    clauses: Vec<Clause>,
+    conjunctions: Vec<Conjunction>,
+    /// Conjunctions without clauses (a pattern like `{}`): they match every event.
+    unconditional: Vec<u32>,
+    /// Rules too large to flatten (more `$or` combinations than allowed): always run
+    /// through `Pattern::matches`.
+    tree_only: Vec<u32>,
+}
+
+/// Whether one object standing for a pattern node can be replaced by the union of several
+/// candidate objects without changing the answer: true when the node tests a single thing
+/// that any one value can satisfy on its own (no `exists: false`, which is about absence).
+fn level_safe(node: &Node) -> bool {
+    if node.fields.len() + node.any_of.len() != 1 {
+        return node.fields.is_empty() && node.any_of.is_empty();
+    }
+    if let Some(field) = node.fields.first() {
+        return match &field.test {
+            FieldTest::Leaf(conds) => !conds.iter().any(Condition::matches_absent),
+            FieldTest::Nested(child) => !mentions_absence(child),
+        };
+    }
+    node.any_of.iter().flatten().all(level_safe)
+}
+
+fn mentions_absence(node: &Node) -> bool {
+    node.fields.iter().any(|f| match &f.test {
+        FieldTest::Leaf(conds) => conds.iter().any(Condition::matches_absent),
+        FieldTest::Nested(child) => mentions_absence(child),
+    }) || node.any_of.iter().flatten().any(mentions_absence)
+}
+
+/// Marks the paths where this pattern needs array-element consistency.
+fn mark_sensitive(node: &Node, path: &mut Vec<String>, root: bool, trie: &mut KeyTrie) {
+    if !root && !level_safe(node) {
+        trie.mark_sensitive(path);
+    }
+    for field in &node.fields {
+        if let FieldTest::Nested(child) = &field.test {
+            path.push(field.name.clone());
+            mark_sensitive(child, path, false, trie);
+            path.pop();
+        }
+    }
+    for alt in node.any_of.iter().flatten() {
+        mark_sensitive(alt, path, root, trie);
+    }
+}
+
+impl RuleSet {
+    /// Compiles named patterns; the indices returned by [`RuleSet::matching`] refer to
+    /// positions in `rules`.
+    pub fn compile(rules: &[(String, Pattern)]) -> RuleSet {
+        let mut set = RuleSet {
+            names: Vec::with_capacity(rules.len()),
+            patterns: Vec::with_capacity(rules.len()),
+            trie: KeyTrie::default(),
+            fields: Vec::new(),
+            fields_with_absent: Vec::new(),
+            clauses: Vec::new(),
+            conjunctions: Vec::new(),
+            unconditional: Vec::new(),
+            tree_only: Vec::new(),
+        };
+        // (field, conditions as JSON) -> clause id, to share equal clauses between rules.
+        let mut clause_ids: FxHashMap<(u32, String), u32> = FxHashMap::default();
+        for (rule, (name, pattern)) in rules.iter().enumerate() {
+            set.names.push(name.clone());
+            set.patterns.push(pattern.clone());
+            let rule = rule as u32;
+            let Some(disjuncts) = pattern.disjuncts() else {
+                set.tree_only.push(rule);
+                continue;
+            };
+            mark_sensitive(&pattern.root, &mut Vec::new(), true, &mut set.trie);
+            for conj in disjuncts {
+                let conj_id = set.conjunctions.len() as u32;
+                let mut ids: Vec<u32> = Vec::with_capacity(conj.len());
+                for (path, conds) in &conj {
+                    let field = set.trie.insert(path);
+                    if set.fields.len() <= field as usize {
+                        set.fields.resize_with(field as usize + 1, FieldPlan::default);
+                    }
+                    let key = (field, serde_json::to_string(conds).unwrap_or_default());
+                    let id = match clause_ids.get(&key) {
+                        Some(&id) => id,
+                        None => {
+                            let id = set.clauses.len() as u32;
+                            set.clauses.push(Clause {
+                                conjunctions: Vec::new(),
+                            });
+                            set.index_clause(field, conds, id);
+                            clause_ids.insert(key, id);
+                            id
+                        }
+                    };
+                    // A conjunction naming the same clause twice needs it once.
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+                for &id in &ids {
+                    set.clauses[id as usize].conjunctions.push(conj_id);
+                }
+                if ids.is_empty() {
+                    set.unconditional.push(conj_id);
+                }
+                set.conjunctions.push(Conjunction {
+                    rule,
+                    clauses: ids.len() as u32,
+                });
+            }
+        }
+        set.fields_with_absent = (0..set.fields.len() as u32)
+            .filter(|&f| !set.fields[f as usize].absent.is_empty())
+            .collect();
+        set
+    }
+
+    fn index_clause(&mut self, field: u32, conds: &[Condition], id: u32) {
+        let plan = &mut self.fields[field as usize];
+        for cond in conds {
+            match cond {
+                // An exact string that is not an IP address is accepted by exactly one
+                // string (IP addresses also accept other spellings, so they are tested).
+                Condition::Exact(Literal::String(v)) if pattern::parse_ip(v).is_none() => {
+                    plan.exact.entry(v.as_str().into()).or_default().push(id);
+                }
+                Condition::EqualsIgnoreCase(v) => {
+                    plan.folded.entry(pattern::fold_case(v)).or_default().push(id);
+                }
+                other => plan.others.push((other.clone(), id)),
+            }
+            if cond.matches_absent() && !plan.absent.contains(&id) {
+                plan.absent.push(id);
+            }
+        }
+    }
+
+    /// Number of rules.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Rule names, in compile order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Indices of the rules `event_json` matches, in ascending order.
+    pub fn matching(&self, event_json: &[u8]) -> Result<Vec<usize>, EventError> {
+        let mut scratch = Scratch::default();
+        let mut out = Vec::new();
+        self.matching_with(event_json, &mut scratch, &mut out)?;
+        Ok(out)
+    }
+
+    /// Like [`RuleSet::matching`], reusing `scratch` and `out` between events; this is the
+    /// form to use in loops.
+    pub fn matching_with(
+        &self,
+        event_json: &[u8],
+        scratch: &mut Scratch,
+        out: &mut Vec<usize>,
+    ) -> Result<(), EventError> {
+        out.clear();
+        scan::scan(&self.trie, event_json, &mut scratch.rec)
+            .map_err(|e| EventError::from_scan(e, event_json))?;
+        if scratch.rec.duplicate_key || scratch.rec.several_objects_at_sensitive_path() {
+            return self.match_tree(event_json, 0..self.names.len() as u32, out);
+        }
+        scratch.next_epoch(self);
+        self.evaluate(event_json, scratch, out);
+        if !self.tree_only.is_empty() {
+            self.match_tree(event_json, self.tree_only.iter().copied(), out)?;
+        }
+        out.sort_unstable();
+        Ok(())
+    }
+
+    /// The reference path: parse the event and ask each pattern.
+    fn match_tree(
+        &self,
+        event_json: &[u8],
+        rules: impl Iterator<Item = u32>,
+        out: &mut Vec<usize>,
+    ) -> Result<(), EventError> {
+        let value: serde_json::Value =
+            serde_json::from_slice(event_json).map_err(|e| EventError {
+                message: e.to_string(),
+                offset: 0,
+                line: e.line() as u32,
+                column: e.column() as u32,
+            })?;
+        for rule in rules {
+            if self.patterns[rule as usize].matches(&value) {
+                out.push(rule as usize);
+            }
+        }
+        Ok(())
+    }
+
+    fn evaluate(&self, event: &[u8], s: &mut Scratch, out: &mut Vec<usize>) {
+        let epoch = s.epoch;
+        let mut state = Tally {
+            clause_stamp: &mut s.clause_stamp,
+            conj_stamp: &mut s.conj_stamp,
+            conj_count: &mut s.conj_count,
+            rule_stamp: &mut s.rule_stamp,
+            epoch,
+            set: self,
+            out,
+        };
+        let rec = &s.rec;
+        for &(field, raw) in &rec.values {
+            let f = field as usize;
+            s.field_stamp[f] = epoch;
+            let plan = &self.fields[f];
+            let leaf = match raw {
+                Raw::Str { .. } | Raw::Decoded { .. } => {
+                    // The scanner validated the string's UTF-8; a failure here would only
+                    // mean the value is skipped, never a wrong acceptance.
+                    let Some(text) = rec
+                        .str_bytes(event, raw)
+                        .and_then(|b| std::str::from_utf8(b).ok())
+                    else {
+                        continue;
+                    };
+                    if let Some(ids) = plan.exact.get(text) {
+                        for &id in ids {
+                            state.satisfy(id);
+                        }
+                    }
+                    if !plan.folded.is_empty() {
+                        if let Some(ids) = plan.folded.get(&pattern::fold_case(text)) {
+                            for &id in ids {
+                                state.satisfy(id);
+                            }
+                        }
+                    }
+                    Leaf::String(text)
+                }
+                Raw::Num(n) => Leaf::Number(n),
+                Raw::True => Leaf::Bool(true),
+                Raw::False => Leaf::Bool(false),
+                Raw::Null => Leaf::Null,
+            };
+            for (cond, id) in &plan.others {
+                if state.clause_stamp[*id as usize] != epoch && cond.matches_leaf(leaf) {
+                    state.satisfy(*id);
+                }
+            }
+        }
+        for &field in &self.fields_with_absent {
+            if s.field_stamp[field as usize] != epoch {
+                for &id in &self.fields[field as usize].absent {
+                    state.satisfy(id);
+                }
+            }
+        }
+        for &conj in &self.unconditional {
+            state.conjunction_met(conj);
+        }
+    }
+}
+
+/// Counting satisfied clauses into conjunctions, and conjunctions into rules.
+struct Tally<'a> {
+    clause_stamp: &'a mut [u32],
+    conj_stamp: &'a mut [u32],
+    conj_count: &'a mut [u32],
+    rule_stamp: &'a mut [u32],
+    epoch: u32,
+    set: &'a RuleSet,
+    out: &'a mut Vec<usize>,
+}
+
+impl Tally<'_> {
+    #[inline]
+    fn satisfy(&mut self, clause: u32) {
+        let c = clause as usize;
+        if self.clause_stamp[c] == self.epoch {
+            return;
+        }
+        self.clause_stamp[c] = self.epoch;
+        for &conj in &self.set.clauses[c].conjunctions {
+            let j = conj as usize;
+            if self.conj_stamp[j] != self.epoch {
+                self.conj_stamp[j] = self.epoch;
+                self.conj_count[j] = 0;
+            }
+            self.conj_count[j] += 1;
+            if self.conj_count[j] == self.set.conjunctions[j].clauses {
+                self.conjunction_met(conj);
+            }
+        }
+    }
+
+    #[inline]
+    fn conjunction_met(&mut self, conj: u32) {
+        let rule = self.set.conjunctions[conj as usize].rule as usize;
+        if self.rule_stamp[rule] != self.epoch {
+            self.rule_stamp[rule] = self.epoch;
+            self.out.push(rule);
+        }
+    }
+}
+
+/// A rules document that cannot be compiled; `rule` names the offending rule when the
+/// fault is inside one pattern. Pointer, line and column locate the fault in the whole
+/// rules document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RulesError {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    #[serde(flatten)]
+    pub error: crate::PatternError,
+}
+
+impl std::fmt::Display for RulesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(rule) = &self.rule {
+            write!(f, "rule {rule:?}: ")?;
+        }
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for RulesError {}
+
+fn rules_fault(message: String, pointer: String, line: u32, column: u32) -> RulesError {
+    RulesError {
+        rule: None,
+        error: crate::PatternError {
+            error: "InvalidEventPatternException".to_string(),
+            message,
+            pointer,
+            line,
+            column,
+        },
+    }
+}
+
+/// The keys of a JSON object in order, duplicates kept (serde_json's `Value` would keep
+/// only the last of two rules with one name, silently dropping a rule).
+struct KeysInOrder(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for KeysInOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = KeysInOrder;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of rule names to patterns")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<KeysInOrder, A::Error> {
+                let mut keys = Vec::new();
+                while let Some((k, _)) = m.next_entry::<String, serde::de::IgnoredAny>()? {
+                    keys.push(k);
+                }
+                Ok(KeysInOrder(keys))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Parses a rules document `{"rule name": pattern, ...}`, keeping the written order.
+pub fn parse_rules(source: &str) -> Result<Vec<(String, Pattern)>, RulesError> {
+    let value: serde_json::Value = serde_json::from_str(source).map_err(|e| {
+        rules_fault(
+            format!(
+                "Rules are not valid JSON: {}",
+                pattern::json_syntax_reason(&e)
+            ),
+            String::new(),
+            e.line() as u32,
+            e.column() as u32,
+        )
+    })?;
+    let serde_json::Value::Object(map) = value else {
+        let (line, column) = crate::line_col(source, 0);
+        return Err(rules_fault(
+            "Rules must be a JSON object of rule names to event patterns".into(),
+            String::new(),
+            line,
+            column,
+        ));
+    };
+    if let Ok(KeysInOrder(keys)) = serde_json::from_str::<KeysInOrder>(source) {
+        let mut seen = std::collections::HashSet::new();
+        for k in &keys {
+            if !seen.insert(k.as_str()) {
+                let pointer = format!("/{}", escape_pointer(k));
+                let (line, column) = crate::locate(source, &pointer);
+                return Err(RulesError {
+                    rule: Some(k.clone()),
+                    ..rules_fault(
+                        format!("Rule name {k:?} appears more than once"),
+                        pointer,
+                        line,
+                        column,
+                    )
+                });
+            }
+        }
+    }
+    let mut rules = Vec::with_capacity(map.len());
+    for (name, pattern_value) in &map {
+        match pattern::compile_value(pattern_value) {
+            Ok(p) => rules.push((name.clone(), p)),
+            Err(mut e) => {
+                e.pointer = format!("/{}{}", escape_pointer(name), e.pointer);
+                let (line, column) = crate::locate(source, &e.pointer);
+                e.line = line;
+                e.column = column;
+                return Err(RulesError {
+                    rule: Some(name.clone()),
+                    error: e,
+                });
+            }
+        }
+    }
+    Ok(rules)
+}
+
+fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// A bad line of a JSON-lines file: its 1-based number and the fault within it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineError {
+    pub line: usize,
+    pub error: EventError,
+}
+
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "line {}, column {}: invalid event: {}",
+            self.line, self.error.column, self.error.message
+        )
+    }
+}
+
+impl std::error::Error for LineError {}
+
+/// Per-rule match counts over many events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counts {
+    /// Indexed like the rules.
+    pub counts: Vec<u64>,
+    /// Events seen (blank lines are not events).
+    pub events: u64,
+}
+
+impl RuleSet {
+    /// Counts, per rule, the events of a JSON-lines buffer it matches. Blank lines are
+    /// skipped; the first malformed line stops the count, since a CI run over a corrupt
+    /// file should fail rather than report numbers for part of it.
+    pub fn count_jsonl(&self, data: &[u8]) -> Result<Counts, LineError> {
+        let mut counts = vec![0u64; self.len()];
+        let mut events = 0u64;
+        let mut scratch = Scratch::default();
+        let mut hits = Vec::new();
+        let mut start = 0usize;
+        let mut line_no = 0usize;
+        while start < data.len() {
+            line_no += 1;
+            let end = memchr::memchr(b'\n', &data[start..])
+                .map(|k| start + k)
+                .unwrap_or(data.len());
+            let line = &data[start..end];
+            start = end + 1;
+            if line.iter().all(|c| matches!(c, b' ' | b'\t' | b'\r')) {
+                continue;
+            }
+            events += 1;
+            self.matching_with(line, &mut scratch, &mut hits)
+                .map_err(|error| LineError {
+                    line: line_no,
+                    error,
+                })?;
+            for &rule in &hits {
+                counts[rule] += 1;
+            }
+        }
+        Ok(Counts { counts, events })
+    }
+
+    /// The counts as `{"rule name": count, ...}` in rule order.
+    pub fn counts_json(&self, counts: &Counts) -> serde_json::Value {
+        let mut map = serde_json::Map::with_capacity(self.len());
+        for (name, &n) in self.names.iter().zip(&counts.counts) {
+            map.insert(name.clone(), n.into());
+        }
+        serde_json::Value::Object(map)
+    }
+}

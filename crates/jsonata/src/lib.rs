@@ -1,1 +1,122 @@
 //! JSONata 2.0, written for Step Functions' JSONata mode.
+//!
+//! CONTRACT (used by the interpreter):
+//! - [`Expression::compile`] parses once; [`Expression::evaluate`] runs against JSON input with
+//!   an [`Environment`] that supplies the clock, the random seed and variable bindings, so runs
+//!   are reproducible and nothing reads system time or OS randomness (wasm32-safe).
+//! - `Ok(None)` means the expression produced no value (JSONata's `undefined`).
+//! - Errors carry the reference implementation's codes (`S0201`, `T2001`, `D3030`, ...).
+
+mod error;
+mod eval;
+mod functions;
+pub(crate) mod lib_fns;
+mod parser;
+mod signature;
+mod stack;
+mod value;
+
+use std::rc::Rc;
+
+pub use error::{Error, Result};
+
+use eval::{Evaluator, Frame};
+use value::{flags, Value};
+
+/// Everything an evaluation takes from the outside world.
+#[derive(Debug, Clone)]
+pub struct Environment {
+    /// "Now" in milliseconds since the Unix epoch (`$now()`, `$millis()`).
+    pub now_ms: f64,
+    /// Seed of the pseudo-random generator (`$random()`, `$shuffle()`, `$uuid()`).
+    pub seed: u64,
+    /// Variables visible to the expression as `$name`.
+    pub bindings: serde_json::Map<String, serde_json::Value>,
+    /// Maximum evaluation nesting; deeper (non-tail) recursion fails with `U1001` instead of
+    /// overflowing the stack.
+    pub max_depth: usize,
+    /// Maximum number of evaluation steps; runaway loops fail with `U1001`.
+    pub max_steps: u64,
+}
+
+impl Default for Environment {
+    fn default() -> Self {
+        Environment {
+            now_ms: 0.0,
+            seed: 0,
+            bindings: serde_json::Map::new(),
+            max_depth: DEFAULT_MAX_DEPTH,
+            max_steps: 50_000_000,
+        }
+    }
+}
+
+/// Default nesting limit (the reference has none beyond the JavaScript stack, which allows
+/// roughly this many nested calls). On wasm32 a stack budget applies as well.
+pub const DEFAULT_MAX_DEPTH: usize = 10_000;
+
+/// A compiled expression; compile once, evaluate many times.
+#[derive(Debug)]
+pub struct Expression {
+    ast: parser::Node,
+    source: String,
+}
+
+impl Expression {
+    pub fn compile(expr: &str) -> Result<Expression> {
+        Ok(Expression {
+            ast: parser::parse(expr)?,
+            source: expr.to_string(),
+        })
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Evaluates against `input`; `Ok(None)` is JSONata's `undefined`.
+    pub fn evaluate(
+        &self,
+        input: &serde_json::Value,
+        env: &Environment,
+    ) -> Result<Option<serde_json::Value>> {
+        self.evaluate_opt(Some(input), env)
+    }
+
+    /// Like [`Expression::evaluate`], with no input at all (`undefined` context).
+    pub fn evaluate_opt(
+        &self,
+        input: Option<&serde_json::Value>,
+        env: &Environment,
+    ) -> Result<Option<serde_json::Value>> {
+        let ev = Evaluator::new(env.now_ms, env.seed, env.max_depth, env.max_steps);
+        let root = Frame::root();
+        for (k, v) in &env.bindings {
+            root.bind(k, Value::from_json(v));
+        }
+        let input = input.map(Value::from_json).unwrap_or_default();
+        root.bind("$", input.clone());
+        let input = match input {
+            Value::Array(a, f) if f & flags::SEQUENCE == 0 => Value::Array(
+                Rc::new(vec![Value::Array(a, f)]),
+                flags::SEQUENCE | flags::OUTER_WRAPPER,
+            ),
+            other => other,
+        };
+        let result = ev.eval(&self.ast, &input, &root)?;
+        Ok(result.to_json())
+    }
+}
+
+/// One-shot convenience: compile and evaluate with the given variable bindings.
+pub fn evaluate(
+    expr: &str,
+    input: &serde_json::Value,
+    bindings: &serde_json::Map<String, serde_json::Value>,
+) -> Result<Option<serde_json::Value>> {
+    let env = Environment {
+        bindings: bindings.clone(),
+        ..Environment::default()
+    };
+    Expression::compile(expr)?.evaluate(input, &env)
+}

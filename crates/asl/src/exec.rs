@@ -1,0 +1,1542 @@
+//! The executor: walks a compiled [`Machine`] on the virtual clock.
+//!
+//! Parallel branches and Map iterations run one after another in this thread, but each
+//! starts at the virtual time it would start at in AWS (branches together; iterations as
+//! MaxConcurrency slots free up), so timestamps and timeouts match a concurrent run while the
+//! result stays deterministic. A `.waitForTaskToken` task without a mock pauses the run; the
+//! [`crate::execution::Execution`] API resumes it by replaying the run with the callbacks
+//! received so far, which is exact because the run is deterministic.
+//!
+//! Data flow per state follows "Processing input and output in Step Functions"
+//! (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-input-output-filtering.html):
+//! InputPath → Parameters → task → ResultSelector → ResultPath → OutputPath.
+
+use crate::clock;
+use crate::error::StatesError;
+use crate::history::{self, History};
+use crate::jsonpath::{apply_result_path_owned, Path, PathStep};
+use crate::mock::{Answer, TestCase};
+use crate::model::*;
+use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// AWS's payload quota: 256 KiB of UTF-8 JSON per state input/output.
+pub const PAYLOAD_LIMIT: usize = 256 * 1024;
+/// AWS's history quota for one execution.
+pub const DEFAULT_MAX_EVENTS: u64 = 25_000;
+
+pub const REGION: &str = "us-east-1";
+pub const ACCOUNT: &str = "123456789012";
+
+/// A callback received for a task token (SendTaskSuccess/Failure/Heartbeat), or time passing
+/// while the execution waits. `at` is seconds since the token was issued.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Callback {
+    pub token: String,
+    #[serde(flatten)]
+    pub kind: CallbackKind,
+    #[serde(default)]
+    pub at: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum CallbackKind {
+    Success { output: Value },
+    Failure { error: String, cause: String },
+    Heartbeat,
+    /// Time passes without an answer (lets TimeoutSeconds/HeartbeatSeconds fire).
+    Tick,
+}
+
+/// A token the execution waits on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingToken {
+    pub token: String,
+    pub state: String,
+    /// Seconds since the token was issued, as far as the callbacks so far tell.
+    pub waited: f64,
+}
+
+/// Why a state could not complete normally.
+#[derive(Debug)]
+pub(crate) enum Stop {
+    /// A States error: goes through Retry and Catch.
+    Error(StatesError),
+    /// Ends the whole execution, bypassing Retry/Catch.
+    Halt(Halt),
+}
+
+#[derive(Debug)]
+pub(crate) enum Halt {
+    Failed(StatesError),
+    TimedOut,
+    Paused,
+}
+
+impl From<StatesError> for Stop {
+    fn from(e: StatesError) -> Self {
+        Stop::Error(e)
+    }
+}
+
+type Flow<T> = Result<T, Stop>;
+
+/// Per-state inspection data, like TestState's DEBUG inspection level.
+#[derive(Debug, Default)]
+struct Trace {
+    input: Option<Value>,
+    after_input_path: Option<Value>,
+    after_parameters: Option<Value>,
+    result: Option<Value>,
+    after_result_selector: Option<Value>,
+    after_result_path: Option<Value>,
+    output: Option<Value>,
+    error: Option<StatesError>,
+    unmocked: bool,
+    retries: u64,
+}
+
+/// How an execution ended.
+pub(crate) enum End {
+    Succeeded(Value),
+    Failed(StatesError),
+    TimedOut,
+    Paused,
+}
+
+pub(crate) struct Settings<'a> {
+    pub mocks: Option<&'a TestCase>,
+    pub seed: u64,
+    pub start_ms: i64,
+    pub record: bool,
+    pub max_events: u64,
+    pub callbacks: &'a [Callback],
+    pub state_machine_name: String,
+}
+
+pub(crate) struct Engine<'a> {
+    mocks: Option<&'a TestCase>,
+    mock_counters: HashMap<String, u64>,
+    pub(crate) rng: Rng,
+    now: i64,
+    deadline: Option<i64>,
+    pub(crate) history: History,
+    record: bool,
+    /// > 0 while running a Distributed Map's child executions, whose events AWS keeps out of
+    /// the parent's history.
+    detached: u32,
+    pub(crate) traces: Vec<Value>,
+    context: Value,
+    entered_cache: (i64, String),
+    callbacks: &'a [Callback],
+    pub(crate) pending: Vec<PendingToken>,
+    pub(crate) unmocked: Vec<String>,
+    pub(crate) execution_arn: String,
+    state_machine_arn: String,
+}
+
+/// Serialised size in bytes, stopping early once past `limit`.
+pub fn json_size(v: &Value, limit: usize) -> usize {
+    fn walk(v: &Value, acc: &mut usize, limit: usize) {
+        if *acc > limit {
+            return;
+        }
+        match v {
+            Value::Null => *acc += 4,
+            Value::Bool(b) => *acc += if *b { 4 } else { 5 },
+            Value::Number(n) => {
+                *acc += if let Some(i) = n.as_u64() {
+                    digits(i)
+                } else if let Some(i) = n.as_i64() {
+                    digits(i.unsigned_abs()) + 1
+                } else {
+                    n.to_string().len()
+                }
+            }
+            Value::String(s) => *acc += str_size(s),
+            Value::Array(a) => {
+                *acc += 2 + a.len().saturating_sub(1);
+                for x in a {
+                    walk(x, acc, limit);
+                }
+            }
+            Value::Object(m) => {
+                *acc += 2 + m.len().saturating_sub(1);
+                for (k, x) in m {
+                    *acc += str_size(k) + 1;
+                    walk(x, acc, limit);
+                }
+            }
+        }
+    }
+    let mut acc = 0;
+    walk(v, &mut acc, limit);
+    acc
+}
+
+fn digits(mut n: u64) -> usize {
+    let mut d = 1;
+    while n >= 10 {
+        n /= 10;
+        d += 1;
+    }
+    d
+}
+
+fn str_size(s: &str) -> usize {
+    let mut n = s.len() + 2;
+    for b in s.bytes() {
+        match b {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => n += 1,
+            0..=0x1f => n += 5,
+            _ => {}
+        }
+    }
+    n
+}
+
+fn check_size(v: &Value, what: &str, state: &str) -> Result<(), StatesError> {
+    let size = json_size(v, PAYLOAD_LIMIT);
+    if size > PAYLOAD_LIMIT {
+        return Err(StatesError::new(
+            "States.DataLimitExceeded",
+            format!(
+                "The {what} of state '{state}' has a size exceeding the maximum number of bytes service limit ({PAYLOAD_LIMIT} bytes)."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn steps_take(v: &mut Value, steps: &[PathStep]) -> Option<Value> {
+    let mut cur = v;
+    for s in steps {
+        cur = match s {
+            PathStep::Field(f) => cur.as_object_mut()?.get_mut(f)?,
+            PathStep::Index(i) => cur.as_array_mut()?.get_mut(*i)?,
+        };
+    }
+    Some(std::mem::take(cur))
+}
+
+/// Neither is a prefix of the other: the two paths address separate subtrees.
+fn disjoint(a: &[PathStep], b: &[PathStep]) -> bool {
+    !a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+fn is_prefix(a: &[PathStep], b: &[PathStep]) -> bool {
+    a.len() <= b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+fn path_error(p: &Path, field: &str) -> StatesError {
+    StatesError::runtime(format!(
+        "Invalid path '{}' : No results for path: {} (field '{field}')",
+        p.as_str(),
+        p.normalized()
+    ))
+}
+
+/// Stands in for the context object where a path cannot read it (a `$` path), so a
+/// borrowed selection depends on the input's lifetime only.
+static NO_CONTEXT: Value = Value::Null;
+
+/// InputPath (and other selections that may borrow): no clone for definite `$` paths.
+fn select_cow<'v>(p: &IoPath, raw: &'v Value, ctx: &Value, field: &str) -> Result<Cow<'v, Value>, StatesError> {
+    match p {
+        IoPath::Identity => Ok(Cow::Borrowed(raw)),
+        IoPath::Null => Ok(Cow::Owned(Value::Object(Map::new()))),
+        IoPath::Path(p) => {
+            if p.is_context() {
+                p.select(raw, ctx).map(Cow::Owned)
+            } else if p.is_definite() {
+                p.select_ref(raw, &NO_CONTEXT)
+                    .map(Cow::Borrowed)
+                    .ok_or_else(|| path_error(p, field))
+            } else {
+                p.select(raw, ctx).map(Cow::Owned)
+            }
+        }
+    }
+}
+
+/// OutputPath on an owned value: moves the selection out instead of cloning it.
+fn select_owned(p: &IoPath, mut v: Value, ctx: &Value, field: &str) -> Result<Value, StatesError> {
+    match p {
+        IoPath::Identity => Ok(v),
+        IoPath::Null => Ok(Value::Object(Map::new())),
+        IoPath::Path(p) => {
+            if let Some(steps) = p.definite_steps() {
+                steps_take(&mut v, steps).ok_or_else(|| path_error(p, field))
+            } else if p.is_definite() {
+                p.select_ref(&v, ctx).cloned().ok_or_else(|| path_error(p, field))
+            } else {
+                p.select(&v, ctx)
+            }
+        }
+    }
+}
+
+fn io_steps(p: &IoPath) -> Option<&[PathStep]> {
+    match p {
+        IoPath::Identity => Some(&[]),
+        IoPath::Null => None,
+        IoPath::Path(p) => p.definite_steps(),
+    }
+}
+
+fn result_path_ref(r: &ResultPath) -> Option<&Path> {
+    match r {
+        ResultPath::Discard => None,
+        ResultPath::Path(p) => Some(p),
+        ResultPath::Replace => None,
+    }
+}
+
+fn apply_result(raw: Value, rp: &ResultPath, result: Value) -> Result<Value, StatesError> {
+    match rp {
+        ResultPath::Replace => Ok(result),
+        ResultPath::Discard => Ok(raw),
+        ResultPath::Path(_) => apply_result_path_owned(raw, result_path_ref(rp), result),
+    }
+}
+
+/// Whether the effective input (InputPath's selection) is no longer read after Parameters,
+/// so Parameters may move parts of it instead of cloning them.
+fn input_dead_after_parameters(st: &State) -> bool {
+    let Some(input) = io_steps(&st.input_path) else {
+        return false;
+    };
+    match &st.result_path {
+        ResultPath::Replace => true,
+        rp => {
+            let Some(output) = io_steps(&st.output_path) else {
+                // OutputPath null: nothing of the input survives.
+                return matches!(st.output_path, IoPath::Null);
+            };
+            if disjoint(input, output) {
+                return true;
+            }
+            if let ResultPath::Path(r) = rp {
+                if let Some(r) = r.definite_steps() {
+                    // The result overwrites the whole region the input came from.
+                    return is_prefix(r, input) && !is_prefix(input, r);
+                }
+            }
+            false
+        }
+    }
+}
+
+/// Does an ErrorEquals list match this error? States.ALL matches everything but
+/// States.Runtime and States.DataLimitExceeded, and States.Runtime is never retried or
+/// caught ("Error names", https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+/// States.TaskFailed matches any error but States.Timeout; States.Timeout also matches a
+/// heartbeat timeout.
+pub fn error_matches(list: &[String], error: &str) -> bool {
+    if error == "States.Runtime" {
+        return false;
+    }
+    list.iter().any(|n| {
+        n == error
+            || (n == "States.ALL" && error != "States.DataLimitExceeded")
+            || (n == "States.TaskFailed"
+                && !matches!(error, "States.Timeout" | "States.HeartbeatTimeout" | "States.DataLimitExceeded"))
+            || (n == "States.Timeout" && error == "States.HeartbeatTimeout")
+    })
+}
+
+fn amount(a: &Option<Amount>, input: &Value, ctx: &Value, field: &str) -> Result<Option<f64>, StatesError> {
+    match a {
+        None => Ok(None),
+        Some(Amount::Fixed(n)) => Ok(Some(*n)),
+        Some(Amount::Path(p)) => {
+            let v = p.select(input, ctx)?;
+            match v.as_f64() {
+                Some(n) if n >= 0.0 => Ok(Some(n)),
+                _ => Err(StatesError::runtime(format!(
+                    "The value of {field} at '{}' must be a non-negative number, but it is {v}",
+                    p.as_str()
+                ))),
+            }
+        }
+    }
+}
+
+fn hex_id(rng: &mut Rng) -> String {
+    let a = rng.next_u64();
+    let b = rng.next_u64();
+    // A version-4 layout, so ids look like the UUIDs AWS generates.
+    let b = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    let a = (a & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xffff,
+        b >> 48,
+        b & 0xffff_ffff_ffff
+    )
+}
+
+impl<'a> Engine<'a> {
+    pub(crate) fn new(settings: &Settings<'a>, machine: &Machine, input: &Value) -> Engine<'a> {
+        let mut rng = Rng::new(settings.seed);
+        let exec_name = hex_id(&mut rng);
+        let sm = &settings.state_machine_name;
+        let state_machine_arn = format!("arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{sm}");
+        let execution_arn = format!("arn:aws:states:{REGION}:{ACCOUNT}:execution:{sm}:{exec_name}");
+        let start = clock::format_ms(settings.start_ms);
+        let context = json!({
+            "Execution": {
+                "Id": execution_arn,
+                "Input": input,
+                "Name": exec_name,
+                "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/StepFunctions-{sm}-role"),
+                "StartTime": start,
+                "RedriveCount": 0
+            },
+            "State": {"EnteredTime": start, "Name": "", "RetryCount": 0},
+            "StateMachine": {"Id": state_machine_arn, "Name": sm}
+        });
+        Engine {
+            mocks: settings.mocks,
+            mock_counters: HashMap::new(),
+            rng,
+            now: settings.start_ms,
+            deadline: machine
+                .timeout_seconds
+                .map(|t| clock::add_seconds(settings.start_ms, t as f64)),
+            history: History::new(settings.record, settings.max_events),
+            record: settings.record,
+            detached: 0,
+            traces: Vec::new(),
+            context,
+            entered_cache: (settings.start_ms, start),
+            callbacks: settings.callbacks,
+            pending: Vec::new(),
+            unmocked: Vec::new(),
+            execution_arn,
+            state_machine_arn,
+        }
+    }
+
+    pub(crate) fn now(&self) -> i64 {
+        self.now
+    }
+
+    fn event(&mut self, ty: &str, details: Option<(&'static str, Value)>) -> Result<(), Stop> {
+        if self.detached > 0 {
+            return Ok(());
+        }
+        self.history
+            .push(ty, self.now, details)
+            .map_err(|e| Stop::Halt(Halt::Failed(e)))
+    }
+
+    /// Cheap event recording: the details are only built when history is recorded.
+    fn event_with(&mut self, ty: &str, details: impl FnOnce() -> (&'static str, Value)) -> Result<(), Stop> {
+        if self.detached > 0 {
+            return Ok(());
+        }
+        let d = if self.record { Some(details()) } else { None };
+        self.history
+            .push(ty, self.now, d)
+            .map_err(|e| Stop::Halt(Halt::Failed(e)))
+    }
+
+    fn check_deadline(&mut self) -> Result<(), Stop> {
+        if let Some(d) = self.deadline {
+            if self.now > d {
+                self.now = d;
+                return Err(Stop::Halt(Halt::TimedOut));
+            }
+        }
+        Ok(())
+    }
+
+    /// Move the clock forward, stopping at the execution deadline.
+    fn advance(&mut self, seconds: f64) -> Result<(), Stop> {
+        self.now = clock::add_seconds(self.now, seconds);
+        self.check_deadline()
+    }
+
+    fn set_state_context(&mut self, name: &str, retry_count: u64) {
+        if self.entered_cache.0 != self.now {
+            self.entered_cache = (self.now, clock::format_ms(self.now));
+        }
+        if let Some(Value::Object(st)) = self.context.get_mut("State") {
+            if let Some(v) = st.get_mut("EnteredTime") {
+                if v.as_str() != Some(self.entered_cache.1.as_str()) {
+                    *v = Value::String(self.entered_cache.1.clone());
+                }
+            }
+            if let Some(v) = st.get_mut("Name") {
+                if v.as_str() != Some(name) {
+                    *v = Value::String(name.to_string());
+                }
+            }
+            if let Some(v) = st.get_mut("RetryCount") {
+                *v = Value::from(retry_count);
+            }
+        }
+    }
+
+    /// Run a machine (root, branch or iteration) from StartAt to its end.
+    pub(crate) fn run_machine(&mut self, m: &Machine, mut input: Value, depth: usize) -> Flow<Value> {
+        if depth > MAX_NESTING {
+            return Err(Stop::Error(StatesError::runtime(format!(
+                "Parallel/Map states are nested deeper than {MAX_NESTING} levels"
+            ))));
+        }
+        let mut cur = m.start_at;
+        loop {
+            let Some(st) = m.states.get(cur) else {
+                return Err(Stop::Error(StatesError::runtime("Transition to a missing state")));
+            };
+            self.check_deadline()?;
+            let (next, output) = self.run_state(st, input, depth)?;
+            match next {
+                Some(n) => {
+                    cur = n;
+                    input = output;
+                }
+                None => return Ok(output),
+            }
+        }
+    }
+
+    fn entered(&mut self, st: &State, input: &Value) -> Result<(), Stop> {
+        let ty = st.type_name();
+        let name = &st.name;
+        let record = self.record;
+        self.event_with(history::entered(ty), || {
+            (
+                "stateEnteredEventDetails",
+                if record {
+                    json!({"name": name, "input": history::text(input), "inputDetails": {"truncated": false}})
+                } else {
+                    Value::Null
+                },
+            )
+        })
+    }
+
+    fn exited(&mut self, st: &State, output: &Value) -> Result<(), Stop> {
+        let name = &st.name;
+        self.event_with(history::exited(st.type_name()), || {
+            (
+                "stateExitedEventDetails",
+                json!({"name": name, "output": history::text(output), "outputDetails": {"truncated": false}}),
+            )
+        })
+    }
+
+    fn push_trace(&mut self, st: &State, entered_at: i64, t: Trace) {
+        if !self.record || self.detached > 0 {
+            return;
+        }
+        let mut o = Map::new();
+        o.insert("name".into(), json!(st.name));
+        o.insert("type".into(), json!(st.type_name()));
+        o.insert("enteredTime".into(), json!(clock::format_ms(entered_at)));
+        let fields = [
+            ("input", t.input),
+            ("afterInputPath", t.after_input_path),
+            ("afterParameters", t.after_parameters),
+            ("result", t.result),
+            ("afterResultSelector", t.after_result_selector),
+            ("afterResultPath", t.after_result_path),
+            ("output", t.output),
+        ];
+        for (k, v) in fields {
+            if let Some(v) = v {
+                o.insert(k.into(), v);
+            }
+        }
+        if let Some(e) = t.error {
+            o.insert("error".into(), json!(e.error));
+            o.insert("cause".into(), json!(e.cause));
+        }
+        if t.unmocked {
+            o.insert("unmocked".into(), json!(true));
+        }
+        if t.retries > 0 {
+            o.insert("retryCount".into(), json!(t.retries));
+        }
+        self.traces.push(Value::Object(o));
+    }
+
+    /// One state: returns the next state's index (None at an end) and the output.
+    fn run_state(&mut self, st: &State, raw: Value, depth: usize) -> Flow<(Option<usize>, Value)> {
+        let entered_at = self.now;
+        self.set_state_context(&st.name, 0);
+        self.entered(st, &raw)?;
+        let mut trace = Trace::default();
+        if self.record {
+            trace.input = Some(raw.clone());
+        }
+        let outcome = match &st.kind {
+            Kind::Pass { result } => self.run_pass(st, result.as_ref(), raw, &mut trace),
+            Kind::Choice { choices, default } => self.run_choice(st, choices, *default, raw, &mut trace),
+            Kind::Wait(spec) => self.run_wait(st, spec, raw, &mut trace),
+            Kind::Succeed => self
+                .run_succeed(st, raw, &mut trace)
+                .map(|v| (None, v)),
+            Kind::Fail(spec) => {
+                let e = self.run_fail(spec, &raw);
+                trace.error = Some(e.clone());
+                self.push_trace(st, entered_at, trace);
+                return Err(Stop::Error(e));
+            }
+            Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_) => self.run_with_retry(st, raw, depth, &mut trace),
+        };
+        match outcome {
+            Ok((next, output)) => {
+                let next = match (next, &st.transition) {
+                    (Some(n), _) => Some(n),
+                    (None, Transition::Next(n)) if !matches!(st.kind, Kind::Succeed) => Some(*n),
+                    _ => None,
+                };
+                self.exited(st, &output)?;
+                if self.record {
+                    trace.output = Some(output.clone());
+                }
+                self.push_trace(st, entered_at, trace);
+                Ok((next, output))
+            }
+            Err(Stop::Error(e)) => {
+                trace.error = Some(e.clone());
+                self.push_trace(st, entered_at, trace);
+                Err(Stop::Error(e))
+            }
+            Err(other) => {
+                self.push_trace(st, entered_at, trace);
+                Err(other)
+            }
+        }
+    }
+
+    fn run_pass(&mut self, st: &State, result: Option<&Value>, mut raw: Value, trace: &mut Trace) -> Flow<(Option<usize>, Value)> {
+        let record = self.record;
+        // Move the effective input out of the raw input when nothing reads it afterwards.
+        let movable = st.parameters.is_some() && result.is_none() && input_dead_after_parameters(st);
+        let value = if movable {
+            let steps = io_steps(&st.input_path).unwrap_or(&[]);
+            let eff = match steps_take(&mut raw, steps) {
+                Some(v) => v,
+                None => {
+                    let IoPath::Path(p) = &st.input_path else {
+                        return Err(StatesError::runtime("InputPath selected nothing").into());
+                    };
+                    return Err(path_error(p, "InputPath").into());
+                }
+            };
+            if record {
+                trace.after_input_path = Some(eff.clone());
+            }
+            let params = st.parameters.as_ref().map(|t| t.evaluate_owned(eff, &self.context, &mut self.rng));
+            match params {
+                Some(v) => v?,
+                None => return Err(StatesError::runtime("Parameters missing").into()),
+            }
+        } else {
+            let eff = select_cow(&st.input_path, &raw, &self.context, "InputPath")?;
+            if record {
+                trace.after_input_path = Some(eff.as_ref().clone());
+            }
+            match (&st.parameters, result) {
+                (_, Some(r)) => {
+                    if let Some(t) = &st.parameters {
+                        // Evaluated for its errors and trace only: Result wins.
+                        let p = t.evaluate(&eff, &self.context, &mut self.rng)?;
+                        if record {
+                            trace.after_parameters = Some(p);
+                        }
+                    }
+                    r.clone()
+                }
+                (Some(t), None) => t.evaluate(&eff, &self.context, &mut self.rng)?,
+                (None, None) => eff.into_owned(),
+            }
+        };
+        if st.parameters.is_some() {
+            check_size(&value, "input after Parameters", &st.name)?;
+            if record && result.is_none() {
+                trace.after_parameters = Some(value.clone());
+            }
+        }
+        if record {
+            trace.result = Some(value.clone());
+        }
+        let out = apply_result(raw, &st.result_path, value)?;
+        if record {
+            trace.after_result_path = Some(out.clone());
+        }
+        let out = select_owned(&st.output_path, out, &self.context, "OutputPath")?;
+        check_size(&out, "output", &st.name)?;
+        Ok((None, out))
+    }
+
+    fn run_choice(
+        &mut self,
+        st: &State,
+        choices: &[(crate::choice::ChoiceRule, usize)],
+        default: Option<usize>,
+        raw: Value,
+        trace: &mut Trace,
+    ) -> Flow<(Option<usize>, Value)> {
+        let next = {
+            let eff = select_cow(&st.input_path, &raw, &self.context, "InputPath")?;
+            if self.record {
+                trace.after_input_path = Some(eff.as_ref().clone());
+            }
+            let mut next = None;
+            for (rule, target) in choices {
+                if rule.evaluate(&eff, &self.context)? {
+                    next = Some(*target);
+                    break;
+                }
+            }
+            next
+        };
+        let next = match next.or(default) {
+            Some(n) => n,
+            None => {
+                return Err(StatesError::new(
+                    "States.NoChoiceMatched",
+                    format!("No Choice Rules matched and no Default in state '{}'", st.name),
+                )
+                .into())
+            }
+        };
+        // Choice has no ResultPath: the output is the (filtered) input.
+        let eff = match &st.input_path {
+            IoPath::Identity => raw,
+            p => select_cow(p, &raw, &self.context, "InputPath")?.into_owned(),
+        };
+        let out = select_owned(&st.output_path, eff, &self.context, "OutputPath")?;
+        if !matches!((&st.input_path, &st.output_path), (IoPath::Identity, IoPath::Identity)) {
+            check_size(&out, "output", &st.name)?;
+        }
+        Ok((Some(next), out))
+    }
+
+    fn run_wait(&mut self, st: &State, spec: &WaitSpec, raw: Value, trace: &mut Trace) -> Flow<(Option<usize>, Value)> {
+        let eff = match &st.input_path {
+            IoPath::Identity => raw,
+            p => select_cow(p, &raw, &self.context, "InputPath")?.into_owned(),
+        };
+        if self.record {
+            trace.after_input_path = Some(eff.clone());
+        }
+        let until = match spec {
+            WaitSpec::Seconds(s) => clock::add_seconds(self.now, *s),
+            WaitSpec::SecondsPath(p) => {
+                let v = p.select(&eff, &self.context)?;
+                match v.as_f64() {
+                    Some(s) if s >= 0.0 => clock::add_seconds(self.now, s),
+                    _ => {
+                        return Err(StatesError::runtime(format!(
+                            "The SecondsPath parameter does not reference a valid non-negative number: '{}' gives {v}",
+                            p.as_str()
+                        ))
+                        .into())
+                    }
+                }
+            }
+            WaitSpec::Timestamp(t) => clock::parse_rfc3339(t).unwrap_or(self.now),
+            WaitSpec::TimestampPath(p) => {
+                let v = p.select(&eff, &self.context)?;
+                match v.as_str().and_then(|s| crate::choice::parse_timestamp(s).map(|ns| (ns / 1_000_000) as i64)) {
+                    Some(ms) => ms,
+                    None => {
+                        return Err(StatesError::runtime(format!(
+                            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: '{}' gives {v}",
+                            p.as_str()
+                        ))
+                        .into())
+                    }
+                }
+            }
+        };
+        if until > self.now {
+            self.now = until;
+            self.check_deadline()?;
+        }
+        let out = select_owned(&st.output_path, eff, &self.context, "OutputPath")?;
+        Ok((None, out))
+    }
+
+    fn run_succeed(&mut self, st: &State, raw: Value, trace: &mut Trace) -> Flow<Value> {
+        let eff = match &st.input_path {
+            IoPath::Identity => raw,
+            p => select_cow(p, &raw, &self.context, "InputPath")?.into_owned(),
+        };
+        if self.record {
+            trace.after_input_path = Some(eff.clone());
+        }
+        Ok(select_owned(&st.output_path, eff, &self.context, "OutputPath")?)
+    }
+
+    fn run_fail(&mut self, spec: &FailSpec, raw: &Value) -> StatesError {
+        let mut get = |d: &Option<Dyn>, field: &str| -> Result<Option<String>, StatesError> {
+            Ok(match d {
+                None => None,
+                Some(Dyn::Literal(s)) => Some(s.clone()),
+                Some(Dyn::Path(p)) => {
+                    let v = p.select(raw, &self.context)?;
+                    match v {
+                        Value::String(s) => Some(s),
+                        other => {
+                            return Err(StatesError::runtime(format!(
+                                "The {field} '{}' must resolve to a string, but it gives {other}",
+                                p.as_str()
+                            )))
+                        }
+                    }
+                }
+                Some(Dyn::Call(c)) => match c.evaluate(raw, &self.context, &mut self.rng)? {
+                    Value::String(s) => Some(s),
+                    other => Some(other.to_string()),
+                },
+            })
+        };
+        let error = match get(&spec.error, "ErrorPath") {
+            Ok(e) => e,
+            Err(e) => return e,
+        };
+        let cause = match get(&spec.cause, "CausePath") {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+        StatesError::new(error.unwrap_or_default(), cause.unwrap_or_default())
+    }
+
+    /// Task, Parallel and Map: attempts under Retry, then Catch.
+    fn run_with_retry(&mut self, st: &State, mut raw: Value, depth: usize, trace: &mut Trace) -> Flow<(Option<usize>, Value)> {
+        let mut attempts = vec![0u64; st.retry.len()];
+        let mut retry_count = 0u64;
+        let outcome = loop {
+            self.set_state_context(&st.name, retry_count);
+            match self.attempt(st, &raw, depth, trace) {
+                Ok(result) => break Ok(result),
+                Err(Stop::Error(e)) => {
+                    let retrier = st.retry.iter().position(|r| error_matches(&r.error_equals, &e.error));
+                    if let Some(i) = retrier {
+                        let r = &st.retry[i];
+                        if attempts[i] < r.max_attempts {
+                            let mut delay = r.interval_seconds * r.backoff_rate.powf(attempts[i] as f64);
+                            if let Some(max) = r.max_delay_seconds {
+                                delay = delay.min(max);
+                            }
+                            if r.jitter_full {
+                                delay *= self.rng.next_f64();
+                            }
+                            attempts[i] += 1;
+                            retry_count += 1;
+                            self.advance(delay)?;
+                            continue;
+                        }
+                    }
+                    break Err(e);
+                }
+                Err(other) => return Err(other),
+            }
+        };
+        trace.retries = retry_count;
+        let failure = match outcome {
+            Ok(result) => {
+                // ResultPath can fail (States.ResultPathMatchFailure, catchable): keep the
+                // input for the catcher only when that can happen and a catcher exists.
+                let keep = (!st.catch.is_empty() && matches!(st.result_path, ResultPath::Path(_))).then(|| raw.clone());
+                let merged = apply_result(raw, &st.result_path, result).and_then(|out| {
+                    if self.record {
+                        trace.after_result_path = Some(out.clone());
+                    }
+                    select_owned(&st.output_path, out, &self.context, "OutputPath")
+                });
+                match merged {
+                    Ok(out) => {
+                        check_size(&out, "output", &st.name)?;
+                        return Ok((None, out));
+                    }
+                    Err(e) => match keep {
+                        Some(k) => {
+                            raw = k;
+                            e
+                        }
+                        None => return Err(Stop::Error(e)),
+                    },
+                }
+            }
+            Err(e) => e,
+        };
+        if let Some(c) = st.catch.iter().find(|c| error_matches(&c.error_equals, &failure.error)) {
+            let err = json!({"Error": failure.error, "Cause": failure.cause});
+            let out = apply_result(raw, &c.result_path, err)?;
+            check_size(&out, "output", &st.name)?;
+            trace.error = Some(failure);
+            return Ok((Some(c.next), out));
+        }
+        Err(Stop::Error(failure))
+    }
+
+    /// One attempt of a Task/Parallel/Map: the result after ResultSelector.
+    fn attempt(&mut self, st: &State, raw: &Value, depth: usize, trace: &mut Trace) -> Flow<Value> {
+        let record = self.record;
+        let token = match &st.kind {
+            Kind::Task(t) if needs_token(t) => Some(format!("{}{}", hex_id(&mut self.rng), hex_id(&mut self.rng)).replace('-', "")),
+            _ => None,
+        };
+        if let Some(tok) = &token {
+            if let Value::Object(c) = &mut self.context {
+                c.insert("Task".into(), json!({"Token": tok}));
+            }
+        }
+        let eff = select_cow(&st.input_path, raw, &self.context, "InputPath")?;
+        if record {
+            trace.after_input_path = Some(eff.as_ref().clone());
+        }
+        let params: Cow<Value> = match (&st.parameters, &st.kind) {
+            (Some(t), Kind::Task(_) | Kind::Parallel { .. }) => Cow::Owned(t.evaluate(&eff, &self.context, &mut self.rng)?),
+            _ => eff,
+        };
+        if token.is_some() {
+            if let Value::Object(c) = &mut self.context {
+                c.shift_remove("Task");
+            }
+        }
+        if st.parameters.is_some() && !matches!(st.kind, Kind::Map(_)) {
+            check_size(&params, "input after Parameters", &st.name)?;
+            if record {
+                trace.after_parameters = Some(params.as_ref().clone());
+            }
+        }
+        let result = match &st.kind {
+            Kind::Task(spec) => self.invoke(st, spec, &params, raw, token, trace)?,
+            Kind::Parallel { branches } => self.run_parallel(branches, &params, depth)?,
+            Kind::Map(spec) => self.run_map(st, spec, &params, raw, depth)?,
+            _ => params.into_owned(),
+        };
+        if record {
+            trace.result = Some(result.clone());
+        }
+        let result = match &st.result_selector {
+            Some(t) => {
+                let v = t.evaluate(&result, &self.context, &mut self.rng)?;
+                if record {
+                    trace.after_result_selector = Some(v.clone());
+                }
+                v
+            }
+            None => result,
+        };
+        Ok(result)
+    }
+
+    fn task_event_names(spec: &TaskSpec) -> (&'static str, &'static str) {
+        match spec.kind {
+            ResourceKind::LambdaFunction => ("LambdaFunction", ""),
+            ResourceKind::Activity => ("Activity", ""),
+            _ => ("Task", ""),
+        }
+    }
+
+    /// Call the task: a mock answer, a callback, or (unmocked) the effective input back.
+    fn invoke(
+        &mut self,
+        st: &State,
+        spec: &TaskSpec,
+        params: &Value,
+        raw: &Value,
+        token: Option<String>,
+        trace: &mut Trace,
+    ) -> Flow<Value> {
+        let (prefix, _) = Self::task_event_names(spec);
+        let (rtype, rname) = resource_parts(&spec.resource);
+        let timeout = amount(&spec.timeout, raw, &self.context, "TimeoutSecondsPath")?;
+        let heartbeat = amount(&spec.heartbeat, raw, &self.context, "HeartbeatSecondsPath")?;
+        let resource = spec.resource.clone();
+        let rtype2 = rtype.clone();
+        let rname2 = rname.clone();
+        self.event_with(&format!("{prefix}Scheduled"), || match prefix {
+            "LambdaFunction" => (
+                "lambdaFunctionScheduledEventDetails",
+                json!({"resource": resource, "input": history::text(params), "inputDetails": {"truncated": false},
+                       "timeoutInSeconds": timeout.map(|t| t as u64)}),
+            ),
+            "Activity" => (
+                "activityScheduledEventDetails",
+                json!({"resource": resource, "input": history::text(params), "inputDetails": {"truncated": false},
+                       "timeoutInSeconds": timeout.map(|t| t as u64), "heartbeatInSeconds": heartbeat.map(|t| t as u64)}),
+            ),
+            _ => (
+                "taskScheduledEventDetails",
+                json!({"resourceType": rtype2, "resource": rname2, "region": REGION,
+                       "parameters": history::text(params), "timeoutInSeconds": timeout.map(|t| t as u64),
+                       "heartbeatInSeconds": heartbeat.map(|t| t as u64)}),
+            ),
+        })?;
+        let (rt, rn) = (rtype.clone(), rname.clone());
+        self.event_with(&format!("{prefix}Started"), || match prefix {
+            "LambdaFunction" => ("", Value::Null),
+            "Activity" => ("activityStartedEventDetails", json!({"workerName": "stepbridge"})),
+            _ => ("taskStartedEventDetails", json!({"resourceType": rt, "resource": rn})),
+        })?;
+
+        let mock = self.mocks.and_then(|m| m.states.get(&st.name));
+        let outcome: Result<Value, StatesError> = if let Some(responses) = mock {
+            let n = self.mock_counters.entry(st.name.clone()).or_insert(0);
+            let index = *n;
+            *n += 1;
+            match responses.get(index).cloned() {
+                None => Err(StatesError::new("States.TaskFailed", "The mocked response list is empty")),
+                Some(resp) => {
+                    let limit = min_opt(timeout, heartbeat);
+                    if let Some(limit) = limit.filter(|l| resp.duration_seconds > *l) {
+                        self.advance(limit)?;
+                        let hb = heartbeat.is_some_and(|h| h <= timeout.unwrap_or(f64::INFINITY));
+                        Err(timeout_error(hb))
+                    } else {
+                        self.advance(resp.duration_seconds)?;
+                        match resp.answer {
+                            Answer::Return(v) => Ok(match (&spec.kind, v) {
+                                // A Lambda ARN used directly: the mocked Invoke response's Payload.
+                                (ResourceKind::LambdaFunction, Value::Object(mut m)) if m.contains_key("Payload") => {
+                                    m.shift_remove("Payload").unwrap_or(Value::Null)
+                                }
+                                (_, v) => v,
+                            }),
+                            Answer::Throw { error, cause } => Err(StatesError::new(error, cause)),
+                        }
+                    }
+                }
+            }
+        } else if let Some(tok) = token {
+            let rt = rtype.clone();
+            let rn = rname.clone();
+            self.event_with("TaskSubmitted", || {
+                (
+                    "taskSubmittedEventDetails",
+                    json!({"resourceType": rt, "resource": rn, "output": "{}", "outputDetails": {"truncated": false}}),
+                )
+            })?;
+            match self.await_callback(&st.name, &tok, timeout, heartbeat)? {
+                Some(r) => r,
+                None => return Err(Stop::Halt(Halt::Paused)),
+            }
+        } else {
+            trace.unmocked = true;
+            if self.detached == 0 && !self.unmocked.contains(&st.name) {
+                self.unmocked.push(st.name.clone());
+            }
+            Ok(params.clone())
+        };
+        match outcome {
+            Ok(v) => {
+                check_size(&v, "result", &st.name)?;
+                let (rt, rn) = (rtype, rname);
+                self.event_with(&format!("{prefix}Succeeded"), || match prefix {
+                    "LambdaFunction" => (
+                        "lambdaFunctionSucceededEventDetails",
+                        json!({"output": history::text(&v), "outputDetails": {"truncated": false}}),
+                    ),
+                    "Activity" => (
+                        "activitySucceededEventDetails",
+                        json!({"output": history::text(&v), "outputDetails": {"truncated": false}}),
+                    ),
+                    _ => (
+                        "taskSucceededEventDetails",
+                        json!({"resourceType": rt, "resource": rn, "output": history::text(&v), "outputDetails": {"truncated": false}}),
+                    ),
+                })?;
+                Ok(v)
+            }
+            Err(e) => {
+                let timed_out = matches!(e.error.as_str(), "States.Timeout" | "States.HeartbeatTimeout");
+                let suffix = if timed_out { "TimedOut" } else { "Failed" };
+                let (rt, rn) = (rtype, rname);
+                let (err, cause) = (e.error.clone(), e.cause.clone());
+                self.event_with(&format!("{prefix}{suffix}"), || {
+                    let key = match (prefix, timed_out) {
+                        ("LambdaFunction", true) => "lambdaFunctionTimedOutEventDetails",
+                        ("LambdaFunction", false) => "lambdaFunctionFailedEventDetails",
+                        ("Activity", true) => "activityTimedOutEventDetails",
+                        ("Activity", false) => "activityFailedEventDetails",
+                        (_, true) => "taskTimedOutEventDetails",
+                        _ => "taskFailedEventDetails",
+                    };
+                    let d = if prefix == "Task" {
+                        json!({"resourceType": rt, "resource": rn, "error": err, "cause": cause})
+                    } else {
+                        json!({"error": err, "cause": cause})
+                    };
+                    (key, d)
+                })?;
+                Err(Stop::Error(e))
+            }
+        }
+    }
+
+    /// Replay the callbacks received for a token. None: still waiting.
+    fn await_callback(
+        &mut self,
+        state: &str,
+        token: &str,
+        timeout: Option<f64>,
+        heartbeat: Option<f64>,
+    ) -> Flow<Option<Result<Value, StatesError>>> {
+        let mut last_beat = 0.0f64;
+        let mut waited = 0.0f64;
+        let callbacks = self.callbacks;
+        for cb in callbacks.iter().filter(|c| c.token == token) {
+            let at = cb.at.max(waited);
+            // Did a timeout fire before this callback arrived?
+            let hb_deadline = heartbeat.map(|h| last_beat + h);
+            let fired = [(timeout, false), (hb_deadline, true)]
+                .into_iter()
+                .filter_map(|(d, hb)| d.map(|d| (d, hb)))
+                .filter(|(d, _)| at > *d)
+                .min_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((d, hb)) = fired {
+                self.advance(d)?;
+                return Ok(Some(Err(timeout_error(hb))));
+            }
+            waited = at;
+            match &cb.kind {
+                CallbackKind::Heartbeat => last_beat = at,
+                CallbackKind::Tick => {}
+                CallbackKind::Success { output } => {
+                    self.advance(at)?;
+                    return Ok(Some(Ok(output.clone())));
+                }
+                CallbackKind::Failure { error, cause } => {
+                    self.advance(at)?;
+                    return Ok(Some(Err(StatesError::new(error.clone(), cause.clone()))));
+                }
+            }
+        }
+        if let Some(d) = self.deadline {
+            // The execution's own timeout fires while waiting.
+            if clock::add_seconds(self.now, waited) > d {
+                self.now = d;
+                return Err(Stop::Halt(Halt::TimedOut));
+            }
+        }
+        self.pending.push(PendingToken {
+            token: token.to_string(),
+            state: state.to_string(),
+            waited,
+        });
+        Ok(None)
+    }
+
+    fn run_parallel(&mut self, branches: &[Machine], input: &Value, depth: usize) -> Flow<Value> {
+        self.event("ParallelStateStarted", None)?;
+        let start = self.now;
+        let mut end = start;
+        let mut results = Vec::with_capacity(branches.len());
+        let mut paused = false;
+        for b in branches {
+            self.now = start;
+            match self.run_machine(b, input.clone(), depth + 1) {
+                Ok(v) => results.push(v),
+                Err(Stop::Halt(Halt::Paused)) => {
+                    paused = true;
+                    results.push(Value::Null);
+                }
+                Err(Stop::Error(e)) => {
+                    self.event("ParallelStateFailed", None)?;
+                    return Err(Stop::Error(e));
+                }
+                Err(other) => return Err(other),
+            }
+            end = end.max(self.now);
+        }
+        self.now = end;
+        if paused {
+            return Err(Stop::Halt(Halt::Paused));
+        }
+        self.event("ParallelStateSucceeded", None)?;
+        Ok(Value::Array(results))
+    }
+
+    fn map_items(&mut self, st: &State, spec: &MapSpec, input: &Value, raw: &Value) -> Flow<Vec<Value>> {
+        if let Some(reader) = &spec.item_reader {
+            let mock = self.mocks.and_then(|m| m.states.get(&st.name));
+            let Some(responses) = mock else {
+                return Err(StatesError::new(
+                    "States.ItemReaderFailed",
+                    format!(
+                        "No mocked response for the ItemReader ({}) of state '{}': map the state name to a response returning the items",
+                        reader.resource, st.name
+                    ),
+                )
+                .into());
+            };
+            let n = self.mock_counters.entry(st.name.clone()).or_insert(0);
+            let index = *n;
+            *n += 1;
+            let items = match responses.get(index).map(|r| r.answer.clone()) {
+                Some(Answer::Return(Value::Array(a))) => a,
+                Some(Answer::Return(other)) => {
+                    return Err(StatesError::new(
+                        "States.ItemReaderFailed",
+                        format!("The mocked ItemReader response must be an array of items, not {other}"),
+                    )
+                    .into())
+                }
+                Some(Answer::Throw { error, cause }) => return Err(StatesError::new(error, cause).into()),
+                None => Vec::new(),
+            };
+            let max = amount(&reader.max_items, raw, &self.context, "MaxItemsPath")?;
+            let mut items = items;
+            if let Some(max) = max.filter(|m| *m > 0.0) {
+                items.truncate(max as usize);
+            }
+            return Ok(items);
+        }
+        let selected = match &spec.items_path {
+            None => Cow::Borrowed(input),
+            Some(p) => {
+                if p.is_definite() && !p.is_context() {
+                    Cow::Borrowed(p.select_ref(input, &NO_CONTEXT).ok_or_else(|| path_error(p, "ItemsPath"))?)
+                } else {
+                    Cow::Owned(p.select(input, &self.context)?)
+                }
+            }
+        };
+        match selected {
+            Cow::Borrowed(Value::Array(a)) => Ok(a.clone()),
+            Cow::Owned(Value::Array(a)) => Ok(a),
+            other => Err(StatesError::runtime(format!(
+                "Map state '{}': the items to iterate over must be a JSON array, but ItemsPath gives {}",
+                st.name,
+                type_name(&other)
+            ))
+            .into()),
+        }
+    }
+
+    fn run_map(&mut self, st: &State, spec: &MapSpec, input: &Value, raw: &Value, depth: usize) -> Flow<Value> {
+        let items = self.map_items(st, spec, input, raw)?;
+        let mut inputs: Vec<Value> = Vec::with_capacity(items.len());
+        let has_selector = spec.item_selector.is_some();
+        for (i, item) in items.into_iter().enumerate() {
+            if let Some(sel) = &spec.item_selector {
+                // $$.Map.Item exists only while ItemSelector is evaluated.
+                if let Value::Object(c) = &mut self.context {
+                    c.insert("Map".into(), json!({"Item": {"Index": i, "Value": item}}));
+                }
+                let v = sel.evaluate(input, &self.context, &mut self.rng);
+                if let Value::Object(c) = &mut self.context {
+                    c.shift_remove("Map");
+                }
+                inputs.push(v?);
+            } else {
+                inputs.push(item);
+            }
+        }
+        let _ = has_selector;
+        if let Some(b) = &spec.batcher {
+            inputs = self.batch(b, inputs, input, raw)?;
+        }
+        let total = inputs.len();
+        let length = total;
+        self.event_with("MapStateStarted", || ("mapStateStartedEventDetails", json!({"length": length})))?;
+        let map_run_arn = format!(
+            "arn:aws:states:{REGION}:{ACCOUNT}:mapRun:{}/{}:{}",
+            self.state_machine_arn.rsplit(':').next().unwrap_or(""),
+            spec.label.as_deref().unwrap_or(&st.name),
+            hex_id(&mut self.rng)
+        );
+        if spec.distributed {
+            let arn = map_run_arn.clone();
+            self.event_with("MapRunStarted", || ("mapRunStartedEventDetails", json!({"mapRunArn": arn})))?;
+        }
+        let concurrency = amount(&spec.max_concurrency, raw, &self.context, "MaxConcurrencyPath")?
+            .map(|c| c as usize)
+            .filter(|c| *c > 0)
+            .unwrap_or(usize::MAX)
+            .min(total.max(1));
+        let tolerated_count = amount(&spec.tolerated_count, raw, &self.context, "ToleratedFailureCountPath")?;
+        let tolerated_pct = amount(&spec.tolerated_percentage, raw, &self.context, "ToleratedFailurePercentagePath")?;
+        let start = self.now;
+        // Free-at times of the concurrency slots (only as many as items).
+        let mut slots: Vec<i64> = vec![start; concurrency.min(total).max(1)];
+        let mut end = start;
+        let mut results = Vec::with_capacity(total);
+        let mut failures = 0usize;
+        let mut paused = false;
+        let name = st.name.clone();
+        for (index, item_input) in inputs.into_iter().enumerate() {
+            let (slot, free_at) = slots
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, t)| **t)
+                .map(|(i, t)| (i, *t))
+                .unwrap_or((0, start));
+            self.now = free_at;
+            let n2 = name.clone();
+            self.event_with("MapIterationStarted", || ("mapIterationStartedEventDetails", json!({"name": n2, "index": index})))?;
+            if spec.distributed {
+                self.detached += 1;
+            }
+            let r = self.run_machine(&spec.processor, item_input, depth + 1);
+            if spec.distributed {
+                self.detached -= 1;
+            }
+            if let Some(s) = slots.get_mut(slot) {
+                *s = self.now;
+            }
+            end = end.max(self.now);
+            let n2 = name.clone();
+            match r {
+                Ok(v) => {
+                    self.event_with("MapIterationSucceeded", || ("mapIterationSucceededEventDetails", json!({"name": n2, "index": index})))?;
+                    results.push(v);
+                }
+                Err(Stop::Halt(Halt::Paused)) => {
+                    paused = true;
+                    results.push(Value::Null);
+                }
+                Err(Stop::Error(e)) => {
+                    self.event_with("MapIterationFailed", || ("mapIterationFailedEventDetails", json!({"name": n2, "index": index})))?;
+                    if !spec.distributed {
+                        self.now = end;
+                        self.event("MapStateFailed", None)?;
+                        return Err(Stop::Error(e));
+                    }
+                    failures += 1;
+                    let over_count = failures as f64 > tolerated_count.unwrap_or(0.0);
+                    let over_pct = tolerated_pct.is_none_or(|p| (failures as f64) * 100.0 / (total as f64) > p);
+                    // With both set, exceeding either fails the run; with one, that one decides.
+                    let exceeded = match (tolerated_count, tolerated_pct) {
+                        (None, None) => true,
+                        (Some(_), None) => over_count,
+                        (None, Some(_)) => over_pct,
+                        (Some(_), Some(_)) => over_count || over_pct,
+                    };
+                    if exceeded {
+                        self.now = end;
+                        let arn = map_run_arn.clone();
+                        self.event_with("MapRunFailed", || {
+                            ("mapRunFailedEventDetails", json!({"error": "States.ExceedToleratedFailureThreshold", "cause": format!("The tolerated failure threshold was exceeded ({arn})")}))
+                        })?;
+                        self.event("MapStateFailed", None)?;
+                        return Err(StatesError::new(
+                            "States.ExceedToleratedFailureThreshold",
+                            format!(
+                                "The Map state '{}' failed because {failures} of {total} items failed, more than the tolerated failure threshold",
+                                st.name
+                            ),
+                        )
+                        .into());
+                    }
+                    results.push(json!({"Error": e.error, "Cause": e.cause}));
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        self.now = end;
+        if paused {
+            return Err(Stop::Halt(Halt::Paused));
+        }
+        if spec.distributed {
+            self.event("MapRunSucceeded", None)?;
+        }
+        self.event("MapStateSucceeded", None)?;
+        if let Some(w) = &spec.result_writer {
+            let params = match &w.parameters {
+                Some(t) => t.evaluate(input, &self.context, &mut self.rng)?,
+                None => json!({}),
+            };
+            let bucket = params.get("Bucket").cloned().unwrap_or(Value::Null);
+            let prefix = params.get("Prefix").and_then(Value::as_str).unwrap_or("");
+            let id = hex_id(&mut self.rng);
+            let key = if prefix.is_empty() {
+                format!("{id}/manifest.json")
+            } else {
+                format!("{}/{id}/manifest.json", prefix.trim_end_matches('/'))
+            };
+            return Ok(json!({"MapRunArn": map_run_arn, "ResultWriterDetails": {"Bucket": bucket, "Key": key}}));
+        }
+        Ok(Value::Array(results))
+    }
+
+    fn batch(&mut self, b: &Batcher, items: Vec<Value>, input: &Value, raw: &Value) -> Flow<Vec<Value>> {
+        let max_items = amount(&b.max_items, raw, &self.context, "MaxItemsPerBatchPath")?
+            .map(|n| n as usize)
+            .filter(|n| *n > 0);
+        let max_bytes = amount(&b.max_bytes, raw, &self.context, "MaxInputBytesPerBatchPath")?
+            .map(|n| n as usize)
+            .filter(|n| *n > 0);
+        let batch_input = match &b.batch_input {
+            Some(t) => Some(t.evaluate(input, &self.context, &mut self.rng)?),
+            None => None,
+        };
+        let mut batches = Vec::new();
+        let mut cur: Vec<Value> = Vec::new();
+        let mut cur_bytes = 0usize;
+        for item in items {
+            let size = json_size(&item, usize::MAX);
+            let full_items = max_items.is_some_and(|m| cur.len() >= m);
+            let full_bytes = max_bytes.is_some_and(|m| !cur.is_empty() && cur_bytes + size > m);
+            if full_items || full_bytes {
+                batches.push(std::mem::take(&mut cur));
+                cur_bytes = 0;
+            }
+            cur_bytes += size + 1;
+            cur.push(item);
+        }
+        if !cur.is_empty() {
+            batches.push(cur);
+        }
+        Ok(batches
+            .into_iter()
+            .map(|items| {
+                let mut o = Map::new();
+                if let Some(bi) = &batch_input {
+                    o.insert("BatchInput".into(), bi.clone());
+                }
+                o.insert("Items".into(), Value::Array(items));
+                Value::Object(o)
+            })
+            .collect())
+    }
+}
+
+fn needs_token(t: &TaskSpec) -> bool {
+    matches!(
+        t.kind,
+        ResourceKind::Service {
+            pattern: Pattern::WaitForTaskToken,
+            ..
+        } | ResourceKind::Activity
+    )
+}
+
+fn min_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+fn timeout_error(heartbeat: bool) -> StatesError {
+    if heartbeat {
+        StatesError::new("States.HeartbeatTimeout", "The task did not send a heartbeat within HeartbeatSeconds")
+    } else {
+        StatesError::new("States.Timeout", "The task ran longer than TimeoutSeconds")
+    }
+}
+
+/// History's `resourceType`/`resource` split: `arn:aws:states:::lambda:invoke` → ("lambda", "invoke").
+fn resource_parts(resource: &str) -> (String, String) {
+    if let Some(rest) = resource.strip_prefix("arn:aws:states:::") {
+        let (a, b) = rest.split_once(':').unwrap_or((rest, ""));
+        return (a.to_string(), b.to_string());
+    }
+    let parts: Vec<&str> = resource.split(':').collect();
+    if parts.len() >= 3 {
+        return (parts[2].to_string(), parts[parts.len() - 1].to_string());
+    }
+    (String::new(), resource.to_string())
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Run a whole execution.
+pub(crate) fn execute(engine: &mut Engine, machine: &Machine, input: Value) -> End {
+    let record = engine.record;
+    let input_text = if record { history::text(&input) } else { String::new() };
+    let role = engine
+        .context
+        .pointer("/Execution/RoleArn")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let started = engine.event_with("ExecutionStarted", || {
+        (
+            "executionStartedEventDetails",
+            json!({"input": input_text, "inputDetails": {"truncated": false}, "roleArn": role}),
+        )
+    });
+    let result = match started {
+        Err(e) => Err(e),
+        Ok(()) => match check_size(&input, "execution input", "") {
+            Err(e) => Err(Stop::Error(e)),
+            Ok(()) => engine.run_machine(machine, input, 0),
+        },
+    };
+    // The closing event is always recorded, even past the history limit, so a failed run
+    // still says why it ended.
+    engine.history.allow_final();
+    match result {
+        Ok(out) => {
+            let _ = engine.event_with("ExecutionSucceeded", || {
+                (
+                    "executionSucceededEventDetails",
+                    json!({"output": history::text(&out), "outputDetails": {"truncated": false}}),
+                )
+            });
+            End::Succeeded(out)
+        }
+        Err(Stop::Error(e)) | Err(Stop::Halt(Halt::Failed(e))) => {
+            let (err, cause) = (e.error.clone(), e.cause.clone());
+            let _ = engine.event_with("ExecutionFailed", || {
+                ("executionFailedEventDetails", json!({"error": err, "cause": cause}))
+            });
+            End::Failed(e)
+        }
+        Err(Stop::Halt(Halt::TimedOut)) => {
+            let _ = engine.event_with("ExecutionTimedOut", || {
+                (
+                    "executionTimedOutEventDetails",
+                    json!({"error": "States.Timeout", "cause": "The execution ran longer than the state machine's TimeoutSeconds"}),
+                )
+            });
+            End::TimedOut
+        }
+        Err(Stop::Halt(Halt::Paused)) => End::Paused,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_match_serde() {
+        let v = json!({"a": [1, -20, 3.5, null, true, false], "b\"": "x\ny\u{1}é", "c": {}});
+        assert_eq!(json_size(&v, usize::MAX), serde_json::to_string(&v).unwrap_or_default().len());
+    }
+
+    #[test]
+    fn error_matching_rules() {
+        let all = vec!["States.ALL".to_string()];
+        assert!(error_matches(&all, "MyError"));
+        assert!(!error_matches(&all, "States.Runtime"));
+        assert!(!error_matches(&all, "States.DataLimitExceeded"));
+        assert!(error_matches(&["States.DataLimitExceeded".to_string()], "States.DataLimitExceeded"));
+        let tf = vec!["States.TaskFailed".to_string()];
+        assert!(error_matches(&tf, "Lambda.Unknown"));
+        assert!(!error_matches(&tf, "States.Timeout"));
+        assert!(error_matches(&["States.Timeout".to_string()], "States.HeartbeatTimeout"));
+    }
+}

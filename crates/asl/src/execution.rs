@@ -1,0 +1,97 @@
+//! Executions that pause for callbacks (`.waitForTaskToken`, activities) and resume with
+//! SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat, as in
+//! https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token
+//!
+//! A resume replays the execution from its start with every callback received so far. The
+//! run is deterministic (seeded ids and tokens, virtual clock), so the replay reaches the
+//! same pause and continues past it; no interpreter state has to be kept between calls.
+
+use crate::exec::{Callback, CallbackKind};
+use crate::{run, RunOutcome, RunRequest};
+use serde_json::Value;
+
+pub struct Execution {
+    request: RunRequest,
+    outcome: RunOutcome,
+}
+
+impl Execution {
+    pub fn start(request: RunRequest) -> Execution {
+        let outcome = run(&request);
+        Execution { request, outcome }
+    }
+
+    pub fn outcome(&self) -> &RunOutcome {
+        &self.outcome
+    }
+
+    fn waited(&self, token: &str) -> Result<f64, String> {
+        self.outcome
+            .task_tokens
+            .iter()
+            .find(|t| t.token == token)
+            .map(|t| t.waited)
+            .ok_or_else(|| {
+                format!(
+                    "TaskDoesNotExist: the execution is {} and does not wait on task token '{token}'",
+                    self.outcome.status
+                )
+            })
+    }
+
+    fn resume(&mut self, token: &str, kind: CallbackKind, extra_seconds: f64) -> Result<&RunOutcome, String> {
+        let waited = self.waited(token)?;
+        self.request.callbacks.push(Callback {
+            token: token.to_string(),
+            kind,
+            at: waited + extra_seconds.max(0.0),
+        });
+        self.outcome = run(&self.request);
+        Ok(&self.outcome)
+    }
+
+    pub fn send_task_success(&mut self, token: &str, output: Value) -> Result<&RunOutcome, String> {
+        self.resume(token, CallbackKind::Success { output }, 0.0)
+    }
+
+    pub fn send_task_failure(&mut self, token: &str, error: &str, cause: &str) -> Result<&RunOutcome, String> {
+        self.resume(
+            token,
+            CallbackKind::Failure {
+                error: error.to_string(),
+                cause: cause.to_string(),
+            },
+            0.0,
+        )
+    }
+
+    pub fn send_task_heartbeat(&mut self, token: &str) -> Result<&RunOutcome, String> {
+        self.resume(token, CallbackKind::Heartbeat, 0.0)
+    }
+
+    /// Let `seconds` of virtual time pass for every waiting task, so that TimeoutSeconds,
+    /// HeartbeatSeconds and the execution timeout can fire.
+    pub fn advance_time(&mut self, seconds: f64) -> Result<&RunOutcome, String> {
+        if !(seconds.is_finite() && seconds >= 0.0) {
+            return Err("seconds must be a non-negative number".into());
+        }
+        if self.outcome.task_tokens.is_empty() {
+            return Err(format!("The execution is {} and waits on no task", self.outcome.status));
+        }
+        let tokens: Vec<(String, f64)> = self
+            .outcome
+            .task_tokens
+            .iter()
+            .map(|t| (t.token.clone(), t.waited))
+            .collect();
+        for (token, waited) in tokens {
+            self.request.callbacks.push(Callback {
+                token,
+                kind: CallbackKind::Tick,
+                at: waited + seconds,
+            });
+        }
+        self.outcome = run(&self.request);
+        Ok(&self.outcome)
+    }
+}

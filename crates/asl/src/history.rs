@@ -1,0 +1,131 @@
+//! Execution history in the shape of GetExecutionHistory
+//! (https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html):
+//! `id`, `previousEventId`, `timestamp`, `type` and one `...EventDetails` object whose
+//! `input`/`output` fields are JSON *text*, as AWS returns them.
+//!
+//! Events are always counted (the 25,000-event quota applies whether or not anyone looks)
+//! but only built when recording is on, because building them means serialising every
+//! state's input and output.
+
+use crate::clock;
+use crate::error::StatesError;
+use serde_json::{Map, Value};
+
+pub struct History {
+    record: bool,
+    max: u64,
+    count: u64,
+    final_allowed: bool,
+    events: Vec<Value>,
+}
+
+impl History {
+    pub fn new(record: bool, max: u64) -> History {
+        History {
+            record,
+            max,
+            count: 0,
+            final_allowed: false,
+            events: Vec::new(),
+        }
+    }
+
+    /// Append an event; past the quota the execution must fail (AWS fails it with
+    /// States.Runtime, naming the limit).
+    pub fn push(&mut self, ty: &str, at_ms: i64, details: Option<(&'static str, Value)>) -> Result<(), StatesError> {
+        if self.count >= self.max && !self.final_allowed {
+            return Err(StatesError::runtime(format!(
+                "The execution reached the maximum number of history events ({}).",
+                self.max
+            )));
+        }
+        self.count += 1;
+        if self.record {
+            let mut e = Map::new();
+            e.insert("id".into(), Value::from(self.count));
+            e.insert("previousEventId".into(), Value::from(self.count - 1));
+            e.insert("timestamp".into(), Value::String(clock::format_ms(at_ms)));
+            e.insert("type".into(), Value::String(ty.to_string()));
+            if let Some((key, d)) = details {
+                if !key.is_empty() {
+                    e.insert(key.into(), drop_nulls(d));
+                }
+            }
+            self.events.push(Value::Object(e));
+        }
+        Ok(())
+    }
+
+    /// Lets the closing Execution* event through even when the quota is used up.
+    pub fn allow_final(&mut self) {
+        self.final_allowed = true;
+    }
+
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    pub fn into_events(self) -> Vec<Value> {
+        self.events
+    }
+}
+
+/// Optional detail fields AWS omits rather than sending null (e.g. timeoutInSeconds).
+fn drop_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(m.into_iter().filter(|(_, v)| !v.is_null()).collect()),
+        other => other,
+    }
+}
+
+/// JSON text of a value, as history details carry it.
+pub fn text(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+pub fn entered(ty: &str) -> &'static str {
+    match ty {
+        "Pass" => "PassStateEntered",
+        "Task" => "TaskStateEntered",
+        "Choice" => "ChoiceStateEntered",
+        "Wait" => "WaitStateEntered",
+        "Succeed" => "SucceedStateEntered",
+        "Fail" => "FailStateEntered",
+        "Parallel" => "ParallelStateEntered",
+        _ => "MapStateEntered",
+    }
+}
+
+pub fn exited(ty: &str) -> &'static str {
+    match ty {
+        "Pass" => "PassStateExited",
+        "Task" => "TaskStateExited",
+        "Choice" => "ChoiceStateExited",
+        "Wait" => "WaitStateExited",
+        "Succeed" => "SucceedStateExited",
+        "Fail" => "FailStateExited",
+        "Parallel" => "ParallelStateExited",
+        _ => "MapStateExited",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn quota_stops_then_allows_the_final_event() {
+        let mut h = History::new(true, 2);
+        assert!(h.push("A", 0, None).is_ok());
+        assert!(h.push("B", 0, Some(("bDetails", json!({"x": null, "y": 1})))).is_ok());
+        let err = h.push("C", 0, None).unwrap_err();
+        assert_eq!(err.error, "States.Runtime");
+        h.allow_final();
+        assert!(h.push("ExecutionFailed", 0, None).is_ok());
+        let ev = h.into_events();
+        assert_eq!(ev.len(), 3);
+        assert_eq!(ev[1]["bDetails"], json!({"y": 1}));
+        assert_eq!(ev[2]["previousEventId"], json!(2));
+    }
+}

@@ -1,0 +1,213 @@
+//! The `wildcard` operator: `*` stands for any run of characters, `\*` for a literal star
+//! and `\\` for a literal backslash.
+
+use serde::{Serialize, Serializer};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wildcard {
+    /// As written in the pattern (escapes included), for explanations.
+    pub source: String,
+    /// Literal pieces between the stars: `a*b*c` is `["a", "b", "c"]`, `*a` is `["", "a"]`.
+    pub pieces: Vec<String>,
+}
+
+impl Serialize for Wildcard {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.source)
+    }
+}
+
+/// Why a wildcard pattern was refused, with the character position AWS reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WildcardError {
+    ConsecutiveWildcards(usize),
+    InvalidEscape(usize),
+}
+
+impl Wildcard {
+    /// Positions in errors are byte offsets into `source`, as AWS counts them.
+    pub fn parse(source: &str) -> Result<Wildcard, WildcardError> {
+        let mut pieces = vec![String::new()];
+        let mut chars = source.char_indices().peekable();
+        while let Some((pos, ch)) = chars.next() {
+            match ch {
+                '*' => {
+                    if matches!(chars.peek(), Some((_, '*'))) {
+                        return Err(WildcardError::ConsecutiveWildcards(pos));
+                    }
+                    pieces.push(String::new());
+                }
+                '\\' => match chars.next() {
+                    Some((_, c @ ('*' | '\\'))) => push_char(&mut pieces, c),
+                    _ => return Err(WildcardError::InvalidEscape(pos)),
+                },
+                c => push_char(&mut pieces, c),
+            }
+        }
+        Ok(Wildcard {
+            source: source.to_string(),
+            pieces,
+        })
+    }
+
+    /// How many `*` the pattern has; AWS bounds rule complexity by it.
+    pub fn star_count(&self) -> usize {
+        self.pieces.len() - 1
+    }
+
+    /// Linear-time glob matching: anchor the first and last pieces, then find the middle
+    /// pieces left to right (leftmost placement is always safe for `*`-only globs).
+    pub fn matches(&self, s: &str) -> bool {
+        let n = self.pieces.len();
+        if n == 1 {
+            return s == self.pieces[0];
+        }
+        let first = &self.pieces[0];
+        let last = &self.pieces[n - 1];
+        if s.len() < first.len() + last.len() || !s.starts_with(first.as_str()) || !s.ends_with(last.as_str()) {
+            return false;
+        }
+        let mut rest = &s[first.len()..s.len() - last.len()];
+        for piece in &self.pieces[1..n - 1] {
+            match rest.find(piece.as_str()) {
+                Some(i) => rest = &rest[i + piece.len()..],
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+/// EventBridge refuses a rule whose wildcards could leave more than this many partial
+/// matches alive at once on some input (event-ruler's `MachineComplexityEvaluator`).
+pub const MAX_COMPLEXITY: usize = 10;
+
+/// Bounds the search below so that judging a pattern stays cheap whatever its shape.
+const MAX_STATE_SETS: usize = 20_000;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Token {
+    Byte(u8),
+    Star,
+}
+
+/// The worst case, over every possible input, of how many wildcard positions are alive
+/// at once across `patterns` (all the wildcards written for one field). Like AWS, values
+/// are bytes between quotes, so the quotes are part of each pattern.
+pub fn complexity(patterns: &[&Wildcard]) -> usize {
+    let programs: Vec<Vec<Token>> = patterns
+        .iter()
+        .map(|w| {
+            let mut t = vec![Token::Byte(b'"')];
+            for (i, piece) in w.pieces.iter().enumerate() {
+                if i > 0 {
+                    t.push(Token::Star);
+                }
+                t.extend(piece.bytes().map(Token::Byte));
+            }
+            t.push(Token::Byte(b'"'));
+            t
+        })
+        .collect();
+    let mut alphabet: Vec<u8> = programs
+        .iter()
+        .flatten()
+        .filter_map(|t| match t {
+            Token::Byte(b) => Some(*b),
+            Token::Star => None,
+        })
+        .collect();
+    alphabet.sort_unstable();
+    alphabet.dedup();
+    // One byte that no pattern names stands for all such bytes.
+    if let Some(other) = (0u8..=255).find(|b| alphabet.binary_search(b).is_err()) {
+        alphabet.push(other);
+    }
+    let close = |set: &mut Vec<(usize, usize)>| {
+        let mut i = 0;
+        while i < set.len() {
+            let (p, k) = set[i];
+            if programs[p].get(k) == Some(&Token::Star) && !set.contains(&(p, k + 1)) {
+                set.push((p, k + 1));
+            }
+            i += 1;
+        }
+        set.sort_unstable();
+    };
+    let mut start: Vec<(usize, usize)> = (0..programs.len()).map(|p| (p, 0)).collect();
+    close(&mut start);
+    let mut seen = std::collections::HashSet::new();
+    let mut queue = vec![start];
+    let mut worst = 0;
+    while let Some(active) = queue.pop() {
+        if seen.len() >= MAX_STATE_SETS {
+            break;
+        }
+        if !seen.insert(active.clone()) {
+            continue;
+        }
+        for &b in &alphabet {
+            let mut next = Vec::new();
+            for &(p, k) in &active {
+                match programs[p].get(k) {
+                    Some(Token::Star) => next.push((p, k)),
+                    Some(Token::Byte(x)) if *x == b => next.push((p, k + 1)),
+                    _ => {}
+                }
+            }
+            next.sort_unstable();
+            next.dedup();
+            close(&mut next);
+            let alive = next.iter().filter(|(p, k)| *k < programs[*p].len()).count();
+            worst = worst.max(alive);
+            if worst > MAX_COMPLEXITY {
+                return worst;
+            }
+            if !next.is_empty() && !seen.contains(&next) {
+                queue.push(next);
+            }
+        }
+    }
+    worst
+}
+
+fn push_char(pieces: &mut [String], c: char) {
+    if let Some(last) = pieces.last_mut() {
+        last.push(c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        let w = Wildcard::parse("a*b*c").unwrap();
+        assert!(w.matches("abc"));
+        assert!(w.matches("axxbyyc"));
+        assert!(!w.matches("ac"));
+        let w = Wildcard::parse("*").unwrap();
+        assert!(w.matches(""));
+        let w = Wildcard::parse("a\\*b").unwrap();
+        assert!(w.matches("a*b"));
+        assert!(!w.matches("axb"));
+        assert_eq!(Wildcard::parse("a**"), Err(WildcardError::ConsecutiveWildcards(1)));
+        assert_eq!(Wildcard::parse("a\\b"), Err(WildcardError::InvalidEscape(1)));
+        // The first/last anchors must not overlap: "aa" is not "a*a" twice over one "a".
+        assert!(!Wildcard::parse("aa*aa").unwrap().matches("aaa"));
+    }
+
+    #[test]
+    fn complexity_grows_with_wildcards() {
+        let simple = Wildcard::parse("*.png").unwrap();
+        assert!(complexity(&[&simple]) <= MAX_COMPLEXITY);
+        let names = ["a", "b", "c", "d", "e"];
+        let many: Vec<Wildcard> = names
+            .iter()
+            .map(|n| Wildcard::parse(&format!("*:stack/{n}/*")).unwrap())
+            .collect();
+        let refs: Vec<&Wildcard> = many.iter().collect();
+        assert!(complexity(&refs) > MAX_COMPLEXITY);
+    }
+}

@@ -1,0 +1,237 @@
+//! Runtime values.
+//!
+//! JSONata distinguishes `undefined` (no value) from `null`, treats sequences (results of path
+//! navigation) differently from arrays written by the user, and passes functions around as
+//! values. serde_json's `Value` can express none of this, so the evaluator works on its own
+//! type and converts at the boundary.
+
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+
+use crate::functions::Func;
+
+/// Ordered map used for JSON objects: JSONata preserves key order.
+pub type Map = IndexMap<String, Value>;
+
+/// Array flags, mirroring the hidden properties the reference implementation puts on arrays.
+pub mod flags {
+    /// The array is a result sequence (may be unwrapped to a singleton).
+    pub const SEQUENCE: u8 = 1;
+    /// A singleton sequence must stay an array (the `[]` modifier).
+    pub const KEEP_SINGLETON: u8 = 2;
+    /// The array was built by an array constructor and must not be flattened.
+    pub const CONS: u8 = 4;
+    /// The top-level input array, wrapped so that it is treated as a single value.
+    pub const OUTER_WRAPPER: u8 = 8;
+    /// A stream of binding tuples (objects with an `@` context and bound variables).
+    pub const TUPLE_STREAM: u8 = 16;
+}
+
+#[derive(Clone, Default)]
+pub enum Value {
+    #[default]
+    Undefined,
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(Rc<str>),
+    Array(Rc<Vec<Value>>, u8),
+    Object(Rc<Map>),
+    Function(Rc<Func>),
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Undefined => write!(f, "undefined"),
+            Value::Function(_) => write!(f, "<function>"),
+            other => write!(f, "{}", crate::functions::to_json_string(other, false)),
+        }
+    }
+}
+
+impl Value {
+    pub fn string(s: impl Into<Rc<str>>) -> Value {
+        Value::String(s.into())
+    }
+
+    pub fn array(v: Vec<Value>) -> Value {
+        Value::Array(Rc::new(v), 0)
+    }
+
+    pub fn sequence(v: Vec<Value>) -> Value {
+        Value::Array(Rc::new(v), flags::SEQUENCE)
+    }
+
+    pub fn object(m: Map) -> Value {
+        Value::Object(Rc::new(m))
+    }
+
+    pub fn is_undefined(&self) -> bool {
+        matches!(self, Value::Undefined)
+    }
+
+    pub fn is_array(&self) -> bool {
+        matches!(self, Value::Array(..))
+    }
+
+    pub fn is_function(&self) -> bool {
+        matches!(self, Value::Function(_))
+    }
+
+    pub fn is_number(&self) -> bool {
+        matches!(self, Value::Number(_))
+    }
+
+    pub fn is_string(&self) -> bool {
+        matches!(self, Value::String(_))
+    }
+
+    pub fn has_flag(&self, f: u8) -> bool {
+        matches!(self, Value::Array(_, fl) if fl & f != 0)
+    }
+
+    pub fn is_sequence(&self) -> bool {
+        self.has_flag(flags::SEQUENCE)
+    }
+
+    pub fn with_flags(self, add: u8) -> Value {
+        match self {
+            Value::Array(a, f) => Value::Array(a, f | add),
+            other => other,
+        }
+    }
+
+    pub fn without_flags(self, remove: u8) -> Value {
+        match self {
+            Value::Array(a, f) => Value::Array(a, f & !remove),
+            other => other,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&Vec<Value>> {
+        match self {
+            Value::Array(a, _) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Items of an array, or the value itself as a one-item list (undefined gives none).
+    pub fn to_vec(&self) -> Vec<Value> {
+        match self {
+            Value::Array(a, _) => a.as_ref().clone(),
+            Value::Undefined => vec![],
+            other => vec![other.clone()],
+        }
+    }
+
+    /// Object-property lookup with the reference implementation's mapping over arrays.
+    pub fn lookup(&self, key: &str) -> Value {
+        match self {
+            Value::Array(items, _) => {
+                let mut out = Vec::new();
+                for item in items.iter() {
+                    match item.lookup(key) {
+                        Value::Undefined => {}
+                        Value::Array(inner, _) => out.extend(inner.iter().cloned()),
+                        v => out.push(v),
+                    }
+                }
+                Value::sequence(out)
+            }
+            Value::Object(m) => m.get(key).cloned().unwrap_or(Value::Undefined),
+            _ => Value::Undefined,
+        }
+    }
+
+    pub fn from_json(v: &serde_json::Value) -> Value {
+        match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
+            serde_json::Value::String(s) => Value::string(s.as_str()),
+            serde_json::Value::Array(a) => Value::array(a.iter().map(Value::from_json).collect()),
+            serde_json::Value::Object(o) => {
+                let mut m = Map::with_capacity(o.len());
+                for (k, v) in o {
+                    m.insert(k.clone(), Value::from_json(v));
+                }
+                Value::object(m)
+            }
+        }
+    }
+
+    /// Converts to JSON. `undefined` gives `None`; inside arrays and objects undefined items and
+    /// functions are dropped (as JSON.stringify does for objects; functions print as "").
+    pub fn to_json(&self) -> Option<serde_json::Value> {
+        Some(match self {
+            Value::Undefined => return None,
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(n) => number_to_json(*n),
+            Value::String(s) => serde_json::Value::String(s.to_string()),
+            Value::Array(a, _) => {
+                serde_json::Value::Array(a.iter().filter_map(|v| v.to_json()).collect())
+            }
+            Value::Object(o) => {
+                let mut m = serde_json::Map::new();
+                for (k, v) in o.iter() {
+                    if let Some(j) = v.to_json() {
+                        m.insert(k.clone(), j);
+                    }
+                }
+                serde_json::Value::Object(m)
+            }
+            Value::Function(_) => serde_json::Value::String(String::new()),
+        })
+    }
+}
+
+/// Integral numbers become JSON integers so they print without a fractional part, like JS.
+pub fn number_to_json(n: f64) -> serde_json::Value {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 {
+        if n == 0.0 {
+            return serde_json::Value::from(0);
+        }
+        return serde_json::Value::from(n as i64);
+    }
+    serde_json::Number::from_f64(n)
+        .map(serde_json::Value::Number)
+        .unwrap_or(serde_json::Value::Null)
+}
+
+/// Structural equality as JSONata's `=` defines it (deep for arrays and objects).
+pub fn deep_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Undefined, Value::Undefined) => true,
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Number(x), Value::Number(y)) => x == y,
+        (Value::String(x), Value::String(y)) => x == y,
+        (Value::Array(x, _), Value::Array(y, _)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| deep_equal(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).map(|w| deep_equal(v, w)).unwrap_or(false))
+        }
+        (Value::Function(x), Value::Function(y)) => Rc::ptr_eq(x, y),
+        _ => false,
+    }
+}

@@ -1,0 +1,38 @@
+use crate::state::RunView;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct RunPanelProps {
+    pub run: Option<RunView>,
+}
+
+#[function_component(RunPanel)]
+pub fn run_panel(props: &RunPanelProps) -> Html {
+    let Some(run) = &props.run else {
+        return html! { <p class="hint">{ "Press Run to execute the state machine." }</p> };
+    };
+    match run {
+        RunView::BadJson(message) => html! {
+            <div class="result error" role="alert" data-testid="input-error">{ message }</div>
+        },
+        RunView::Finished { status, output, error, cause, diagnostics, events } => html! {
+            <div class="result">
+                <p>
+                    <span class={classes!("status", status.to_lowercase())} data-testid="status">{ status }</span>
+                    <span class="events">{ format!("{events} history events") }</span>
+                </p>
+                if let Some(output) = output {
+                    <pre class="output" data-testid="output">{ output }</pre>
+                }
+                if let Some(error) = error {
+                    <p class="error" data-testid="error"><strong>{ error }</strong>{ " " }{ cause.clone().unwrap_or_default() }</p>
+                }
+                if !diagnostics.is_empty() {
+                    <ul class="diagnostics" data-testid="diagnostics">
+                        { for diagnostics.iter().map(|d| html! { <li>{ d }</li> }) }
+                    </ul>
+                }
+            </div>
+        },
+    }
+}
