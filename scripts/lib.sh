@@ -80,6 +80,8 @@ wasm_bindgen_version() {
 
 # Prints "rustup" or "debian": which way this machine can build wasm32.
 wasm_route() {
+  # STEPBRIDGE_WASM_ROUTE=debian|rustup forces a route (to test the other one).
+  if [ -n "${STEPBRIDGE_WASM_ROUTE:-}" ]; then echo "$STEPBRIDGE_WASM_ROUTE"; return 0; fi
   if command -v rustup >/dev/null 2>&1; then
     if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
       echo rustup; return 0

@@ -1,7 +1,6 @@
 //! Built-in examples, compiled in so the page works offline and from any static host.
 
 pub struct Example {
-    pub name: &'static str,
     pub definition: &'static str,
     pub input: &'static str,
     pub mocks: &'static str,
@@ -9,7 +8,6 @@ pub struct Example {
 }
 
 pub const ORDER_PROCESSING: Example = Example {
-    name: "order-processing",
     definition: include_str!("../../static/examples/order-processing.asl.json"),
     input: include_str!("../../static/examples/order-processing.input.json"),
     mocks: include_str!("../../static/examples/order-processing.mocks.json"),

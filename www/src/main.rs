@@ -6,5 +6,6 @@ mod examples;
 mod state;
 
 fn main() {
+    stepbridge_wasm::install_panic_hook();
     yew::Renderer::<components::App>::new().render();
 }

@@ -118,9 +118,13 @@ pub(crate) struct Settings<'a> {
     pub max_events: u64,
     pub callbacks: &'a [Callback],
     pub state_machine_name: String,
+    pub payload_limit: usize,
+    /// Put the execution input into `$$.Execution.Input` (skipped when nothing reads it).
+    pub context_input: bool,
 }
 
 pub(crate) struct Engine<'a> {
+    payload_limit: usize,
     mocks: Option<&'a TestCase>,
     mock_counters: HashMap<String, u64>,
     pub(crate) rng: Rng,
@@ -201,13 +205,14 @@ fn str_size(s: &str) -> usize {
     n
 }
 
-fn check_size(v: &Value, what: &str, state: &str) -> Result<(), StatesError> {
-    let size = json_size(v, PAYLOAD_LIMIT);
-    if size > PAYLOAD_LIMIT {
+fn check_size(limit: usize, v: &Value, what: &str, state: &str) -> Result<(), StatesError> {
+    let size = json_size(v, limit);
+    if size > limit {
         return Err(StatesError::new(
             "States.DataLimitExceeded",
             format!(
-                "The {what} of state '{state}' has a size exceeding the maximum number of bytes service limit ({PAYLOAD_LIMIT} bytes)."
+                "The {what}{} has a size exceeding the maximum number of bytes service limit ({limit} bytes).",
+                if state.is_empty() { String::new() } else { format!(" of state '{state}'") }
             ),
         ));
     }
@@ -333,6 +338,19 @@ fn input_dead_after_parameters(st: &State) -> bool {
     }
 }
 
+/// Whether a Pass state's output always contains its whole result, so checking the output
+/// size also bounds the result (one walk of a large payload instead of two).
+fn output_contains_result(st: &State) -> bool {
+    let Some(out) = io_steps(&st.output_path) else {
+        return false;
+    };
+    match &st.result_path {
+        ResultPath::Replace => out.is_empty(),
+        ResultPath::Discard => false,
+        ResultPath::Path(r) => r.definite_steps().is_some_and(|r| is_prefix(out, r)),
+    }
+}
+
 /// Does an ErrorEquals list match this error? States.ALL matches everything but
 /// States.Runtime and States.DataLimitExceeded, and States.Runtime is never retried or
 /// caught ("Error names", https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
@@ -395,7 +413,7 @@ impl<'a> Engine<'a> {
         let context = json!({
             "Execution": {
                 "Id": execution_arn,
-                "Input": input,
+                "Input": if settings.context_input { input.clone() } else { Value::Null },
                 "Name": exec_name,
                 "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/StepFunctions-{sm}-role"),
                 "StartTime": start,
@@ -405,6 +423,7 @@ impl<'a> Engine<'a> {
             "StateMachine": {"Id": state_machine_arn, "Name": sm}
         });
         Engine {
+            payload_limit: settings.payload_limit,
             mocks: settings.mocks,
             mock_counters: HashMap::new(),
             rng,
@@ -423,6 +442,20 @@ impl<'a> Engine<'a> {
             unmocked: Vec::new(),
             execution_arn,
             state_machine_arn,
+        }
+    }
+
+    /// The 0-based invocation number of a mocked state, counting every call (retries too).
+    fn next_invocation(&mut self, state: &str) -> u64 {
+        match self.mock_counters.get_mut(state) {
+            Some(n) => {
+                *n += 1;
+                *n - 1
+            }
+            None => {
+                self.mock_counters.insert(state.to_string(), 1);
+                0
+            }
         }
     }
 
@@ -625,7 +658,7 @@ impl<'a> Engine<'a> {
     fn run_pass(&mut self, st: &State, result: Option<&Value>, mut raw: Value, trace: &mut Trace) -> Flow<(Option<usize>, Value)> {
         let record = self.record;
         // Move the effective input out of the raw input when nothing reads it afterwards.
-        let movable = st.parameters.is_some() && result.is_none() && input_dead_after_parameters(st);
+        let movable = !record && st.parameters.is_some() && result.is_none() && input_dead_after_parameters(st);
         let value = if movable {
             let steps = io_steps(&st.input_path).unwrap_or(&[]);
             let eff = match steps_take(&mut raw, steps) {
@@ -666,7 +699,9 @@ impl<'a> Engine<'a> {
             }
         };
         if st.parameters.is_some() {
-            check_size(&value, "input after Parameters", &st.name)?;
+            if !output_contains_result(st) {
+                check_size(self.payload_limit, &value, "input after Parameters", &st.name)?;
+            }
             if record && result.is_none() {
                 trace.after_parameters = Some(value.clone());
             }
@@ -679,7 +714,7 @@ impl<'a> Engine<'a> {
             trace.after_result_path = Some(out.clone());
         }
         let out = select_owned(&st.output_path, out, &self.context, "OutputPath")?;
-        check_size(&out, "output", &st.name)?;
+        check_size(self.payload_limit, &out, "output", &st.name)?;
         Ok((None, out))
     }
 
@@ -722,7 +757,7 @@ impl<'a> Engine<'a> {
         };
         let out = select_owned(&st.output_path, eff, &self.context, "OutputPath")?;
         if !matches!((&st.input_path, &st.output_path), (IoPath::Identity, IoPath::Identity)) {
-            check_size(&out, "output", &st.name)?;
+            check_size(self.payload_limit, &out, "output", &st.name)?;
         }
         Ok((Some(next), out))
     }
@@ -863,7 +898,7 @@ impl<'a> Engine<'a> {
                 });
                 match merged {
                     Ok(out) => {
-                        check_size(&out, "output", &st.name)?;
+                        check_size(self.payload_limit, &out, "output", &st.name)?;
                         return Ok((None, out));
                     }
                     Err(e) => match keep {
@@ -880,7 +915,7 @@ impl<'a> Engine<'a> {
         if let Some(c) = st.catch.iter().find(|c| error_matches(&c.error_equals, &failure.error)) {
             let err = json!({"Error": failure.error, "Cause": failure.cause});
             let out = apply_result(raw, &c.result_path, err)?;
-            check_size(&out, "output", &st.name)?;
+            check_size(self.payload_limit, &out, "output", &st.name)?;
             trace.error = Some(failure);
             return Ok((Some(c.next), out));
         }
@@ -913,7 +948,7 @@ impl<'a> Engine<'a> {
             }
         }
         if st.parameters.is_some() && !matches!(st.kind, Kind::Map(_)) {
-            check_size(&params, "input after Parameters", &st.name)?;
+            check_size(self.payload_limit, &params, "input after Parameters", &st.name)?;
             if record {
                 trace.after_parameters = Some(params.as_ref().clone());
             }
@@ -940,11 +975,11 @@ impl<'a> Engine<'a> {
         Ok(result)
     }
 
-    fn task_event_names(spec: &TaskSpec) -> (&'static str, &'static str) {
+    fn task_event_prefix(spec: &TaskSpec) -> &'static str {
         match spec.kind {
-            ResourceKind::LambdaFunction => ("LambdaFunction", ""),
-            ResourceKind::Activity => ("Activity", ""),
-            _ => ("Task", ""),
+            ResourceKind::LambdaFunction => "LambdaFunction",
+            ResourceKind::Activity => "Activity",
+            _ => "Task",
         }
     }
 
@@ -958,14 +993,14 @@ impl<'a> Engine<'a> {
         token: Option<String>,
         trace: &mut Trace,
     ) -> Flow<Value> {
-        let (prefix, _) = Self::task_event_names(spec);
-        let (rtype, rname) = resource_parts(&spec.resource);
+        let prefix = Self::task_event_prefix(spec);
+        let names = event_names(prefix);
+        let (rtype, rname) = if self.record { resource_parts(&spec.resource) } else { (String::new(), String::new()) };
         let timeout = amount(&spec.timeout, raw, &self.context, "TimeoutSecondsPath")?;
         let heartbeat = amount(&spec.heartbeat, raw, &self.context, "HeartbeatSecondsPath")?;
-        let resource = spec.resource.clone();
-        let rtype2 = rtype.clone();
-        let rname2 = rname.clone();
-        self.event_with(&format!("{prefix}Scheduled"), || match prefix {
+        let resource = &spec.resource;
+        let (rtype2, rname2) = (&rtype, &rname);
+        self.event_with(names.scheduled, || match prefix {
             "LambdaFunction" => (
                 "lambdaFunctionScheduledEventDetails",
                 json!({"resource": resource, "input": history::text(params), "inputDetails": {"truncated": false},
@@ -983,8 +1018,8 @@ impl<'a> Engine<'a> {
                        "heartbeatInSeconds": heartbeat.map(|t| t as u64)}),
             ),
         })?;
-        let (rt, rn) = (rtype.clone(), rname.clone());
-        self.event_with(&format!("{prefix}Started"), || match prefix {
+        let (rt, rn) = (&rtype, &rname);
+        self.event_with(names.started, || match prefix {
             "LambdaFunction" => ("", Value::Null),
             "Activity" => ("activityStartedEventDetails", json!({"workerName": "stepbridge"})),
             _ => ("taskStartedEventDetails", json!({"resourceType": rt, "resource": rn})),
@@ -992,9 +1027,7 @@ impl<'a> Engine<'a> {
 
         let mock = self.mocks.and_then(|m| m.states.get(&st.name));
         let outcome: Result<Value, StatesError> = if let Some(responses) = mock {
-            let n = self.mock_counters.entry(st.name.clone()).or_insert(0);
-            let index = *n;
-            *n += 1;
+            let index = self.next_invocation(&st.name);
             match responses.get(index).cloned() {
                 None => Err(StatesError::new("States.TaskFailed", "The mocked response list is empty")),
                 Some(resp) => {
@@ -1019,8 +1052,7 @@ impl<'a> Engine<'a> {
                 }
             }
         } else if let Some(tok) = token {
-            let rt = rtype.clone();
-            let rn = rname.clone();
+            let (rt, rn) = (&rtype, &rname);
             self.event_with("TaskSubmitted", || {
                 (
                     "taskSubmittedEventDetails",
@@ -1040,9 +1072,9 @@ impl<'a> Engine<'a> {
         };
         match outcome {
             Ok(v) => {
-                check_size(&v, "result", &st.name)?;
-                let (rt, rn) = (rtype, rname);
-                self.event_with(&format!("{prefix}Succeeded"), || match prefix {
+                check_size(self.payload_limit, &v, "result", &st.name)?;
+                let (rt, rn) = (&rtype, &rname);
+                self.event_with(names.succeeded, || match prefix {
                     "LambdaFunction" => (
                         "lambdaFunctionSucceededEventDetails",
                         json!({"output": history::text(&v), "outputDetails": {"truncated": false}}),
@@ -1060,10 +1092,10 @@ impl<'a> Engine<'a> {
             }
             Err(e) => {
                 let timed_out = matches!(e.error.as_str(), "States.Timeout" | "States.HeartbeatTimeout");
-                let suffix = if timed_out { "TimedOut" } else { "Failed" };
-                let (rt, rn) = (rtype, rname);
-                let (err, cause) = (e.error.clone(), e.cause.clone());
-                self.event_with(&format!("{prefix}{suffix}"), || {
+                let ty = if timed_out { names.timed_out } else { names.failed };
+                let (rt, rn) = (&rtype, &rname);
+                let (err, cause) = (&e.error, &e.cause);
+                self.event_with(ty, || {
                     let key = match (prefix, timed_out) {
                         ("LambdaFunction", true) => "lambdaFunctionTimedOutEventDetails",
                         ("LambdaFunction", false) => "lambdaFunctionFailedEventDetails",
@@ -1180,9 +1212,7 @@ impl<'a> Engine<'a> {
                 )
                 .into());
             };
-            let n = self.mock_counters.entry(st.name.clone()).or_insert(0);
-            let index = *n;
-            *n += 1;
+            let index = self.next_invocation(&st.name);
             let items = match responses.get(index).map(|r| r.answer.clone()) {
                 Some(Answer::Return(Value::Array(a))) => a,
                 Some(Answer::Return(other)) => {
@@ -1274,7 +1304,7 @@ impl<'a> Engine<'a> {
         let mut results = Vec::with_capacity(total);
         let mut failures = 0usize;
         let mut paused = false;
-        let name = st.name.clone();
+        let name = st.name.as_str();
         for (index, item_input) in inputs.into_iter().enumerate() {
             let (slot, free_at) = slots
                 .iter()
@@ -1283,8 +1313,7 @@ impl<'a> Engine<'a> {
                 .map(|(i, t)| (i, *t))
                 .unwrap_or((0, start));
             self.now = free_at;
-            let n2 = name.clone();
-            self.event_with("MapIterationStarted", || ("mapIterationStartedEventDetails", json!({"name": n2, "index": index})))?;
+            self.event_with("MapIterationStarted", || ("mapIterationStartedEventDetails", json!({"name": name, "index": index})))?;
             if spec.distributed {
                 self.detached += 1;
             }
@@ -1296,7 +1325,7 @@ impl<'a> Engine<'a> {
                 *s = self.now;
             }
             end = end.max(self.now);
-            let n2 = name.clone();
+            let n2 = name;
             match r {
                 Ok(v) => {
                     self.event_with("MapIterationSucceeded", || ("mapIterationSucceededEventDetails", json!({"name": n2, "index": index})))?;
@@ -1412,6 +1441,40 @@ impl<'a> Engine<'a> {
     }
 }
 
+struct TaskEvents {
+    scheduled: &'static str,
+    started: &'static str,
+    succeeded: &'static str,
+    failed: &'static str,
+    timed_out: &'static str,
+}
+
+fn event_names(prefix: &str) -> TaskEvents {
+    match prefix {
+        "LambdaFunction" => TaskEvents {
+            scheduled: "LambdaFunctionScheduled",
+            started: "LambdaFunctionStarted",
+            succeeded: "LambdaFunctionSucceeded",
+            failed: "LambdaFunctionFailed",
+            timed_out: "LambdaFunctionTimedOut",
+        },
+        "Activity" => TaskEvents {
+            scheduled: "ActivityScheduled",
+            started: "ActivityStarted",
+            succeeded: "ActivitySucceeded",
+            failed: "ActivityFailed",
+            timed_out: "ActivityTimedOut",
+        },
+        _ => TaskEvents {
+            scheduled: "TaskScheduled",
+            started: "TaskStarted",
+            succeeded: "TaskSucceeded",
+            failed: "TaskFailed",
+            timed_out: "TaskTimedOut",
+        },
+    }
+}
+
 fn needs_token(t: &TaskSpec) -> bool {
     matches!(
         t.kind,
@@ -1479,7 +1542,7 @@ pub(crate) fn execute(engine: &mut Engine, machine: &Machine, input: Value) -> E
     });
     let result = match started {
         Err(e) => Err(e),
-        Ok(()) => match check_size(&input, "execution input", "") {
+        Ok(()) => match check_size(engine.payload_limit, &input, "execution input", "") {
             Err(e) => Err(Stop::Error(e)),
             Ok(()) => engine.run_machine(machine, input, 0),
         },

@@ -268,7 +268,7 @@ fn call(f: Function, mut a: Vec<Value>, rng: &mut Rng) -> Result<Value, StatesEr
             }
             let arr = want_array(f, a.swap_remove(0), "first argument")?;
             Ok(Value::Array(
-                arr.chunks(size as usize)
+                arr.chunks(usize::try_from(size).unwrap_or(usize::MAX))
                     .map(|c| Value::Array(c.to_vec()))
                     .collect(),
             ))
@@ -309,7 +309,8 @@ fn call(f: Function, mut a: Vec<Value>, rng: &mut Rng) -> Result<Value, StatesEr
         Function::ArrayGetItem => {
             let idx = want_int(f, &a[1], "index")?;
             let arr = want_array(f, a.swap_remove(0), "first argument")?;
-            if idx < 0 || idx as usize >= arr.len() {
+            let at = usize::try_from(idx).ok().filter(|i| *i < arr.len());
+            let Some(at) = at else {
                 return Err(fail(
                     f,
                     format!(
@@ -317,8 +318,8 @@ fn call(f: Function, mut a: Vec<Value>, rng: &mut Rng) -> Result<Value, StatesEr
                         arr.len()
                     ),
                 ));
-            }
-            Ok(arr.into_iter().nth(idx as usize).unwrap_or(Value::Null))
+            };
+            Ok(arr.into_iter().nth(at).unwrap_or(Value::Null))
         }
         Function::ArrayLength => {
             let arr = want_array(f, a.swap_remove(0), "argument")?;

@@ -495,8 +495,8 @@ fn eval_filter(root: &Value, item: &Value, expr: &Expr) -> bool {
         Expr::Or(a, b) => eval_filter(root, item, a) || eval_filter(root, item, b),
         Expr::And(a, b) => eval_filter(root, item, a) && eval_filter(root, item, b),
         Expr::Not(a) => !eval_filter(root, item, a),
-        Expr::Exists(op) => match operand_value(root, item, op) {
-            Some(Value::Bool(b)) if matches!(op, Operand::Literal(_)) => b,
+        Expr::Exists(op) => match operand_value(root, item, op).as_deref() {
+            Some(Value::Bool(b)) if matches!(op, Operand::Literal(_)) => *b,
             Some(Value::Null) if matches!(op, Operand::Literal(_)) => false,
             Some(_) => true,
             None => false,
@@ -511,9 +511,16 @@ fn eval_filter(root: &Value, item: &Value, expr: &Expr) -> bool {
     }
 }
 
-fn operand_value(root: &Value, item: &Value, op: &Operand) -> Option<Value> {
+/// Operands are borrowed where possible: filters run once per array item, so cloning each
+/// compared value would dominate their cost.
+fn operand_value<'a>(
+    root: &'a Value,
+    item: &'a Value,
+    op: &'a Operand,
+) -> Option<std::borrow::Cow<'a, Value>> {
+    use std::borrow::Cow;
     let (start, segs) = match op {
-        Operand::Literal(v) => return Some(v.clone()),
+        Operand::Literal(v) => return Some(Cow::Borrowed(v)),
         Operand::Current(s) => (item, s),
         Operand::Root(s) => (root, s),
     };
@@ -522,11 +529,11 @@ fn operand_value(root: &Value, item: &Value, op: &Operand) -> Option<Value> {
         for s in segs {
             cur = step_definite(cur, &s.selector)?;
         }
-        Some(cur.clone())
+        Some(Cow::Borrowed(cur))
     } else {
         let mut out = Vec::new();
         collect(root, start, segs, &mut out, 0);
-        Some(Value::Array(out.into_iter().cloned().collect()))
+        Some(Cow::Owned(Value::Array(out.into_iter().cloned().collect())))
     }
 }
 
@@ -755,7 +762,7 @@ impl<'a> Parser<'a> {
                     self.integer()?
                 } else if self.eat('+') {
                     self.skip_ws();
-                    -self.integer()?
+                    self.integer()?.checked_neg().unwrap_or(i64::MAX)
                 } else {
                     0
                 };

@@ -72,6 +72,8 @@ pub struct RunRequest {
     /// History event quota (default AWS's 25,000). Raising it runs workloads AWS would
     /// stop; it always stays finite so an endless loop still ends.
     pub max_history_events: Option<u64>,
+    /// Payload quota in bytes (default AWS's 256 KiB, States.DataLimitExceeded past it).
+    pub max_payload_bytes: Option<u64>,
     /// Callbacks for `.waitForTaskToken` tasks received so far (see [`Execution`]).
     pub callbacks: Vec<Callback>,
 }
@@ -147,6 +149,20 @@ fn request_error(code: &str, message: impl Into<String>) -> Diagnostic {
 /// A definition compiled once and runnable many times.
 pub struct StateMachine {
     machine: model::Machine,
+    /// Whether anything can read `$$.Execution.Input`; if not, the context object does not
+    /// carry a copy of the input (a deep copy of a large input is the costliest step of a
+    /// short run).
+    reads_execution_input: bool,
+}
+
+/// Conservative: any mention of `Execution`, or `$$` used whole (`"$$"`, `States.JsonToString($$)`).
+fn may_read_execution_input(definition: &str) -> bool {
+    if definition.contains("Execution") {
+        return true;
+    }
+    definition
+        .match_indices("$$")
+        .any(|(i, _)| !matches!(definition.as_bytes().get(i + 2), Some(b'.') | Some(b'[')))
 }
 
 /// Everything about one execution except the definition.
@@ -159,6 +175,8 @@ pub struct ExecOptions {
     pub max_history_events: u64,
     pub callbacks: Vec<Callback>,
     pub state_machine_name: String,
+    /// Payload quota per state input/output (default AWS's 256 KiB).
+    pub max_payload_bytes: usize,
 }
 
 impl Default for ExecOptions {
@@ -171,6 +189,7 @@ impl Default for ExecOptions {
             max_history_events: exec::DEFAULT_MAX_EVENTS,
             callbacks: Vec::new(),
             state_machine_name: "StateMachine".into(),
+            max_payload_bytes: exec::PAYLOAD_LIMIT,
         }
     }
 }
@@ -183,8 +202,12 @@ impl StateMachine {
             return Err(diagnostics);
         }
         let src = source::Source::parse(definition).map_err(|d| vec![d])?;
+        let reads_execution_input = may_read_execution_input(definition);
         model::build(&src.value)
-            .map(|machine| StateMachine { machine })
+            .map(|machine| StateMachine {
+                machine,
+                reads_execution_input,
+            })
             .map_err(|errs| {
                 errs.into_iter()
                     .map(|e| {
@@ -214,6 +237,8 @@ impl StateMachine {
             max_events: options.max_history_events.max(1),
             callbacks: &options.callbacks,
             state_machine_name: options.state_machine_name.clone(),
+            payload_limit: options.max_payload_bytes,
+            context_input: self.reads_execution_input,
         };
         let mut engine = exec::Engine::new(&settings, &self.machine, &input);
         let end = exec::execute(&mut engine, &self.machine, input);
@@ -289,6 +314,10 @@ pub fn prepare(request: &RunRequest) -> Result<(StateMachine, Value, ExecOptions
         max_history_events: request.max_history_events.unwrap_or(exec::DEFAULT_MAX_EVENTS),
         callbacks: request.callbacks.clone(),
         state_machine_name: request.state_machine.clone().unwrap_or_else(|| "StateMachine".into()),
+        max_payload_bytes: request
+            .max_payload_bytes
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+            .unwrap_or(exec::PAYLOAD_LIMIT),
     };
     Ok((machine, input, options))
 }

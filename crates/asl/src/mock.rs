@@ -31,11 +31,16 @@ impl Responses {
     /// The answer for the `n`th invocation (0-based). Past the last defined invocation the
     /// last answer keeps being given, so a retried state never runs out of answers.
     pub fn get(&self, n: u64) -> Option<&Response> {
-        self.ranges
-            .iter()
-            .find(|(a, b, _)| *a <= n && n <= *b)
-            .or_else(|| self.ranges.iter().max_by_key(|(_, b, _)| *b))
-            .map(|(_, _, r)| r)
+        // Ranges are sorted by their first index (see `load`): binary search, as a Map over
+        // thousands of items may consult thousands of ranges.
+        let i = self.ranges.partition_point(|(a, _, _)| *a <= n);
+        if i > 0 {
+            let (_, b, r) = &self.ranges[i - 1];
+            if n <= *b {
+                return Some(r);
+            }
+        }
+        self.ranges.iter().max_by_key(|(_, b, _)| *b).map(|(_, _, r)| r)
     }
 }
 

@@ -174,11 +174,11 @@ impl<'a> JsonScanner<'a> {
         if let Some(&c) = self.b.get(self.pos) {
             self.pos += 1;
             if c == b'\n' {
-                self.line += 1;
+                self.line = self.line.saturating_add(1);
                 self.col = 1;
             } else if c & 0xC0 != 0x80 {
                 // Count characters, not bytes: continuation bytes do not move the column.
-                self.col += 1;
+                self.col = self.col.saturating_add(1);
             }
         }
     }

@@ -143,6 +143,15 @@ impl Validator<'_> {
             );
             return;
         };
+        if !obj.contains_key("States")
+            && (obj.contains_key("Resources") || obj.contains_key("AWSTemplateFormatVersion"))
+        {
+            self.err(
+                "",
+                "This is a CloudFormation/SAM template, not a state machine definition. Validate the state machine's Definition (or the file its DefinitionUri names) instead.".into(),
+            );
+            return;
+        }
         let lang = match obj.get("QueryLanguage") {
             None => Lang::JsonPath,
             Some(Value::String(s)) if s == "JSONPath" => Lang::JsonPath,
@@ -722,14 +731,25 @@ impl Validator<'_> {
                     continue;
                 }
                 match v {
-                    Value::String(s) => {
-                        if let Err(e) = compile_dynamic(s) {
+                    // https://docs.aws.amazon.com/step-functions/latest/dg/state-fail.html:
+                    // a path, or one of the intrinsics that return a string.
+                    Value::String(s) => match compile_dynamic(s) {
+                        Err(e) => self.err(
+                            &p,
+                            format!("{path} must be a JSONPath or an intrinsic function: {e}"),
+                        ),
+                        Ok(Dynamic::Call(c)) if !STRING_INTRINSICS.contains(&c.function().name()) => {
                             self.err(
                                 &p,
-                                format!("{path} must be a JSONPath or an intrinsic function: {e}"),
-                            );
+                                format!(
+                                    "{path} accepts only intrinsics that return a string ({}), not {}",
+                                    STRING_INTRINSICS.join(", "),
+                                    c.function().name()
+                                ),
+                            )
                         }
-                    }
+                        Ok(_) => {}
+                    },
                     other => self.err(
                         &p,
                         format!("{path} must be a string, not {}", type_name(other)),
@@ -1208,6 +1228,17 @@ struct StateInfo {
     /// (state name, pointer of the field naming it)
     targets: Vec<(String, String)>,
 }
+
+/// Intrinsics a Fail state's ErrorPath/CausePath may use (they return strings).
+const STRING_INTRINSICS: &[&str] = &[
+    "States.Format",
+    "States.JsonToString",
+    "States.ArrayGetItem",
+    "States.Base64Encode",
+    "States.Base64Decode",
+    "States.Hash",
+    "States.UUID",
+];
 
 const COMMON: &[&str] = &["Type", "Comment", "QueryLanguage", "Assign"];
 

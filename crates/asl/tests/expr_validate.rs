@@ -232,3 +232,10 @@ fn lib_validate_delegates() {
         "INVALID_JSON_DESCRIPTION"
     );
 }
+
+#[test]
+fn whole_sam_template_is_explained() {
+    let d = validate("AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources: {}\n");
+    assert_eq!(d.len(), 1);
+    assert!(d[0].message.contains("SAM template"), "{}", d[0].message);
+}

@@ -153,6 +153,8 @@ struct Rule {
     bus: String,
     arn: String,
     pattern: Option<Pattern>,
+    /// The pattern as written, for `describe`.
+    pattern_text: Option<String>,
     schedule: Option<Schedule>,
     state: RuleState,
     targets: Vec<Target>,
@@ -273,6 +275,13 @@ pub enum LogEntry {
         message: String,
     },
     #[serde(rename_all = "camelCase")]
+    EventReplayed {
+        time: String,
+        replay: String,
+        bus: String,
+        event_id: String,
+    },
+    #[serde(rename_all = "camelCase")]
     ReplayCompleted {
         time: String,
         replay: String,
@@ -333,6 +342,8 @@ fn valid_name(name: &str, max: usize, extra: &[char]) -> bool {
 pub struct EventBridge {
     config: Config,
     clock: DateTime<Utc>,
+    /// `clock` as event text, cached: every log entry carries it.
+    clock_cache: std::cell::RefCell<(DateTime<Utc>, String)>,
     ids: IdGenerator,
     buses: Vec<Bus>,
     rules: Vec<Rule>,
@@ -348,6 +359,10 @@ impl EventBridge {
     pub fn new(config: Config) -> Self {
         let mut bridge = EventBridge {
             clock: config.start_time,
+            clock_cache: std::cell::RefCell::new((
+                config.start_time,
+                format_time(config.start_time),
+            )),
             ids: IdGenerator::new(config.seed),
             buses: Vec::new(),
             rules: Vec::new(),
@@ -367,12 +382,54 @@ impl EventBridge {
         bridge
     }
 
+    fn clock_text(&self) -> String {
+        let mut cache = self.clock_cache.borrow_mut();
+        if cache.0 != self.clock {
+            *cache = (self.clock, format_time(self.clock));
+        }
+        cache.1.clone()
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         self.clock
     }
 
     pub fn log(&self) -> &[LogEntry] {
         &self.log
+    }
+
+    /// Everything configured and where the clock stands, for the playground's side panel.
+    pub fn describe(&self) -> Value {
+        let time = |t: Option<DateTime<Utc>>| t.map(format_time);
+        json!({
+            "clock": self.clock_text(),
+            "buses": self.buses.iter().map(|b| json!({"Name": b.name, "Arn": b.arn})).collect::<Vec<_>>(),
+            "rules": self.rules.iter().map(|r| json!({
+                "Name": r.name,
+                "Arn": r.arn,
+                "EventBusName": r.bus,
+                "State": r.state,
+                "EventPattern": r.pattern_text,
+                "ScheduleExpression": r.schedule.as_ref().map(|s| s.source.clone()),
+                "NextFire": time(r.next_fire.filter(|_| r.state == RuleState::Enabled)),
+                "Targets": r.targets.iter().map(|t| json!({"Id": t.id, "Arn": t.arn})).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "archives": self.archives.iter().map(|a| json!({
+                "ArchiveName": a.name,
+                "ArchiveArn": a.arn,
+                "EventSourceArn": self.bus_arn(&a.bus),
+                "EventCount": a.events.len(),
+            })).collect::<Vec<_>>(),
+            "schedules": self.schedules.iter().map(|s| s.describe()).collect::<Vec<_>>(),
+            "stateMachines": self.state_machines.iter().map(|m| json!({"name": m.name, "arn": m.arn})).collect::<Vec<_>>(),
+            "replays": self.replays,
+        })
+    }
+
+    /// Hands over the log so far and starts a new one, for callers that stream it (a long
+    /// simulation need not keep every entry in memory).
+    pub fn take_log(&mut self) -> Vec<LogEntry> {
+        std::mem::take(&mut self.log)
     }
 
     pub fn executions(&self) -> &[Execution] {
@@ -476,14 +533,15 @@ impl EventBridge {
             )));
         }
         let bus = self.bus_name_arg(spec.event_bus_name.as_deref())?;
-        let pattern = match &spec.event_pattern {
+        let pattern_text = match &spec.event_pattern {
             None | Some(Value::Null) => None,
-            Some(value) => {
-                let text = match value {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                Some(Pattern::parse(&text).map_err(|e| BusError::new(&e.error, e.message))?)
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => Some(other.to_string()),
+        };
+        let pattern = match &pattern_text {
+            None => None,
+            Some(text) => {
+                Some(Pattern::parse(text).map_err(|e| BusError::new(&e.error, e.message))?)
             }
         };
         let schedule = match spec.schedule_expression.as_deref() {
@@ -517,6 +575,7 @@ impl EventBridge {
             let schedule_changed =
                 rule.schedule.as_ref().map(|s| &s.source) != schedule.as_ref().map(|s| &s.source);
             rule.pattern = pattern;
+            rule.pattern_text = pattern_text;
             if schedule_changed {
                 rule.created = now;
                 rule.next_fire = next_fire;
@@ -529,6 +588,7 @@ impl EventBridge {
                 bus,
                 arn: arn.clone(),
                 pattern,
+                pattern_text,
                 schedule,
                 state,
                 targets: Vec::new(),
@@ -670,6 +730,18 @@ impl EventBridge {
         Ok(json!({"FailedEntryCount": failed.len(), "FailedEntries": failed}))
     }
 
+    /// DeleteRule. As in AWS, a rule that still has targets must lose them first.
+    pub fn delete_rule(&mut self, bus: Option<&str>, name: &str) -> Result<(), BusError> {
+        let index = self.find_rule_index(bus, name)?;
+        if !self.rules[index].targets.is_empty() {
+            return Err(BusError::validation(
+                "Rule can't be deleted since it has targets.",
+            ));
+        }
+        self.rules.remove(index);
+        Ok(())
+    }
+
     /// RemoveTargets by Id.
     pub fn remove_targets(
         &mut self,
@@ -796,7 +868,7 @@ impl EventBridge {
         for (bus, event) in accepted {
             let id = event["id"].as_str().unwrap_or_default().to_string();
             self.log.push(LogEntry::EventAccepted {
-                time: format_time(self.clock),
+                time: self.clock_text(),
                 bus: bus.clone(),
                 event_id: id,
                 event: event.clone(),
@@ -812,7 +884,7 @@ impl EventBridge {
 
     /// Archives, then fires every enabled rule on the bus that matches.
     fn dispatch(&mut self, bus: &str, event: &Value, origin: &Origin) {
-        let now = format_time(self.clock);
+        let now = self.clock_text();
         let event_id = event["id"].as_str().unwrap_or_default().to_string();
         // Replayed events are not archived again (archives implicitly require that
         // `replay-name` is absent).
@@ -877,7 +949,7 @@ impl EventBridge {
             TargetInput::Constant(text) => text.clone(),
             TargetInput::Path(path) => path.select(event).unwrap_or(Value::Null).to_string(),
             TargetInput::Transformer(t) => {
-                let ingestion = format_time(self.clock);
+                let ingestion = self.clock_text();
                 t.apply(
                     event,
                     &ReservedValues {
@@ -892,7 +964,7 @@ impl EventBridge {
     }
 
     fn deliver(&mut self, sender: &Sender, target: &Target, event: &Value, origin: &Origin) {
-        let now = format_time(self.clock);
+        let now = self.clock_text();
         let rule_name = sender.name.clone();
         let rule_arn = sender.arn.clone();
         let event_id = event["id"].as_str().unwrap_or_default().to_string();
@@ -1083,10 +1155,16 @@ impl EventBridge {
                     Value::String(spec.replay_name.clone()),
                 );
             }
+            self.log.push(LogEntry::EventReplayed {
+                time: self.clock_text(),
+                replay: spec.replay_name.clone(),
+                bus: archive_bus.clone(),
+                event_id: event["id"].as_str().unwrap_or_default().to_string(),
+            });
             self.dispatch(&archive_bus, &event, &origin);
         }
         self.log.push(LogEntry::ReplayCompleted {
-            time: format_time(self.clock),
+            time: self.clock_text(),
             replay: spec.replay_name.clone(),
             archive: self.archives[archive_index].name.clone(),
             events_replayed: count,
@@ -1103,6 +1181,8 @@ impl EventBridge {
     }
 
     /// Moves the clock to `until` (never backwards); returns how many scheduled events fired.
+    /// After [`MAX_FIRES_PER_ADVANCE`] fires the clock stops at the last one (and the log
+    /// says so), so a runaway schedule cannot hang the playground.
     pub fn advance_to(&mut self, until: DateTime<Utc>) -> usize {
         let mut fired = 0;
         loop {
@@ -1128,13 +1208,30 @@ impl EventBridge {
                 break;
             };
             if fired >= MAX_FIRES_PER_ADVANCE {
+                // Stop the clock at the last fire so a further advance picks up where this
+                // one left off instead of silently skipping the remaining fires.
                 self.log.push(LogEntry::FiresTruncated {
-                    time: format_time(self.clock),
+                    time: self.clock_text(),
                     limit: MAX_FIRES_PER_ADVANCE,
                 });
-                break;
+                return fired;
             }
-            self.clock = self.clock.max(when);
+            if when < self.clock {
+                // A fire time left behind while the rule or schedule was disabled (or
+                // updated): resume from the present rather than firing in the past.
+                let now = self.clock;
+                if kind == 0 {
+                    let rule = &mut self.rules[index];
+                    rule.next_fire = rule
+                        .schedule
+                        .as_ref()
+                        .and_then(|s| s.next_after(now, rule.created));
+                } else {
+                    self.resume_scheduler_schedule(index, now);
+                }
+                continue;
+            }
+            self.clock = when;
             fired += 1;
             if kind == 0 {
                 self.fire_schedule(index, when);

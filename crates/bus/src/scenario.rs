@@ -127,6 +127,7 @@ pub fn simulate(scenario: &Value) -> Value {
         "log": serde_json::to_value(bridge.log()).unwrap_or(Value::Null),
         "executions": serde_json::to_value(bridge.executions()).unwrap_or(Value::Null),
         "clock": crate::schedule::format_time(bridge.now()),
+        "state": bridge.describe(),
     })
 }
 
@@ -197,6 +198,23 @@ fn run_step(bridge: &mut EventBridge, step: &Value) -> Result<Value, BusError> {
             let spec: ScheduleSpec = parse_spec(arg, "Schedule")?;
             Ok(Value::String(bridge.create_schedule(&spec)?))
         }
+        "deleteRule" => {
+            let name = arg.get("Name").and_then(Value::as_str).unwrap_or_default();
+            let bus = arg.get("EventBusName").and_then(Value::as_str);
+            bridge.delete_rule(bus, name)?;
+            Ok(Value::Null)
+        }
+        "removeTargets" => {
+            let name = arg.get("Rule").and_then(Value::as_str).unwrap_or_default();
+            let bus = arg.get("EventBusName").and_then(Value::as_str);
+            let ids: Vec<String> = arg
+                .get("Ids")
+                .and_then(Value::as_array)
+                .map(|ids| ids.iter().filter_map(|i| i.as_str().map(str::to_string)).collect())
+                .unwrap_or_default();
+            bridge.remove_targets(bus, name, &ids)?;
+            Ok(Value::Null)
+        }
         "enableRule" | "disableRule" => {
             let name = arg.get("Name").and_then(Value::as_str).unwrap_or_default();
             let bus = arg.get("EventBusName").and_then(Value::as_str);
@@ -206,7 +224,7 @@ fn run_step(bridge: &mut EventBridge, step: &Value) -> Result<Value, BusError> {
         }
         other => Err(BusError::new(
             "ValidationException",
-            format!("Unknown step '{other}': use putEvents, advanceSeconds, advanceTo, startReplay, putRule, createSchedule, enableRule or disableRule"),
+            format!("Unknown step '{other}': use putEvents, advanceSeconds, advanceTo, startReplay, putRule, deleteRule, removeTargets, createSchedule, enableRule or disableRule"),
         )),
     }
 }

@@ -644,7 +644,10 @@ impl Cron {
 
     /// The first local minute strictly after `after` that the expression selects.
     pub fn next_local(&self, after: NaiveDateTime) -> Option<NaiveDateTime> {
-        let start = after.with_second(0)?.with_nanosecond(0)? + Duration::minutes(1);
+        let start = after
+            .with_second(0)?
+            .with_nanosecond(0)?
+            .checked_add_signed(Duration::minutes(1))?;
         let mut date = start.date();
         let mut first_day = true;
         loop {
@@ -692,7 +695,17 @@ impl Cron {
 
 /// Renders an instant the way EventBridge writes event times: `2015-11-11T21:29:54Z`.
 pub fn format_time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    // Written out by hand: chrono's strftime re-parses its format string on every call, and
+    // every log entry carries a time.
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 impl Schedule {

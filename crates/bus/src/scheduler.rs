@@ -56,12 +56,26 @@ pub(crate) struct SchedulerSchedule {
 }
 
 impl SchedulerSchedule {
+    pub(crate) fn describe(&self) -> Value {
+        json!({
+            "Name": self.name,
+            "Arn": self.arn,
+            "ScheduleExpression": self.schedule.source,
+            "ScheduleExpressionTimezone": self.schedule.zone.name(),
+            "State": if self.enabled { "ENABLED" } else { "DISABLED" },
+            "NextFire": self.next_fire.filter(|_| self.enabled).map(format_time),
+            "Target": {"Arn": self.target.arn},
+        })
+    }
+
     fn next_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
         // Nothing before the start date; nothing after the end date.
         let from = if after < self.anchor
             && !matches!(self.schedule.kind, schedule::ScheduleKind::Rate { .. })
         {
-            self.anchor - chrono::Duration::seconds(1)
+            self.anchor
+                .checked_sub_signed(chrono::Duration::seconds(1))
+                .unwrap_or(self.anchor)
         } else {
             after
         };
@@ -150,9 +164,18 @@ impl EventBridge {
             next_fire: None,
         };
         // A rate schedule starts at once (or at its start date): include that instant.
-        entry.next_fire = entry.next_after(entry.anchor - chrono::Duration::seconds(1));
+        let just_before = entry
+            .anchor
+            .checked_sub_signed(chrono::Duration::seconds(1))
+            .unwrap_or(entry.anchor);
+        entry.next_fire = entry.next_after(just_before);
         self.schedules.push(entry);
         Ok(arn)
+    }
+
+    pub(crate) fn resume_scheduler_schedule(&mut self, index: usize, now: DateTime<Utc>) {
+        let entry = &mut self.schedules[index];
+        entry.next_fire = entry.next_after(now);
     }
 
     pub(crate) fn fire_scheduler_schedule(&mut self, index: usize, when: DateTime<Utc>) {

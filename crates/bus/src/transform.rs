@@ -356,14 +356,21 @@ impl InputTransformer {
             .iter()
             .map(|(k, p)| (k.as_str(), p.select(event)))
             .collect();
-        let without_detail = match event {
-            Value::Object(map) => {
-                let mut copy = map.clone();
-                copy.shift_remove("detail");
-                Value::Object(copy)
+        // The whole-event variables cost a copy of the event: make them only when used.
+        let uses = |name: &str| self.template.contains(&format!("<{name}>"));
+        let without_detail = if uses("aws.events.event") {
+            match event {
+                Value::Object(map) => {
+                    let mut copy = map.clone();
+                    copy.shift_remove("detail");
+                    Some(Value::Object(copy))
+                }
+                other => Some(other.clone()),
             }
-            other => other.clone(),
+        } else {
+            None
         };
+        let full = uses("aws.events.event.json").then(|| reserved.event.clone());
         values.push((
             "aws.events.rule-arn",
             Some(Value::String(reserved.rule_arn.into())),
@@ -376,8 +383,8 @@ impl InputTransformer {
             "aws.events.event.ingestion-time",
             Some(Value::String(reserved.ingestion_time.into())),
         ));
-        values.push(("aws.events.event", Some(without_detail)));
-        values.push(("aws.events.event.json", Some(reserved.event.clone())));
+        values.push(("aws.events.event", without_detail));
+        values.push(("aws.events.event.json", full));
         let mut out = String::with_capacity(self.template.len());
         let out_cell = std::cell::RefCell::new(&mut out);
         let result = self.walk(

@@ -406,3 +406,77 @@ fn rule_with_pattern_and_schedule() {
         .collect();
     assert_eq!(kinds, [json!("x"), json!("Scheduled Event")]);
 }
+
+// A long advance over a busy schedule stops after MAX_FIRES_PER_ADVANCE fires, at the last
+// fire, and the next advance carries on without losing any.
+#[test]
+fn runaway_advance_is_bounded() {
+    let mut b = EventBridge::new(Config::default());
+    b.put_rule(&RuleSpec {
+        name: "tick".into(),
+        schedule_expression: Some("rate(1 minute)".into()),
+        ..RuleSpec::default()
+    })
+    .unwrap();
+    let limit = stepbridge_bus::MAX_FIRES_PER_ADVANCE;
+    assert_eq!(b.advance(Duration::days(30)), limit);
+    assert_eq!(b.now().timestamp() - 1_704_067_200, 60 * limit as i64);
+    assert!(b
+        .log()
+        .iter()
+        .any(|e| matches!(e, LogEntry::FiresTruncated { .. })));
+    assert_eq!(b.advance(Duration::minutes(0)), 0);
+    assert_eq!(b.advance(Duration::minutes(5)), 5);
+}
+
+// PutRule replaces a rule's settings: a scheduled rule re-enabled through PutRule resumes from
+// the present and never fires with a time in the past.
+#[test]
+fn reenabled_through_put_rule_does_not_fire_in_the_past() {
+    let mut b = EventBridge::new(Config::default());
+    let spec = RuleSpec {
+        name: "tick".into(),
+        schedule_expression: Some("rate(10 minutes)".into()),
+        ..RuleSpec::default()
+    };
+    b.put_rule(&spec).unwrap();
+    b.put_rule(&RuleSpec {
+        state: Some(RuleState::Disabled),
+        ..spec.clone()
+    })
+    .unwrap();
+    b.advance(Duration::minutes(35));
+    b.put_rule(&spec).unwrap();
+    b.advance(Duration::minutes(10));
+    let times: Vec<String> = b
+        .log()
+        .iter()
+        .filter_map(|e| match e {
+            LogEntry::ScheduleFired { time, .. } => Some(time.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(times, ["2024-01-01T00:40:00Z"]);
+}
+
+// The scenario result describes what is configured, with the next fire time of each schedule.
+#[test]
+fn scenario_state_description() {
+    let out = simulate(&json!({
+        "rules": [{"Name": "tick", "ScheduleExpression": "cron(0 12 * * ? *)",
+                   "Targets": [{"Id": "t", "Arn": LOG_ARN}]},
+                  {"Name": "p", "EventPattern": {"source": ["a"]}, "State": "DISABLED"}],
+        "archives": [{"ArchiveName": "arch", "EventSourceArn": "default"}],
+        "schedules": [{"Name": "s", "ScheduleExpression": "at(2024-06-01T08:00:00)",
+                       "ScheduleExpressionTimezone": "Europe/Berlin", "Target": {"Arn": LOG_ARN}}],
+        "steps": [{"putEvents": [{"Source": "a", "DetailType": "b", "Detail": "{}"}]}]
+    }));
+    let state = &out["state"];
+    assert_eq!(state["rules"][0]["NextFire"], "2024-01-01T12:00:00Z");
+    assert_eq!(state["rules"][0]["Targets"][0]["Id"], "t");
+    assert_eq!(state["rules"][1]["State"], "DISABLED");
+    assert_eq!(state["rules"][1]["EventPattern"], r#"{"source":["a"]}"#);
+    assert_eq!(state["archives"][0]["EventCount"], 1);
+    assert_eq!(state["schedules"][0]["NextFire"], "2024-06-01T06:00:00Z");
+    assert_eq!(state["buses"][0]["Name"], "default");
+}

@@ -142,3 +142,64 @@ fn bus_never_panics() {
         let _ = simulate(&scenario);
     }
 }
+
+// Instants at the edge of what chrono represents come back empty, not as a panic.
+#[test]
+fn extreme_instants() {
+    for from in [
+        "8210266876799",
+        "-8210266876799",
+        "9999-12-31T23:59:59Z",
+        "0001-01-01T00:00:00Z",
+    ] {
+        for expr in ["cron(0 0 * * ? *)", "rate(1 day)", "cron(0 0 L * ? 2199)"] {
+            let out = next_fire_times(expr, None, from, 3);
+            assert!(
+                out.get("times").is_some() || out.get("error").is_some(),
+                "{expr} {from}: {out}"
+            );
+        }
+    }
+    let mut b = EventBridge::new(Config::default());
+    let r = b.create_schedule(
+        &serde_json::from_value(json!({
+            "Name": "s", "ScheduleExpression": "rate(1 day)", "StartDate": -8210266876799i64,
+            "Target": {"Arn": "arn:aws:logs:us-east-1:1:log-group:x"}
+        }))
+        .unwrap(),
+    );
+    assert!(r.is_ok());
+    b.advance(chrono::Duration::days(1));
+}
+
+#[test]
+fn chrono_range_limits() {
+    use chrono::{DateTime, Utc};
+    for expr in [
+        "cron(0 0 * * ? *)",
+        "rate(1 minute)",
+        "rate(4294967295 days)",
+    ] {
+        for flavor in [Flavor::Rule, Flavor::Scheduler] {
+            let s = parse(expr, None, flavor).unwrap();
+            for (after, anchor) in [
+                (DateTime::<Utc>::MAX_UTC, DateTime::<Utc>::MIN_UTC),
+                (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC),
+                (DateTime::<Utc>::MAX_UTC, DateTime::<Utc>::MAX_UTC),
+            ] {
+                let _ = s.next_fire_times(after, anchor, 2);
+            }
+        }
+    }
+    let s = parse(
+        "at(2024-01-01T00:00:00)",
+        Some("Pacific/Kiritimati"),
+        Flavor::Scheduler,
+    )
+    .unwrap();
+    assert!(
+        s.next_fire_times(DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MIN_UTC, 2)
+            .len()
+            == 1
+    );
+}

@@ -378,3 +378,23 @@ fn state_machine_target_starts_execution() {
         ["StateMachineDoesNotExist", "InvalidExecutionInput"]
     );
 }
+
+// DeleteRule: "Before you can delete the rule, you must remove all targets, using
+// RemoveTargets." https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DeleteRule.html
+#[test]
+fn delete_rule_needs_targets_removed() {
+    let mut b = EventBridge::new(Config::default());
+    b.put_rule(&rule("r", None, json!({"source": ["shop"]})))
+        .unwrap();
+    b.put_targets(None, "r", &[log_target("t")]).unwrap();
+    let e = b.delete_rule(None, "r").unwrap_err();
+    assert_eq!(e.error, "ValidationException");
+    b.remove_targets(None, "r", &["t".to_string()]).unwrap();
+    b.delete_rule(None, "r").unwrap();
+    assert_eq!(
+        b.delete_rule(None, "r").unwrap_err().error,
+        "ResourceNotFoundException"
+    );
+    b.put_events(&[order("default", "NEW")]).unwrap();
+    assert!(deliveries(&b).is_empty());
+}

@@ -110,6 +110,37 @@ fn cron_wrapping_hour_range() {
     assert_eq!(times[14], "2024-01-02T20:00:00Z");
 }
 
+// The remaining rows of the doc's example table.
+#[test]
+fn cron_doc_table_rows() {
+    // "Run at 12:15 pm (UTC+0) every day"
+    assert_eq!(
+        next(&rule("cron(15 12 * * ? *)"), "2024-01-01T12:15:00Z", 1),
+        ["2024-01-02T12:15:00Z"]
+    );
+    // "Run every 10 minutes Monday through Friday" (2024-01-06 is a Saturday)
+    assert_eq!(
+        next(
+            &rule("cron(0/10 * ? * MON-FRI *)"),
+            "2024-01-05T23:45:00Z",
+            2
+        ),
+        ["2024-01-05T23:50:00Z", "2024-01-08T00:00:00Z"]
+    );
+    // "Run every 5 minutes Monday through Friday between 8:00 am and 5:55 pm"
+    let s = rule("cron(0/5 8-17 ? * MON-FRI *)");
+    assert_eq!(
+        next(&s, "2024-01-08T17:50:00Z", 2),
+        ["2024-01-08T17:55:00Z", "2024-01-09T08:00:00Z"]
+    );
+    // Every fire of one weekday: 10 hours x 12 = 120.
+    let day = next(&s, "2024-01-08T00:00:00Z", 121);
+    assert_eq!(
+        day.iter().filter(|t| t.starts_with("2024-01-08")).count(),
+        120
+    );
+}
+
 // Doc example: cron(5,35 14 * * ? *) runs at 2:05pm and 2:35pm.
 #[test]
 fn cron_comma_list() {

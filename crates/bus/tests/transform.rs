@@ -299,6 +299,26 @@ fn json_path_subset() {
 fn quoted_text_template_is_not_forced_to_be_json() {
     let event = ec2_event();
     let t = InputTransformer::new(&paths(), r#""<instance>" and "<state>""#).unwrap();
-    let reserved = ReservedValues { rule_arn: "a", rule_name: "r", ingestion_time: "t", event: &event };
-    assert_eq!(t.apply(&event, &reserved), r#""i-0123456789" and "RUNNING""#);
+    let reserved = ReservedValues {
+        rule_arn: "a",
+        rule_name: "r",
+        ingestion_time: "t",
+        event: &event,
+    };
+    assert_eq!(
+        t.apply(&event, &reserved),
+        r#""i-0123456789" and "RUNNING""#
+    );
+}
+
+// Table row "Amazon CloudWatch log group": the page shows the log's rendering of the message;
+// the JSON handed to the target carries the timestamp and the quoted instance.
+#[test]
+fn cloudwatch_log_group_row() {
+    let out =
+        apply(r#"{"timestamp" : <timestamp>, "message": "instance \"<instance>\" is in <state>"}"#);
+    assert_eq!(
+        json_of(&out),
+        json!({"timestamp": "2015-11-11T21:29:54Z", "message": "instance \"i-0123456789\" is in RUNNING"})
+    );
 }

@@ -36,6 +36,9 @@ pub struct RunArgs {
     /// History event quota (default 25000, AWS's); raise it for workloads AWS would stop.
     #[arg(long)]
     pub max_history_events: Option<u64>,
+    /// Payload quota in bytes (default 262144, AWS's 256 KiB).
+    #[arg(long)]
+    pub max_payload_bytes: Option<u64>,
 }
 
 #[derive(Args)]
@@ -121,6 +124,7 @@ pub fn run(args: RunArgs) -> u8 {
         start_time: args.start_time,
         history: Some(args.history),
         max_history_events: args.max_history_events,
+        max_payload_bytes: args.max_payload_bytes,
         callbacks: Vec::new(),
     };
     let outcome = stepbridge_asl::run(&request);

@@ -25,7 +25,10 @@ pub struct TestPatternArgs {
 const INVALID: u8 = 2;
 
 fn print(value: &Value) {
-    println!("{}", serde_json::to_string(value).unwrap_or_else(|_| "null".to_string()));
+    println!(
+        "{}",
+        serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
+    );
 }
 
 pub fn test_pattern(args: TestPatternArgs) -> u8 {

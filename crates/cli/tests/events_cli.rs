@@ -25,7 +25,12 @@ fn match_prints_true_and_exits_zero() {
 
 #[test]
 fn no_match_prints_false_and_exits_zero() {
-    let (code, v) = run(&["--pattern", r#"{"detail":{"state":["running"]}}"#, "--event", EVENT]);
+    let (code, v) = run(&[
+        "--pattern",
+        r#"{"detail":{"state":["running"]}}"#,
+        "--event",
+        EVENT,
+    ]);
     assert_eq!(code, Some(0));
     assert_eq!(v, serde_json::json!({"result": false}));
 }
@@ -49,15 +54,26 @@ fn malformed_pattern_json_exits_two() {
     let (code, v) = run(&["--pattern", r#"{"source": ["#, "--event", EVENT]);
     assert_eq!(code, Some(2));
     assert_eq!(v["error"], "InvalidEventPatternException");
-    assert!(v["message"].as_str().unwrap_or("").starts_with("Event pattern is not valid. Reason: "));
+    assert!(v["message"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("Event pattern is not valid. Reason: "));
 }
 
 #[test]
 fn event_missing_required_field_exits_two() {
-    let (code, v) = run(&["--pattern", r#"{"source":["x"]}"#, "--event", r#"{"source":"x"}"#]);
+    let (code, v) = run(&[
+        "--pattern",
+        r#"{"source":["x"]}"#,
+        "--event",
+        r#"{"source":"x"}"#,
+    ]);
     assert_eq!(code, Some(2));
     assert_eq!(v["error"], "ValidationException");
-    assert!(v["message"].as_str().unwrap_or("").starts_with("Parameter Event is not valid."));
+    assert!(v["message"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("Parameter Event is not valid."));
 }
 
 #[test]
@@ -68,7 +84,12 @@ fn reads_pattern_and_event_from_files() {
     let e = dir.join("event.json");
     std::fs::write(&p, r#"{"detail":{"state":[{"prefix":"term"}]}}"#).unwrap();
     std::fs::write(&e, EVENT).unwrap();
-    let (code, v) = run(&["--pattern", p.to_str().unwrap(), "--event", e.to_str().unwrap()]);
+    let (code, v) = run(&[
+        "--pattern",
+        p.to_str().unwrap(),
+        "--event",
+        e.to_str().unwrap(),
+    ]);
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(code, Some(0));
     assert_eq!(v["result"], true);
@@ -76,7 +97,13 @@ fn reads_pattern_and_event_from_files() {
 
 #[test]
 fn explain_flag_adds_the_explanation() {
-    let (code, v) = run(&["--pattern", r#"{"detail":{"state":["running"]}}"#, "--event", EVENT, "--explain"]);
+    let (code, v) = run(&[
+        "--pattern",
+        r#"{"detail":{"state":["running"]}}"#,
+        "--event",
+        EVENT,
+        "--explain",
+    ]);
     assert_eq!(code, Some(0));
     assert_eq!(v["result"], false);
     assert_eq!(v["explanation"]["failed"]["path"], "detail.state");

@@ -66,7 +66,8 @@ pub fn validate_event(source: &str) -> Result<Value, PatternError> {
 /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, the form EventBridge writes in `time`.
 fn is_timestamp(t: &str) -> bool {
     let b = t.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
     if b.len() < 20
         || !digits(0..4)
         || b[4] != b'-'
@@ -83,8 +84,14 @@ fn is_timestamp(t: &str) -> bool {
         return false;
     }
     let num = |r: std::ops::Range<usize>| t[r].parse::<u32>().unwrap_or(99);
-    let (month, day, hour, minute, second) = (num(5..7), num(8..10), num(11..13), num(14..16), num(17..19));
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    let (month, day, hour, minute, second) =
+        (num(5..7), num(8..10), num(11..13), num(14..16), num(17..19));
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return false;
     }
     let mut rest = &t[19..];

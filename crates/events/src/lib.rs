@@ -3,7 +3,7 @@
 //! CONTRACT (used by `stepbridge-cli` and `stepbridge-wasm`; keep these names and shapes):
 //! - [`test_pattern`] answers what EventBridge's TestEventPattern would, with an explanation.
 //! - [`PatternError`] serialises to `{"error": "InvalidEventPatternException", "message": ...}`
-//!   plus the location of the fault.
+//!   plus the location of the fault (`pointer`, 1-based `line` and `column`).
 
 mod locate;
 pub mod matcher;
@@ -18,7 +18,8 @@ use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PatternError {
-    /// `InvalidEventPatternException`, or `InvalidEvent` for a bad event.
+    /// `InvalidEventPatternException` for a refused pattern, `ValidationException` for an
+    /// event TestEventPattern would refuse (AWS's codes).
     pub error: String,
     pub message: String,
     pub pointer: String,

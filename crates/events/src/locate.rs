@@ -160,7 +160,11 @@ pub fn locate(source: &str, pointer: &str) -> (u32, u32) {
 pub fn line_col(source: &str, offset: usize) -> (u32, u32) {
     let upto = &source.as_bytes()[..offset.min(source.len())];
     let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = upto.iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0);
+    let line_start = upto
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map(|i| i + 1)
+        .unwrap_or(0);
     let column = String::from_utf8_lossy(&upto[line_start..]).chars().count() + 1;
     (line as u32, column as u32)
 }

@@ -91,6 +91,11 @@ struct Conjunction {
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
     rec: Recorded,
+    /// The rule set the stamps and memo below belong to.
+    owner: u64,
+    /// Per field: the clauses a string value satisfies, for strings seen before.
+    memo: Vec<FxHashMap<Box<[u8]>, Box<[u32]>>>,
+    fold_buf: String,
     epoch: u32,
     clause_stamp: Vec<u32>,
     field_stamp: Vec<u32>,
@@ -101,11 +106,12 @@ pub struct Scratch {
 
 impl Scratch {
     fn next_epoch(&mut self, set: &RuleSet) {
-        let sized = self.clause_stamp.len() == set.clauses.len()
-            && self.field_stamp.len() == set.fields.len()
-            && self.conj_stamp.len() == set.conjunctions.len()
-            && self.rule_stamp.len() == set.names.len();
-        if !sized || self.epoch == u32::MAX {
+        if self.owner != set.id {
+            self.owner = set.id;
+            self.memo = vec![FxHashMap::default(); set.fields.len()];
+            self.epoch = u32::MAX;
+        }
+        if self.epoch == u32::MAX {
             self.clause_stamp = vec![0; set.clauses.len()];
             self.field_stamp = vec![0; set.fields.len()];
             self.conj_stamp = vec![0; set.conjunctions.len()];
@@ -120,6 +126,8 @@ impl Scratch {
 /// A set of named patterns compiled into one matcher.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
+    /// Distinguishes rule sets, so a `Scratch` moved to another one starts afresh.
+    id: u64,
     names: Vec<String>,
     patterns: Vec<Pattern>,
     trie: KeyTrie,
@@ -179,7 +187,9 @@ impl RuleSet {
     /// Compiles named patterns; the indices returned by [`RuleSet::matching`] refer to
     /// positions in `rules`.
     pub fn compile(rules: &[(String, Pattern)]) -> RuleSet {
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let mut set = RuleSet {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             names: Vec::with_capacity(rules.len()),
             patterns: Vec::with_capacity(rules.len()),
             trie: KeyTrie::default(),
@@ -255,7 +265,8 @@ impl RuleSet {
                     plan.exact.entry(v.as_str().into()).or_default().push(id);
                 }
                 Condition::EqualsIgnoreCase(v) => {
-                    plan.folded.entry(pattern::fold_case(v)).or_default().push(id);
+                    let key = fold_key(v, &mut String::new()).to_string();
+                    plan.folded.entry(key).or_default().push(id);
                 }
                 other => plan.others.push((other.clone(), id)),
             }
@@ -352,25 +363,27 @@ impl RuleSet {
                 Raw::Str { .. } | Raw::Decoded { .. } => {
                     // The scanner validated the string's UTF-8; a failure here would only
                     // mean the value is skipped, never a wrong acceptance.
-                    let Some(text) = rec
-                        .str_bytes(event, raw)
-                        .and_then(|b| std::str::from_utf8(b).ok())
-                    else {
+                    let Some(bytes) = rec.str_bytes(event, raw) else {
                         continue;
                     };
-                    if let Some(ids) = plan.exact.get(text) {
-                        for &id in ids {
+                    let Ok(text) = std::str::from_utf8(bytes) else {
+                        continue;
+                    };
+                    let memo = &mut s.memo[f];
+                    if let Some(ids) = memo.get(bytes) {
+                        for &id in ids.iter() {
                             state.satisfy(id);
                         }
+                        continue;
                     }
-                    if !plan.folded.is_empty() {
-                        if let Some(ids) = plan.folded.get(&pattern::fold_case(text)) {
-                            for &id in ids {
-                                state.satisfy(id);
-                            }
-                        }
+                    let ids = plan.string_hits(text, &mut s.fold_buf);
+                    for &id in &ids {
+                        state.satisfy(id);
                     }
-                    Leaf::String(text)
+                    if memo.len() < MEMO_ENTRIES_PER_FIELD {
+                        memo.insert(bytes.into(), ids.into_boxed_slice());
+                    }
+                    continue;
                 }
                 Raw::Num(n) => Leaf::Number(n),
                 Raw::True => Leaf::Bool(true),
@@ -378,7 +391,18 @@ impl RuleSet {
                 Raw::Null => Leaf::Null,
             };
             for (cond, id) in &plan.others {
-                if state.clause_stamp[*id as usize] != epoch && cond.matches_leaf(leaf) {
+                if state.clause_stamp[*id as usize] == epoch {
+                    continue;
+                }
+                // A numeric condition can only hold inside its range: checking that first
+                // spares most calls for number-heavy fields; the answer is still the
+                // condition's own.
+                if let (Condition::Numeric(range), Leaf::Number(n)) = (cond, leaf) {
+                    if !range.contains(n) {
+                        continue;
+                    }
+                }
+                if cond.matches_leaf(leaf) {
                     state.satisfy(*id);
                 }
             }
@@ -393,6 +417,46 @@ impl RuleSet {
         for &conj in &self.unconditional {
             state.conjunction_met(conj);
         }
+    }
+}
+
+/// How many distinct strings per field have their outcome remembered. Fields rules test
+/// are mostly low-cardinality (sources, types, states, street names), where the memo turns
+/// every condition test into one hash lookup; a high-cardinality field just stops adding.
+const MEMO_ENTRIES_PER_FIELD: usize = 4096;
+
+/// The key under which `equals-ignore-case` values are indexed: the case fold, computed
+/// without allocating for ASCII text (where lower-casing is ASCII lower-casing).
+fn fold_key<'a>(text: &str, buf: &'a mut String) -> &'a str {
+    buf.clear();
+    if text.is_ascii() {
+        buf.push_str(text);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.push_str(&pattern::fold_case(text));
+    }
+    buf.as_str()
+}
+
+impl FieldPlan {
+    /// Every clause of this field that the string `text` satisfies, by any condition.
+    fn string_hits(&self, text: &str, fold_buf: &mut String) -> Vec<u32> {
+        let mut ids = Vec::new();
+        if let Some(hit) = self.exact.get(text) {
+            ids.extend_from_slice(hit);
+        }
+        if !self.folded.is_empty() {
+            if let Some(hit) = self.folded.get(fold_key(text, fold_buf)) {
+                ids.extend_from_slice(hit);
+            }
+        }
+        let leaf = Leaf::String(text);
+        for (cond, id) in &self.others {
+            if !ids.contains(id) && cond.matches_leaf(leaf) {
+                ids.push(*id);
+            }
+        }
+        ids
     }
 }
 
@@ -631,3 +695,4 @@ impl RuleSet {
         serde_json::Value::Object(map)
     }
 }
+

@@ -16,8 +16,8 @@ mod wildcard;
 
 pub use cidr::{parse_ip, Cidr, CidrError};
 pub use explain::{Explanation, FieldReport};
-pub use wildcard::{Wildcard, WildcardError};
 pub use parse::{compile_value, json_syntax_reason, MAX_DEPTH, NUMERIC_LIMIT};
+pub use wildcard::{Wildcard, WildcardError};
 
 use crate::PatternError;
 use serde::Serialize;
@@ -26,7 +26,9 @@ use serde_json::Value;
 /// A compiled event pattern.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Pattern {
-    /// The top-level object of the pattern.
+    /// The top-level object of the pattern: the tree as written, except that a `$or` whose
+    /// alternatives reach into an object its siblings also reach into is distributed over
+    /// its node, so that one array element must satisfy them together as in EventBridge.
     pub root: Node,
 }
 
@@ -146,8 +148,18 @@ pub(crate) fn fold_case(s: &str) -> String {
     s.to_lowercase()
 }
 
+/// Case-folded characters, without allocating.
+fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().flat_map(char::to_lowercase)
+}
+
 fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
-    fold_case(s).starts_with(&fold_case(prefix))
+    let mut value = folded(s);
+    folded(prefix).all(|c| value.next() == Some(c))
+}
+
+fn equals_ignore_case(a: &str, b: &str) -> bool {
+    folded(a).eq(folded(b))
 }
 
 fn ends_with_ignore_case(s: &str, suffix: &str) -> bool {
@@ -219,11 +231,14 @@ impl AnythingBut {
         match (self, leaf) {
             // Exclusions compare values as written: no IP-address normalisation here.
             (AnythingBut::Values(values), _) => values.iter().any(|v| v.equals_leaf(leaf)),
-            (AnythingBut::Prefix(ps), Leaf::String(s)) => ps.iter().any(|p| s.starts_with(p.as_str())),
-            (AnythingBut::Suffix(ps), Leaf::String(s)) => ps.iter().any(|p| s.ends_with(p.as_str())),
+            (AnythingBut::Prefix(ps), Leaf::String(s)) => {
+                ps.iter().any(|p| s.starts_with(p.as_str()))
+            }
+            (AnythingBut::Suffix(ps), Leaf::String(s)) => {
+                ps.iter().any(|p| s.ends_with(p.as_str()))
+            }
             (AnythingBut::EqualsIgnoreCase(vs), Leaf::String(s)) => {
-                let folded = fold_case(s);
-                vs.iter().any(|v| fold_case(v) == folded)
+                vs.iter().any(|v| equals_ignore_case(v, s))
             }
             (AnythingBut::Wildcard(ws), Leaf::String(s)) => ws.iter().any(|w| w.matches(s)),
             _ => false,
@@ -237,7 +252,102 @@ impl AnythingBut {
     }
 }
 
+impl Literal {
+    /// The literal as it would be written in a pattern.
+    pub fn to_json(&self) -> Value {
+        match self {
+            Literal::String(s) => Value::String(s.clone()),
+            Literal::Number(n) => serde_json::from_str(&n.text)
+                .ok()
+                .or_else(|| serde_json::Number::from_f64(n.value).map(Value::Number))
+                .unwrap_or(Value::Null),
+            Literal::Bool(b) => Value::Bool(*b),
+            Literal::Null => Value::Null,
+        }
+    }
+}
+
+fn number_json(v: f64) -> Value {
+    // Integral values print as integers, as people write them.
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        Value::from(v as i64)
+    } else {
+        serde_json::Number::from_f64(v)
+            .map(Value::Number)
+            .unwrap_or(Value::Null)
+    }
+}
+
+fn one_or_list(items: Vec<Value>) -> Value {
+    if items.len() == 1 {
+        items.into_iter().next().unwrap_or(Value::Null)
+    } else {
+        Value::Array(items)
+    }
+}
+
 impl Condition {
+    /// The condition written back in EventBridge pattern syntax (for explanations), e.g.
+    /// `{"numeric": [">", 0, "<=", 5]}`; numeric bounds at AWS's ±5.0e9 limits are implied
+    /// and left out.
+    pub fn to_json(&self) -> Value {
+        let strings =
+            |v: &[String]| one_or_list(v.iter().map(|s| Value::String(s.clone())).collect());
+        match self {
+            Condition::Exact(lit) => lit.to_json(),
+            Condition::Prefix(s) => serde_json::json!({"prefix": s}),
+            Condition::PrefixEqualsIgnoreCase(s) => {
+                serde_json::json!({"prefix": {"equals-ignore-case": s}})
+            }
+            Condition::Suffix(s) => serde_json::json!({"suffix": s}),
+            Condition::SuffixEqualsIgnoreCase(s) => {
+                serde_json::json!({"suffix": {"equals-ignore-case": s}})
+            }
+            Condition::EqualsIgnoreCase(s) => serde_json::json!({"equals-ignore-case": s}),
+            Condition::Wildcard(w) => serde_json::json!({"wildcard": w.source}),
+            Condition::Exists(b) => serde_json::json!({"exists": b}),
+            Condition::Cidr(c) => serde_json::json!({"cidr": c.source}),
+            Condition::Numeric(r) => {
+                let mut terms = Vec::new();
+                match (r.lower, r.upper) {
+                    (Some(lo), Some(hi))
+                        if lo.inclusive && hi.inclusive && lo.value == hi.value =>
+                    {
+                        terms.push(Value::from("="));
+                        terms.push(number_json(lo.value));
+                    }
+                    (lo, hi) => {
+                        if let Some(lo) = lo.filter(|b| b.value > -NUMERIC_LIMIT || !b.inclusive) {
+                            terms.push(Value::from(if lo.inclusive { ">=" } else { ">" }));
+                            terms.push(number_json(lo.value));
+                        }
+                        if let Some(hi) = hi.filter(|b| b.value < NUMERIC_LIMIT || !b.inclusive) {
+                            terms.push(Value::from(if hi.inclusive { "<=" } else { "<" }));
+                            terms.push(number_json(hi.value));
+                        }
+                    }
+                }
+                serde_json::json!({"numeric": terms})
+            }
+            Condition::AnythingBut(ab) => {
+                let inner = match ab {
+                    AnythingBut::Values(vs) => {
+                        one_or_list(vs.iter().map(Literal::to_json).collect())
+                    }
+                    AnythingBut::Prefix(v) => serde_json::json!({"prefix": strings(v)}),
+                    AnythingBut::Suffix(v) => serde_json::json!({"suffix": strings(v)}),
+                    AnythingBut::EqualsIgnoreCase(v) => {
+                        serde_json::json!({"equals-ignore-case": strings(v)})
+                    }
+                    AnythingBut::Wildcard(ws) => serde_json::json!({"wildcard": one_or_list(
+                        ws.iter().map(|w| Value::String(w.source.clone())).collect()
+                    )}),
+                };
+                serde_json::json!({"anything-but": inner})
+            }
+        }
+    }
+
     /// The one definition of each operator on a single event value.
     ///
     /// `Exists(true)` accepts any value (a value is present); `Exists(false)` accepts none —
@@ -266,7 +376,7 @@ impl Condition {
             Condition::PrefixEqualsIgnoreCase(p) => starts_with_ignore_case(s, p),
             Condition::Suffix(p) => s.ends_with(p.as_str()),
             Condition::SuffixEqualsIgnoreCase(p) => ends_with_ignore_case(s, p),
-            Condition::EqualsIgnoreCase(v) => fold_case(v) == fold_case(s),
+            Condition::EqualsIgnoreCase(v) => equals_ignore_case(v, s),
             Condition::Wildcard(w) => w.matches(s),
             Condition::Numeric(_) => false,
             Condition::Exists(present) => *present,
@@ -429,37 +539,119 @@ pub(crate) fn child_objects<'a>(objects: &[&'a Value], name: &str) -> Vec<&'a Va
 pub(crate) static EMPTY_OBJECT: std::sync::LazyLock<Value> =
     std::sync::LazyLock::new(|| Value::Object(Default::default()));
 
-/// A field's conditions against the values found there.
-pub(crate) fn leaf_test_matches(conds: &[Condition], values: &[Leaf<'_>]) -> bool {
+/// A field's conditions against the values found there. `absence_allowed` is false when
+/// EventBridge judges `{"exists": false}` across a whole array and found the field there.
+pub(crate) fn leaf_test_matches(
+    conds: &[Condition],
+    values: &[Leaf<'_>],
+    absence_allowed: bool,
+) -> bool {
     if values.is_empty() {
-        return conds.iter().any(Condition::matches_absent);
+        return absence_allowed && conds.iter().any(Condition::matches_absent);
     }
     conds
         .iter()
         .any(|c| values.iter().any(|v| c.matches_leaf(*v)))
 }
 
+/// Relative paths (field names from a node down) of `exists: false` leaves.
+pub(crate) type Blocked = Vec<Vec<String>>;
+
+/// Which `exists: false` leaves of `node` EventBridge checks against the whole array its
+/// candidates come from, and finds there.
+///
+/// event-ruler visits a rule's fields in path order and checks absence against the array
+/// elements chosen so far; an absent field whose path sorts before every positive field of
+/// the element has nothing chosen yet, so any element holding it defeats the match.
+pub(crate) fn blocked_absences(node: &Node, candidates: &[&Value]) -> Blocked {
+    if candidates.len() < 2 {
+        return Vec::new();
+    }
+    let mut positive: Vec<String> = Vec::new();
+    let mut absent: Vec<Vec<String>> = Vec::new();
+    fn walk(
+        node: &Node,
+        prefix: &mut Vec<String>,
+        positive: &mut Vec<String>,
+        absent: &mut Vec<Vec<String>>,
+    ) {
+        for field in &node.fields {
+            prefix.push(field.name.clone());
+            match &field.test {
+                FieldTest::Leaf(conds) => {
+                    if conds.iter().any(Condition::matches_absent) {
+                        absent.push(prefix.clone());
+                    }
+                    if conds.iter().any(|c| !c.matches_absent()) {
+                        positive.push(prefix.join("."));
+                    }
+                }
+                FieldTest::Nested(child) => walk(child, prefix, positive, absent),
+            }
+            prefix.pop();
+        }
+    }
+    walk(node, &mut Vec::new(), &mut positive, &mut absent);
+    absent.retain(|path| {
+        let dotted = path.join(".");
+        let pinned = positive.iter().any(|p| *p < dotted);
+        !pinned && candidates.iter().any(|c| has_leaf_at(c, path))
+    });
+    absent
+}
+
+fn has_leaf_at(object: &Value, path: &[String]) -> bool {
+    let Some((first, rest)) = path.split_first() else {
+        return false;
+    };
+    if rest.is_empty() {
+        let mut values = Vec::new();
+        leaf_refs(&[object], first, &mut values);
+        return !values.is_empty();
+    }
+    child_objects(&[object], first)
+        .iter()
+        .any(|c| has_leaf_at(c, rest))
+}
+
+/// The blocked paths that continue below the field `name`.
+pub(crate) fn blocked_below(blocked: &Blocked, name: &str) -> Blocked {
+    blocked
+        .iter()
+        .filter(|p| p.len() > 1 && p[0] == name)
+        .map(|p| p[1..].to_vec())
+        .collect()
+}
+
+pub(crate) fn is_blocked(blocked: &Blocked, name: &str) -> bool {
+    blocked.iter().any(|p| p.len() == 1 && p[0] == name)
+}
+
 /// `candidates` are the event objects this node may be satisfied by; one candidate must
 /// satisfy the whole node (that is what keeps fields of one array element together).
 fn node_matches(node: &Node, candidates: &[Value]) -> bool {
-    candidates.iter().any(|c| node_matches_one(node, c))
+    candidates
+        .iter()
+        .any(|c| node_matches_one(node, c, &Vec::new()))
 }
 
-fn node_matches_one(node: &Node, object: &Value) -> bool {
+fn node_matches_one(node: &Node, object: &Value, blocked: &Blocked) -> bool {
     let objs = [object];
     for field in &node.fields {
         let ok = match &field.test {
             FieldTest::Leaf(conds) => {
                 let mut values = Vec::new();
                 leaf_values(&objs, &field.name, &mut values);
-                leaf_test_matches(conds, &values)
+                leaf_test_matches(conds, &values, !is_blocked(blocked, &field.name))
             }
             FieldTest::Nested(child) => {
                 let children = child_objects(&objs, &field.name);
+                let mut inner = blocked_below(blocked, &field.name);
                 if children.is_empty() {
-                    node_matches_one(child, &EMPTY_OBJECT)
+                    node_matches_one(child, &EMPTY_OBJECT, &inner)
                 } else {
-                    children.iter().any(|c| node_matches_one(child, c))
+                    inner.extend(blocked_absences(child, &children));
+                    children.iter().any(|c| node_matches_one(child, c, &inner))
                 }
             }
         };
@@ -467,7 +659,9 @@ fn node_matches_one(node: &Node, object: &Value) -> bool {
             return false;
         }
     }
-    node.any_of
-        .iter()
-        .all(|group| group.iter().any(|alt| node_matches_one(alt, object)))
+    node.any_of.iter().all(|group| {
+        group
+            .iter()
+            .any(|alt| node_matches_one(alt, object, blocked))
+    })
 }

@@ -199,13 +199,56 @@ pub struct ScanError {
     pub offset: usize,
 }
 
-type Res<T> = Result<T, ScanError>;
+/// A fault as the hot code carries it: two words, the message built only when reported.
+#[derive(Debug, Clone, Copy)]
+struct Fault {
+    at: usize,
+    text: &'static str,
+    /// `text` names what was expected (the message then says what was found instead);
+    /// otherwise it is the whole message.
+    expected: bool,
+}
 
-struct Scanner<'a, 'r> {
-    b: &'a [u8],
-    i: usize,
-    trie: &'r KeyTrie,
-    out: &'r mut Recorded,
+impl Fault {
+    fn into_error(self, b: &[u8]) -> ScanError {
+        let message = if !self.expected {
+            self.text.to_string()
+        } else {
+            match b.get(self.at) {
+                None => format!("unexpected end of event, expected {}", self.text),
+                Some(&c) if c.is_ascii_graphic() || c == b' ' => {
+                    format!("unexpected '{}', expected {}", c as char, self.text)
+                }
+                Some(c) => format!("unexpected byte 0x{c:02x}, expected {}", self.text),
+            }
+        };
+        ScanError {
+            message,
+            offset: self.at,
+        }
+    }
+}
+
+type R<T> = Result<T, Fault>;
+
+#[cold]
+#[inline(never)]
+fn expected<T>(at: usize, text: &'static str) -> R<T> {
+    Err(Fault {
+        at,
+        text,
+        expected: true,
+    })
+}
+
+#[cold]
+#[inline(never)]
+fn fault<T>(at: usize, text: &'static str) -> R<T> {
+    Err(Fault {
+        at,
+        text,
+        expected: false,
+    })
 }
 
 /// Scans `event` (one JSON object) and records the values of the trie's fields into `out`.
@@ -219,21 +262,10 @@ pub fn scan(trie: &KeyTrie, event: &[u8], out: &mut Recorded) -> Result<(), Scan
     }
     let mut s = Scanner {
         b: event,
-        i: 0,
         trie,
         out,
     };
-    s.ws();
-    match s.peek() {
-        Some(b'{') => s.object(0, 1)?,
-        Some(_) => return s.err("an event must be a JSON object"),
-        None => return s.err("empty event: expected a JSON object"),
-    }
-    s.ws();
-    if s.i < s.b.len() {
-        return s.err("unexpected characters after the end of the event object");
-    }
-    Ok(())
+    s.event().map_err(|f| f.into_error(event))
 }
 
 /// Bytes that end the fast part of a string: quote, backslash, control characters and
@@ -251,6 +283,14 @@ static STRING_SPECIAL: [bool; 256] = {
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
+#[inline(always)]
+fn load8(b: &[u8], i: usize) -> Option<u64> {
+    let chunk = b.get(i..i + 8)?;
+    let mut a = [0u8; 8];
+    a.copy_from_slice(chunk);
+    Some(u64::from_le_bytes(a))
+}
+
 /// High bit set in (at least) the first byte of `x` that is a quote, a backslash, a
 /// control character or non-ASCII; zero when none is. Bytes after the first such byte may
 /// be flagged spuriously (borrows), which callers ignore by taking the lowest flag.
@@ -264,95 +304,496 @@ fn string_special_mask(x: u64) -> u64 {
     (below_space | quote | backslash | x) & HIGHS
 }
 
-impl<'a, 'r> Scanner<'a, 'r> {
-    #[cold]
-    fn err<T>(&self, message: &str) -> Res<T> {
-        Err(ScanError {
-            message: message.to_string(),
-            offset: self.i,
-        })
+#[inline(always)]
+fn ws(b: &[u8], mut i: usize) -> usize {
+    while let Some(&c) = b.get(i) {
+        if c > b' ' || !(c == b' ' || c == b'\n' || c == b'\r' || c == b'\t') {
+            break;
+        }
+        i += 1;
     }
+    i
+}
 
-    #[cold]
-    fn unexpected<T>(&self, expected: &str) -> Res<T> {
-        let message = match self.peek() {
-            None => format!("unexpected end of event, expected {expected}"),
-            Some(c) if c.is_ascii_graphic() => {
-                format!("unexpected '{}', expected {expected}", c as char)
+fn depth_check(at: usize, depth: usize) -> R<()> {
+    if depth > MAX_DEPTH {
+        return fault(at, "event nesting is too deep (more than 127 levels)");
+    }
+    Ok(())
+}
+
+/// Skips a run of ASCII digits, eight at a time where possible: numbers dominate the
+/// bytes of many events (coordinates, measurements), so this loop is the hot one.
+#[inline(always)]
+fn digits(b: &[u8], mut i: usize) -> usize {
+    while let Some(x) = load8(b, i) {
+        let t = x ^ (ONES * 0x30);
+        // High bit of a byte set iff that byte is not '0'..='9'. Carries only move toward
+        // later bytes and only start at non-digits, so the first flag is exact.
+        let non_digit = (t.wrapping_add(ONES * 0x76) | t) & HIGHS;
+        if non_digit != 0 {
+            return i + (non_digit.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while b.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    i
+}
+
+/// A number in the common shapes (`-12`, `37.7225375`) inline; exponents and huge
+/// integers go to [`number_slow`], which also checks the range.
+#[inline(always)]
+fn number(b: &[u8], start: usize) -> R<usize> {
+    let mut i = start;
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    match b.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            let j = digits(b, i + 1);
+            if j - i > 300 {
+                return number_slow(b, start);
             }
-            Some(c) => format!("unexpected byte 0x{c:02x}, expected {expected}"),
+            i = j;
+        }
+        _ => return expected(i, "a digit"),
+    }
+    if b.get(i) == Some(&b'.') {
+        let j = digits(b, i + 1);
+        if j == i + 1 {
+            return expected(j, "a digit after the decimal point");
+        }
+        i = j;
+    }
+    if let Some(b'e' | b'E') = b.get(i) {
+        return number_slow(b, start);
+    }
+    Ok(i)
+}
+
+/// Eight ASCII digits (first digit in the lowest byte) as their decimal value.
+#[inline(always)]
+fn eight_digits(x: u64) -> u64 {
+    let x = x.wrapping_sub(ONES * 0x30);
+    let x = (x.wrapping_mul(10) + (x >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let x = (x.wrapping_mul(100) + (x >> 16)) & 0x0000_FFFF_0000_FFFF;
+    (x.wrapping_mul(10000) + (x >> 32)) & 0xFFFF_FFFF
+}
+
+/// A run of digits accumulated into `m` (times ten per digit), eight at a time.
+/// Returns the index after the run and the number of digits; `m` may wrap when the run
+/// is long, which the caller detects from the digit count.
+#[inline(always)]
+fn digits_value(b: &[u8], mut i: usize, m: &mut u64) -> (usize, usize) {
+    let from = i;
+    while let Some(x) = load8(b, i) {
+        let t = x ^ (ONES * 0x30);
+        let non_digit = (t.wrapping_add(ONES * 0x76) | t) & HIGHS;
+        if non_digit == 0 {
+            *m = m.wrapping_mul(100_000_000).wrapping_add(eight_digits(x));
+            i += 8;
+            continue;
+        }
+        let n = (non_digit.trailing_zeros() / 8) as usize;
+        if n > 0 {
+            // Keep the n digits (low bytes), put them at the top, pad below with '0'.
+            let shift = 8 * (8 - n as u32);
+            let padded = (x << shift) | ((ONES * 0x30) >> (64 - shift));
+            *m = m
+                .wrapping_mul(POW10_U64[n])
+                .wrapping_add(eight_digits(padded));
+        }
+        i += n;
+        return (i, i - from);
+    }
+    while let Some(&c) = b.get(i) {
+        if !c.is_ascii_digit() {
+            break;
+        }
+        *m = m.wrapping_mul(10).wrapping_add((c - b'0') as u64);
+        i += 1;
+    }
+    (i, i - from)
+}
+
+const POW10_U64: [u64; 9] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+];
+
+/// A number and its value in one pass. The value is exact when the digits fit 2^53 and
+/// the power of ten is one an f64 holds exactly (one rounding, so every correct
+/// conversion agrees); anything else is converted by serde_json, so the value is always
+/// bit-for-bit the one `Pattern::matches` sees.
+#[inline]
+fn number_value(b: &[u8], start: usize) -> R<(usize, f64)> {
+    let mut i = start;
+    let neg = b.get(i) == Some(&b'-');
+    if neg {
+        i += 1;
+    }
+    let mut m = 0u64;
+    let mut count;
+    match b.get(i) {
+        Some(b'0') => {
+            i += 1;
+            count = 1;
+        }
+        Some(b'1'..=b'9') => {
+            let (j, n) = digits_value(b, i, &mut m);
+            i = j;
+            count = n;
+        }
+        _ => return expected(i, "a digit"),
+    }
+    let mut frac = 0usize;
+    if b.get(i) == Some(&b'.') {
+        let (j, n) = digits_value(b, i + 1, &mut m);
+        if n == 0 {
+            return expected(j, "a digit after the decimal point");
+        }
+        i = j;
+        frac = n;
+        count += n;
+    }
+    let exact = !matches!(b.get(i), Some(b'e' | b'E')) && count <= 19 && m <= (1u64 << 53);
+    if exact && frac <= 22 {
+        let v = m as f64 / POW10[frac];
+        return Ok((i, if neg { -v } else { v }));
+    }
+    let end = number(b, start)?;
+    match serde_json::from_slice::<f64>(&b[start..end]) {
+        Ok(v) => Ok((end, v)),
+        Err(_) => fault(start, "number out of range"),
+    }
+}
+
+/// JSON's number grammar in full, refusing (like `serde_json`) numbers too large for f64.
+#[cold]
+#[inline(never)]
+fn number_slow(b: &[u8], start: usize) -> R<usize> {
+    let mut i = start;
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    let int_digits = match b.get(i) {
+        Some(b'0') => {
+            i += 1;
+            1
+        }
+        Some(b'1'..=b'9') => {
+            let j = digits(b, i);
+            let n = j - i;
+            i = j;
+            n
+        }
+        _ => return expected(i, "a digit"),
+    };
+    if b.get(i) == Some(&b'.') {
+        let j = digits(b, i + 1);
+        if j == i + 1 {
+            return expected(j, "a digit after the decimal point");
+        }
+        i = j;
+    }
+    let mut check_range = int_digits > 300;
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        if let Some(b'+' | b'-') = b.get(i) {
+            i += 1;
+        }
+        let j = digits(b, i);
+        if j == i {
+            return expected(j, "a digit in the exponent");
+        }
+        i = j;
+        check_range = true;
+    }
+    if check_range && serde_json::from_slice::<f64>(&b[start..i]).is_err() {
+        return fault(start, "number out of range");
+    }
+    Ok(i)
+}
+
+#[inline]
+fn literal(b: &[u8], i: usize, word: &'static [u8]) -> R<usize> {
+    if b.get(i..i + word.len()) == Some(word) {
+        Ok(i + word.len())
+    } else {
+        expected(i, "a JSON value")
+    }
+}
+
+/// At `"`: validates a string; returns (content start, content end, index after the
+/// closing quote, whether it had escapes).
+#[inline]
+fn string(b: &[u8], open: usize) -> R<(usize, usize, usize, bool)> {
+    let start = open + 1;
+    let mut i = start;
+    let mut escaped = false;
+    loop {
+        // Short strings (keys, codes) dominate events: eight bytes at a time beats a
+        // memchr call for them; long runs go to memchr.
+        let mut scanned = 0;
+        loop {
+            match load8(b, i) {
+                Some(x) => {
+                    let special = string_special_mask(x);
+                    if special != 0 {
+                        i += (special.trailing_zeros() / 8) as usize;
+                        break;
+                    }
+                    i += 8;
+                    scanned += 8;
+                    if scanned >= 32 {
+                        match memchr::memchr2(b'"', b'\\', &b[i..]) {
+                            Some(k) => {
+                                check_run(b, i, i + k)?;
+                                i += k;
+                            }
+                            None => return fault(b.len(), "unterminated string"),
+                        }
+                        break;
+                    }
+                }
+                None => {
+                    while i < b.len() && !STRING_SPECIAL[b[i] as usize] {
+                        i += 1;
+                    }
+                    break;
+                }
+            }
+        }
+        match b.get(i) {
+            None => return fault(i, "unterminated string"),
+            Some(b'"') => return Ok((start, i, i + 1, escaped)),
+            Some(b'\\') => {
+                escaped = true;
+                i = escape(b, i)?;
+            }
+            Some(&c) if c < 0x20 => {
+                return fault(i, "control character in a string (must be escaped)")
+            }
+            Some(_) => {
+                // Non-ASCII: validate up to the next quote or backslash.
+                let end = memchr::memchr2(b'"', b'\\', &b[i..])
+                    .map(|k| i + k)
+                    .unwrap_or(b.len());
+                check_run(b, i, end)?;
+                i = end;
+            }
+        }
+    }
+}
+
+/// Checks `b[from..end]` (no quote or backslash inside) for control characters and
+/// invalid UTF-8.
+#[inline]
+fn check_run(b: &[u8], from: usize, end: usize) -> R<()> {
+    let run = &b[from..end];
+    if run.iter().fold(false, |acc, &c| acc | (c < 0x20) | (c >= 0x80)) {
+        if let Some(k) = run.iter().position(|&c| c < 0x20) {
+            return fault(from + k, "control character in a string (must be escaped)");
+        }
+        if let Err(e) = std::str::from_utf8(run) {
+            return fault(from + e.valid_up_to(), "invalid UTF-8 in a string");
+        }
+    }
+    Ok(())
+}
+
+fn hex4(b: &[u8], mut i: usize) -> R<(u16, usize)> {
+    let mut n: u16 = 0;
+    for _ in 0..4 {
+        let d = match b.get(i) {
+            Some(c @ b'0'..=b'9') => c - b'0',
+            Some(c @ b'a'..=b'f') => c - b'a' + 10,
+            Some(c @ b'A'..=b'F') => c - b'A' + 10,
+            _ => return expected(i, "a hex digit in a \\u escape"),
         };
-        Err(ScanError {
-            message,
-            offset: self.i,
-        })
+        n = (n << 4) | d as u16;
+        i += 1;
     }
+    Ok((n, i))
+}
 
-    #[inline(always)]
-    fn peek(&self) -> Option<u8> {
-        self.b.get(self.i).copied()
+/// At `\`: validates one escape (a surrogate pair counts as one), returns the index after.
+fn escape(b: &[u8], at: usize) -> R<usize> {
+    let i = at + 1;
+    match b.get(i) {
+        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(i + 1),
+        Some(b'u') => {
+            let (n, i) = hex4(b, i + 1)?;
+            if (0xDC00..=0xDFFF).contains(&n) {
+                return fault(at, "lone trailing surrogate in a \\u escape");
+            }
+            if (0xD800..=0xDBFF).contains(&n) {
+                if b.get(i..i + 2) != Some(b"\\u") {
+                    return fault(at, "unpaired surrogate in a \\u escape");
+                }
+                let (n2, j) = hex4(b, i + 2)?;
+                if !(0xDC00..=0xDFFF).contains(&n2) {
+                    return fault(at, "unpaired surrogate in a \\u escape");
+                }
+                return Ok(j);
+            }
+            Ok(i)
+        }
+        _ => expected(i, "a valid escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)"),
     }
+}
 
-    #[inline(always)]
-    fn ws(&mut self) {
-        while let Some(&c) = self.b.get(self.i) {
-            if c == b' ' || c == b'\n' || c == b'\r' || c == b'\t' {
-                self.i += 1;
-            } else {
-                break;
+/// Skips (and validates) a value no rule reads; `depth` counts the containers around it.
+fn skip_value(b: &[u8], i: usize, depth: usize) -> R<usize> {
+    match b.get(i) {
+        Some(b'"') => string(b, i).map(|r| r.2),
+        Some(b'-' | b'0'..=b'9') => number(b, i),
+        Some(b'{') => skip_object(b, i, depth + 1),
+        Some(b'[') => skip_array(b, i, depth + 1),
+        Some(b't') => literal(b, i, b"true"),
+        Some(b'f') => literal(b, i, b"false"),
+        Some(b'n') => literal(b, i, b"null"),
+        _ => expected(i, "a JSON value"),
+    }
+}
+
+fn skip_object(b: &[u8], open: usize, depth: usize) -> R<usize> {
+    depth_check(open, depth)?;
+    let mut i = ws(b, open + 1);
+    if b.get(i) == Some(&b'}') {
+        return Ok(i + 1);
+    }
+    loop {
+        if b.get(i) != Some(&b'"') {
+            return expected(i, "a string key");
+        }
+        i = ws(b, string(b, i)?.2);
+        if b.get(i) != Some(&b':') {
+            return expected(i, "':' after an object key");
+        }
+        i = ws(b, i + 1);
+        i = ws(b, skip_value(b, i, depth)?);
+        match b.get(i) {
+            Some(b',') => i = ws(b, i + 1),
+            Some(b'}') => return Ok(i + 1),
+            _ => return expected(i, "',' or '}' in an object"),
+        }
+    }
+}
+
+/// Skips an array, iteratively for nested arrays (coordinate lists are arrays of arrays
+/// of numbers), recursing only for objects.
+fn skip_array(b: &[u8], open: usize, depth: usize) -> R<usize> {
+    depth_check(open, depth)?;
+    let mut d = depth;
+    let mut i = open + 1;
+    let mut opened = true;
+    'value: loop {
+        i = ws(b, i);
+        match b.get(i) {
+            Some(b'-' | b'0'..=b'9') => i = number(b, i)?,
+            Some(b'[') => {
+                d += 1;
+                depth_check(i, d)?;
+                i += 1;
+                opened = true;
+                continue 'value;
+            }
+            Some(b']') if opened => {
+                i += 1;
+                if d == depth {
+                    return Ok(i);
+                }
+                d -= 1;
+            }
+            _ => i = skip_value(b, i, d)?,
+        }
+        opened = false;
+        loop {
+            i = ws(b, i);
+            match b.get(i) {
+                Some(b',') => {
+                    i += 1;
+                    continue 'value;
+                }
+                Some(b']') => {
+                    i += 1;
+                    if d == depth {
+                        return Ok(i);
+                    }
+                    d -= 1;
+                }
+                _ => return expected(i, "',' or ']' in an array"),
             }
         }
     }
+}
 
-    #[inline(always)]
-    fn expect(&mut self, c: u8, what: &str) -> Res<()> {
-        if self.peek() == Some(c) {
-            self.i += 1;
-            Ok(())
-        } else {
-            self.unexpected(what)
+struct Scanner<'a, 'r> {
+    b: &'a [u8],
+    trie: &'r KeyTrie,
+    out: &'r mut Recorded,
+}
+
+impl Scanner<'_, '_> {
+    fn event(&mut self) -> R<()> {
+        let b = self.b;
+        let i = ws(b, 0);
+        match b.get(i) {
+            Some(b'{') => {}
+            Some(_) => return fault(i, "an event must be a JSON object"),
+            None => return fault(i, "empty event: expected a JSON object"),
         }
-    }
-
-    fn depth_check(&self, depth: usize) -> Res<()> {
-        if depth > MAX_DEPTH {
-            return self.err("event nesting is too deep (more than 127 levels)");
+        let i = ws(b, self.object(0, i, 1)?);
+        if i < b.len() {
+            return fault(i, "unexpected characters after the end of the event object");
         }
         Ok(())
     }
 
     /// At `{` of an object whose keys are looked up under trie node `node`.
-    fn object(&mut self, node: u32, depth: usize) -> Res<()> {
-        self.depth_check(depth)?;
-        self.i += 1;
-        self.ws();
-        if self.peek() == Some(b'}') {
-            self.i += 1;
-            return Ok(());
+    fn object(&mut self, node: u32, open: usize, depth: usize) -> R<usize> {
+        depth_check(open, depth)?;
+        let b = self.b;
+        let mut i = ws(b, open + 1);
+        if b.get(i) == Some(&b'}') {
+            return Ok(i + 1);
         }
         // Children already seen in this object, to notice duplicate keys that matter.
         let mut seen: u64 = 0;
         let mut seen_more: Vec<usize> = Vec::new();
         loop {
-            if self.peek() != Some(b'"') {
-                return self.unexpected("a string key");
+            if b.get(i) != Some(&b'"') {
+                return expected(i, "a string key");
             }
-            let (start, end, escaped) = self.string()?;
+            let (start, end, next, escaped) = string(b, i)?;
             let child = if escaped {
                 let mut buf = std::mem::take(&mut self.out.key_buf);
                 buf.clear();
-                let r = decode_into(&self.b[start..end], &mut buf);
-                let c = r.and_then(|_| self.trie.child(node as usize, &buf));
+                let c = decode_into(&b[start..end], &mut buf)
+                    .and_then(|_| self.trie.child(node as usize, &buf));
                 self.out.key_buf = buf;
                 c
             } else {
-                self.trie.child(node as usize, &self.b[start..end])
+                self.trie.child(node as usize, &b[start..end])
             };
-            self.ws();
-            self.expect(b':', "':' after an object key")?;
-            self.ws();
-            match child {
-                None => self.skip_value(depth)?,
+            i = ws(b, next);
+            if b.get(i) != Some(&b':') {
+                return expected(i, "':' after an object key");
+            }
+            i = ws(b, i + 1);
+            i = match child {
+                None => skip_value(b, i, depth)?,
                 Some((index, id)) => {
                     let dup = if index < 64 {
                         let bit = 1u64 << index;
@@ -368,20 +809,14 @@ impl<'a, 'r> Scanner<'a, 'r> {
                     if dup {
                         self.out.duplicate_key = true;
                     }
-                    self.value(id, depth, 0)?
+                    self.value(id, i, depth, 0)?
                 }
-            }
-            self.ws();
-            match self.peek() {
-                Some(b',') => {
-                    self.i += 1;
-                    self.ws();
-                }
-                Some(b'}') => {
-                    self.i += 1;
-                    return Ok(());
-                }
-                _ => return self.unexpected("',' or '}' in an object"),
+            };
+            i = ws(b, i);
+            match b.get(i) {
+                Some(b',') => i = ws(b, i + 1),
+                Some(b'}') => return Ok(i + 1),
+                _ => return expected(i, "',' or '}' in an object"),
             }
         }
     }
@@ -395,17 +830,17 @@ impl<'a, 'r> Scanner<'a, 'r> {
 
     /// A value at a path some rule reads (trie node `node`); `depth` counts the containers
     /// around it, `arrays` the arrays between it and its field.
-    fn value(&mut self, node: u32, depth: usize, arrays: usize) -> Res<()> {
-        match self.peek() {
+    fn value(&mut self, node: u32, i: usize, depth: usize, arrays: usize) -> R<usize> {
+        let b = self.b;
+        match b.get(i) {
             Some(b'"') => {
-                let (start, end, escaped) = self.string()?;
+                let (start, end, next, escaped) = string(b, i)?;
                 if self.trie.field(node).is_some() {
                     let raw = if escaped {
                         let from = self.out.decoded.len();
-                        // Validated by `string`, so decoding cannot fail here; an error
-                        // would still only drop the value, never panic.
-                        if decode_into(&self.b[start..end], &mut self.out.decoded).is_none() {
-                            return self.err("invalid escape in string");
+                        // Validated by `string`, so decoding cannot fail here.
+                        if decode_into(&b[start..end], &mut self.out.decoded).is_none() {
+                            return fault(i, "invalid escape in string");
                         }
                         Raw::Decoded {
                             start: from as u32,
@@ -419,420 +854,65 @@ impl<'a, 'r> Scanner<'a, 'r> {
                     };
                     self.record(node, raw);
                 }
-                Ok(())
+                Ok(next)
             }
             Some(b'{') => {
                 if self.trie.has_children(node) {
                     if self.trie.nodes[node as usize].sensitive {
                         self.out.sensitive_hits.push(node);
                     }
-                    self.object(node, depth + 1)
+                    self.object(node, i, depth + 1)
                 } else {
-                    self.skip_value(depth)
+                    skip_value(b, i, depth)
                 }
             }
             // The reference matcher stops looking through arrays nested this deep inside
             // one field; so does the scan, to agree with it.
-            Some(b'[') if arrays >= crate::pattern::MAX_DEPTH => self.skip_value(depth),
-            Some(b'[') => self.array(node, depth + 1, arrays + 1),
+            Some(b'[') if arrays >= crate::pattern::MAX_DEPTH => skip_value(b, i, depth),
+            Some(b'[') => self.array(node, i, depth + 1, arrays + 1),
             Some(b't') => {
-                self.literal(b"true")?;
+                let next = literal(b, i, b"true")?;
                 self.record(node, Raw::True);
-                Ok(())
+                Ok(next)
             }
             Some(b'f') => {
-                self.literal(b"false")?;
+                let next = literal(b, i, b"false")?;
                 self.record(node, Raw::False);
-                Ok(())
+                Ok(next)
             }
             Some(b'n') => {
-                self.literal(b"null")?;
+                let next = literal(b, i, b"null")?;
                 self.record(node, Raw::Null);
-                Ok(())
+                Ok(next)
             }
             Some(b'-' | b'0'..=b'9') => {
-                let start = self.i;
-                self.number()?;
-                if self.trie.field(node).is_some() {
-                    let text = &self.b[start..self.i];
-                    let v = match fast_f64(text) {
-                        Some(v) => v,
-                        // Long or extreme numbers: let serde_json convert them, so the
-                        // value is bit-for-bit the one `Pattern::matches` sees.
-                        None => match serde_json::from_slice::<f64>(text) {
-                            Ok(v) => v,
-                            Err(_) => return self.err("number out of range"),
-                        },
-                    };
-                    self.record(node, Raw::Num(v));
+                if self.trie.field(node).is_none() {
+                    return number(b, i);
                 }
-                Ok(())
+                let (next, v) = number_value(b, i)?;
+                self.record(node, Raw::Num(v));
+                Ok(next)
             }
-            _ => self.unexpected("a JSON value"),
+            _ => expected(i, "a JSON value"),
         }
     }
 
     /// At `[` of an array at a recorded path: arrays are transparent, every element (and
     /// every element of nested arrays) is a value of the same field.
-    fn array(&mut self, node: u32, depth: usize, arrays: usize) -> Res<()> {
-        self.depth_check(depth)?;
-        self.i += 1;
-        self.ws();
-        if self.peek() == Some(b']') {
-            self.i += 1;
-            return Ok(());
+    fn array(&mut self, node: u32, open: usize, depth: usize, arrays: usize) -> R<usize> {
+        depth_check(open, depth)?;
+        let b = self.b;
+        let mut i = ws(b, open + 1);
+        if b.get(i) == Some(&b']') {
+            return Ok(i + 1);
         }
         loop {
-            self.value(node, depth, arrays)?;
-            self.ws();
-            match self.peek() {
-                Some(b',') => {
-                    self.i += 1;
-                    self.ws();
-                }
-                Some(b']') => {
-                    self.i += 1;
-                    return Ok(());
-                }
-                _ => return self.unexpected("',' or ']' in an array"),
+            i = ws(b, self.value(node, i, depth, arrays)?);
+            match b.get(i) {
+                Some(b',') => i = ws(b, i + 1),
+                Some(b']') => return Ok(i + 1),
+                _ => return expected(i, "',' or ']' in an array"),
             }
-        }
-    }
-
-    fn literal(&mut self, word: &[u8]) -> Res<()> {
-        if self.b.get(self.i..self.i + word.len()) == Some(word) {
-            self.i += word.len();
-            Ok(())
-        } else {
-            self.unexpected("a JSON value")
-        }
-    }
-
-    /// Skips (and validates) a value no rule reads.
-    fn skip_value(&mut self, depth: usize) -> Res<()> {
-        match self.peek() {
-            Some(b'"') => self.string().map(|_| ()),
-            Some(b'-' | b'0'..=b'9') => self.number_fast(),
-            Some(b'{') => self.skip_object(depth + 1),
-            Some(b'[') => self.skip_array(depth + 1),
-            Some(b't') => self.literal(b"true"),
-            Some(b'f') => self.literal(b"false"),
-            Some(b'n') => self.literal(b"null"),
-            _ => self.unexpected("a JSON value"),
-        }
-    }
-
-    fn skip_object(&mut self, depth: usize) -> Res<()> {
-        self.depth_check(depth)?;
-        self.i += 1;
-        self.ws();
-        if self.peek() == Some(b'}') {
-            self.i += 1;
-            return Ok(());
-        }
-        loop {
-            if self.peek() != Some(b'"') {
-                return self.unexpected("a string key");
-            }
-            self.string()?;
-            self.ws();
-            self.expect(b':', "':' after an object key")?;
-            self.ws();
-            self.skip_value(depth)?;
-            self.ws();
-            match self.peek() {
-                Some(b',') => {
-                    self.i += 1;
-                    self.ws();
-                }
-                Some(b'}') => {
-                    self.i += 1;
-                    return Ok(());
-                }
-                _ => return self.unexpected("',' or '}' in an object"),
-            }
-        }
-    }
-
-    /// Skips an array iteratively for nested arrays (coordinate lists are arrays of arrays
-    /// of numbers), recursing only for objects.
-    fn skip_array(&mut self, depth: usize) -> Res<()> {
-        self.depth_check(depth)?;
-        let mut d = depth;
-        self.i += 1;
-        let mut opened = true;
-        'value: loop {
-            self.ws();
-            match self.peek() {
-                Some(b']') if opened => {
-                    self.i += 1;
-                    if d == depth {
-                        return Ok(());
-                    }
-                    d -= 1;
-                }
-                Some(b'[') => {
-                    d += 1;
-                    self.depth_check(d)?;
-                    self.i += 1;
-                    opened = true;
-                    continue 'value;
-                }
-                Some(b'-' | b'0'..=b'9') => self.number_fast()?,
-                _ => self.skip_value(d)?,
-            }
-            opened = false;
-            loop {
-                self.ws();
-                match self.peek() {
-                    Some(b',') => {
-                        self.i += 1;
-                        continue 'value;
-                    }
-                    Some(b']') => {
-                        self.i += 1;
-                        if d == depth {
-                            return Ok(());
-                        }
-                        d -= 1;
-                    }
-                    _ => return self.unexpected("',' or ']' in an array"),
-                }
-            }
-        }
-    }
-
-    /// The common number shapes (`-12`, `37.7225375`) without a call; exponents and huge
-    /// integers take [`Scanner::number`], which also checks the range.
-    #[inline(always)]
-    fn number_fast(&mut self) -> Res<()> {
-        let start = self.i;
-        if self.peek() == Some(b'-') {
-            self.i += 1;
-        }
-        match self.peek() {
-            Some(b'0') => self.i += 1,
-            Some(b'1'..=b'9') => {
-                if self.digits() > 300 {
-                    self.i = start;
-                    return self.number();
-                }
-            }
-            _ => return self.unexpected("a digit"),
-        }
-        if self.peek() == Some(b'.') {
-            self.i += 1;
-            if self.digits() == 0 {
-                return self.unexpected("a digit after the decimal point");
-            }
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.i = start;
-            return self.number();
-        }
-        Ok(())
-    }
-
-    /// Skips a run of ASCII digits, eight at a time where possible: numbers dominate the
-    /// bytes of many events (coordinates, measurements), so this loop is the hot one.
-    #[inline(always)]
-    fn digits(&mut self) -> usize {
-        let from = self.i;
-        while let Some(chunk) = self.b.get(self.i..self.i + 8) {
-            let mut a = [0u8; 8];
-            a.copy_from_slice(chunk);
-            let t = u64::from_le_bytes(a) ^ 0x3030_3030_3030_3030;
-            // High bit of a byte set iff that byte is not '0'..='9'. Carries only move
-            // toward later bytes and only start at non-digits, so the first one is exact.
-            let non_digit = (t.wrapping_add(0x7676_7676_7676_7676) | t) & 0x8080_8080_8080_8080;
-            if non_digit != 0 {
-                self.i += (non_digit.trailing_zeros() / 8) as usize;
-                return self.i - from;
-            }
-            self.i += 8;
-        }
-        while let Some(c) = self.b.get(self.i) {
-            if c.is_ascii_digit() {
-                self.i += 1;
-            } else {
-                break;
-            }
-        }
-        self.i - from
-    }
-
-    /// Validates a number with JSON's grammar, and, like `serde_json`, refuses one too
-    /// large for an f64.
-    fn number(&mut self) -> Res<()> {
-        let start = self.i;
-        if self.peek() == Some(b'-') {
-            self.i += 1;
-        }
-        let int_digits = match self.peek() {
-            Some(b'0') => {
-                self.i += 1;
-                1
-            }
-            Some(b'1'..=b'9') => self.digits(),
-            _ => return self.unexpected("a digit"),
-        };
-        if self.peek() == Some(b'.') {
-            self.i += 1;
-            if self.digits() == 0 {
-                return self.unexpected("a digit after the decimal point");
-            }
-        }
-        let mut check_range = int_digits > 300;
-        if let Some(b'e' | b'E') = self.peek() {
-            self.i += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.i += 1;
-            }
-            if self.digits() == 0 {
-                return self.unexpected("a digit in the exponent");
-            }
-            check_range = true;
-        }
-        if check_range && serde_json::from_slice::<f64>(&self.b[start..self.i]).is_err() {
-            return Err(ScanError {
-                message: "number out of range".into(),
-                offset: start,
-            });
-        }
-        Ok(())
-    }
-
-    /// At `"`: validates a string and returns (content start, content end, had escapes).
-    #[inline]
-    fn string(&mut self) -> Res<(usize, usize, bool)> {
-        self.i += 1;
-        let start = self.i;
-        let mut escaped = false;
-        loop {
-            // Short strings (keys, codes) dominate events: eight bytes at a time beats a
-            // memchr call for them; long ones go to memchr below.
-            let limit = (self.i + 32).min(self.b.len());
-            let mut j = self.i;
-            while let Some(chunk) = self.b.get(j..j + 8) {
-                if j + 8 > limit {
-                    break;
-                }
-                let mut a = [0u8; 8];
-                a.copy_from_slice(chunk);
-                let special = string_special_mask(u64::from_le_bytes(a));
-                if special != 0 {
-                    j += (special.trailing_zeros() / 8) as usize;
-                    break;
-                }
-                j += 8;
-            }
-            while j < limit && !STRING_SPECIAL[self.b[j] as usize] {
-                j += 1;
-            }
-            if j == limit && j < self.b.len() {
-                // Long run of plain text: let memchr find the next quote or backslash,
-                // then check the run for bytes that need attention.
-                match memchr::memchr2(b'"', b'\\', &self.b[j..]) {
-                    Some(k) => {
-                        let run = &self.b[j..j + k];
-                        let odd = run.iter().fold(false, |acc, &c| acc | (c < 0x20) | (c >= 0x80));
-                        if odd {
-                            self.i = j;
-                            self.check_run(j + k)?;
-                        }
-                        j += k;
-                    }
-                    None => {
-                        self.i = self.b.len();
-                        return self.err("unterminated string");
-                    }
-                }
-            }
-            self.i = j;
-            match self.peek() {
-                None => return self.err("unterminated string"),
-                Some(b'"') => {
-                    let end = self.i;
-                    self.i += 1;
-                    return Ok((start, end, escaped));
-                }
-                Some(b'\\') => {
-                    escaped = true;
-                    self.escape()?;
-                }
-                Some(c) if c < 0x20 => {
-                    return self.err("control character in a string (must be escaped)")
-                }
-                Some(_) => {
-                    // Non-ASCII: validate the UTF-8 sequence starting here.
-                    let end = memchr::memchr2(b'"', b'\\', &self.b[self.i..])
-                        .map(|k| self.i + k)
-                        .unwrap_or(self.b.len());
-                    self.check_run(end)?;
-                    self.i = end;
-                }
-            }
-        }
-    }
-
-    /// Checks `b[i..end]` (no quote or backslash inside) for control characters and
-    /// invalid UTF-8. Leaves `i` at the fault on error.
-    #[cold]
-    fn check_run(&mut self, end: usize) -> Res<()> {
-        let run = &self.b[self.i..end];
-        if let Some(k) = run.iter().position(|&c| c < 0x20) {
-            self.i += k;
-            return self.err("control character in a string (must be escaped)");
-        }
-        if let Err(e) = std::str::from_utf8(run) {
-            self.i += e.valid_up_to();
-            return self.err("invalid UTF-8 in a string");
-        }
-        Ok(())
-    }
-
-    fn hex4(&mut self) -> Res<u16> {
-        let mut n: u16 = 0;
-        for _ in 0..4 {
-            let d = match self.peek() {
-                Some(c @ b'0'..=b'9') => c - b'0',
-                Some(c @ b'a'..=b'f') => c - b'a' + 10,
-                Some(c @ b'A'..=b'F') => c - b'A' + 10,
-                _ => return self.unexpected("a hex digit in a \\u escape"),
-            };
-            n = (n << 4) | d as u16;
-            self.i += 1;
-        }
-        Ok(n)
-    }
-
-    /// At `\`: validates one escape (a surrogate pair counts as one).
-    fn escape(&mut self) -> Res<()> {
-        self.i += 1;
-        match self.peek() {
-            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
-                self.i += 1;
-                Ok(())
-            }
-            Some(b'u') => {
-                self.i += 1;
-                let n = self.hex4()?;
-                if (0xDC00..=0xDFFF).contains(&n) {
-                    return self.err("lone trailing surrogate in a \\u escape");
-                }
-                if (0xD800..=0xDBFF).contains(&n) {
-                    if self.b.get(self.i..self.i + 2) != Some(b"\\u") {
-                        return self.err("unpaired surrogate in a \\u escape");
-                    }
-                    self.i += 2;
-                    let n2 = self.hex4()?;
-                    if !(0xDC00..=0xDFFF).contains(&n2) {
-                        return self.err("unpaired surrogate in a \\u escape");
-                    }
-                }
-                Ok(())
-            }
-            _ => self.unexpected("a valid escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)"),
         }
     }
 }
@@ -892,84 +972,6 @@ const POW10: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
-
-/// Converts a validated JSON number when that is exact in one rounding: at most 15
-/// significant digits (below 2^53) and a power of ten that is itself exact. Then any
-/// correct conversion, serde_json's included, gives the same f64; other numbers return
-/// `None` and go to serde_json.
-pub fn fast_f64(text: &[u8]) -> Option<f64> {
-    let (neg, t) = match text.first() {
-        Some(b'-') => (true, &text[1..]),
-        _ => (false, text),
-    };
-    let mut m: u64 = 0;
-    let mut sig = 0u32;
-    let mut frac = 0i32;
-    let mut i = 0;
-    let mut in_frac = false;
-    while i < t.len() {
-        let c = t[i];
-        if c.is_ascii_digit() {
-            m = m * 10 + (c - b'0') as u64;
-            if m != 0 {
-                sig += 1;
-                if sig > 15 {
-                    return None;
-                }
-            }
-            if in_frac {
-                frac += 1;
-            }
-        } else if c == b'.' {
-            in_frac = true;
-        } else {
-            break;
-        }
-        i += 1;
-    }
-    let mut exp = 0i32;
-    if i < t.len() {
-        // [eE][+-]?digits
-        i += 1;
-        let eneg = match t.get(i) {
-            Some(b'-') => {
-                i += 1;
-                true
-            }
-            Some(b'+') => {
-                i += 1;
-                false
-            }
-            _ => false,
-        };
-        let digits = &t[i..];
-        if digits.is_empty() || digits.len() > 4 {
-            return None;
-        }
-        for &c in digits {
-            if !c.is_ascii_digit() {
-                return None;
-            }
-            exp = exp * 10 + (c - b'0') as i32;
-        }
-        if eneg {
-            exp = -exp;
-        }
-    }
-    let v = if m == 0 {
-        0.0
-    } else {
-        let e = exp - frac;
-        if (0..=22).contains(&e) {
-            m as f64 * POW10[e as usize]
-        } else if (-22..0).contains(&e) {
-            m as f64 / POW10[(-e) as usize]
-        } else {
-            return None;
-        }
-    };
-    Some(if neg { -v } else { v })
-}
 
 fn hex(digits: &[u8]) -> Option<u32> {
     let mut n = 0u32;
@@ -1047,6 +1049,46 @@ mod tests {
             let mut r = Recorded::default();
             assert_eq!(scan(&trie(&[&["a"]]), s.as_bytes(), &mut r).is_ok(), want, "{depth}");
             assert_eq!(scan(&trie(&[&["b"]]), s.as_bytes(), &mut r).is_ok(), want, "{depth}");
+        }
+    }
+
+    #[test]
+    fn number_values_are_serde_json_values() {
+        let mut seed = 12345u64;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            seed >> 33
+        };
+        let t = trie(&[&["n"]]);
+        let mut r = Recorded::default();
+        for k in 0..20000 {
+            let mut text = String::new();
+            if next() % 2 == 0 {
+                text.push('-');
+            }
+            let int_len = 1 + next() as usize % 20;
+            for d in 0..int_len {
+                let digit = (next() % 10) as u8;
+                text.push((b'0' + if d == 0 && int_len > 1 && digit == 0 { 1 } else { digit }) as char);
+            }
+            if k % 3 != 0 {
+                text.push('.');
+                for _ in 0..1 + next() as usize % 24 {
+                    text.push((b'0' + (next() % 10) as u8) as char);
+                }
+            }
+            if k % 7 == 0 {
+                text.push_str(&format!("e{}", next() % 40));
+            }
+            let ev = format!("{{\"n\": {text}}}");
+            let want: f64 = serde_json::from_str(&text).unwrap();
+            scan(&t, ev.as_bytes(), &mut r).unwrap();
+            assert_eq!(r.values, vec![(0, Raw::Num(want))], "{text}");
+            if let Raw::Num(v) = r.values[0].1 {
+                assert_eq!(v.to_bits(), want.to_bits(), "{text}");
+            }
         }
     }
 

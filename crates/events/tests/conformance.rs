@@ -35,7 +35,9 @@ fn event_text(case: &Value) -> Result<String, String> {
     if let Some(Value::String(text)) = case.get("event_text") {
         return Ok(text.clone());
     }
-    let event = case.get("event").ok_or("case has neither event nor event_text")?;
+    let event = case
+        .get("event")
+        .ok_or("case has neither event nor event_text")?;
     if case.get("raw_event") == Some(&Value::Bool(true)) {
         return Ok(event.to_string());
     }
@@ -70,14 +72,18 @@ fn check(case: &Value) -> Result<(), String> {
         (Some(Value::Bool(expected)), None) => match outcome {
             Ok(o) if o.result == *expected => {
                 // The matcher used by the bus must agree with the explained answer.
-                let compiled = stepbridge_events::Pattern::parse(&pattern).map_err(|e| e.message)?;
+                let compiled =
+                    stepbridge_events::Pattern::parse(&pattern).map_err(|e| e.message)?;
                 let event: Value = serde_json::from_str(&event).map_err(|e| e.to_string())?;
                 if compiled.matches(&event) != *expected {
                     return Err("Pattern::matches disagrees with test_pattern".to_string());
                 }
                 Ok(())
             }
-            Ok(o) => Err(format!("expected {expected}, got {} ({})", o.result, o.explanation)),
+            Ok(o) => Err(format!(
+                "expected {expected}, got {} ({})",
+                o.result, o.explanation
+            )),
             Err(e) => Err(format!("expected {expected}, got error {e}")),
         },
         (None, Some(expected)) => {
@@ -87,22 +93,34 @@ fn check(case: &Value) -> Result<(), String> {
             };
             if let Some(code) = expected.get("error").and_then(Value::as_str) {
                 if err.error != code {
-                    return Err(format!("expected error {code}, got {}: {}", err.error, err.message));
+                    return Err(format!(
+                        "expected error {code}, got {}: {}",
+                        err.error, err.message
+                    ));
                 }
             }
             if let Some(message) = expected.get("message").and_then(Value::as_str) {
                 if err.message != message {
-                    return Err(format!("expected message {message:?}, got {:?}", err.message));
+                    return Err(format!(
+                        "expected message {message:?}, got {:?}",
+                        err.message
+                    ));
                 }
             }
             if let Some(prefix) = expected.get("message_prefix").and_then(Value::as_str) {
                 if !err.message.starts_with(prefix) {
-                    return Err(format!("expected message starting {prefix:?}, got {:?}", err.message));
+                    return Err(format!(
+                        "expected message starting {prefix:?}, got {:?}",
+                        err.message
+                    ));
                 }
             }
             if let Some(pointer) = expected.get("pointer").and_then(Value::as_str) {
                 if err.pointer != pointer {
-                    return Err(format!("expected pointer {pointer:?}, got {:?}", err.pointer));
+                    return Err(format!(
+                        "expected pointer {pointer:?}, got {:?}",
+                        err.pointer
+                    ));
                 }
             }
             if err.line == 0 || err.column == 0 {
@@ -128,9 +146,16 @@ fn conformance() {
         let text = std::fs::read_to_string(file).expect("case file is readable");
         let cases: Vec<Value> = serde_json::from_str(&text)
             .unwrap_or_else(|e| panic!("{} is not a JSON array of cases: {e}", file.display()));
-        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("?").to_string();
+        let stem = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("?")
+            .to_string();
         for case in &cases {
-            let name = case.get("name").and_then(Value::as_str).unwrap_or("(unnamed)");
+            let name = case
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("(unnamed)");
             let id = format!("{stem}/{name}");
             let result = if names.insert(id.clone()) {
                 check(case)
@@ -143,10 +168,20 @@ fn conformance() {
             }
         }
     }
-    println!("event pattern conformance: {passed} passed, {} failed", failed.len());
+    println!(
+        "event pattern conformance: {passed} passed, {} failed",
+        failed.len()
+    );
     for f in &failed {
         println!("  FAILED {f}");
     }
-    assert!(passed >= 150, "the suite should hold at least 150 cases, found {passed}");
-    assert!(failed.is_empty(), "{} conformance case(s) failed", failed.len());
+    assert!(
+        passed >= 150,
+        "the suite should hold at least 150 cases, found {passed}"
+    );
+    assert!(
+        failed.is_empty(),
+        "{} conformance case(s) failed",
+        failed.len()
+    );
 }

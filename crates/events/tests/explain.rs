@@ -23,10 +23,11 @@ fn match_names_the_value_that_satisfied_each_field() {
     assert_eq!(fields.len(), 3);
     assert_eq!(fields[0]["path"], "source");
     assert_eq!(fields[0]["value"], "aws.ec2");
-    assert_eq!(fields[0]["satisfied_by"], json!({"op": "exact", "arg": "aws.ec2"}));
+    assert_eq!(fields[0]["satisfied_by"], "aws.ec2");
     assert_eq!(fields[1]["path"], "detail.count");
     assert_eq!(fields[1]["value"], 7);
-    assert_eq!(fields[2]["satisfied_by"], json!({"op": "prefix", "arg": "term"}));
+    assert_eq!(fields[2]["satisfied_by"], json!({"prefix": "term"}));
+    assert_eq!(fields[1]["satisfied_by"], json!({"numeric": [">", 5]}));
     assert!(e.get("failed").is_none());
 }
 
@@ -41,7 +42,7 @@ fn no_match_names_the_first_failing_field_and_what_the_event_held() {
     assert_eq!(failed["path"], "detail.state");
     assert_eq!(failed["matched"], false);
     assert_eq!(failed["event_values"], json!(["terminated"]));
-    assert_eq!(failed["conditions"], json!([{"op": "exact", "arg": "running"}, {"op": "exact", "arg": "pending"}]));
+    assert_eq!(failed["conditions"], json!(["running", "pending"]));
     // Checking stops at the first failure: `count` is not reported.
     assert_eq!(e["fields"].as_array().map(Vec::len), Some(2));
 }
@@ -52,14 +53,17 @@ fn absent_field_is_reported_as_absent() {
     assert!(!result);
     assert_eq!(e["failed"]["path"], "detail.zone");
     assert_eq!(e["failed"]["event_values"], json!([]));
-    assert_eq!(e["failed"]["reason"], "the event has no value at this field");
+    assert_eq!(
+        e["failed"]["reason"],
+        "the event has no value at this field"
+    );
 }
 
 #[test]
 fn exists_false_success_is_explained() {
     let (result, e) = explain(json!({"detail": {"error": [{"exists": false}]}}));
     assert!(result);
-    assert_eq!(e["fields"][0]["satisfied_by"], json!({"op": "exists", "arg": false}));
+    assert_eq!(e["fields"][0]["satisfied_by"], json!({"exists": false}));
 }
 
 #[test]
@@ -88,7 +92,11 @@ fn explanation_agrees_with_matches() {
     let event: Value = serde_json::from_str(EVENT).expect("event");
     for p in patterns {
         let compiled = stepbridge_events::Pattern::parse(&p.to_string()).expect("valid");
-        assert_eq!(compiled.explain(&event).matched, compiled.matches(&event), "{p}");
+        assert_eq!(
+            compiled.explain(&event).matched,
+            compiled.matches(&event),
+            "{p}"
+        );
     }
 }
 
@@ -98,8 +106,72 @@ fn structure_mismatch_is_explained() {
     assert!(!result);
     assert_eq!(e["failed"]["path"], "detail.state");
     assert_eq!(e["failed"]["event_values"], json!(["terminated"]));
-    assert!(e["failed"]["reason"].as_str().unwrap_or("").contains("expects an object"));
+    assert!(e["failed"]["reason"]
+        .as_str()
+        .unwrap_or("")
+        .contains("expects an object"));
     let (result, e) = explain(json!({"detail": ["x"]}));
     assert!(!result);
-    assert!(e["failed"]["reason"].as_str().unwrap_or("").contains("holds an object"));
+    assert!(e["failed"]["reason"]
+        .as_str()
+        .unwrap_or("")
+        .contains("holds an object"));
+}
+
+#[test]
+fn conditions_are_shown_in_pattern_syntax() {
+    let pattern = json!({"detail": {
+        "count": [{"numeric": [">=", 0, "<", 5]}, {"numeric": ["=", 7]}],
+        "state": [{"anything-but": {"prefix": ["a", "b"]}}, {"suffix": {"equals-ignore-case": "ED"}}]
+    }});
+    let (result, e) = explain(pattern);
+    assert!(result);
+    assert_eq!(
+        e["fields"][0]["conditions"],
+        json!([{"numeric": [">=", 0, "<", 5]}, {"numeric": ["=", 7]}])
+    );
+    assert_eq!(
+        e["fields"][1]["conditions"],
+        json!([{"anything-but": {"prefix": ["a", "b"]}}, {"suffix": {"equals-ignore-case": "ED"}}])
+    );
+}
+
+#[test]
+fn failing_operator_is_named() {
+    let cases = [
+        (
+            json!({"detail": {"state": [{"anything-but": ["terminated"]}]}}),
+            "anything-but excludes",
+        ),
+        (
+            json!({"detail": {"state": [{"prefix": "run"}]}}),
+            "does not start with \"run\"",
+        ),
+        (
+            json!({"detail": {"count": [{"numeric": [">", 10]}]}}),
+            "outside the range {\"numeric\":[\">\",10]}",
+        ),
+        (
+            json!({"detail": {"count": [{"prefix": "7"}]}}),
+            "not a string",
+        ),
+        (
+            json!({"detail": {"state": [{"numeric": [">", 0]}]}}),
+            "not a number",
+        ),
+        (
+            json!({"detail": {"state": ["running"]}}),
+            "\"terminated\" is not equal to \"running\"",
+        ),
+        (
+            json!({"detail": {"state": [{"exists": false}]}}),
+            "requires it to be absent",
+        ),
+    ];
+    for (pattern, expected) in cases {
+        let (result, e) = explain(pattern.clone());
+        assert!(!result, "{pattern}");
+        let reason = e["failed"]["reason"].as_str().unwrap_or("").to_string();
+        assert!(reason.contains(expected), "{pattern}: {reason}");
+    }
 }

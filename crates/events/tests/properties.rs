@@ -14,9 +14,20 @@ fn json_value() -> impl Strategy<Value = Value> {
         (-1e10f64..1e10).prop_map(|f| json!(f)),
         "[a-c*\\\\./:0-9 ]{0,8}".prop_map(Value::String),
         prop_oneof![
-            Just("prefix"), Just("suffix"), Just("anything-but"), Just("numeric"),
-            Just("exists"), Just("cidr"), Just("wildcard"), Just("equals-ignore-case"),
-            Just("$or"), Just(">"), Just("<="), Just("="), Just("10.0.0.0/24"), Just("::1"),
+            Just("prefix"),
+            Just("suffix"),
+            Just("anything-but"),
+            Just("numeric"),
+            Just("exists"),
+            Just("cidr"),
+            Just("wildcard"),
+            Just("equals-ignore-case"),
+            Just("$or"),
+            Just(">"),
+            Just("<="),
+            Just("="),
+            Just("10.0.0.0/24"),
+            Just("::1"),
         ]
         .prop_map(|s| Value::String(s.to_string())),
     ];
@@ -56,7 +67,9 @@ fn condition() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         "[a-c]{0,3}".prop_map(|s| json!({"prefix": s})),
         "[a-c]{0,3}".prop_map(|s| json!({"suffix": {"equals-ignore-case": s}})),
-        "[a-c*]{0,4}".prop_filter("no double star", |s| !s.contains("**")).prop_map(|s| json!({"wildcard": s})),
+        "[a-c*]{0,4}"
+            .prop_filter("no double star", |s| !s.contains("**"))
+            .prop_map(|s| json!({"wildcard": s})),
         (-20i64..0, 0i64..20).prop_map(|(a, b)| json!({"numeric": [">=", a, "<", b]})),
         any::<bool>().prop_map(|b| json!({"exists": b})),
         prop::collection::vec("[a-c]{1,3}", 1..3).prop_map(|v| json!({"anything-but": v})),
@@ -67,12 +80,15 @@ fn condition() -> impl Strategy<Value = Value> {
 
 fn valid_pattern() -> impl Strategy<Value = Value> {
     let field = prop::collection::vec(condition(), 1..4).prop_map(Value::Array);
-    let level = prop::collection::btree_map(prop_oneof![Just("a"), Just("b"), Just("c")], field, 1..3)
-        .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()));
+    let level =
+        prop::collection::btree_map(prop_oneof![Just("a"), Just("b"), Just("c")], field, 1..3)
+            .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()));
     level.prop_recursive(3, 16, 3, |inner| {
         prop_oneof![
             prop::collection::btree_map(prop_oneof![Just("a"), Just("d")], inner.clone(), 1..3)
-                .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+                .prop_map(|m| Value::Object(
+                    m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+                )),
             prop::collection::vec(inner, 2..4).prop_map(|alts| json!({"$or": alts})),
         ]
     })
@@ -90,8 +106,12 @@ fn event_value() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(4, 32, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::btree_map(prop_oneof![Just("a"), Just("b"), Just("c"), Just("d")], inner, 0..4)
-                .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+            prop::collection::btree_map(
+                prop_oneof![Just("a"), Just("b"), Just("c"), Just("d")],
+                inner,
+                0..4
+            )
+            .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
         ]
     })
 }
@@ -189,9 +209,29 @@ fn deep_events_built_in_memory_do_not_overflow() {
     let mut stack = vec![event];
     while let Some(mut v) = stack.pop() {
         match &mut v {
-            Value::Array(items) => stack.extend(items.drain(..)),
+            Value::Array(items) => stack.append(items),
             Value::Object(map) => stack.extend(std::mem::take(map).into_iter().map(|(_, v)| v)),
             _ => {}
         }
     }
+}
+
+#[test]
+fn nested_or_cannot_blow_up_parsing() {
+    // Every level shares the object "a" with its `$or`, so each level would be distributed.
+    let mut pattern = json!({"a": {"z": ["end"]}});
+    for level in 0..12 {
+        let alts: Vec<Value> = (0..4)
+            .map(|i| json!({"a": {format!("k{level}_{i}"): [i]}}))
+            .collect();
+        pattern = json!({"a": {"x": [level]}, "$or": alts, "n": pattern});
+    }
+    let started = std::time::Instant::now();
+    let compiled = Pattern::parse(&pattern.to_string()).expect("valid");
+    assert!(
+        started.elapsed().as_secs() < 5,
+        "parsing took {:?}",
+        started.elapsed()
+    );
+    let _ = compiled.matches(&json!({"a": [{"x": 0}]}));
 }

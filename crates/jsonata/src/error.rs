@@ -8,26 +8,26 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error {
     /// Reference error code, e.g. `S0201` (syntax), `T2001` (type), `D3030` (dynamic).
-    pub code: String,
+    pub code: &'static str,
     /// Character offset in the expression the error relates to (end of the offending token).
     pub position: Option<usize>,
     /// The offending token, when there is one.
-    pub token: Option<String>,
+    pub token: Option<Box<str>>,
     /// Rendered offending value(s), as used by the message template.
-    pub value: Option<String>,
-    pub value2: Option<String>,
+    pub value: Option<Box<str>>,
+    pub value2: Option<Box<str>>,
     /// Argument index for signature errors.
     pub index: Option<usize>,
     /// Message set explicitly (e.g. by `$error`), overriding the template.
-    pub custom_message: Option<String>,
+    pub custom_message: Option<Box<str>>,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
-    pub fn new(code: &str) -> Error {
+    pub fn new(code: &'static str) -> Error {
         Error {
-            code: code.to_string(),
+            code,
             position: None,
             token: None,
             value: None,
@@ -43,17 +43,17 @@ impl Error {
     }
 
     pub fn token(mut self, token: impl Into<String>) -> Error {
-        self.token = Some(token.into());
+        self.token = Some(token.into().into_boxed_str());
         self
     }
 
     pub fn value(mut self, value: impl Into<String>) -> Error {
-        self.value = Some(value.into());
+        self.value = Some(value.into().into_boxed_str());
         self
     }
 
     pub fn value2(mut self, value: impl Into<String>) -> Error {
-        self.value2 = Some(value.into());
+        self.value2 = Some(value.into().into_boxed_str());
         self
     }
 
@@ -63,7 +63,7 @@ impl Error {
     }
 
     pub fn message(mut self, msg: impl Into<String>) -> Error {
-        self.custom_message = Some(msg.into());
+        self.custom_message = Some(msg.into().into_boxed_str());
         self
     }
 
@@ -74,7 +74,7 @@ impl Error {
         }
         if self.token.is_none() {
             if let Some(t) = token {
-                self.token = Some(t.to_string());
+                self.token = Some(t.into());
             }
         }
         self
@@ -83,9 +83,9 @@ impl Error {
     /// Human-readable message, following the reference implementation's templates.
     pub fn describe(&self) -> String {
         if let Some(m) = &self.custom_message {
-            return m.clone();
+            return m.to_string();
         }
-        let template = template(&self.code);
+        let template = template(self.code);
         let mut out = String::new();
         let mut rest = template;
         while let Some(start) = rest.find("{{") {
@@ -98,9 +98,9 @@ impl Error {
             };
             let key = &after[..end];
             let text = match key {
-                "token" => self.token.clone(),
-                "value" => self.value.clone(),
-                "value2" => self.value2.clone(),
+                "token" => self.token.as_deref().map(String::from),
+                "value" => self.value.as_deref().map(String::from),
+                "value2" => self.value2.as_deref().map(String::from),
                 "index" => self.index.map(|i| i.to_string()),
                 _ => None,
             };

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::error::{Error, Result};
 use crate::functions::{self, to_json_string, Func};
 use crate::parser::{BinOp, GroupBy, Node, NodeKind, SortTerm, Stage, TransformDef};
-use crate::value::{deep_equal, flags, Map, Value};
+use crate::value::{deep_equal, flags, Arr, Map, Obj, Value};
 
 /// A scope of variable bindings.
 pub struct Frame {
@@ -90,6 +90,8 @@ pub struct Evaluator {
     max_steps: u64,
     /// Stack position at the outermost evaluation (for the wasm32 stack budget).
     stack_base: Cell<usize>,
+    /// Step Functions dialect: `$eval` is not available.
+    pub step_functions: bool,
 }
 
 fn u1001() -> Error {
@@ -106,6 +108,7 @@ impl Evaluator {
             steps: Cell::new(0),
             max_steps,
             stack_base: Cell::new(0),
+            step_functions: false,
         }
     }
 
@@ -161,7 +164,7 @@ impl Evaluator {
                     }
                 }
                 let f = if node.consarray { flags::CONS } else { 0 };
-                Value::Array(Rc::new(out), f)
+                Value::Array(Rc::new(Arr::from(out)), f)
             }
             NodeKind::ObjectCons(pairs) => {
                 let g = GroupByRef {
@@ -281,6 +284,9 @@ impl Evaluator {
         if let Some(v) = env.lookup(name) {
             return v;
         }
+        if self.step_functions && name == "eval" {
+            return Value::Undefined;
+        }
         functions::builtin(name)
             .map(|b| Value::Function(Rc::new(Func::Builtin(b))))
             .unwrap_or(Value::Undefined)
@@ -291,7 +297,7 @@ impl Evaluator {
     fn eval_path(&self, node: &Node, steps: &[Node], input: &Value, env: &Env) -> Result<Value> {
         let first_is_var = matches!(steps.first().map(|s| &s.kind), Some(NodeKind::Variable(_)));
         let mut input_seq: Vec<Value> = match input {
-            Value::Array(a, _) if !first_is_var => a.as_ref().clone(),
+            Value::Array(a, _) if !first_is_var => a.0.clone(),
             other => vec![other.clone()],
         };
         // Keep the wrapper flags of the input so that `$` and wildcards behave as in the
@@ -310,7 +316,7 @@ impl Evaluator {
             if i == 0 && step.consarray {
                 result_seq = self.eval(
                     step,
-                    &Value::Array(Rc::new(input_seq.clone()), input_flags),
+                    &Value::Array(Rc::new(Arr::from(input_seq.clone())), input_flags),
                     env,
                 )?;
             } else if is_tuple {
@@ -331,7 +337,7 @@ impl Evaluator {
                     // input for the next step is irrelevant: tuple steps use the tuples
                 } else {
                     input_seq = match &result_seq {
-                        Value::Array(a, _) => a.as_ref().clone(),
+                        Value::Array(a, _) => a.0.clone(),
                         Value::Undefined => vec![],
                         other => vec![other.clone()],
                     };
@@ -349,7 +355,8 @@ impl Evaluator {
                 tuple_list = t.clone();
             }
             if node.tuple {
-                result_seq = Value::Array(Rc::new(t), flags::SEQUENCE | flags::TUPLE_STREAM);
+                result_seq =
+                    Value::Array(Rc::new(Arr::from(t)), flags::SEQUENCE | flags::TUPLE_STREAM);
             } else {
                 let items: Vec<Value> = t.iter().map(|tu| tu.lookup_tuple("@")).collect();
                 result_seq = Value::sequence(items);
@@ -360,7 +367,7 @@ impl Evaluator {
                 Value::Array(a, f) => {
                     if f & flags::CONS != 0 && f & flags::SEQUENCE == 0 {
                         Value::Array(
-                            Rc::new(vec![Value::Array(a, f)]),
+                            Rc::new(Arr::from(vec![Value::Array(a, f)])),
                             flags::SEQUENCE | flags::KEEP_SINGLETON,
                         )
                     } else {
@@ -369,14 +376,17 @@ impl Evaluator {
                 }
                 Value::Undefined => Value::Undefined,
                 other => Value::Array(
-                    Rc::new(vec![other]),
+                    Rc::new(Arr::from(vec![other])),
                     flags::SEQUENCE | flags::KEEP_SINGLETON,
                 ),
             };
         }
         if let Some(g) = &node.group {
             let input = if is_tuple {
-                Value::Array(Rc::new(tuple_list), flags::SEQUENCE | flags::TUPLE_STREAM)
+                Value::Array(
+                    Rc::new(Arr::from(tuple_list)),
+                    flags::SEQUENCE | flags::TUPLE_STREAM,
+                )
             } else {
                 result_seq
             };
@@ -397,7 +407,7 @@ impl Evaluator {
             let mut r = self.eval_sort(
                 step,
                 terms,
-                Value::Array(Rc::new(input.to_vec()), input_flags),
+                Value::Array(Rc::new(Arr::from(input.to_vec())), input_flags),
                 env,
             )?;
             if !step.stages.is_empty() {
@@ -451,7 +461,7 @@ impl Evaluator {
                         for (i, t) in a.iter().enumerate() {
                             items.push(t.with_tuple_binding(name, Value::Number(i as f64)));
                         }
-                        result = Value::Array(Rc::new(items), *f);
+                        result = Value::Array(Rc::new(Arr::from(items)), *f);
                     }
                 }
             }
@@ -468,13 +478,12 @@ impl Evaluator {
     ) -> Result<Vec<Value>> {
         if let NodeKind::Sort(terms) = &step.kind {
             let mut result = if let Some(t) = tuples {
-                let sorted = self.eval_sort(
+                self.eval_sort(
                     step,
                     terms,
-                    Value::Array(Rc::new(t), flags::SEQUENCE | flags::TUPLE_STREAM),
+                    Value::Array(Rc::new(Arr::from(t)), flags::SEQUENCE | flags::TUPLE_STREAM),
                     env,
-                )?;
-                sorted
+                )?
             } else {
                 let sorted = self.eval_sort(step, terms, Value::sequence(input.to_vec()), env)?;
                 let mut out = Vec::new();
@@ -486,7 +495,10 @@ impl Evaluator {
                     }
                     out.push(Value::object(m));
                 }
-                Value::Array(Rc::new(out), flags::SEQUENCE | flags::TUPLE_STREAM)
+                Value::Array(
+                    Rc::new(Arr::from(out)),
+                    flags::SEQUENCE | flags::TUPLE_STREAM,
+                )
             };
             if !step.stages.is_empty() {
                 result = self.eval_stages(&step.stages, result, env)?;
@@ -514,12 +526,12 @@ impl Evaluator {
             }
             let is_stream = res.has_flag(flags::TUPLE_STREAM);
             let items = match &res {
-                Value::Array(a, _) => a.as_ref().clone(),
+                Value::Array(a, _) => a.0.clone(),
                 other => vec![other.clone()],
             };
             for (bb, item) in items.into_iter().enumerate() {
                 let mut m: Map = match tuple {
-                    Value::Object(o) => o.as_ref().clone(),
+                    Value::Object(o) => o.0.clone(),
                     _ => Map::new(),
                 };
                 if is_stream {
@@ -545,7 +557,10 @@ impl Evaluator {
                 result.push(Value::object(m));
             }
         }
-        let mut result = Value::Array(Rc::new(result), flags::SEQUENCE | flags::TUPLE_STREAM);
+        let mut result = Value::Array(
+            Rc::new(Arr::from(result)),
+            flags::SEQUENCE | flags::TUPLE_STREAM,
+        );
         if !step.stages.is_empty() {
             result = self.eval_stages(&step.stages, result, env)?;
         }
@@ -560,7 +575,7 @@ impl Evaluator {
             flags::SEQUENCE
         };
         let items: Vec<Value> = match &input {
-            Value::Array(a, _) => a.as_ref().clone(),
+            Value::Array(a, _) => a.0.clone(),
             Value::Undefined => vec![],
             other => vec![other.clone()],
         };
@@ -579,7 +594,7 @@ impl Evaluator {
                         results.push(item.clone());
                     }
                 }
-                return Ok(Value::Array(Rc::new(results), out_flags));
+                return Ok(Value::Array(Rc::new(Arr::from(results)), out_flags));
             }
         }
         let len = items.len() as f64;
@@ -611,7 +626,7 @@ impl Evaluator {
                 results.push(item.clone());
             }
         }
-        Ok(Value::Array(Rc::new(results), out_flags))
+        Ok(Value::Array(Rc::new(Arr::from(results)), out_flags))
     }
 
     // ------------------------------------------------------------------ operators
@@ -768,14 +783,15 @@ impl Evaluator {
     fn eval_group(&self, g: &GroupByRef, input: Value, env: &Env) -> Result<Value> {
         let reduce = input.has_flag(flags::TUPLE_STREAM);
         let mut items: Vec<Value> = match &input {
-            Value::Array(a, _) => a.as_ref().clone(),
+            Value::Array(a, _) => a.0.clone(),
             other => vec![other.clone()],
         };
         if items.is_empty() {
             items.push(Value::Undefined);
         }
-        // key -> (data, expr index)
-        let mut groups: indexmap::IndexMap<String, (Value, usize)> = indexmap::IndexMap::new();
+        // key -> (items, expr index); items are combined once at the end (appending one at a
+        // time would be quadratic for large groups)
+        let mut groups: indexmap::IndexMap<String, (Vec<Value>, usize)> = indexmap::IndexMap::new();
         for item in &items {
             let ienv = if reduce {
                 frame_from_tuple(env, item)
@@ -803,16 +819,17 @@ impl Evaluator {
                         if entry.1 != pi {
                             return Err(Error::new("D1009").at(g.position).value(key));
                         }
-                        entry.0 = functions::append(entry.0.clone(), item.clone());
+                        entry.0.push(item.clone());
                     }
                     None => {
-                        groups.insert(key, (item.clone(), pi));
+                        groups.insert(key, (vec![item.clone()], pi));
                     }
                 }
             }
         }
         let mut result = Map::new();
-        for (key, (data, pi)) in groups {
+        for (key, (members, pi)) in groups {
+            let data = append_all(members);
             let (ctx, venv) = if reduce {
                 let tuple = reduce_tuple_stream(&data);
                 let ctx = tuple.get("@").cloned().unwrap_or_default();
@@ -911,7 +928,7 @@ impl Evaluator {
         } else {
             flags::SEQUENCE
         };
-        Ok(Value::Array(Rc::new(out), f))
+        Ok(Value::Array(Rc::new(Arr::from(out)), f))
     }
 
     // ------------------------------------------------------------------ functions
@@ -930,7 +947,7 @@ impl Evaluator {
         if proc.is_undefined() {
             if let NodeKind::Path(steps) = &procedure.kind {
                 if let Some(NodeKind::Name(n)) = steps.first().map(|s| &s.kind) {
-                    if env.lookup(n).is_some() || functions::builtin(n).is_some() {
+                    if !self.lookup_var(n, env).is_undefined() {
                         return Err(Error::new("T1005").at(node.position).token(n.clone()));
                     }
                 }
@@ -969,7 +986,7 @@ impl Evaluator {
             if proc.is_undefined() {
                 if let NodeKind::Path(steps) = &procedure.kind {
                     if let Some(NodeKind::Name(n)) = steps.first().map(|s| &s.kind) {
-                        if env.lookup(n).is_some() || functions::builtin(n).is_some() {
+                        if !self.lookup_var(n, env).is_undefined() {
                             return Err(Error::new("T1007").at(node.position).token(n.clone()));
                         }
                     }
@@ -1169,17 +1186,17 @@ impl Evaluator {
         let matches = self.eval(&def.pattern, &result, env)?;
         let matches = match matches {
             Value::Undefined => return Ok(result),
-            Value::Array(a, _) => a.as_ref().clone(),
+            Value::Array(a, _) => a.0.clone(),
             other => vec![other],
         };
         // Updates are keyed by the identity of the matched objects in the cloned tree, then
         // applied in one rebuild (the reference mutates the clone in place).
-        let mut edits: HashMap<*const Map, (Option<Map>, Vec<String>)> = HashMap::new();
+        let mut edits: HashMap<*const Obj, (Option<Map>, Vec<String>)> = HashMap::new();
         for m in &matches {
             let update = self.eval(&def.update, m, env)?;
             let upd = match update {
                 Value::Undefined => None,
-                Value::Object(o) => Some(o.as_ref().clone()),
+                Value::Object(o) => Some(o.0.clone()),
                 other => {
                     return Err(Error::new("T2011")
                         .at(def.update.position)
@@ -1220,13 +1237,13 @@ impl Evaluator {
         if edits.is_empty() {
             return Ok(result);
         }
-        Ok(rebuild(&result, &edits, 0))
+        Ok(crate::stack::guarded(|| rebuild(&result, &edits, 0)))
     }
 }
 
 fn rebuild(
     v: &Value,
-    edits: &HashMap<*const Map, (Option<Map>, Vec<String>)>,
+    edits: &HashMap<*const Obj, (Option<Map>, Vec<String>)>,
     depth: usize,
 ) -> Value {
     if depth > 10_000 {
@@ -1236,7 +1253,10 @@ fn rebuild(
         Value::Object(o) => {
             let mut m = Map::with_capacity(o.len());
             for (k, x) in o.iter() {
-                m.insert(k.clone(), rebuild(x, edits, depth + 1));
+                m.insert(
+                    k.clone(),
+                    crate::stack::guarded(|| rebuild(x, edits, depth + 1)),
+                );
             }
             if let Some((upd, dels)) = edits.get(&Rc::as_ptr(o)) {
                 if let Some(u) = upd {
@@ -1251,7 +1271,11 @@ fn rebuild(
             Value::object(m)
         }
         Value::Array(a, f) => Value::Array(
-            Rc::new(a.iter().map(|x| rebuild(x, edits, depth + 1)).collect()),
+            Rc::new(Arr::from(
+                a.iter()
+                    .map(|x| crate::stack::guarded(|| rebuild(x, edits, depth + 1)))
+                    .collect::<Vec<_>>(),
+            )),
             *f,
         ),
         other => other.clone(),
@@ -1297,6 +1321,22 @@ impl<'a> From<&'a GroupBy> for GroupByRef<'a> {
     }
 }
 
+/// Folds `$append` over the members of a group in one pass.
+fn append_all(mut members: Vec<Value>) -> Value {
+    if members.len() == 1 {
+        return members.pop().unwrap_or_default();
+    }
+    let mut out = Vec::new();
+    for m in members {
+        match m {
+            Value::Undefined => {}
+            Value::Array(a, _) => out.extend(a.iter().cloned()),
+            other => out.push(other),
+        }
+    }
+    Value::array(out)
+}
+
 fn frame_from_tuple(env: &Env, tuple: &Value) -> Env {
     let f = Frame::child(env);
     if let Value::Object(o) = tuple {
@@ -1311,7 +1351,7 @@ fn reduce_tuple_stream(data: &Value) -> Map {
     match data {
         Value::Array(a, _) => {
             let mut result: Map = match a.first() {
-                Some(Value::Object(o)) => o.as_ref().clone(),
+                Some(Value::Object(o)) => o.0.clone(),
                 _ => Map::new(),
             };
             for t in a.iter().skip(1) {
@@ -1324,7 +1364,7 @@ fn reduce_tuple_stream(data: &Value) -> Map {
             }
             result
         }
-        Value::Object(o) => o.as_ref().clone(),
+        Value::Object(o) => o.0.clone(),
         _ => Map::new(),
     }
 }
@@ -1333,7 +1373,7 @@ fn flatten_into(v: &Value, out: &mut Vec<Value>) {
     match v {
         Value::Array(a, _) => {
             for x in a.iter() {
-                flatten_into(x, out);
+                crate::stack::guarded(|| flatten_into(x, out));
             }
         }
         other => out.push(other.clone()),
@@ -1350,7 +1390,7 @@ fn eval_wildcard(input: &Value) -> Value {
         Value::Object(o) => {
             for (_, v) in o.iter() {
                 match v {
-                    Value::Array(..) => flatten_into(v, &mut results),
+                    Value::Array(..) => crate::stack::guarded(|| flatten_into(v, &mut results)),
                     other => results.push(other.clone()),
                 }
             }
@@ -1358,7 +1398,7 @@ fn eval_wildcard(input: &Value) -> Value {
         Value::Array(a, _) => {
             for v in a.iter() {
                 match v {
-                    Value::Array(..) => flatten_into(v, &mut results),
+                    Value::Array(..) => crate::stack::guarded(|| flatten_into(v, &mut results)),
                     other => results.push(other.clone()),
                 }
             }
@@ -1368,33 +1408,24 @@ fn eval_wildcard(input: &Value) -> Value {
     Value::sequence(results)
 }
 
-fn recurse_descendants(v: &Value, out: &mut Vec<Value>, depth: usize) {
-    if depth > 10_000 {
-        return;
-    }
-    match v {
-        Value::Array(a, _) => {
-            for x in a.iter() {
-                recurse_descendants(x, out, depth + 1);
-            }
-        }
-        Value::Object(o) => {
-            out.push(v.clone());
-            for (_, x) in o.iter() {
-                recurse_descendants(x, out, depth + 1);
-            }
-        }
-        Value::Undefined => {}
-        other => out.push(other.clone()),
-    }
-}
-
+/// `**`: every value below the input in document order (iterative, so depth is no issue).
 fn eval_descendants(input: &Value) -> Value {
     if input.is_undefined() {
         return Value::Undefined;
     }
     let mut out = Vec::new();
-    recurse_descendants(input, &mut out, 0);
+    let mut stack: Vec<&Value> = vec![input];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(a, _) => stack.extend(a.iter().rev()),
+            Value::Object(o) => {
+                out.push(v.clone());
+                stack.extend(o.values().rev());
+            }
+            Value::Undefined => {}
+            other => out.push(other.clone()),
+        }
+    }
     if out.len() == 1 {
         return out.pop().unwrap_or_default();
     }
@@ -1413,7 +1444,7 @@ impl Value {
     fn with_tuple_binding(&self, key: &str, v: Value) -> Value {
         match self {
             Value::Object(o) => {
-                let mut m = o.as_ref().clone();
+                let mut m = o.0.clone();
                 m.insert(key.to_string(), v);
                 Value::object(m)
             }

@@ -14,7 +14,7 @@ use crate::eval::{Env, Evaluator};
 use crate::lib_fns::{self, FnError, JsRegex, RegexMatch};
 use crate::parser::{LambdaDef, TransformDef};
 use crate::signature::Signature;
-use crate::value::{deep_equal, flags, Map, Value};
+use crate::value::{deep_equal, flags, Arr, Map, Value};
 
 /// A function value.
 pub enum Func {
@@ -280,7 +280,7 @@ pub fn merge_sort<T: Clone>(
 /// JSON text of a value for messages: never fails (non-finite numbers print as JS would).
 pub fn to_json_string(v: &Value, pretty: bool) -> String {
     let mut out = String::new();
-    write_json(v, pretty, 0, &mut out, false).unwrap_or(());
+    crate::stack::guarded(|| write_json(v, pretty, 0, &mut out, false)).unwrap_or(());
     out
 }
 
@@ -288,7 +288,7 @@ pub fn to_json_string(v: &Value, pretty: bool) -> String {
 /// empty strings; non-finite numbers are D1001.
 fn stringify(v: &Value, pretty: bool) -> Result<String> {
     let mut out = String::new();
-    write_json(v, pretty, 0, &mut out, true)?;
+    crate::stack::guarded(|| write_json(v, pretty, 0, &mut out, true))?;
     Ok(out)
 }
 
@@ -333,7 +333,7 @@ fn write_json(
                     out.push('\n');
                     out.push_str(&"  ".repeat(indent + 1));
                 }
-                write_json(x, pretty, indent + 1, out, strict)?;
+                crate::stack::guarded(|| write_json(x, pretty, indent + 1, out, strict))?;
             }
             if pretty {
                 out.push('\n');
@@ -361,7 +361,7 @@ fn write_json(
                 if pretty {
                     out.push(' ');
                 }
-                write_json(x, pretty, indent + 1, out, strict)?;
+                crate::stack::guarded(|| write_json(x, pretty, indent + 1, out, strict))?;
             }
             if pretty {
                 out.push('\n');
@@ -455,7 +455,7 @@ fn custom_match(ev: &Evaluator, f: &Value, args: Vec<Value>, env: &Env) -> Resul
                 && o.get("start").map(|x| x.is_number()).unwrap_or(false)
                 && o.get("end").map(|x| x.is_number()).unwrap_or(false) =>
         {
-            Ok(Some(o.as_ref().clone()))
+            Ok(Some(o.0.clone()))
         }
         _ => Err(Error::new("T1010")),
     }
@@ -485,7 +485,7 @@ fn custom_matches(
     Ok(out)
 }
 
-fn limit_arg(args: &[Value], i: usize, code: &str) -> Result<Option<usize>> {
+fn limit_arg(args: &[Value], i: usize, code: &'static str) -> Result<Option<usize>> {
     match args.get(i) {
         Some(Value::Number(n)) => {
             if *n < 0.0 {
@@ -1205,7 +1205,7 @@ fn keys_of(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::Array(a, _) => {
             for x in a.iter() {
-                keys_of(x, out);
+                crate::stack::guarded(|| keys_of(x, out));
             }
         }
         Value::Object(o) => {
@@ -1225,11 +1225,11 @@ fn fn_keys(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
         Value::Array(a, _) => {
             for x in a.iter() {
                 if let Value::Object(_) = x {
-                    keys_of(x, &mut out);
+                    crate::stack::guarded(|| keys_of(x, &mut out));
                 }
             }
         }
-        v => keys_of(v, &mut out),
+        v => crate::stack::guarded(|| keys_of(v, &mut out)),
     }
     Ok(Value::sequence(
         out.into_iter().map(Value::string).collect(),
@@ -1250,7 +1250,7 @@ fn spread(v: &Value) -> Value {
         Value::Array(a, _) => {
             let mut acc = Value::sequence(vec![]);
             for x in a.iter() {
-                acc = append(acc, spread(x));
+                acc = append(acc, crate::stack::guarded(|| spread(x)));
             }
             acc
         }
@@ -1268,7 +1268,7 @@ fn spread(v: &Value) -> Value {
 }
 
 fn fn_spread(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
-    Ok(spread(arg(args, 0)))
+    Ok(crate::stack::guarded(|| spread(arg(args, 0))))
 }
 
 fn fn_merge(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
@@ -1314,7 +1314,7 @@ fn fn_distinct(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Valu
             out.push(x.clone());
         }
     }
-    Ok(Value::Array(Rc::new(out), f & flags::SEQUENCE))
+    Ok(Value::Array(Rc::new(Arr::from(out)), f & flags::SEQUENCE))
 }
 
 fn deep_clone(v: &Value, depth: usize) -> Value {
@@ -1328,7 +1328,10 @@ fn deep_clone(v: &Value, depth: usize) -> Value {
                 if x.is_function() || x.is_undefined() {
                     continue;
                 }
-                m.insert(k.clone(), deep_clone(x, depth + 1));
+                m.insert(
+                    k.clone(),
+                    crate::stack::guarded(|| deep_clone(x, depth + 1)),
+                );
             }
             Value::object(m)
         }
@@ -1338,7 +1341,7 @@ fn deep_clone(v: &Value, depth: usize) -> Value {
                     if x.is_function() || x.is_undefined() {
                         Value::Null
                     } else {
-                        deep_clone(x, depth + 1)
+                        crate::stack::guarded(|| deep_clone(x, depth + 1))
                     }
                 })
                 .collect(),
@@ -1348,7 +1351,7 @@ fn deep_clone(v: &Value, depth: usize) -> Value {
 }
 
 fn fn_clone(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
-    Ok(deep_clone(arg(args, 0), 0))
+    Ok(crate::stack::guarded(|| deep_clone(arg(args, 0), 0)))
 }
 
 // ---------------------------------------------------------------- encoding
@@ -1359,7 +1362,7 @@ fn str_fn(args: &[Value], f: fn(&str) -> lib_fns::FnResult<String>, name: &str) 
     };
     Ok(Value::string(f(&s).map_err(|e| {
         let mut err = lib_err(e);
-        err.token = Some(name.to_string());
+        err.token = Some(name.into());
         err
     })?))
 }
@@ -1401,14 +1404,15 @@ fn fn_eval(ev: &Evaluator, args: &[Value], input: &Value, env: &Env) -> Result<V
         if !focus.is_undefined() {
             ctx = match focus {
                 Value::Array(a, f) if f & flags::SEQUENCE == 0 => Value::Array(
-                    Rc::new(vec![Value::Array(a.clone(), *f)]),
+                    Rc::new(Arr::from(vec![Value::Array(a.clone(), *f)])),
                     flags::SEQUENCE | flags::OUTER_WRAPPER,
                 ),
                 other => other.clone(),
             };
         }
     }
-    let ast = crate::parser::parse(&src).map_err(|e| Error::new("D3120").value(e.describe()))?;
+    let ast = crate::parser::parse_with(&src, ev.step_functions)
+        .map_err(|e| Error::new("D3120").value(e.describe()))?;
     ev.eval(&ast, &ctx, env).map_err(|e| {
         if e.code == "U1001" {
             e

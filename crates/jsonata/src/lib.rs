@@ -10,7 +10,9 @@
 mod error;
 mod eval;
 mod functions;
-pub(crate) mod lib_fns;
+/// Pure formatting, date/time, regex and URL helpers behind the built-ins; public so hosts
+/// (e.g. the ASL interpreter) can format numbers and dates exactly as JSONata does.
+pub mod lib_fns;
 mod parser;
 mod signature;
 mod stack;
@@ -21,7 +23,7 @@ use std::rc::Rc;
 pub use error::{Error, Result};
 
 use eval::{Evaluator, Frame};
-use value::{flags, Value};
+use value::{flags, Arr, Value};
 
 /// Everything an evaluation takes from the outside world.
 #[derive(Debug, Clone)]
@@ -60,13 +62,28 @@ pub const DEFAULT_MAX_DEPTH: usize = 10_000;
 pub struct Expression {
     ast: parser::Node,
     source: String,
+    step_functions: bool,
 }
 
 impl Expression {
+    /// Compiles with the full JSONata 2.x grammar and function library (as the official test
+    /// suite expects).
     pub fn compile(expr: &str) -> Result<Expression> {
         Ok(Expression {
             ast: parser::parse(expr)?,
             source: expr.to_string(),
+            step_functions: false,
+        })
+    }
+
+    /// Compiles the dialect AWS Step Functions runs: JSONata 2.0.6, so no `?:`/`??`
+    /// operators (2.1.0 additions), and `$eval` is not available (`$parse` replaces it).
+    /// <https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html>
+    pub fn compile_for_step_functions(expr: &str) -> Result<Expression> {
+        Ok(Expression {
+            ast: parser::parse_with(expr, true)?,
+            source: expr.to_string(),
+            step_functions: true,
         })
     }
 
@@ -89,7 +106,8 @@ impl Expression {
         input: Option<&serde_json::Value>,
         env: &Environment,
     ) -> Result<Option<serde_json::Value>> {
-        let ev = Evaluator::new(env.now_ms, env.seed, env.max_depth, env.max_steps);
+        let mut ev = Evaluator::new(env.now_ms, env.seed, env.max_depth, env.max_steps);
+        ev.step_functions = self.step_functions;
         let root = Frame::root();
         for (k, v) in &env.bindings {
             root.bind(k, Value::from_json(v));
@@ -98,13 +116,13 @@ impl Expression {
         root.bind("$", input.clone());
         let input = match input {
             Value::Array(a, f) if f & flags::SEQUENCE == 0 => Value::Array(
-                Rc::new(vec![Value::Array(a, f)]),
+                Rc::new(Arr::from(vec![Value::Array(a, f)])),
                 flags::SEQUENCE | flags::OUTER_WRAPPER,
             ),
             other => other,
         };
         let result = ev.eval(&self.ast, &input, &root)?;
-        Ok(result.to_json())
+        result.to_json()
     }
 }
 

@@ -84,7 +84,7 @@ fn single_op(c: char) -> Option<&'static str> {
     SINGLE_OPS.iter().find(|(ch, _)| *ch == c).map(|(_, s)| *s)
 }
 
-fn tokenize(src: &str) -> Result<Vec<Token>> {
+fn tokenize(src: &str, v206: bool) -> Result<Vec<Token>> {
     let chars: Vec<char> = src.chars().collect();
     let n = chars.len();
     let mut i = 0;
@@ -140,7 +140,7 @@ fn tokenize(src: &str) -> Result<Vec<Token>> {
                     let ch = chars[i];
                     if ch == '/' && depth == 0 {
                         let mut bs = 0;
-                        while i >= bs + 1 && chars[i - bs - 1] == '\\' {
+                        while i > bs && chars[i - bs - 1] == '\\' {
                             bs += 1;
                         }
                         if bs % 2 == 0 {
@@ -192,9 +192,9 @@ fn tokenize(src: &str) -> Result<Vec<Token>> {
             Some("**")
         } else if two('~', '>') {
             Some("~>")
-        } else if two('?', ':') {
+        } else if two('?', ':') && !v206 {
             Some("?:")
-        } else if two('?', '?') {
+        } else if two('?', '?') && !v206 {
             Some("??")
         } else {
             None
@@ -483,7 +483,7 @@ pub struct SortTerm {
 
 #[derive(Debug)]
 pub enum Stage {
-    Filter(Node),
+    Filter(Box<Node>),
     Index(String),
 }
 
@@ -621,7 +621,13 @@ struct Parser {
 
 /// Parses and post-processes an expression.
 pub fn parse(src: &str) -> Result<Node> {
-    let tokens = tokenize(src)?;
+    parse_with(src, false)
+}
+
+/// Parses with the JSONata 2.0.6 grammar when `v206` is set: without the `?:` and `??`
+/// operators (added in 2.1.0), as AWS Step Functions runs it.
+pub fn parse_with(src: &str, v206: bool) -> Result<Node> {
+    let tokens = tokenize(src, v206)?;
     let mut p = Parser {
         tokens,
         pos: 0,
@@ -782,7 +788,6 @@ impl Parser {
                         pos,
                     )
                 }
-                "?" => Node::new(NodeKind::Placeholder, pos),
                 _ => return Err(Error::new("S0211").at(pos).token(op)),
             },
         })
@@ -1186,9 +1191,9 @@ impl Parser {
                     Self::push_ancestry(step, &mut predicate);
                 }
                 if is_path {
-                    step.stages.push(Stage::Filter(predicate));
+                    step.stages.push(Stage::Filter(Box::new(predicate)));
                 } else {
-                    step.predicate.push(Stage::Filter(predicate));
+                    step.predicate.push(Stage::Filter(Box::new(predicate)));
                 }
                 result
             }

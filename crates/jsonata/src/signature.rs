@@ -31,7 +31,6 @@ struct Param {
 #[derive(Debug, Clone)]
 pub struct Signature {
     params: Vec<Param>,
-    pub source: String,
 }
 
 fn find_closing(chars: &[char], start: usize, open: char, close: char) -> Option<usize> {
@@ -122,10 +121,7 @@ impl Signature {
             }
             i += 1;
         }
-        Ok(Signature {
-            params,
-            source: sig.to_string(),
-        })
+        Ok(Signature { params })
     }
 
     /// Parameters that must be supplied (used as the arity of built-ins passed as callbacks).

@@ -14,6 +14,93 @@ use crate::functions::Func;
 /// Ordered map used for JSON objects: JSONata preserves key order.
 pub type Map = IndexMap<String, Value>;
 
+/// Object storage. A wrapper so that dropping a deeply nested value (expressions can build
+/// arbitrarily deep structures iteratively, e.g. with `$reduce`) does not recurse.
+#[derive(Clone, Default)]
+pub struct Obj(pub Map);
+
+/// Array storage; see [`Obj`].
+#[derive(Clone, Default)]
+pub struct Arr(pub Vec<Value>);
+
+impl std::ops::Deref for Obj {
+    type Target = Map;
+    fn deref(&self) -> &Map {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Arr {
+    type Target = Vec<Value>;
+    fn deref(&self) -> &Vec<Value> {
+        &self.0
+    }
+}
+
+impl From<Vec<Value>> for Arr {
+    fn from(v: Vec<Value>) -> Arr {
+        Arr(v)
+    }
+}
+
+impl From<Map> for Obj {
+    fn from(m: Map) -> Obj {
+        Obj(m)
+    }
+}
+
+/// Moves uniquely owned container children onto `stack` instead of dropping them in place.
+fn defer_children(v: Value, stack: &mut Vec<Value>) {
+    match v {
+        Value::Object(rc) => {
+            if let Ok(mut o) = Rc::try_unwrap(rc) {
+                stack.extend(std::mem::take(&mut o.0).into_iter().map(|(_, c)| c));
+            }
+        }
+        Value::Array(rc, _) => {
+            if let Ok(mut a) = Rc::try_unwrap(rc) {
+                stack.append(&mut a.0);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn drop_iteratively(children: Vec<Value>) {
+    let mut stack: Vec<Value> = children
+        .into_iter()
+        .filter(|c| matches!(c, Value::Object(_) | Value::Array(..)))
+        .collect();
+    while let Some(v) = stack.pop() {
+        defer_children(v, &mut stack);
+    }
+}
+
+impl Drop for Obj {
+    fn drop(&mut self) {
+        if self
+            .0
+            .values()
+            .any(|c| matches!(c, Value::Object(_) | Value::Array(..)))
+        {
+            let m = std::mem::take(&mut self.0);
+            drop_iteratively(m.into_iter().map(|(_, c)| c).collect());
+        }
+    }
+}
+
+impl Drop for Arr {
+    fn drop(&mut self) {
+        if self
+            .0
+            .iter()
+            .any(|c| matches!(c, Value::Object(_) | Value::Array(..)))
+        {
+            drop_iteratively(std::mem::take(&mut self.0));
+        }
+    }
+}
+
 /// Array flags, mirroring the hidden properties the reference implementation puts on arrays.
 pub mod flags {
     /// The array is a result sequence (may be unwrapped to a singleton).
@@ -36,8 +123,8 @@ pub enum Value {
     Bool(bool),
     Number(f64),
     String(Rc<str>),
-    Array(Rc<Vec<Value>>, u8),
-    Object(Rc<Map>),
+    Array(Rc<Arr>, u8),
+    Object(Rc<Obj>),
     Function(Rc<Func>),
 }
 
@@ -57,23 +144,19 @@ impl Value {
     }
 
     pub fn array(v: Vec<Value>) -> Value {
-        Value::Array(Rc::new(v), 0)
+        Value::Array(Rc::new(Arr(v)), 0)
     }
 
     pub fn sequence(v: Vec<Value>) -> Value {
-        Value::Array(Rc::new(v), flags::SEQUENCE)
+        Value::Array(Rc::new(Arr(v)), flags::SEQUENCE)
     }
 
     pub fn object(m: Map) -> Value {
-        Value::Object(Rc::new(m))
+        Value::Object(Rc::new(Obj(m)))
     }
 
     pub fn is_undefined(&self) -> bool {
         matches!(self, Value::Undefined)
-    }
-
-    pub fn is_array(&self) -> bool {
-        matches!(self, Value::Array(..))
     }
 
     pub fn is_function(&self) -> bool {
@@ -92,24 +175,6 @@ impl Value {
         matches!(self, Value::Array(_, fl) if fl & f != 0)
     }
 
-    pub fn is_sequence(&self) -> bool {
-        self.has_flag(flags::SEQUENCE)
-    }
-
-    pub fn with_flags(self, add: u8) -> Value {
-        match self {
-            Value::Array(a, f) => Value::Array(a, f | add),
-            other => other,
-        }
-    }
-
-    pub fn without_flags(self, remove: u8) -> Value {
-        match self {
-            Value::Array(a, f) => Value::Array(a, f & !remove),
-            other => other,
-        }
-    }
-
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Value::Number(n) => Some(*n),
@@ -124,17 +189,10 @@ impl Value {
         }
     }
 
-    pub fn as_array(&self) -> Option<&Vec<Value>> {
-        match self {
-            Value::Array(a, _) => Some(a),
-            _ => None,
-        }
-    }
-
     /// Items of an array, or the value itself as a one-item list (undefined gives none).
     pub fn to_vec(&self) -> Vec<Value> {
         match self {
-            Value::Array(a, _) => a.as_ref().clone(),
+            Value::Array(a, _) => a.to_vec(),
             Value::Undefined => vec![],
             other => vec![other.clone()],
         }
@@ -176,31 +234,50 @@ impl Value {
         }
     }
 
-    /// Converts to JSON. `undefined` gives `None`; inside arrays and objects undefined items and
-    /// functions are dropped (as JSON.stringify does for objects; functions print as "").
-    pub fn to_json(&self) -> Option<serde_json::Value> {
-        Some(match self {
-            Value::Undefined => return None,
+    /// Converts to JSON. `undefined` gives `None`; inside arrays and objects undefined items
+    /// and functions are dropped (functions print as ""). Values nested deeper than
+    /// [`MAX_JSON_DEPTH`] are refused: callers could not even drop such a JSON tree safely.
+    pub fn to_json(&self) -> Result<Option<serde_json::Value>, crate::Error> {
+        self.to_json_at(0)
+    }
+
+    fn to_json_at(&self, depth: usize) -> Result<Option<serde_json::Value>, crate::Error> {
+        if depth > MAX_JSON_DEPTH {
+            return Err(crate::Error::new("U1001").message(format!(
+                "The result is nested more than {MAX_JSON_DEPTH} levels deep"
+            )));
+        }
+        Ok(Some(match self {
+            Value::Undefined => return Ok(None),
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Number(n) => number_to_json(*n),
             Value::String(s) => serde_json::Value::String(s.to_string()),
             Value::Array(a, _) => {
-                serde_json::Value::Array(a.iter().filter_map(|v| v.to_json()).collect())
+                let mut out = Vec::with_capacity(a.len());
+                for v in a.iter() {
+                    if let Some(j) = crate::stack::guarded(|| v.to_json_at(depth + 1))? {
+                        out.push(j);
+                    }
+                }
+                serde_json::Value::Array(out)
             }
             Value::Object(o) => {
                 let mut m = serde_json::Map::new();
                 for (k, v) in o.iter() {
-                    if let Some(j) = v.to_json() {
+                    if let Some(j) = crate::stack::guarded(|| v.to_json_at(depth + 1))? {
                         m.insert(k.clone(), j);
                     }
                 }
                 serde_json::Value::Object(m)
             }
             Value::Function(_) => serde_json::Value::String(String::new()),
-        })
+        }))
     }
 }
+
+/// Deepest nesting a result may have when converted to JSON.
+pub const MAX_JSON_DEPTH: usize = 1000;
 
 /// Integral numbers become JSON integers so they print without a fractional part, like JS.
 pub fn number_to_json(n: f64) -> serde_json::Value {
@@ -217,6 +294,10 @@ pub fn number_to_json(n: f64) -> serde_json::Value {
 
 /// Structural equality as JSONata's `=` defines it (deep for arrays and objects).
 pub fn deep_equal(a: &Value, b: &Value) -> bool {
+    crate::stack::guarded(|| deep_equal_inner(a, b))
+}
+
+fn deep_equal_inner(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Undefined, Value::Undefined) => true,
         (Value::Null, Value::Null) => true,

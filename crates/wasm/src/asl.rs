@@ -1,9 +1,24 @@
 //! ASL exports.
+//!
+//! Executions that wait for callbacks (`.waitForTaskToken`) live in a thread-local table
+//! keyed by an id, so a page can start one, show the task token, and later answer it with
+//! `sendTaskSuccess` / `sendTaskFailure` / `sendTaskHeartbeat` or let time pass with
+//! `advanceTime`. Each call returns the execution's new outcome.
 
 use crate::{from_js, to_js};
+use serde::Serialize;
 use serde_json::{json, Value};
-use stepbridge_asl::{RunOutcome, RunRequest};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use stepbridge_asl::{Execution, RunOutcome, RunRequest};
 use wasm_bindgen::prelude::*;
+
+/// Executions kept for callbacks; bounded so an abandoned page cannot grow it forever.
+const MAX_EXECUTIONS: usize = 64;
+
+thread_local! {
+    static EXECUTIONS: RefCell<(u64, BTreeMap<u64, Execution>)> = const { RefCell::new((0, BTreeMap::new())) };
+}
 
 pub fn run_execution_value(request: &RunRequest) -> RunOutcome {
     stepbridge_asl::run(request)
@@ -15,6 +30,70 @@ pub fn validate_value(definition: &str) -> Value {
         .iter()
         .any(|d| d.severity == stepbridge_asl::Severity::Error);
     json!({ "result": if failed { "FAIL" } else { "OK" }, "diagnostics": diagnostics })
+}
+
+/// A RunOutcome plus the id to resume the execution with.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutionOutcome {
+    pub execution_id: String,
+    #[serde(flatten)]
+    pub outcome: RunOutcome,
+}
+
+/// Start an execution that can be resumed later (it is kept only while it waits).
+pub fn start_execution_value(request: RunRequest) -> ExecutionOutcome {
+    let execution = Execution::start(request);
+    let outcome = execution.outcome().clone();
+    let id = EXECUTIONS.with(|cell| {
+        let mut table = cell.borrow_mut();
+        table.0 += 1;
+        let id = table.0;
+        if outcome.status == "WAITING_FOR_CALLBACK" {
+            while table.1.len() >= MAX_EXECUTIONS {
+                let oldest = table.1.keys().next().copied();
+                match oldest {
+                    Some(k) => table.1.remove(&k),
+                    None => break,
+                };
+            }
+            table.1.insert(id, execution);
+        }
+        id
+    });
+    ExecutionOutcome {
+        execution_id: id.to_string(),
+        outcome,
+    }
+}
+
+/// Apply `f` to a kept execution; finished executions are dropped from the table.
+pub fn with_execution<F>(execution_id: &str, f: F) -> Result<ExecutionOutcome, String>
+where
+    F: FnOnce(&mut Execution) -> Result<RunOutcome, String>,
+{
+    let id: u64 = execution_id
+        .parse()
+        .map_err(|_| format!("ExecutionDoesNotExist: '{execution_id}'"))?;
+    EXECUTIONS.with(|cell| {
+        let mut table = cell.borrow_mut();
+        let execution = table
+            .1
+            .get_mut(&id)
+            .ok_or_else(|| format!("ExecutionDoesNotExist: '{execution_id}' (finished executions are not kept)"))?;
+        let outcome = f(execution)?;
+        if outcome.status != "WAITING_FOR_CALLBACK" {
+            table.1.remove(&id);
+        }
+        Ok(ExecutionOutcome {
+            execution_id: execution_id.to_string(),
+            outcome,
+        })
+    })
+}
+
+fn parse_output(output: &str) -> Result<Value, String> {
+    serde_json::from_str(output).map_err(|e| format!("InvalidOutput: the task output is not JSON: {e}"))
 }
 
 /// Runs an execution: `RunRequest` in, `RunOutcome` out.
@@ -30,4 +109,81 @@ pub fn run_execution(
 #[wasm_bindgen(js_name = validateDefinition, unchecked_return_type = "ValidateOutcome")]
 pub fn validate_definition(definition: &str) -> Result<JsValue, JsValue> {
     to_js(&validate_value(definition))
+}
+
+/// Starts an execution that may wait for callbacks: `RunOutcome & {executionId}`.
+#[wasm_bindgen(js_name = startExecution)]
+pub fn start_execution(
+    #[wasm_bindgen(unchecked_param_type = "RunRequest")] request: JsValue,
+) -> Result<JsValue, JsValue> {
+    let request: RunRequest = from_js(request)?;
+    to_js(&start_execution_value(request))
+}
+
+/// SendTaskSuccess: `output` is JSON text.
+#[wasm_bindgen(js_name = sendTaskSuccess)]
+pub fn send_task_success(execution_id: &str, task_token: &str, output: &str) -> Result<JsValue, JsValue> {
+    let out = with_execution(execution_id, |e| {
+        let value = parse_output(output)?;
+        e.send_task_success(task_token, value).cloned()
+    })
+    .map_err(|e| JsValue::from_str(&e))?;
+    to_js(&out)
+}
+
+/// SendTaskFailure.
+#[wasm_bindgen(js_name = sendTaskFailure)]
+pub fn send_task_failure(execution_id: &str, task_token: &str, error: &str, cause: &str) -> Result<JsValue, JsValue> {
+    let out = with_execution(execution_id, |e| e.send_task_failure(task_token, error, cause).cloned())
+        .map_err(|e| JsValue::from_str(&e))?;
+    to_js(&out)
+}
+
+/// SendTaskHeartbeat.
+#[wasm_bindgen(js_name = sendTaskHeartbeat)]
+pub fn send_task_heartbeat(execution_id: &str, task_token: &str) -> Result<JsValue, JsValue> {
+    let out = with_execution(execution_id, |e| e.send_task_heartbeat(task_token).cloned())
+        .map_err(|e| JsValue::from_str(&e))?;
+    to_js(&out)
+}
+
+/// Let `seconds` of virtual time pass while the execution waits (timeouts may fire).
+#[wasm_bindgen(js_name = advanceTime)]
+pub fn advance_time(execution_id: &str, seconds: f64) -> Result<JsValue, JsValue> {
+    let out = with_execution(execution_id, |e| e.advance_time(seconds).cloned())
+        .map_err(|e| JsValue::from_str(&e))?;
+    to_js(&out)
+}
+
+/// Forget a waiting execution (StopExecution without history).
+#[wasm_bindgen(js_name = stopExecution)]
+pub fn stop_execution(execution_id: &str) -> bool {
+    let Ok(id) = execution_id.parse::<u64>() else {
+        return false;
+    };
+    EXECUTIONS.with(|cell| cell.borrow_mut().1.remove(&id).is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_waiting_execution_is_kept_and_resumed() {
+        let def = json!({"StartAt": "A", "States": {"A": {
+            "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"t.$": "$$.Task.Token"}, "End": true}}});
+        let started = start_execution_value(RunRequest {
+            definition: def.to_string(),
+            ..Default::default()
+        });
+        assert_eq!(started.outcome.status, "WAITING_FOR_CALLBACK");
+        let token = started.outcome.task_tokens[0].token.clone();
+        let done = with_execution(&started.execution_id, |e| e.send_task_success(&token, json!({"ok": 1})).cloned())
+            .expect("resumes");
+        assert_eq!(done.outcome.status, "SUCCEEDED");
+        assert_eq!(done.outcome.output, Some(json!({"ok": 1})));
+        // Finished: no longer kept.
+        assert!(with_execution(&started.execution_id, |e| e.send_task_heartbeat(&token).cloned()).is_err());
+    }
 }

@@ -15,7 +15,8 @@ export interface BusScenario {
 }
 export interface BusLogEntry { type: string; time: string; [key: string]: unknown }
 export interface BusSimulation {
-  setup: object[]; steps: object[]; log: BusLogEntry[]; executions: object[]; clock: string
+  setup: object[]; steps: object[]; log: BusLogEntry[]; executions: object[]; clock: string;
+  state: { buses: object[]; rules: object[]; archives: object[]; schedules: object[]; stateMachines: object[]; replays: string[] }
 }
 export interface FireTimes { expression: string; timezone: string; times: string[] }
 export interface ScheduleError { error: string; message: string; field?: string }

@@ -35,18 +35,22 @@ export interface TestPatternOutcome { result: boolean; explanation: unknown }
 "#;
 
 /// Installs the panic hook so a bug shows a Rust message in the console, not `unreachable`.
-#[wasm_bindgen(start)]
-pub fn start() {
+///
+/// Called by every export rather than from a `start` function: a library's start function
+/// would replace the `main` of an app that links this crate (the playground does).
+pub fn install_panic_hook() {
     console_error_panic_hook::set_once();
 }
 
 /// Plain objects rather than `Map`s, so results read naturally from JavaScript.
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    install_panic_hook();
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
 pub(crate) fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
+    install_panic_hook();
     serde_wasm_bindgen::from_value(value).map_err(|e| JsValue::from_str(&e.to_string()))
 }

@@ -37,7 +37,10 @@ pub enum CidrError {
 
 fn looks_like_v4(s: &str) -> bool {
     let parts: Vec<&str> = s.split('.').collect();
-    parts.len() == 4 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    parts.len() == 4
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn looks_like_v6(s: &str) -> bool {
@@ -54,7 +57,11 @@ pub fn parse_ip(s: &str) -> Option<IpAddr> {
             if trimmed.len() > 3 {
                 return None;
             }
-            let n: u32 = if trimmed.is_empty() { 0 } else { trimmed.parse().ok()? };
+            let n: u32 = if trimmed.is_empty() {
+                0
+            } else {
+                trimmed.parse().ok()?
+            };
             octets[i] = u8::try_from(n).ok()?;
         }
         return Some(IpAddr::V4(Ipv4Addr::from(octets)));
@@ -117,7 +124,11 @@ impl Cidr {
     fn top_bits(&self) -> u128 {
         let (base, width) = to_bits(self.base);
         let host = u32::from(width - self.prefix_len);
-        let host_mask = if host >= 128 { u128::MAX } else { (1u128 << host) - 1 };
+        let host_mask = if host >= 128 {
+            u128::MAX
+        } else {
+            (1u128 << host) - 1
+        };
         base | host_mask
     }
 
@@ -140,7 +151,9 @@ fn java_parse_int(s: &str) -> Option<i64> {
         return None;
     }
     let v: i64 = s.parse().ok()?;
-    (i64::from(i32::MIN)..=i64::from(i32::MAX)).contains(&v).then_some(v)
+    (i64::from(i32::MIN)..=i64::from(i32::MAX))
+        .contains(&v)
+        .then_some(v)
 }
 
 #[cfg(test)]
@@ -157,11 +170,20 @@ mod tests {
         assert!(c.contains_str("2001:db8:1::1"));
         assert!(!c.contains_str("2001:db9::1"));
         assert!(Cidr::parse("0.0.0.0/0").unwrap().contains_str("1.2.3.4"));
-        assert_eq!(Cidr::parse_checked("10.0.0.0/32"), Err(CidrError::V4MaskTooLarge));
+        assert_eq!(
+            Cidr::parse_checked("10.0.0.0/32"),
+            Err(CidrError::V4MaskTooLarge)
+        );
         assert_eq!(Cidr::parse_checked("10.0.0.0"), Err(CidrError::SlashCount));
-        assert_eq!(Cidr::parse_checked("10.0.0.0/x"), Err(CidrError::MaskNotInteger));
+        assert_eq!(
+            Cidr::parse_checked("10.0.0.0/x"),
+            Err(CidrError::MaskNotInteger)
+        );
         assert_eq!(Cidr::parse_checked("host/8"), Err(CidrError::NonstandardIp));
-        assert_eq!(Cidr::parse_checked("10.0.0.300/8"), Err(CidrError::InvalidIp));
+        assert_eq!(
+            Cidr::parse_checked("10.0.0.300/8"),
+            Err(CidrError::InvalidIp)
+        );
         // The base is not masked: 10.0.0.5/24 starts at .5.
         let c = Cidr::parse("10.0.0.5/24").unwrap();
         assert!(!c.contains_str("10.0.0.4"));

@@ -50,7 +50,11 @@ impl Decimal {
 
     /// `BigDecimal.toString`: plain notation unless the exponent is small or positive.
     fn to_java_string(&self) -> String {
-        let sign = if self.negative && self.digits != "0" { "-" } else { "" };
+        let sign = if self.negative && self.digits != "0" {
+            "-"
+        } else {
+            ""
+        };
         let n = self.digits.len() as i64;
         let adjusted = (n - 1) - self.scale;
         if self.scale == 0 {
@@ -66,7 +70,11 @@ impl Decimal {
             return format!("{sign}{body}");
         }
         let (first, rest) = self.digits.split_at(1);
-        let point = if rest.is_empty() { String::new() } else { format!(".{rest}") };
+        let point = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
         let exp_sign = if adjusted >= 0 { "+" } else { "" };
         format!("{sign}{first}{point}E{exp_sign}{adjusted}")
     }
@@ -78,8 +86,8 @@ impl Decimal {
         if scale > 6 {
             let drop = (scale - 6) as usize;
             let keep_len = digits.len().saturating_sub(drop);
-            let round_up = digits.as_bytes().get(keep_len).is_some_and(|d| *d >= b'5')
-                && digits.len() >= drop;
+            let round_up =
+                digits.as_bytes().get(keep_len).is_some_and(|d| *d >= b'5') && digits.len() >= drop;
             digits.truncate(keep_len);
             if digits.is_empty() {
                 digits.push('0');
@@ -168,7 +176,10 @@ mod tests {
 
     #[test]
     fn java_renderings() {
-        assert_eq!(parse_decimal("0.1234567").map(|d| d.to_java_string()), Some("0.1234567".into()));
+        assert_eq!(
+            parse_decimal("0.1234567").map(|d| d.to_java_string()),
+            Some("0.1234567".into())
+        );
         let tiny = parse_decimal("1.5e-7").map(|d| d.strip_trailing_zeros().to_java_string());
         assert_eq!(tiny, Some("1.5E-7".into()));
         assert_eq!(double_to_hex(1.0), "0x1.0p0");
@@ -180,7 +191,10 @@ mod tests {
         assert_eq!(scale_of("3e2"), Some(-2));
         assert_eq!(
             too_many_decimals("0.0000005"),
-            format!("Only values upto 6 decimals are supported5E-7 0.0000005 {}", double_to_hex(0.000001))
+            format!(
+                "Only values upto 6 decimals are supported5E-7 0.0000005 {}",
+                double_to_hex(0.000001)
+            )
         );
     }
 }

@@ -84,10 +84,15 @@ pub(crate) fn parse(source: &str) -> std::result::Result<Pattern, PatternError> 
         Ok(v) => v,
         Err(e) => {
             let reason = json_syntax_reason(&e);
-            return Err(invalid(&reason, String::new(), e.line() as u32, e.column() as u32));
+            return Err(invalid(
+                &reason,
+                String::new(),
+                e.line() as u32,
+                e.column() as u32,
+            ));
         }
     };
-    compile(&value).and_then(|p| check_complexity(&p).map(|_| p)).map_err(|f| {
+    compile(&value).and_then(finish).map_err(|f| {
         let (line, column) = locate(source, &f.pointer);
         invalid(&f.reason, f.pointer, line, column)
     })
@@ -106,7 +111,7 @@ pub fn json_syntax_reason(e: &serde_json::Error) -> String {
 /// no line/column since there is no source text.
 pub fn compile_value(value: &Value) -> std::result::Result<Pattern, PatternError> {
     compile(value)
-        .and_then(|p| check_complexity(&p).map(|_| p))
+        .and_then(finish)
         .map_err(|f| invalid(&f.reason, f.pointer, 0, 0))
 }
 
@@ -119,13 +124,144 @@ fn compile(value: &Value) -> Result<Pattern> {
     }
 }
 
+/// Checks made on the whole pattern (so their pointers follow the source), then the
+/// normalisation matching relies on.
+fn finish(pattern: Pattern) -> Result<Pattern> {
+    check_complexity(&pattern)?;
+    let mut budget = MAX_NORMALIZED_NODES;
+    Ok(Pattern {
+        root: normalize(pattern.root, &mut budget),
+    })
+}
+
+/// Caps on what [`normalize`] may create (per `$or` node, and for the whole pattern);
+/// beyond them the tree is left as written, so no pattern can make parsing blow up.
+const MAX_NORMALIZED_ALTERNATIVES: usize = 256;
+const MAX_NORMALIZED_NODES: usize = 4096;
+
+/// EventBridge expands `$or` into whole alternatives before matching, so a field written
+/// beside a `$or` and a field inside one that lead into the same object must be satisfied
+/// by the same element when that object is in an array. The tree walk keeps objects
+/// together per node, so where an alternative reaches into an object its siblings also
+/// reach into, the `$or` is distributed over the node and the shared objects merged.
+fn normalize(mut node: Node, budget: &mut usize) -> Node {
+    for field in &mut node.fields {
+        if let FieldTest::Nested(child) = &mut field.test {
+            *child = normalize(std::mem::take(child), budget);
+        }
+    }
+    for group in &mut node.any_of {
+        for alt in group.iter_mut() {
+            *alt = normalize(std::mem::take(alt), budget);
+        }
+    }
+    if node.any_of.is_empty() || !shares_objects(&node) {
+        return node;
+    }
+    let combos = node
+        .any_of
+        .iter()
+        .try_fold(1usize, |acc, g| acc.checked_mul(g.len()))
+        .unwrap_or(usize::MAX);
+    if combos > MAX_NORMALIZED_ALTERNATIVES || combos > *budget {
+        return node;
+    }
+    *budget -= combos;
+    let base = Node {
+        fields: node.fields.clone(),
+        any_of: Vec::new(),
+    };
+    let mut alternatives = vec![base];
+    for group in &node.any_of {
+        let mut next = Vec::with_capacity(alternatives.len() * group.len());
+        for acc in &alternatives {
+            for alt in group {
+                next.push(merge(acc.clone(), alt.clone()));
+            }
+        }
+        alternatives = next;
+    }
+    Node {
+        fields: Vec::new(),
+        any_of: vec![alternatives
+            .into_iter()
+            .map(|alt| normalize(alt, budget))
+            .collect()],
+    }
+}
+
+/// Whether two parts of the node (its fields, or different `$or` groups) lead into an
+/// object of the same name.
+fn shares_objects(node: &Node) -> bool {
+    fn nested_names(n: &Node, out: &mut Vec<String>) {
+        for f in &n.fields {
+            if matches!(f.test, FieldTest::Nested(_)) {
+                out.push(f.name.clone());
+            }
+        }
+        for alt in n.any_of.iter().flatten() {
+            nested_names(alt, out);
+        }
+    }
+    let mut parts: Vec<Vec<String>> = Vec::new();
+    let mut own = Vec::new();
+    for f in &node.fields {
+        if matches!(f.test, FieldTest::Nested(_)) {
+            own.push(f.name.clone());
+        }
+    }
+    parts.push(own);
+    for group in &node.any_of {
+        let mut names = Vec::new();
+        for alt in group {
+            nested_names(alt, &mut names);
+        }
+        parts.push(names);
+    }
+    for (i, a) in parts.iter().enumerate() {
+        for b in &parts[i + 1..] {
+            if a.iter().any(|n| b.contains(n)) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The conjunction of two nodes, with same-named objects merged into one.
+fn merge(mut into: Node, from: Node) -> Node {
+    for field in from.fields {
+        let existing = into.fields.iter_mut().find(|f| {
+            f.name == field.name
+                && matches!(f.test, FieldTest::Nested(_))
+                && matches!(field.test, FieldTest::Nested(_))
+        });
+        match (existing, field.test) {
+            (Some(target), FieldTest::Nested(child)) => {
+                if let FieldTest::Nested(inner) = &mut target.test {
+                    *inner = merge(std::mem::take(inner), child);
+                }
+            }
+            (_, test) => into.fields.push(Field {
+                name: field.name,
+                test,
+            }),
+        }
+    }
+    into.any_of.extend(from.any_of);
+    into
+}
+
 fn child_pointer(parent: &str, key: &str) -> String {
     format!("{parent}/{}", pointer_escape(key))
 }
 
 fn object(map: &Map<String, Value>, pointer: &str, depth: usize, in_or: bool) -> Result<Node> {
     if depth > MAX_DEPTH {
-        return fault(pointer, format!("Pattern is nested more than {MAX_DEPTH} levels deep"));
+        return fault(
+            pointer,
+            format!("Pattern is nested more than {MAX_DEPTH} levels deep"),
+        );
     }
     if map.is_empty() {
         return fault(pointer, "Empty objects are not allowed");
@@ -165,11 +301,19 @@ fn or_group(value: &Value, pointer: &str, depth: usize) -> Result<Vec<Node>> {
         let here = format!("{pointer}/{i}");
         match item {
             Value::Object(map) => alternatives.push(object(map, &here, depth + 1, true)?),
-            _ => return fault(&here, "Only JSON object is allowed in array of $or relationship."),
+            _ => {
+                return fault(
+                    &here,
+                    "Only JSON object is allowed in array of $or relationship.",
+                )
+            }
         }
     }
     if alternatives.len() < 2 {
-        return fault(pointer, "There must have at least 2 Objects in $or relationship.");
+        return fault(
+            pointer,
+            "There must have at least 2 Objects in $or relationship.",
+        );
     }
     Ok(alternatives)
 }
@@ -188,7 +332,10 @@ fn leaf_array(items: &[Value], pointer: &str) -> Result<Vec<Condition>> {
             Value::Bool(b) => Condition::Exact(Literal::Bool(*b)),
             Value::Null => Condition::Exact(Literal::Null),
             Value::Array(_) => {
-                return fault(&here, "Match value must be String, number, true, false, or null")
+                return fault(
+                    &here,
+                    "Match value must be String, number, true, false, or null",
+                )
             }
         };
         out.push(cond);
@@ -224,7 +371,10 @@ pub(crate) fn decimals(value: f64) -> u32 {
     let text = format!("{value:e}");
     // `{:e}` gives e.g. "1.2345e-3": mantissa digits after the point minus the exponent.
     let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
-    let frac = mantissa.split_once('.').map(|(_, f)| f.len() as i64).unwrap_or(0);
+    let frac = mantissa
+        .split_once('.')
+        .map(|(_, f)| f.len() as i64)
+        .unwrap_or(0);
     let exp: i64 = exp.parse().unwrap_or(0);
     (frac - exp).max(0) as u32
 }
@@ -283,8 +433,12 @@ fn match_expression(map: &Map<String, Value>, pointer: &str) -> Result<Condition
             ),
         },
         "equals-ignore-case" => Condition::EqualsIgnoreCase(
-            string_arg(arg, &here, "equals-ignore-case match pattern must be a string")?
-                .to_string(),
+            string_arg(
+                arg,
+                &here,
+                "equals-ignore-case match pattern must be a string",
+            )?
+            .to_string(),
         ),
         "wildcard" => {
             let s = string_arg(arg, &here, "wildcard match pattern must be a string")?;
@@ -342,12 +496,14 @@ fn wildcard(s: &str, pointer: &str) -> Result<Wildcard> {
     match Wildcard::parse(s) {
         Ok(w) => Ok(w),
         // AWS counts positions in the quoted form, so one more than the raw index.
-        Err(WildcardError::ConsecutiveWildcards(pos)) => {
-            fault(pointer, format!("Consecutive wildcard characters at pos {}", pos + 1))
-        }
-        Err(WildcardError::InvalidEscape(pos)) => {
-            fault(pointer, format!("Invalid escape character at pos {}", pos + 1))
-        }
+        Err(WildcardError::ConsecutiveWildcards(pos)) => fault(
+            pointer,
+            format!("Consecutive wildcard characters at pos {}", pos + 1),
+        ),
+        Err(WildcardError::InvalidEscape(pos)) => fault(
+            pointer,
+            format!("Invalid escape character at pos {}", pos + 1),
+        ),
     }
 }
 
@@ -358,9 +514,16 @@ fn ignore_case_object(inner: &Map<String, Value>, pointer: &str, kind: &str) -> 
     };
     let here = child_pointer(pointer, op);
     if op != "equals-ignore-case" {
-        return fault(&here, format!("Unsupported {} pattern: {op}", kind.to_lowercase()));
+        return fault(
+            &here,
+            format!("Unsupported {} pattern: {op}", kind.to_lowercase()),
+        );
     }
-    let s = string_arg(arg, &here, "equals-ignore-case match pattern must be a string")?;
+    let s = string_arg(
+        arg,
+        &here,
+        "equals-ignore-case match pattern must be a string",
+    )?;
     only_one_key(inner, pointer)?;
     Ok(s.to_string())
 }
@@ -506,7 +669,10 @@ fn numeric(items: &[Value], pointer: &str) -> Result<NumericRange> {
     let op = match items.first() {
         Some(Value::String(s)) => s.as_str(),
         Some(other) => {
-            return fault(&at(0), format!("Invalid member in numeric match: {}", token_text(other)))
+            return fault(
+                &at(0),
+                format!("Invalid member in numeric match: {}", token_text(other)),
+            )
         }
         None => return fault(pointer, "Invalid member in numeric match: ]"),
     };
@@ -548,7 +714,13 @@ fn numeric(items: &[Value], pointer: &str) -> Result<NumericRange> {
             let n = numeric_value(items.get(1), op, &at(1))?;
             let lower = bound(n.value, op == ">=");
             let Some(second) = items.get(2) else {
-                let range = check_order(NumericRange { lower, upper: ceiling }, pointer)?;
+                let range = check_order(
+                    NumericRange {
+                        lower,
+                        upper: ceiling,
+                    },
+                    pointer,
+                )?;
                 comparable_at(&n, 1)?;
                 return Ok(range);
             };
@@ -558,7 +730,10 @@ fn numeric(items: &[Value], pointer: &str) -> Result<NumericRange> {
                     return fault(&at(2), format!("Bad numeric range operator: {s}"))
                 }
                 other => {
-                    return fault(&at(2), format!("Bad value in numeric range: {}", token_text(other)))
+                    return fault(
+                        &at(2),
+                        format!("Bad value in numeric range: {}", token_text(other)),
+                    )
                 }
             };
             let top = numeric_value(items.get(3), top_op, &at(3))?;
@@ -576,7 +751,10 @@ fn numeric(items: &[Value], pointer: &str) -> Result<NumericRange> {
             comparable_at(&top, 3)?;
             Ok(range)
         }
-        other => fault(&at(0), format!("Unrecognized numeric range operator: {other}")),
+        other => fault(
+            &at(0),
+            format!("Unrecognized numeric range operator: {other}"),
+        ),
     }
 }
 
@@ -602,7 +780,11 @@ fn check_complexity(pattern: &Pattern) -> Result<()> {
         out: &mut BTreeMap<String, (String, Vec<&'a Wildcard>)>,
     ) {
         for field in &node.fields {
-            let p = if path.is_empty() { field.name.clone() } else { format!("{path}.{}", field.name) };
+            let p = if path.is_empty() {
+                field.name.clone()
+            } else {
+                format!("{path}.{}", field.name)
+            };
             let ptr = child_pointer(pointer, &field.name);
             match &field.test {
                 FieldTest::Nested(child) => walk(child, &p, &ptr, out),
@@ -610,10 +792,14 @@ fn check_complexity(pattern: &Pattern) -> Result<()> {
                     for c in conds {
                         let ws: Vec<&Wildcard> = match c {
                             Condition::Wildcard(w) => vec![w],
-                            Condition::AnythingBut(AnythingBut::Wildcard(ws)) => ws.iter().collect(),
+                            Condition::AnythingBut(AnythingBut::Wildcard(ws)) => {
+                                ws.iter().collect()
+                            }
                             _ => continue,
                         };
-                        let entry = out.entry(p.clone()).or_insert_with(|| (ptr.clone(), Vec::new()));
+                        let entry = out
+                            .entry(p.clone())
+                            .or_insert_with(|| (ptr.clone(), Vec::new()));
                         entry.1.extend(ws);
                     }
                 }

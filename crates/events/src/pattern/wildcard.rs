@@ -64,7 +64,10 @@ impl Wildcard {
         }
         let first = &self.pieces[0];
         let last = &self.pieces[n - 1];
-        if s.len() < first.len() + last.len() || !s.starts_with(first.as_str()) || !s.ends_with(last.as_str()) {
+        if s.len() < first.len() + last.len()
+            || !s.starts_with(first.as_str())
+            || !s.ends_with(last.as_str())
+        {
             return false;
         }
         let mut rest = &s[first.len()..s.len() - last.len()];
@@ -91,9 +94,11 @@ enum Token {
     Star,
 }
 
-/// The worst case, over every possible input, of how many wildcard positions are alive
-/// at once across `patterns` (all the wildcards written for one field). Like AWS, values
-/// are bytes between quotes, so the quotes are part of each pattern.
+/// The worst case, over every possible input, of how many wildcard-pattern states can be
+/// alive at once across `patterns` (all the wildcards written for one field), counted the
+/// way event-ruler's `MachineComplexityEvaluator` does: each live state once, plus the
+/// state a `*` leads to when the state just before it is live. Like AWS, values are bytes
+/// between quotes, so the quotes are part of each pattern.
 pub fn complexity(patterns: &[&Wildcard]) -> usize {
     let programs: Vec<Vec<Token>> = patterns
         .iter()
@@ -123,19 +128,38 @@ pub fn complexity(patterns: &[&Wildcard]) -> usize {
     if let Some(other) = (0u8..=255).find(|b| alphabet.binary_search(b).is_err()) {
         alphabet.push(other);
     }
-    let close = |set: &mut Vec<(usize, usize)>| {
-        let mut i = 0;
-        while i < set.len() {
-            let (p, k) = set[i];
-            if programs[p].get(k) == Some(&Token::Star) && !set.contains(&(p, k + 1)) {
-                set.push((p, k + 1));
+    // A state is (pattern, k): about to read token k. A star state loops on any byte and
+    // also moves on when the byte after the star comes.
+    let step = |p: usize, k: usize, b: u8, out: &mut Vec<(usize, usize)>| {
+        let prog = &programs[p];
+        match prog.get(k) {
+            Some(Token::Star) => {
+                out.push((p, k));
+                if prog.get(k + 1) == Some(&Token::Byte(b)) {
+                    out.push((p, k + 2));
+                }
             }
-            i += 1;
+            Some(Token::Byte(x)) if *x == b => out.push((p, k + 1)),
+            _ => {}
         }
-        set.sort_unstable();
     };
-    let mut start: Vec<(usize, usize)> = (0..programs.len()).map(|p| (p, 0)).collect();
-    close(&mut start);
+    let weight = |set: &[(usize, usize)]| {
+        let mut total = 0;
+        for &(p, k) in set {
+            let prog = &programs[p];
+            if k >= prog.len() {
+                continue;
+            }
+            total += 1;
+            let leads_to_star = matches!(prog.get(k), Some(Token::Byte(_)))
+                && prog.get(k + 1) == Some(&Token::Star);
+            if leads_to_star && set.binary_search(&(p, k + 1)).is_err() {
+                total += 1;
+            }
+        }
+        total
+    };
+    let start: Vec<(usize, usize)> = (0..programs.len()).map(|p| (p, 0)).collect();
     let mut seen = std::collections::HashSet::new();
     let mut queue = vec![start];
     let mut worst = 0;
@@ -149,17 +173,11 @@ pub fn complexity(patterns: &[&Wildcard]) -> usize {
         for &b in &alphabet {
             let mut next = Vec::new();
             for &(p, k) in &active {
-                match programs[p].get(k) {
-                    Some(Token::Star) => next.push((p, k)),
-                    Some(Token::Byte(x)) if *x == b => next.push((p, k + 1)),
-                    _ => {}
-                }
+                step(p, k, b, &mut next);
             }
             next.sort_unstable();
             next.dedup();
-            close(&mut next);
-            let alive = next.iter().filter(|(p, k)| *k < programs[*p].len()).count();
-            worst = worst.max(alive);
+            worst = worst.max(weight(&next));
             if worst > MAX_COMPLEXITY {
                 return worst;
             }
@@ -192,8 +210,14 @@ mod tests {
         let w = Wildcard::parse("a\\*b").unwrap();
         assert!(w.matches("a*b"));
         assert!(!w.matches("axb"));
-        assert_eq!(Wildcard::parse("a**"), Err(WildcardError::ConsecutiveWildcards(1)));
-        assert_eq!(Wildcard::parse("a\\b"), Err(WildcardError::InvalidEscape(1)));
+        assert_eq!(
+            Wildcard::parse("a**"),
+            Err(WildcardError::ConsecutiveWildcards(1))
+        );
+        assert_eq!(
+            Wildcard::parse("a\\b"),
+            Err(WildcardError::InvalidEscape(1))
+        );
         // The first/last anchors must not overlap: "aa" is not "a*a" twice over one "a".
         assert!(!Wildcard::parse("aa*aa").unwrap().matches("aaa"));
     }
@@ -202,12 +226,18 @@ mod tests {
     fn complexity_grows_with_wildcards() {
         let simple = Wildcard::parse("*.png").unwrap();
         assert!(complexity(&[&simple]) <= MAX_COMPLEXITY);
-        let names = ["a", "b", "c", "d", "e"];
-        let many: Vec<Wildcard> = names
+        let few: Vec<Wildcard> = ["*cc", "*c", "*a*"]
             .iter()
-            .map(|n| Wildcard::parse(&format!("*:stack/{n}/*")).unwrap())
+            .map(|p| Wildcard::parse(p).unwrap())
+            .collect();
+        assert!(complexity(&few.iter().collect::<Vec<_>>()) <= MAX_COMPLEXITY);
+        let many: Vec<Wildcard> = (b'a'..=b'l')
+            .map(|c| Wildcard::parse(&format!("*{}*", c as char)).unwrap())
             .collect();
         let refs: Vec<&Wildcard> = many.iter().collect();
         assert!(complexity(&refs) > MAX_COMPLEXITY);
+        // Repeating sequences after a wildcard keep many partial matches alive.
+        let repeat = Wildcard::parse("*aaaaaaaaaaaa*").unwrap();
+        assert!(complexity(&[&repeat]) > MAX_COMPLEXITY);
     }
 }

@@ -54,6 +54,34 @@ fn byte_pos(s: &str, pos: usize) -> usize {
     s.len()
 }
 
+/// The regex compiler recurses once per nested group; deeper nesting than this would risk
+/// the (small, on wasm32) stack, and no real pattern needs it.
+const MAX_GROUP_DEPTH: usize = 100;
+
+/// Deepest parenthesis nesting in a regex source, skipping escapes and character classes.
+fn group_depth(source: &str) -> usize {
+    let mut depth = 0usize;
+    let mut max = 0usize;
+    let mut in_class = false;
+    let mut chars = source.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' if !in_class => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
 fn zero_length_error(source: &str) -> FnError {
     FnError::new(
         "D1004",
@@ -74,6 +102,16 @@ impl JsRegex {
                 format!(
                     "Invalid regular expression flag '{}' in /{}/{}",
                     bad, source, flags
+                ),
+            ));
+        }
+        let depth = group_depth(source);
+        if depth > MAX_GROUP_DEPTH {
+            return Err(FnError::new(
+                "S0303",
+                format!(
+                    "Regular expression nests groups {} deep; at most {} levels are supported",
+                    depth, MAX_GROUP_DEPTH
                 ),
             ));
         }

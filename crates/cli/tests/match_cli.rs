@@ -1,0 +1,114 @@
+//! `stepbridge match` as a CI script drives it: files in, one JSON document out, exit code.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("stepbridge-match-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+fn run(rules: &str, events: &str) -> (i32, serde_json::Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_stepbridge"))
+        .args(["match", "--rules", rules, "--events", events])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    (out.status.code().unwrap_or(-1), value, String::from_utf8(out.stderr).unwrap())
+}
+
+const RULES: &str = r#"{
+  "orders": {"source": ["shop"], "detail": {"kind": ["order"]}},
+  "big": {"detail": {"amount": [{"numeric": [">", 100]}]}},
+  "never": {"source": ["nowhere"]},
+  "prefixed": {"detail": {"sku": [{"prefix": "AB-"}]}}
+}"#;
+
+#[test]
+fn counts_every_rule_in_file_order_with_zeros() {
+    let rules = temp_file("rules.json", RULES);
+    let events = temp_file(
+        "events.jsonl",
+        concat!(
+            r#"{"source": "shop", "detail": {"kind": "order", "amount": 250, "sku": "AB-1"}}"#, "\n",
+            "\n",
+            r#"{"source": "shop", "detail": {"kind": "refund", "amount": 50}}"#, "\r\n",
+            r#"{"source": "crm", "detail": {"kind": "order", "amount": 101.5, "sku": ["X", "AB-2"]}}"#, "\n",
+            "   \n",
+        ),
+    );
+    let (code, out, stderr) = run(rules.to_str().unwrap(), events.to_str().unwrap());
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        serde_json::to_string(&out).unwrap(),
+        r#"{"orders":1,"big":2,"never":0,"prefixed":2}"#
+    );
+    let bench = stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v.get("bench").is_some())
+        .expect("bench line on stderr");
+    assert_eq!(bench["bench"]["events"], 3, "blank lines are not events");
+    assert!(bench["bench"]["seconds"].as_f64().is_some());
+}
+
+#[test]
+fn inline_rules_are_accepted() {
+    let events = temp_file("inline.jsonl", "{\"a\": 1}\n{\"a\": 2}\n");
+    let (code, out, _) = run(r#"{"one": {"a": [1]}}"#, events.to_str().unwrap());
+    assert_eq!(code, 0);
+    assert_eq!(out, serde_json::json!({"one": 1}));
+}
+
+#[test]
+fn an_invalid_pattern_names_its_rule_and_place() {
+    let rules = temp_file(
+        "bad_rules.json",
+        "{\n  \"fine\": {\"a\": [1]},\n  \"broken\": {\"a\": [{\"prefix\": 5}]}\n}\n",
+    );
+    let events = temp_file("few.jsonl", "{\"a\": 1}\n");
+    let (code, out, _) = run(rules.to_str().unwrap(), events.to_str().unwrap());
+    assert_eq!(code, 2);
+    assert_eq!(out["rule"], "broken");
+    assert_eq!(out["error"], "InvalidEventPatternException");
+    let message = out["message"].as_str().unwrap();
+    assert!(message.starts_with("Event pattern is not valid. Reason: "), "{message}");
+    assert!(out["pointer"].as_str().unwrap().starts_with("/broken/a"), "{out}");
+    assert_eq!(out["line"], 3, "{out}");
+}
+
+#[test]
+fn a_bad_event_line_fails_the_run_and_names_the_line() {
+    let rules = temp_file("rules2.json", RULES);
+    let events = temp_file(
+        "bad_events.jsonl",
+        "{\"source\": \"shop\"}\n\n{\"source\": \"shop\", \"detail\": {\"amount\": 1.}}\n",
+    );
+    let (code, out, _) = run(rules.to_str().unwrap(), events.to_str().unwrap());
+    assert_eq!(code, 2);
+    assert_eq!(out["error"], stepbridge_events::INVALID_EVENT);
+    assert_eq!(out["line"], 3);
+    assert_eq!(out["column"], 43, "{out}");
+    assert!(out["message"].as_str().unwrap().contains("line 3"), "{out}");
+}
+
+#[test]
+fn duplicate_rule_names_are_refused() {
+    let rules = temp_file("dup.json", r#"{"r": {"a": [1]}, "r": {"a": [2]}}"#);
+    let events = temp_file("one.jsonl", "{\"a\": 1}\n");
+    let (code, out, _) = run(rules.to_str().unwrap(), events.to_str().unwrap());
+    assert_eq!(code, 2);
+    assert_eq!(out["rule"], "r");
+}
+
+#[test]
+fn a_missing_events_file_is_an_io_error() {
+    let rules = temp_file("rules3.json", RULES);
+    let (code, out, _) = run(rules.to_str().unwrap(), "/nonexistent/events.jsonl");
+    assert_eq!(code, 1);
+    assert_eq!(out["error"], "IOError");
+}

@@ -1,0 +1,312 @@
+//! The compiled many-rule matcher must give exactly the answers of `Pattern::matches`
+//! (the reference tree walk over a parsed event), and must refuse exactly the events
+//! `serde_json` refuses. Both are checked over generated patterns and generated event
+//! texts, including the awkward corners: arrays of objects, nested arrays, duplicate keys,
+//! escapes, numbers in several spellings, `exists: false`, `$or`.
+
+use stepbridge_events::matcher::{RuleSet, Scratch};
+use stepbridge_events::Pattern;
+
+/// splitmix64: deterministic, so a failure names a seed that reproduces it.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+}
+
+const KEYS: &[&str] = &["a", "b", "c", "detail", "x"];
+const STRINGS: &[&str] = &[
+    "", "abc", "ABC", "Abc", "abd", "xabc", "abcx", "a*c", "10.0.0.1", "10.0.0.7", "::1",
+    "2001:db8::1", "0:0:0:0:0:0:0:1", "2001:DB8:0::1", "ÉTÉ", "été", "hello world", "ab", "b", "MISSION", "mission", "St",
+];
+const NUMBERS: &[&str] = &[
+    "0", "-0", "1", "1.0", "1e0", "10", "-5", "3.5", "2.25", "1e3", "1000", "-122.4362",
+    "37.81", "0.000001", "12345678901234567890", "5e-324", "1.5E+2", "150",
+];
+
+fn json_str(s: impl AsRef<str>) -> String {
+    serde_json::to_string(s.as_ref()).unwrap()
+}
+
+fn scalar_text(rng: &mut Rng) -> String {
+    match rng.below(10) {
+        0..=4 => {
+            let s = *rng.pick(STRINGS);
+            if rng.chance(15) && !s.is_empty() {
+                // Same string, spelled with an escape.
+                let mut chars = s.chars();
+                let first = chars.next().unwrap();
+                format!("\"\\u{:04x}{}", first as u32, &json_str(chars.as_str())[1..])
+            } else {
+                json_str(s)
+            }
+        }
+        5..=7 => rng.pick(NUMBERS).to_string(),
+        8 => rng.pick(&["true", "false"]).to_string(),
+        _ => "null".to_string(),
+    }
+}
+
+fn event_value(rng: &mut Rng, depth: usize) -> String {
+    match rng.below(if depth > 3 { 6 } else { 10 }) {
+        0..=5 => scalar_text(rng),
+        6 | 7 => {
+            let n = rng.below(4);
+            let items: Vec<String> = (0..n).map(|_| event_value(rng, depth + 1)).collect();
+            format!("[{}]", items.join(", "))
+        }
+        _ => event_object(rng, depth + 1),
+    }
+}
+
+fn event_object(rng: &mut Rng, depth: usize) -> String {
+    let n = rng.below(5);
+    let mut parts = Vec::new();
+    for _ in 0..n {
+        let key = *rng.pick(KEYS);
+        parts.push(format!("{}: {}", json_str(key), event_value(rng, depth)));
+    }
+    let sep = if rng.chance(20) { ",\n  " } else { ", " };
+    format!("{{{}}}", parts.join(sep))
+}
+
+fn condition(rng: &mut Rng) -> String {
+    match rng.below(17) {
+        0 => json_str(rng.pick(STRINGS)),
+        1 => rng.pick(NUMBERS).to_string(),
+        2 => rng.pick(&["true", "false", "null"]).to_string(),
+        3 => format!("{{\"prefix\": {}}}", json_str(rng.pick(&["a", "ab", "M", "1", "É"]))),
+        4 => format!("{{\"suffix\": {}}}", json_str(rng.pick(&["c", "bc", "ON", "1", "é"]))),
+        5 => format!("{{\"equals-ignore-case\": {}}}", json_str(rng.pick(STRINGS))),
+        6 => format!(
+            "{{\"prefix\": {{\"equals-ignore-case\": {}}}}}",
+            json_str(rng.pick(&["A", "aB", "mi", "été"]))
+        ),
+        7 => format!(
+            "{{\"suffix\": {{\"equals-ignore-case\": {}}}}}",
+            json_str(rng.pick(&["C", "Bc", "on", "TÉ"]))
+        ),
+        8 => format!("{{\"wildcard\": {}}}", json_str(rng.pick(&["a*", "*c", "a*c", "*", "ab\\\\*c"]))),
+        9 => rng
+            .pick(&[
+                "{\"numeric\": [\">\", 0]}",
+                "{\"numeric\": [\"<=\", 10]}",
+                "{\"numeric\": [\"=\", 1]}",
+                "{\"numeric\": [\">=\", -5, \"<\", 3.5]}",
+                "{\"numeric\": [\">\", 100, \"<=\", 1000]}",
+            ])
+            .to_string(),
+        10 => rng.pick(&["{\"exists\": true}", "{\"exists\": false}"]).to_string(),
+        11 => format!("{{\"anything-but\": {}}}", json_str(rng.pick(STRINGS))),
+        12 => format!(
+            "{{\"anything-but\": [{}, {}]}}",
+            json_str(rng.pick(STRINGS)),
+            json_str(rng.pick(STRINGS))
+        ),
+        13 => rng
+            .pick(&[
+                "{\"anything-but\": {\"prefix\": \"a\"}}",
+                "{\"anything-but\": {\"suffix\": \"c\"}}",
+                "{\"anything-but\": {\"equals-ignore-case\": [\"abc\", \"st\"]}}",
+                "{\"anything-but\": {\"wildcard\": \"a*\"}}",
+                "{\"anything-but\": [1, 10]}",
+                "{\"anything-but\": 3.5}",
+            ])
+            .to_string(),
+        14 => rng
+            .pick(&[
+                "{\"cidr\": \"10.0.0.0/24\"}",
+                "{\"cidr\": \"2001:db8::/32\"}",
+            ])
+            .to_string(),
+        15 => json_str(rng.pick(&["10.0.0.1", "::1"])),
+        _ => rng.pick(NUMBERS).to_string(),
+    }
+}
+
+fn pattern_object(rng: &mut Rng, depth: usize) -> String {
+    let n = 1 + rng.below(3);
+    let mut used = Vec::new();
+    let mut parts = Vec::new();
+    for _ in 0..n {
+        let key = *rng.pick(KEYS);
+        if used.contains(&key) {
+            continue;
+        }
+        used.push(key);
+        if depth < 3 && rng.chance(30) {
+            parts.push(format!("{}: {}", json_str(key), pattern_object(rng, depth + 1)));
+        } else {
+            let m = 1 + rng.below(3);
+            let conds: Vec<String> = (0..m).map(|_| condition(rng)).collect();
+            parts.push(format!("{}: [{}]", json_str(key), conds.join(", ")));
+        }
+    }
+    if rng.chance(15) {
+        let alts: Vec<String> = (0..2).map(|_| pattern_object(rng, depth + 1)).collect();
+        parts.push(format!("\"$or\": [{}]", alts.join(", ")));
+    }
+    format!("{{{}}}", parts.join(", "))
+}
+
+fn reference(patterns: &[(String, Pattern)], event: &serde_json::Value) -> Vec<usize> {
+    (0..patterns.len())
+        .filter(|&i| patterns[i].1.matches(event))
+        .collect()
+}
+
+#[test]
+fn agrees_with_pattern_matches_on_generated_events() {
+    let mut checked_matches = 0usize;
+    let mut total_events = 0usize;
+    for seed in 0..60u64 {
+        let mut rng = Rng(seed);
+        let mut patterns = Vec::new();
+        let mut tries = 0;
+        while patterns.len() < 25 && tries < 400 {
+            tries += 1;
+            let text = pattern_object(&mut rng, 0);
+            if let Ok(p) = Pattern::parse(&text) {
+                patterns.push((format!("r{}", patterns.len()), p));
+            }
+        }
+        assert!(patterns.len() >= 10, "seed {seed}: too few valid patterns generated");
+        let set = RuleSet::compile(&patterns);
+        // One scratch for the whole stream, as a bus uses it: remembered outcomes of
+        // earlier events must not leak into later ones.
+        let mut scratch = Scratch::default();
+        let mut streamed = Vec::new();
+        for _ in 0..300 {
+            let text = event_object(&mut rng, 0);
+            let parsed: serde_json::Value = serde_json::from_str(&text).expect("generated JSON");
+            let want = reference(&patterns, &parsed);
+            let got = set
+                .matching(text.as_bytes())
+                .unwrap_or_else(|e| panic!("seed {seed}: valid event refused: {e}\n{text}"));
+            if got != want {
+                let names: Vec<String> = want
+                    .iter()
+                    .chain(got.iter())
+                    .map(|&i| format!("{i}: {:?}", serde_json::to_string(&patterns[i].1).unwrap()))
+                    .collect();
+                panic!("seed {seed}: got {got:?}, want {want:?}\nevent {text}\n{}", names.join("\n"));
+            }
+            set.matching_with(text.as_bytes(), &mut scratch, &mut streamed)
+                .expect("valid event");
+            assert_eq!(streamed, want, "seed {seed}, reused scratch: {text}");
+            checked_matches += want.len();
+            total_events += 1;
+        }
+    }
+    // The generator must exercise matching, not only non-matching.
+    assert!(checked_matches > total_events / 4, "only {checked_matches} matches in {total_events} events");
+}
+
+#[test]
+fn arrays_of_objects_keep_fields_of_one_element_together() {
+    let rules = vec![
+        (
+            "same-element".to_string(),
+            Pattern::parse(r#"{"detail": {"a": ["x"], "b": ["y"]}}"#).unwrap(),
+        ),
+        (
+            "absent-in-some-element".to_string(),
+            Pattern::parse(r#"{"detail": {"c": [{"exists": false}]}}"#).unwrap(),
+        ),
+        (
+            "one-field".to_string(),
+            Pattern::parse(r#"{"detail": {"a": ["x"]}}"#).unwrap(),
+        ),
+    ];
+    let set = RuleSet::compile(&rules);
+    let cases = [
+        r#"{"detail": [{"a": "x", "b": "z"}, {"a": "w", "b": "y"}]}"#,
+        r#"{"detail": [{"a": "x", "b": "y", "c": 1}, {"a": "w"}]}"#,
+        r#"{"detail": {"a": ["x", "q"], "b": "y"}}"#,
+        r#"{"detail": [{"c": 1}, {"c": 2}]}"#,
+    ];
+    for case in cases {
+        let value: serde_json::Value = serde_json::from_str(case).unwrap();
+        assert_eq!(set.matching(case.as_bytes()).unwrap(), reference(&rules, &value), "{case}");
+    }
+    // Spot-check the semantics themselves on the first case: a and b match in different
+    // elements, so only the one-field rule (and the absent-c rule) hold.
+    assert_eq!(set.matching(cases[0].as_bytes()).unwrap(), vec![1, 2]);
+}
+
+#[test]
+fn duplicate_keys_follow_serde_json_last_one_wins() {
+    let rules = vec![(
+        "r".to_string(),
+        Pattern::parse(r#"{"a": ["first"]}"#).unwrap(),
+    )];
+    let set = RuleSet::compile(&rules);
+    assert_eq!(set.matching(br#"{"a": "first", "a": "second"}"#).unwrap(), Vec::<usize>::new());
+    assert_eq!(set.matching(br#"{"a": "second", "a": "first"}"#).unwrap(), vec![0]);
+}
+
+#[test]
+fn refuses_exactly_what_serde_json_refuses() {
+    let rules = vec![
+        ("r".to_string(), Pattern::parse(r#"{"a": [{"exists": true}]}"#).unwrap()),
+        ("s".to_string(), Pattern::parse(r#"{"b": {"c": [1]}}"#).unwrap()),
+    ];
+    let set = RuleSet::compile(&rules);
+    let mut rng = Rng(7);
+    let mut refused = 0;
+    for _ in 0..4000 {
+        let mut text = event_object(&mut rng, 0).into_bytes();
+        // Corrupt one byte (or cut the text) in a good share of the cases.
+        if !text.is_empty() && rng.chance(70) {
+            let at = rng.below(text.len());
+            match rng.below(4) {
+                0 => text.truncate(at),
+                1 => text[at] = *rng.pick(b"{}[],:\"\\x01-.e0 \xff"),
+                2 => text.insert(at, *rng.pick(b"{}[],:\"\\-.e0")),
+                _ => {
+                    text.remove(at);
+                }
+            }
+        }
+        let want = serde_json::from_slice::<serde_json::Value>(&text);
+        let got = set.matching(&text);
+        match (&want, &got) {
+            (Ok(v), Ok(hits)) if v.is_object() => assert_eq!(hits, &reference(&rules, v)),
+            (Ok(v), Err(_)) if !v.is_object() => {}
+            (Err(_), Err(_)) => refused += 1,
+            _ => panic!(
+                "disagree on {:?}: serde_json {:?}, matcher {:?}",
+                String::from_utf8_lossy(&text),
+                want.map(|_| ()),
+                got
+            ),
+        }
+    }
+    assert!(refused > 1000, "only {refused} corrupt events were refused");
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let rules = vec![("r".to_string(), Pattern::parse(r#"{"a": [1]}"#).unwrap())];
+    let set = RuleSet::compile(&rules);
+    let deep = format!("{{\"a\": {}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let err = set.matching(deep.as_bytes()).unwrap_err();
+    assert!(err.message.contains("too deep"), "{}", err.message);
+    let deep_obj = format!("{}{}", "{\"a\":".repeat(50_000), "}".repeat(50_000));
+    assert!(set.matching(deep_obj.as_bytes()).is_err());
+}

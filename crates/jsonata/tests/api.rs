@@ -1,0 +1,392 @@
+//! Public API behaviour: compile/evaluate, injected environment (clock, seed, bindings),
+//! AWS Step Functions' extra functions, limits and robustness on malformed input.
+
+use serde_json::{json, Value};
+use stepbridge_jsonata::{evaluate, Environment, Expression};
+
+fn eval_env(expr: &str, input: Value, env: &Environment) -> Option<Value> {
+    Expression::compile(expr)
+        .unwrap_or_else(|e| panic!("compile {expr}: {e}"))
+        .evaluate(&input, env)
+        .unwrap_or_else(|e| panic!("evaluate {expr}: {e}"))
+}
+
+fn eval(expr: &str, input: Value) -> Option<Value> {
+    eval_env(expr, input, &Environment::default())
+}
+
+fn err_code(expr: &str, input: Value) -> &'static str {
+    match Expression::compile(expr).and_then(|e| e.evaluate(&input, &Environment::default())) {
+        Ok(v) => panic!("expected an error from {expr}, got {v:?}"),
+        Err(e) => e.code,
+    }
+}
+
+#[test]
+fn one_shot_evaluate_with_bindings() {
+    let mut b = serde_json::Map::new();
+    b.insert("factor".into(), json!(3));
+    let r = evaluate(
+        "$sum(items.price) * $factor",
+        &json!({"items": [{"price": 2}, {"price": 5}]}),
+        &b,
+    )
+    .unwrap();
+    assert_eq!(r, Some(json!(21)));
+}
+
+#[test]
+fn undefined_is_none() {
+    assert_eq!(eval("nothing.here", json!({"a": 1})), None);
+}
+
+#[test]
+fn compiled_expression_is_reusable() {
+    let e = Expression::compile("a + 1").unwrap();
+    let env = Environment::default();
+    assert_eq!(e.evaluate(&json!({"a": 1}), &env).unwrap(), Some(json!(2)));
+    assert_eq!(
+        e.evaluate(&json!({"a": 41}), &env).unwrap(),
+        Some(json!(42))
+    );
+    assert_eq!(e.source(), "a + 1");
+}
+
+#[test]
+fn object_key_order_is_preserved() {
+    let r = eval("{'z': 1, 'a': 2, 'm': 3}", json!(null)).unwrap();
+    let keys: Vec<_> = r.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(keys, ["z", "a", "m"]);
+}
+
+#[test]
+fn states_style_bindings() {
+    // Step Functions exposes `$states.input` etc. as a bound variable.
+    let env = Environment {
+        bindings: json!({"states": {"input": {"order": {"total": 12.5}}}})
+            .as_object()
+            .unwrap()
+            .clone(),
+        ..Environment::default()
+    };
+    assert_eq!(
+        eval_env("$states.input.order.total > 10", json!(null), &env),
+        Some(json!(true))
+    );
+}
+
+#[test]
+fn clock_comes_from_the_environment() {
+    let env = Environment {
+        now_ms: 1_700_000_000_123.0,
+        ..Environment::default()
+    };
+    assert_eq!(
+        eval_env("$millis()", json!(null), &env),
+        Some(json!(1_700_000_000_123u64))
+    );
+    assert_eq!(
+        eval_env("$now()", json!(null), &env),
+        Some(json!("2023-11-14T22:13:20.123Z"))
+    );
+    // one evaluation sees a single instant
+    assert_eq!(
+        eval_env("$millis() = $millis()", json!(null), &env),
+        Some(json!(true))
+    );
+}
+
+#[test]
+fn randomness_is_seeded() {
+    let env = Environment {
+        seed: 7,
+        ..Environment::default()
+    };
+    let expr = "{'r1': $random(), 'r2': $random(), 's': $shuffle([1,2,3,4,5,6,7,8]), 'u': $uuid()}";
+    let a = eval_env(expr, json!(null), &env);
+    let b = eval_env(expr, json!(null), &env);
+    assert_eq!(a, b);
+    let a = a.unwrap();
+    let r = a["r1"].as_f64().unwrap();
+    assert!((0.0..1.0).contains(&r));
+    assert_ne!(a["r1"], a["r2"]);
+    let mut shuffled: Vec<i64> = a["s"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    shuffled.sort();
+    assert_eq!(shuffled, vec![1, 2, 3, 4, 5, 6, 7, 8]);
+    let other = eval_env(
+        "$random()",
+        json!(null),
+        &Environment {
+            seed: 8,
+            ..Environment::default()
+        },
+    );
+    assert_ne!(Some(a["r1"].clone()), other);
+}
+
+// AWS Step Functions' extra functions:
+// https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+
+#[test]
+fn sfn_partition() {
+    assert_eq!(
+        eval("$partition([1,2,3,4,5,6,7,8,9], 3)", json!(null)),
+        Some(json!([[1, 2, 3], [4, 5, 6], [7, 8, 9]]))
+    );
+    assert_eq!(
+        eval("$partition([1,2,3,4,5], 2)", json!(null)),
+        Some(json!([[1, 2], [3, 4], [5]]))
+    );
+}
+
+#[test]
+fn sfn_range() {
+    assert_eq!(
+        eval("$range(0, 10, 2)", json!(null)),
+        Some(json!([0, 2, 4, 6, 8, 10]))
+    );
+    assert_eq!(
+        eval("$range(5, 1, -2)", json!(null)),
+        Some(json!([5, 3, 1]))
+    );
+    assert_eq!(eval("$range(1, 3)", json!(null)), Some(json!([1, 2, 3])));
+}
+
+#[test]
+fn sfn_hash() {
+    assert_eq!(
+        eval("$hash('abc', 'SHA-256')", json!(null)),
+        Some(json!(
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        ))
+    );
+    assert_eq!(
+        eval("$hash('abc', 'MD5')", json!(null)),
+        Some(json!("900150983cd24fb0d6963f7d28e17f72"))
+    );
+    assert_eq!(
+        eval("$hash('abc', 'SHA-1')", json!(null)),
+        Some(json!("a9993e364706816aba3e25717850c26c9cd0d89d"))
+    );
+    assert_eq!(err_code("$hash('abc', 'CRC32')", json!(null)), "D3137");
+}
+
+#[test]
+fn sfn_random_with_seed_is_repeatable() {
+    let a = eval("$random(42)", json!(null));
+    let b = eval_env(
+        "$random(42)",
+        json!(null),
+        &Environment {
+            seed: 99,
+            ..Environment::default()
+        },
+    );
+    assert_eq!(a, b);
+}
+
+#[test]
+fn sfn_uuid_shape() {
+    let u = eval("$uuid()", json!(null)).unwrap();
+    let s = u.as_str().unwrap();
+    assert_eq!(s.len(), 36);
+    assert_eq!(&s[14..15], "4");
+    assert!(matches!(&s[19..20], "8" | "9" | "a" | "b"));
+}
+
+#[test]
+fn sfn_parse() {
+    assert_eq!(
+        eval("$parse('{\"a\": [1, 2, {\"b\": null}]}')", json!(null)),
+        Some(json!({"a": [1, 2, {"b": null}]}))
+    );
+    assert_eq!(err_code("$parse('{oops')", json!(null)), "D3137");
+}
+
+#[test]
+fn error_carries_position_and_token() {
+    let e = Expression::compile("1 + ").unwrap_err();
+    assert_eq!(e.code, "S0207");
+    let e = Expression::compile("a.b + 'x'")
+        .unwrap()
+        .evaluate(&json!({"a": {"b": 1}}), &Environment::default())
+        .unwrap_err();
+    assert_eq!(e.code, "T2002");
+    assert_eq!(e.position, Some(5));
+    assert_eq!(e.token.as_deref(), Some("+"));
+    assert!(
+        e.to_string().contains("right side of the + operator"),
+        "{e}"
+    );
+}
+
+#[test]
+fn deep_recursion_within_limits_works_and_beyond_fails_cleanly() {
+    let sum = "($f := function($n){ $n = 0 ? 0 : $n + $f($n - 1) }; $f(2000))";
+    assert_eq!(eval(sum, json!(null)), Some(json!(2_001_000)));
+    let env = Environment {
+        max_depth: 300,
+        ..Environment::default()
+    };
+    let e = Expression::compile(sum)
+        .unwrap()
+        .evaluate(&json!(null), &env)
+        .unwrap_err();
+    assert_eq!(e.code, "U1001");
+}
+
+#[test]
+fn tail_calls_do_not_grow_the_stack() {
+    let loop_expr =
+        "($f := function($n, $acc){ $n = 0 ? $acc : $f($n - 1, $acc + 1) }; $f(100000, 0))";
+    assert_eq!(eval(loop_expr, json!(null)), Some(json!(100000)));
+}
+
+#[test]
+fn runaway_loops_hit_the_step_budget() {
+    let env = Environment {
+        max_steps: 100_000,
+        ..Environment::default()
+    };
+    let e = Expression::compile("($f := function(){ $f() }; $f())")
+        .unwrap()
+        .evaluate(&json!(null), &env)
+        .unwrap_err();
+    assert_eq!(e.code, "U1001");
+}
+
+#[test]
+fn deeply_nested_expression_text_is_rejected_not_crashing() {
+    let deep = format!("{}1{}", "(".repeat(5000), ")".repeat(5000));
+    assert!(Expression::compile(&deep).is_err());
+    let deep = "[".repeat(100_000);
+    assert!(Expression::compile(&deep).is_err());
+}
+
+/// Every prefix of every expression in the official suite must compile or fail cleanly, and
+/// evaluating whatever compiles must not panic.
+#[test]
+fn malformed_expressions_never_panic() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/conformance/jsonata/groups");
+    let Ok(groups) = std::fs::read_dir(&dir) else {
+        panic!("suite not found at {}", dir.display());
+    };
+    let mut exprs = Vec::new();
+    for g in groups.flatten() {
+        for f in std::fs::read_dir(g.path()).into_iter().flatten().flatten() {
+            let text = std::fs::read_to_string(f.path()).unwrap_or_default();
+            let Ok(v) = serde_json::from_str::<Value>(&text) else {
+                continue;
+            };
+            let items = match v {
+                Value::Array(a) => a,
+                other => vec![other],
+            };
+            for c in items {
+                if let Some(e) = c.get("expr").and_then(|e| e.as_str()) {
+                    exprs.push(e.to_string());
+                }
+            }
+        }
+    }
+    assert!(exprs.len() > 1000);
+    let env = Environment {
+        max_steps: 20_000,
+        ..Environment::default()
+    };
+    let input = json!({"a": [1, {"b": "x"}], "c": {"d": [true, null]}});
+    let mut checked = 0;
+    for e in &exprs {
+        let chars: Vec<char> = e.chars().collect();
+        for cut in (1..chars.len()).step_by(7) {
+            let prefix: String = chars[..cut].iter().collect();
+            let r = std::panic::catch_unwind(|| {
+                if let Ok(x) = Expression::compile(&prefix) {
+                    let _ = x.evaluate(&input, &env);
+                }
+            });
+            assert!(r.is_ok(), "panic on expression prefix {prefix:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 5_000);
+}
+
+/// AWS Step Functions runs JSONata 2.0.6 without `$eval`:
+/// https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+/// ("Step Functions implements JSONata based on the 2.0.6 specification ... $eval is not
+/// available"); `?:` and `??` arrived in JSONata 2.1.0 and are rejected there.
+#[test]
+fn step_functions_dialect() {
+    let env = Environment::default();
+    let sfn = |e: &str| {
+        Expression::compile_for_step_functions(e).and_then(|x| x.evaluate(&json!({"a": 1}), &env))
+    };
+    assert_eq!(sfn("$parse('[1]')").unwrap(), Some(json!([1])));
+    assert_eq!(sfn("$eval('1 + 1')").unwrap_err().code, "T1006");
+    assert_eq!(sfn("a ?: 2").unwrap_err().code, "S0211");
+    assert_eq!(sfn("a ?? 2").unwrap_err().code, "S0211");
+    assert_eq!(sfn("a ? 'y' : 'n'").unwrap(), Some(json!("y")));
+    // the full dialect keeps them
+    assert_eq!(eval("$eval('1 + 1')", json!(null)), Some(json!(2)));
+    assert_eq!(eval("a ?: 2", json!({"a": 0})), Some(json!(2)));
+    assert_eq!(eval("a ?? 2", json!({"a": 0})), Some(json!(0)));
+}
+
+#[test]
+fn compiled_expressions_can_be_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Expression>();
+    assert_send_sync::<stepbridge_jsonata::Error>();
+    let e = std::sync::Arc::new(Expression::compile("$ * 2").unwrap());
+    let handles: Vec<_> = (0..4)
+        .map(|i| {
+            let e = e.clone();
+            std::thread::spawn(move || e.evaluate(&json!(i), &Environment::default()).unwrap())
+        })
+        .collect();
+    let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(
+        results,
+        vec![
+            Some(json!(0)),
+            Some(json!(2)),
+            Some(json!(4)),
+            Some(json!(6))
+        ]
+    );
+}
+
+/// Iteratively built, very deep values must neither overflow the stack when dropped or
+/// searched nor be handed out as JSON nobody could drop safely.
+#[test]
+fn very_deep_values_are_handled_without_crashing() {
+    let build = "[1..30000] ~> $reduce(function($a, $x){ {'a': $a} }, {})";
+    let e = Expression::compile(build)
+        .unwrap()
+        .evaluate(&json!(null), &Environment::default())
+        .unwrap_err();
+    assert_eq!(e.code, "U1001");
+    assert_eq!(
+        eval(&format!("($x := {build}; $count($x.**))"), json!(null)),
+        Some(json!(30001))
+    );
+    assert_eq!(
+        eval(&format!("($x := {build}; $x = $x)"), json!(null)),
+        Some(json!(true))
+    );
+    assert_eq!(
+        Expression::compile(&format!("$string({build})"))
+            .unwrap()
+            .evaluate(&json!(null), &Environment::default())
+            .unwrap_err()
+            .code,
+        "U1001"
+    );
+}
