@@ -7,7 +7,8 @@
 //! INVALID_JSON_DESCRIPTION, MISSING_DESCRIPTION, SCHEMA_VALIDATION_FAILED,
 //! MISSING_TRANSITION_TARGET (a `Next`/`Default`/`StartAt` naming no state, and — as AWS
 //! reports it — a state nothing reaches), MISSING_END_STATE, DUPLICATE_STATE_NAME,
-//! INVALID_STATE_NAME, TOO_DEEPLY_NESTED, and the warnings NO_DOLLAR and PASS_RESULT_IS_STATIC.
+//! INVALID_STATE_NAME, INVALID_RESOURCE, INVALID_LABEL_NAME, TOO_DEEPLY_NESTED, and the
+//! warnings NO_DOLLAR, NO_PATH and PASS_RESULT_IS_STATIC.
 //! Pointers are RFC 6901 JSON pointers (`/States/C/Choices/0/Next`).
 
 use crate::choice::{parse_timestamp, ChoiceRule};
@@ -685,10 +686,20 @@ impl Validator<'_> {
                 (Some(n), _) if n >= 0 => {}
                 (Some(_), _) => self.err(&p, "Seconds must be 0 or more".into()),
                 (None, Lang::Jsonata) if s.as_str().is_some_and(is_jsonata_expr) => {}
-                (None, _) => self.err(
-                    &p,
-                    format!("Seconds must be a whole number of seconds, not {}", show(s)),
-                ),
+                (None, _) => {
+                    let hint = if s.as_str().is_some_and(|t| t.starts_with('$')) {
+                        " (to read the wait from the input, use SecondsPath)"
+                    } else {
+                        ""
+                    };
+                    self.err(
+                        &p,
+                        format!(
+                            "Seconds must be a whole number of seconds, not {}{hint}",
+                            show(s)
+                        ),
+                    )
+                }
             }
         }
         if let Some(t) = obj.get("Timestamp") {
@@ -718,11 +729,17 @@ impl Validator<'_> {
                 );
             }
             if let Some(v) = obj.get(lit) {
-                if !v.is_string() {
-                    self.err(
+                match v {
+                    Value::String(s) if lang == Lang::JsonPath && looks_dynamic(s) => self.warn(
+                        "NO_PATH",
+                        &push_pointer(sp, lit),
+                        format!("The value of '{lit}' looks like a JSONPath or intrinsic function but is used as literal text. Use '{path}' to evaluate it."),
+                    ),
+                    Value::String(_) => {}
+                    _ => self.err(
                         &push_pointer(sp, lit),
                         format!("{lit} must be a string, not {}", type_name(v)),
-                    );
+                    ),
                 }
             }
             if let Some(v) = obj.get(path) {

@@ -239,3 +239,16 @@ fn whole_sam_template_is_explained() {
     assert_eq!(d.len(), 1);
     assert!(d[0].message.contains("SAM template"), "{}", d[0].message);
 }
+
+// NO_PATH: "Field value looks like a path, but field name does not end with 'Path'."
+#[test]
+fn no_path_warning() {
+    let t =
+        r#"{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"$.error","Cause":"plain words"}}}"#;
+    let d = validate(t);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].code, "NO_PATH");
+    assert_eq!(d[0].severity, Severity::Warning);
+    assert_eq!(d[0].location.pointer, "/States/F/Error");
+    assert!(d[0].message.contains("ErrorPath"));
+}

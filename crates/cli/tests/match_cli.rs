@@ -18,7 +18,11 @@ fn run(rules: &str, events: &str) -> (i32, serde_json::Value, String) {
         .expect("runs");
     let stdout = String::from_utf8(out.stdout).unwrap();
     let value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"));
-    (out.status.code().unwrap_or(-1), value, String::from_utf8(out.stderr).unwrap())
+    (
+        out.status.code().unwrap_or(-1),
+        value,
+        String::from_utf8(out.stderr).unwrap(),
+    )
 }
 
 const RULES: &str = r#"{
@@ -34,10 +38,13 @@ fn counts_every_rule_in_file_order_with_zeros() {
     let events = temp_file(
         "events.jsonl",
         concat!(
-            r#"{"source": "shop", "detail": {"kind": "order", "amount": 250, "sku": "AB-1"}}"#, "\n",
+            r#"{"source": "shop", "detail": {"kind": "order", "amount": 250, "sku": "AB-1"}}"#,
             "\n",
-            r#"{"source": "shop", "detail": {"kind": "refund", "amount": 50}}"#, "\r\n",
-            r#"{"source": "crm", "detail": {"kind": "order", "amount": 101.5, "sku": ["X", "AB-2"]}}"#, "\n",
+            "\n",
+            r#"{"source": "shop", "detail": {"kind": "refund", "amount": 50}}"#,
+            "\r\n",
+            r#"{"source": "crm", "detail": {"kind": "order", "amount": 101.5, "sku": ["X", "AB-2"]}}"#,
+            "\n",
             "   \n",
         ),
     );
@@ -76,8 +83,14 @@ fn an_invalid_pattern_names_its_rule_and_place() {
     assert_eq!(out["rule"], "broken");
     assert_eq!(out["error"], "InvalidEventPatternException");
     let message = out["message"].as_str().unwrap();
-    assert!(message.starts_with("Event pattern is not valid. Reason: "), "{message}");
-    assert!(out["pointer"].as_str().unwrap().starts_with("/broken/a"), "{out}");
+    assert!(
+        message.starts_with("Event pattern is not valid. Reason: "),
+        "{message}"
+    );
+    assert!(
+        out["pointer"].as_str().unwrap().starts_with("/broken/a"),
+        "{out}"
+    );
     assert_eq!(out["line"], 3, "{out}");
 }
 

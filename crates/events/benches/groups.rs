@@ -36,24 +36,42 @@ fn main() {
     let events_path = std::env::var("EVENTS").unwrap_or_else(|_| "/tmp/events_200k.jsonl".into());
     let rules_path = std::env::var("RULES")
         .unwrap_or_else(|_| "/work/shared/bench/events/events_rules.json".into());
-    let passes: usize = std::env::var("PASSES").ok().and_then(|p| p.parse().ok()).unwrap_or(3);
+    let passes: usize = std::env::var("PASSES")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(3);
     let only = std::env::var("BENCH_GROUPS").ok();
-    let (Ok(data), Ok(rules_text)) = (std::fs::read(&events_path), std::fs::read_to_string(&rules_path)) else {
+    let (Ok(data), Ok(rules_text)) = (
+        std::fs::read(&events_path),
+        std::fs::read_to_string(&rules_path),
+    ) else {
         eprintln!("groups bench: needs EVENTS ({events_path}) and RULES ({rules_path}); skipped");
         return;
     };
     let groups: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&rules_text).expect("rules file is a JSON object of groups");
-    println!("{:<28} {:>12} {:>12} {:>8}", "group", "wall ev/s", "cpu ev/s", "events");
+    println!(
+        "{:<28} {:>12} {:>12} {:>8}",
+        "group", "wall ev/s", "cpu ev/s", "events"
+    );
     // Calibration: the same machine's speed at merely validating the events with serde_json.
-    let lines = data.split(|&c| c == b'\n').filter(|l| !l.is_empty()).count() as f64;
+    let lines = data
+        .split(|&c| c == b'\n')
+        .filter(|l| !l.is_empty())
+        .count() as f64;
     let calibrate = std::env::var("CALIBRATE").map_or(true, |v| v != "0");
     let (wall, cpu) = measure(if calibrate { passes } else { 0 }, || {
         for line in data.split(|&c| c == b'\n').filter(|l| !l.is_empty()) {
             let _: serde::de::IgnoredAny = serde_json::from_slice(line).expect("valid JSON");
         }
     });
-    println!("{:<28} {:>12.0} {:>12.0} {:>8}", "(serde_json validate only)", lines / wall, lines / cpu, lines);
+    println!(
+        "{:<28} {:>12.0} {:>12.0} {:>8}",
+        "(serde_json validate only)",
+        lines / wall,
+        lines / cpu,
+        lines
+    );
     for (name, rules) in &groups {
         if let Some(only) = &only {
             if !only.split(',').any(|g| g == name) {
@@ -73,6 +91,11 @@ fn main() {
             events = set.count_jsonl(&data).expect("valid events").events;
         });
         let events = events as f64;
-        println!("{name:<28} {:>12.0} {:>12.0} {:>8}", events / wall, events / cpu, events);
+        println!(
+            "{name:<28} {:>12.0} {:>12.0} {:>8}",
+            events / wall,
+            events / cpu,
+            events
+        );
     }
 }

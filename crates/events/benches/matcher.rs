@@ -16,8 +16,14 @@ fn events(n: usize) -> Vec<String> {
         z ^ (z >> 31)
     };
     let streets = [
-        ("MISSION", "ST"), ("GEARY", "BLVD"), ("FULTON", "ST"), ("MASON", "ST"),
-        ("PACIFIC", "AVE"), ("ACTON", "ST"), ("DRUMM", "ST"), ("24TH", "AVE"),
+        ("MISSION", "ST"),
+        ("GEARY", "BLVD"),
+        ("FULTON", "ST"),
+        ("MASON", "ST"),
+        ("PACIFIC", "AVE"),
+        ("ACTON", "ST"),
+        ("DRUMM", "ST"),
+        ("24TH", "AVE"),
     ];
     (0..n)
         .map(|_| {
@@ -43,7 +49,16 @@ fn events(n: usize) -> Vec<String> {
                     r#""ODD_EVEN": "{}"}}, "geometry": {{"type": "Polygon", "#,
                     r#""coordinates": [[{}]]}}}}"#
                 ),
-                block, lot, block, lot, block, lot, from, from, street, st_type,
+                block,
+                lot,
+                block,
+                lot,
+                block,
+                lot,
+                from,
+                from,
+                street,
+                st_type,
                 if from % 2 == 0 { "E" } else { "O" },
                 ring.join(", ")
             )
@@ -52,22 +67,40 @@ fn events(n: usize) -> Vec<String> {
 }
 
 const GROUPS: &[(&str, &str)] = &[
-    ("exact", r#"{"a": {"properties": {"STREET": ["MISSION"]}},
+    (
+        "exact",
+        r#"{"a": {"properties": {"STREET": ["MISSION"]}},
                   "b": {"properties": {"ST_TYPE": ["ST"]}},
-                  "c": {"properties": {"MAPBLKLOT": ["1288015"]}}}"#),
-    ("prefix_ignore_case", r#"{"a": {"properties": {"STREET": [{"prefix": {"equals-ignore-case": "ac"}}]}},
-                  "b": {"properties": {"STREET": [{"prefix": {"equals-ignore-case": "Dr"}}]}}}"#),
-    ("wildcard", r#"{"a": {"properties": {"MAPBLKLOT": [{"wildcard": "2*0*1*7"}]}},
-                  "b": {"properties": {"MAPBLKLOT": [{"wildcard": "*9018"}]}}}"#),
-    ("numeric", r#"{"a": {"geometry": {"coordinates": [{"numeric": ["<", -122.5]}]}},
+                  "c": {"properties": {"MAPBLKLOT": ["1288015"]}}}"#,
+    ),
+    (
+        "prefix_ignore_case",
+        r#"{"a": {"properties": {"STREET": [{"prefix": {"equals-ignore-case": "ac"}}]}},
+                  "b": {"properties": {"STREET": [{"prefix": {"equals-ignore-case": "Dr"}}]}}}"#,
+    ),
+    (
+        "wildcard",
+        r#"{"a": {"properties": {"MAPBLKLOT": [{"wildcard": "2*0*1*7"}]}},
+                  "b": {"properties": {"MAPBLKLOT": [{"wildcard": "*9018"}]}}}"#,
+    ),
+    (
+        "numeric",
+        r#"{"a": {"geometry": {"coordinates": [{"numeric": ["<", -122.5]}]}},
                   "b": {"geometry": {"coordinates": [{"numeric": [">", 37.8]}]}},
-                  "c": {"geometry": {"coordinates": [{"numeric": [">=", -122.495075, "<", -122.493]}]}}}"#),
-    ("anything_but", r#"{"a": {"properties": {"STREET": [{"anything-but": ["FULTON"]}]}},
-                  "b": {"geometry": {"type": [{"anything-but": {"prefix": "Poly"}}]}}}"#),
-    ("complex", r#"{"a": {"$or": [{"properties": {"STREET": ["MISSION"]}}, {"properties": {"ST_TYPE": ["BLVD"]}}]},
+                  "c": {"geometry": {"coordinates": [{"numeric": [">=", -122.495075, "<", -122.493]}]}}}"#,
+    ),
+    (
+        "anything_but",
+        r#"{"a": {"properties": {"STREET": [{"anything-but": ["FULTON"]}]}},
+                  "b": {"geometry": {"type": [{"anything-but": {"prefix": "Poly"}}]}}}"#,
+    ),
+    (
+        "complex",
+        r#"{"a": {"$or": [{"properties": {"STREET": ["MISSION"]}}, {"properties": {"ST_TYPE": ["BLVD"]}}]},
                   "b": {"properties": {"ODD_EVEN": ["E"], "$or": [{"FROM_ST": [{"prefix": "1"}]}, {"STREET": [{"suffix": "TH"}]}]}},
                   "c": {"properties": {"STREET": [{"anything-but": ["MARKET", "MISSION"]}], "ST_TYPE": ["ST", "AVE", null]},
-                        "geometry": {"type": [{"exists": true}], "coordinates": [{"numeric": [">=", 37.75, "<", 37.76]}]}}}"#),
+                        "geometry": {"type": [{"exists": true}], "coordinates": [{"numeric": [">=", 37.75, "<", 37.76]}]}}}"#,
+    ),
 ];
 
 fn bench_groups(c: &mut Criterion) {

@@ -217,7 +217,8 @@ impl RuleSet {
                 for (path, conds) in &conj {
                     let field = set.trie.insert(path);
                     if set.fields.len() <= field as usize {
-                        set.fields.resize_with(field as usize + 1, FieldPlan::default);
+                        set.fields
+                            .resize_with(field as usize + 1, FieldPlan::default);
                     }
                     let key = (field, serde_json::to_string(conds).unwrap_or_default());
                     let id = match clause_ids.get(&key) {
@@ -549,7 +550,10 @@ impl<'de> serde::Deserialize<'de> for KeysInOrder {
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("an object of rule names to patterns")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<KeysInOrder, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<KeysInOrder, A::Error> {
                 let mut keys = Vec::new();
                 while let Some((k, _)) = m.next_entry::<String, serde::de::IgnoredAny>()? {
                     keys.push(k);
@@ -695,4 +699,3 @@ impl RuleSet {
         serde_json::Value::Object(map)
     }
 }
-

@@ -137,9 +137,15 @@ impl KeyTrie {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Raw {
     /// A string without escapes: `event[start..end]`.
-    Str { start: u32, end: u32 },
+    Str {
+        start: u32,
+        end: u32,
+    },
     /// A string that had escapes, decoded into [`Recorded::decoded`]`[start..end]`.
-    Decoded { start: u32, end: u32 },
+    Decoded {
+        start: u32,
+        end: u32,
+    },
     /// A number, converted exactly as `serde_json` converts it.
     Num(f64),
     True,
@@ -601,7 +607,10 @@ fn string(b: &[u8], open: usize) -> R<(usize, usize, usize, bool)> {
 #[inline]
 fn check_run(b: &[u8], from: usize, end: usize) -> R<()> {
     let run = &b[from..end];
-    if run.iter().fold(false, |acc, &c| acc | (c < 0x20) | (c >= 0x80)) {
+    if run
+        .iter()
+        .fold(false, |acc, &c| acc | (c < 0x20) | (c >= 0x80))
+    {
         if let Some(k) = run.iter().position(|&c| c < 0x20) {
             return fault(from + k, "control character in a string (must be escaped)");
         }
@@ -649,7 +658,10 @@ fn escape(b: &[u8], at: usize) -> R<usize> {
             }
             Ok(i)
         }
-        _ => expected(i, "a valid escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)"),
+        _ => expected(
+            i,
+            "a valid escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)",
+        ),
     }
 }
 
@@ -969,8 +981,8 @@ pub fn decode_into(content: &[u8], out: &mut Vec<u8>) -> Option<()> {
 
 /// Powers of ten that are exact in an f64.
 const POW10: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
 fn hex(digits: &[u8]) -> Option<u32> {
@@ -1033,8 +1045,18 @@ mod tests {
         for case in cases {
             let want = serde_json::from_slice::<serde_json::Value>(case).is_ok();
             let mut r = Recorded::default();
-            assert_eq!(scan(&t, case, &mut r).is_ok(), want, "{:?}", String::from_utf8_lossy(case));
-            assert_eq!(scan(&t2, case, &mut r).is_ok(), want, "{:?}", String::from_utf8_lossy(case));
+            assert_eq!(
+                scan(&t, case, &mut r).is_ok(),
+                want,
+                "{:?}",
+                String::from_utf8_lossy(case)
+            );
+            assert_eq!(
+                scan(&t2, case, &mut r).is_ok(),
+                want,
+                "{:?}",
+                String::from_utf8_lossy(case)
+            );
         }
     }
 
@@ -1047,8 +1069,16 @@ mod tests {
             s.push('}');
             let want = serde_json::from_str::<serde_json::Value>(&s).is_ok();
             let mut r = Recorded::default();
-            assert_eq!(scan(&trie(&[&["a"]]), s.as_bytes(), &mut r).is_ok(), want, "{depth}");
-            assert_eq!(scan(&trie(&[&["b"]]), s.as_bytes(), &mut r).is_ok(), want, "{depth}");
+            assert_eq!(
+                scan(&trie(&[&["a"]]), s.as_bytes(), &mut r).is_ok(),
+                want,
+                "{depth}"
+            );
+            assert_eq!(
+                scan(&trie(&[&["b"]]), s.as_bytes(), &mut r).is_ok(),
+                want,
+                "{depth}"
+            );
         }
     }
 
@@ -1071,7 +1101,14 @@ mod tests {
             let int_len = 1 + next() as usize % 20;
             for d in 0..int_len {
                 let digit = (next() % 10) as u8;
-                text.push((b'0' + if d == 0 && int_len > 1 && digit == 0 { 1 } else { digit }) as char);
+                text.push(
+                    (b'0'
+                        + if d == 0 && int_len > 1 && digit == 0 {
+                            1
+                        } else {
+                            digit
+                        }) as char,
+                );
             }
             if k % 3 != 0 {
                 text.push('.');

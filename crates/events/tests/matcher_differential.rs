@@ -31,12 +31,48 @@ impl Rng {
 
 const KEYS: &[&str] = &["a", "b", "c", "detail", "x"];
 const STRINGS: &[&str] = &[
-    "", "abc", "ABC", "Abc", "abd", "xabc", "abcx", "a*c", "10.0.0.1", "10.0.0.7", "::1",
-    "2001:db8::1", "0:0:0:0:0:0:0:1", "2001:DB8:0::1", "ÉTÉ", "été", "hello world", "ab", "b", "MISSION", "mission", "St",
+    "",
+    "abc",
+    "ABC",
+    "Abc",
+    "abd",
+    "xabc",
+    "abcx",
+    "a*c",
+    "10.0.0.1",
+    "10.0.0.7",
+    "::1",
+    "2001:db8::1",
+    "0:0:0:0:0:0:0:1",
+    "2001:DB8:0::1",
+    "ÉTÉ",
+    "été",
+    "hello world",
+    "ab",
+    "b",
+    "MISSION",
+    "mission",
+    "St",
 ];
 const NUMBERS: &[&str] = &[
-    "0", "-0", "1", "1.0", "1e0", "10", "-5", "3.5", "2.25", "1e3", "1000", "-122.4362",
-    "37.81", "0.000001", "12345678901234567890", "5e-324", "1.5E+2", "150",
+    "0",
+    "-0",
+    "1",
+    "1.0",
+    "1e0",
+    "10",
+    "-5",
+    "3.5",
+    "2.25",
+    "1e3",
+    "1000",
+    "-122.4362",
+    "37.81",
+    "0.000001",
+    "12345678901234567890",
+    "5e-324",
+    "1.5E+2",
+    "150",
 ];
 
 fn json_str(s: impl AsRef<str>) -> String {
@@ -51,7 +87,11 @@ fn scalar_text(rng: &mut Rng) -> String {
                 // Same string, spelled with an escape.
                 let mut chars = s.chars();
                 let first = chars.next().unwrap();
-                format!("\"\\u{:04x}{}", first as u32, &json_str(chars.as_str())[1..])
+                format!(
+                    "\"\\u{:04x}{}",
+                    first as u32,
+                    &json_str(chars.as_str())[1..]
+                )
             } else {
                 json_str(s)
             }
@@ -90,9 +130,18 @@ fn condition(rng: &mut Rng) -> String {
         0 => json_str(rng.pick(STRINGS)),
         1 => rng.pick(NUMBERS).to_string(),
         2 => rng.pick(&["true", "false", "null"]).to_string(),
-        3 => format!("{{\"prefix\": {}}}", json_str(rng.pick(&["a", "ab", "M", "1", "É"]))),
-        4 => format!("{{\"suffix\": {}}}", json_str(rng.pick(&["c", "bc", "ON", "1", "é"]))),
-        5 => format!("{{\"equals-ignore-case\": {}}}", json_str(rng.pick(STRINGS))),
+        3 => format!(
+            "{{\"prefix\": {}}}",
+            json_str(rng.pick(&["a", "ab", "M", "1", "É"]))
+        ),
+        4 => format!(
+            "{{\"suffix\": {}}}",
+            json_str(rng.pick(&["c", "bc", "ON", "1", "é"]))
+        ),
+        5 => format!(
+            "{{\"equals-ignore-case\": {}}}",
+            json_str(rng.pick(STRINGS))
+        ),
         6 => format!(
             "{{\"prefix\": {{\"equals-ignore-case\": {}}}}}",
             json_str(rng.pick(&["A", "aB", "mi", "été"]))
@@ -101,7 +150,10 @@ fn condition(rng: &mut Rng) -> String {
             "{{\"suffix\": {{\"equals-ignore-case\": {}}}}}",
             json_str(rng.pick(&["C", "Bc", "on", "TÉ"]))
         ),
-        8 => format!("{{\"wildcard\": {}}}", json_str(rng.pick(&["a*", "*c", "a*c", "*", "ab\\\\*c"]))),
+        8 => format!(
+            "{{\"wildcard\": {}}}",
+            json_str(rng.pick(&["a*", "*c", "a*c", "*", "ab\\\\*c"]))
+        ),
         9 => rng
             .pick(&[
                 "{\"numeric\": [\">\", 0]}",
@@ -111,7 +163,9 @@ fn condition(rng: &mut Rng) -> String {
                 "{\"numeric\": [\">\", 100, \"<=\", 1000]}",
             ])
             .to_string(),
-        10 => rng.pick(&["{\"exists\": true}", "{\"exists\": false}"]).to_string(),
+        10 => rng
+            .pick(&["{\"exists\": true}", "{\"exists\": false}"])
+            .to_string(),
         11 => format!("{{\"anything-but\": {}}}", json_str(rng.pick(STRINGS))),
         12 => format!(
             "{{\"anything-but\": [{}, {}]}}",
@@ -150,7 +204,11 @@ fn pattern_object(rng: &mut Rng, depth: usize) -> String {
         }
         used.push(key);
         if depth < 3 && rng.chance(30) {
-            parts.push(format!("{}: {}", json_str(key), pattern_object(rng, depth + 1)));
+            parts.push(format!(
+                "{}: {}",
+                json_str(key),
+                pattern_object(rng, depth + 1)
+            ));
         } else {
             let m = 1 + rng.below(3);
             let conds: Vec<String> = (0..m).map(|_| condition(rng)).collect();
@@ -185,7 +243,10 @@ fn agrees_with_pattern_matches_on_generated_events() {
                 patterns.push((format!("r{}", patterns.len()), p));
             }
         }
-        assert!(patterns.len() >= 10, "seed {seed}: too few valid patterns generated");
+        assert!(
+            patterns.len() >= 10,
+            "seed {seed}: too few valid patterns generated"
+        );
         let set = RuleSet::compile(&patterns);
         // One scratch for the whole stream, as a bus uses it: remembered outcomes of
         // earlier events must not leak into later ones.
@@ -204,7 +265,10 @@ fn agrees_with_pattern_matches_on_generated_events() {
                     .chain(got.iter())
                     .map(|&i| format!("{i}: {:?}", serde_json::to_string(&patterns[i].1).unwrap()))
                     .collect();
-                panic!("seed {seed}: got {got:?}, want {want:?}\nevent {text}\n{}", names.join("\n"));
+                panic!(
+                    "seed {seed}: got {got:?}, want {want:?}\nevent {text}\n{}",
+                    names.join("\n")
+                );
             }
             set.matching_with(text.as_bytes(), &mut scratch, &mut streamed)
                 .expect("valid event");
@@ -214,7 +278,10 @@ fn agrees_with_pattern_matches_on_generated_events() {
         }
     }
     // The generator must exercise matching, not only non-matching.
-    assert!(checked_matches > total_events / 4, "only {checked_matches} matches in {total_events} events");
+    assert!(
+        checked_matches > total_events / 4,
+        "only {checked_matches} matches in {total_events} events"
+    );
 }
 
 #[test]
@@ -242,7 +309,11 @@ fn arrays_of_objects_keep_fields_of_one_element_together() {
     ];
     for case in cases {
         let value: serde_json::Value = serde_json::from_str(case).unwrap();
-        assert_eq!(set.matching(case.as_bytes()).unwrap(), reference(&rules, &value), "{case}");
+        assert_eq!(
+            set.matching(case.as_bytes()).unwrap(),
+            reference(&rules, &value),
+            "{case}"
+        );
     }
     // Spot-check the semantics themselves on the first case: a and b match in different
     // elements, so only the one-field rule (and the absent-c rule) hold.
@@ -256,15 +327,27 @@ fn duplicate_keys_follow_serde_json_last_one_wins() {
         Pattern::parse(r#"{"a": ["first"]}"#).unwrap(),
     )];
     let set = RuleSet::compile(&rules);
-    assert_eq!(set.matching(br#"{"a": "first", "a": "second"}"#).unwrap(), Vec::<usize>::new());
-    assert_eq!(set.matching(br#"{"a": "second", "a": "first"}"#).unwrap(), vec![0]);
+    assert_eq!(
+        set.matching(br#"{"a": "first", "a": "second"}"#).unwrap(),
+        Vec::<usize>::new()
+    );
+    assert_eq!(
+        set.matching(br#"{"a": "second", "a": "first"}"#).unwrap(),
+        vec![0]
+    );
 }
 
 #[test]
 fn refuses_exactly_what_serde_json_refuses() {
     let rules = vec![
-        ("r".to_string(), Pattern::parse(r#"{"a": [{"exists": true}]}"#).unwrap()),
-        ("s".to_string(), Pattern::parse(r#"{"b": {"c": [1]}}"#).unwrap()),
+        (
+            "r".to_string(),
+            Pattern::parse(r#"{"a": [{"exists": true}]}"#).unwrap(),
+        ),
+        (
+            "s".to_string(),
+            Pattern::parse(r#"{"b": {"c": [1]}}"#).unwrap(),
+        ),
     ];
     let set = RuleSet::compile(&rules);
     let mut rng = Rng(7);

@@ -417,13 +417,7 @@ impl Evaluator {
         }
         let mut results: Vec<Value> = Vec::new();
         for item in input {
-            let item_ctx = if input.len() == 1 && input_flags & flags::OUTER_WRAPPER != 0 {
-                // a wrapped top-level array stays marked so that wildcards see through it
-                item.clone()
-            } else {
-                item.clone()
-            };
-            let mut res = self.eval(step, &item_ctx, env)?;
+            let mut res = self.eval(step, item, env)?;
             for st in &step.stages {
                 if let Stage::Filter(p) = st {
                     res = self.eval_filter(p, res, env)?;

@@ -6,6 +6,17 @@
 //!   are reproducible and nothing reads system time or OS randomness (wasm32-safe).
 //! - `Ok(None)` means the expression produced no value (JSONata's `undefined`).
 //! - Errors carry the reference implementation's codes (`S0201`, `T2001`, `D3030`, ...).
+//! - [`Expression::compile_for_step_functions`] gives the dialect AWS runs (JSONata 2.0.6, no
+//!   `$eval`); [`Expression::compile`] the full language the official test suite covers.
+//!
+//! Why an engine of our own: the one existing Rust crate (jsonata-rs 0.3.4) passes about 76%
+//! of the official suite, panics on some expressions and does not build for wasm32; this one
+//! passes 1,684 of 1,686 cases (see `tests/KNOWN_FAILURES.md`).
+//!
+//! Layout: `parser` (tokenizer, Pratt parser and the reference's AST post-processing),
+//! `eval` (sequence semantics, tuple streams, tail calls), `functions` (built-ins and AWS
+//! extras, validated by `signature`), `lib_fns` (pure formatting/date/regex helpers),
+//! `stack` (deep-recursion protection).
 
 mod error;
 mod eval;

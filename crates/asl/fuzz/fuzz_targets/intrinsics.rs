@@ -6,7 +6,9 @@ use stepbridge_asl::intrinsics::Intrinsic;
 use stepbridge_asl::rng::Rng;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let (call, doc) = text.split_once('\n').unwrap_or((text, ""));
     let doc: Value = serde_json::from_str(doc)
         .unwrap_or_else(|_| json!({"s": "a,b", "n": 3, "a": [1, 2, 2], "o": {"k": "v"}}));

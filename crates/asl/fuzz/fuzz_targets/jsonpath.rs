@@ -5,11 +5,13 @@ use serde_json::{json, Value};
 use stepbridge_asl::jsonpath::{apply_result_path, Path};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let (path, doc) = text.split_once('\n').unwrap_or((text, ""));
-    let doc: Value = serde_json::from_str(doc).unwrap_or_else(|_| {
-        json!({"a": [1, {"b": "x", "c": [null, true, 2.5]}], "d": {"e": {"f": "g"}}})
-    });
+    let doc: Value = serde_json::from_str(doc).unwrap_or_else(
+        |_| json!({"a": [1, {"b": "x", "c": [null, true, 2.5]}], "d": {"e": {"f": "g"}}}),
+    );
     if let Ok(p) = Path::parse(path) {
         let _ = p.select(&doc, &doc);
         let _ = p.normalized();

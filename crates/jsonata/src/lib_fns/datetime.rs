@@ -796,6 +796,35 @@ fn run_parser(p: &PartParser, value: &str) -> FnResult<Option<f64>> {
     })
 }
 
+thread_local! {
+    /// Compiled parsing regexes by source: `$toMillis` is typically mapped over many values
+    /// with one picture, and compiling (the word-number pattern above all) dominates.
+    static PARSE_REGEXES: std::cell::RefCell<HashMap<String, std::rc::Rc<regress::Regex>>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
+fn cached_regex(source: &str) -> FnResult<std::rc::Rc<regress::Regex>> {
+    if let Some(re) = PARSE_REGEXES.with(|c| c.borrow().get(source).cloned()) {
+        return Ok(re);
+    }
+    let re = regress::Regex::with_flags(source, "i").map_err(|e| {
+        FnError::new(
+            "D3136",
+            format!("The date/time picture string cannot be used for parsing: {}", e),
+        )
+    })?;
+    let re = std::rc::Rc::new(re);
+    PARSE_REGEXES.with(|c| {
+        let mut c = c.borrow_mut();
+        // a small bound keeps memory flat when pictures are generated dynamically
+        if c.len() >= 32 {
+            c.clear();
+        }
+        c.insert(source.to_string(), re.clone());
+    });
+    Ok(re)
+}
+
 fn truthy(v: Option<&Option<f64>>) -> bool {
     matches!(v, Some(Some(x)) if *x != 0.0 && !x.is_nan())
 }
@@ -810,15 +839,7 @@ fn parse_date_time(timestamp: &str, picture: &str, now_ms: f64) -> FnResult<Opti
             .map(|p| format!("({})", p.regex))
             .collect::<String>()
     );
-    let re = regress::Regex::with_flags(&full, "i").map_err(|e| {
-        FnError::new(
-            "D3136",
-            format!(
-                "The date/time picture string cannot be used for parsing: {}",
-                e
-            ),
-        )
-    })?;
+    let re = cached_regex(&full)?;
     let Some(found) = re.find(timestamp) else {
         return Ok(None);
     };

@@ -88,15 +88,29 @@ fn round_digits_half_up(digits: &[u8], keep: usize) -> (Vec<u8>, bool) {
     (kept, true)
 }
 
-/// Exact decimal digits of finite positive `x` with `frac` digits after the point.
-/// Rust prints the exact binary value when asked for enough digits, so with a generous
-/// `frac` the result is the true expansion (or close enough that ties are decided right).
+/// Decimal digits of finite positive `x` with `frac` digits after the point, and the length
+/// of the integer part. Rust rounds these from the exact binary value.
 fn exact_fixed(x: f64, frac: usize) -> (Vec<u8>, usize) {
     let s = format!("{:.*}", frac, x);
     let (int, fr) = s.split_once('.').unwrap_or((s.as_str(), ""));
     let mut digits: Vec<u8> = int.bytes().collect();
     digits.extend(fr.bytes());
     (digits, int.len())
+}
+
+/// `x` (finite, positive) rounded half-up at `dp` fractional digits, as digits and the
+/// length of the integer part. One extra digit decides the rounding unless it reads 5,
+/// where only the (slower) long expansion can tell a true tie from a near one.
+fn fixed_half_up(x: f64, dp: usize) -> (Vec<u8>, usize) {
+    let (digits, int_len) = exact_fixed(x, dp + 1);
+    let (digits, int_len) = if digits.last() == Some(&b'5') {
+        // 1100 fractional digits cover the whole expansion of any f64 below 1e21.
+        exact_fixed(x, (dp + 30).min(1100))
+    } else {
+        (digits, int_len)
+    };
+    let (rounded, carried) = round_digits_half_up(&digits, int_len + dp);
+    (rounded, int_len + usize::from(carried))
 }
 
 /// JavaScript's `Number.prototype.toFixed(dp)`.
@@ -108,11 +122,9 @@ pub fn to_fixed(x: f64, dp: usize) -> String {
     let neg = x < 0.0;
     let ax = x.abs();
     // 1100 fractional digits cover the full expansion of any f64 below 1e21.
-    let (digits, int_len) = exact_fixed(ax, (dp + 30).min(1100));
-    let (rounded, carried) = round_digits_half_up(&digits, int_len + dp);
-    let int_len = int_len + usize::from(carried);
+    let (rounded, int_len) = fixed_half_up(ax, dp);
     let mut s = String::new();
-    // JS prints -0.00 as "0.00"? No: (-0.001).toFixed(2) is "-0.00"; keep the sign when x < 0.
+    // (-0.001).toFixed(2) is "-0.00" in JavaScript: the sign survives rounding to zero.
     if neg {
         s.push('-');
     }
@@ -133,11 +145,23 @@ pub fn to_precision(x: f64, p: usize) -> f64 {
     }
     let p = p.min(100);
     let ax = x.abs();
-    // Exact-enough significant digits of x in scientific form.
-    let s = format!("{:.*e}", p + 40, ax);
-    let (mant, exp) = s.split_once('e').unwrap_or((s.as_str(), "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: Vec<u8> = mant.bytes().filter(u8::is_ascii_digit).collect();
+    // Most numbers print in fewer digits than asked for: nothing to round.
+    let (short, _) = shortest_digits(ax);
+    if short.len() <= p {
+        return x;
+    }
+    let sci = |digits: usize| {
+        let s = format!("{:.*e}", digits, ax);
+        let (mant, exp) = s.split_once('e').unwrap_or((s.as_str(), "0"));
+        let exp: i32 = exp.parse().unwrap_or(0);
+        let digits: Vec<u8> = mant.bytes().filter(u8::is_ascii_digit).collect();
+        (digits, exp)
+    };
+    // One extra digit decides the rounding unless it reads 5 (possible tie).
+    let (mut digits, mut exp) = sci(p);
+    if digits.last() == Some(&b'5') {
+        (digits, exp) = sci(p + 40);
+    }
     let (rounded, carried) = round_digits_half_up(&digits, p);
     let exp = exp + i32::from(carried);
     let text: String = rounded.iter().map(|&b| b as char).collect();
