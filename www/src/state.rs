@@ -154,7 +154,10 @@ impl AppState {
                     (Some(l), Some(c)) => format!(" (line {l}, column {c})"),
                     _ => String::new(),
                 };
-                let error = answer.get("error").and_then(Value::as_str).unwrap_or("Error");
+                let error = answer
+                    .get("error")
+                    .and_then(Value::as_str)
+                    .unwrap_or("Error");
                 TestView::Invalid(format!("{error}: {message}{place}"))
             }
         }

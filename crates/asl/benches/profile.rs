@@ -11,7 +11,10 @@ fn thread_cpu_ns() -> Option<u64> {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let name = args.first().map(String::as_str).unwrap_or("payload");
     let runs: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(20);
     let Some(w) = WORKLOADS.iter().find(|w| w.name == name) else {
@@ -32,6 +35,9 @@ fn main() {
     }
     cpu.sort_by(f64::total_cmp);
     if let Some(m) = cpu.get(cpu.len() / 2) {
-        println!("{name}: median cpu {m:.2} ms over {runs} runs (peer {} ms)", w.peer_ms);
+        println!(
+            "{name}: median cpu {m:.2} ms over {runs} runs (peer {} ms)",
+            w.peer_ms
+        );
     }
 }

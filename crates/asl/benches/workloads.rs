@@ -24,12 +24,20 @@ fn workloads(c: &mut Criterion) {
     for w in &WORKLOADS {
         let (machine, input, options) = load(w);
         let outcome = machine.execute(input.clone(), &options);
-        assert_eq!(outcome.status, "SUCCEEDED", "{}: {:?} {:?}", w.name, outcome.error, outcome.cause);
+        assert_eq!(
+            outcome.status, "SUCCEEDED",
+            "{}: {:?} {:?}",
+            w.name, outcome.error, outcome.cause
+        );
         let got = sha256_hex(outcome.output.as_ref().expect("output"));
         assert_eq!(got, w.sha256, "{}: wrong output", w.name);
         // The input copy is setup, not run: the peer's figure starts at StateMachine.run(input).
         c.bench_function(w.name, |b| {
-            b.iter_batched(|| input.clone(), |i| machine.execute(i, &options), BatchSize::LargeInput)
+            b.iter_batched(
+                || input.clone(),
+                |i| machine.execute(i, &options),
+                BatchSize::LargeInput,
+            )
         });
         // Medians for the comparison table: wall time, and this thread's CPU time, which is
         // what to compare on a machine shared with other work.
@@ -47,7 +55,12 @@ fn workloads(c: &mut Criterion) {
         wall.sort_by(f64::total_cmp);
         let mut cpu: Vec<f64> = cpu.into_iter().flatten().collect();
         cpu.sort_by(f64::total_cmp);
-        table.push((w.name, wall[wall.len() / 2], cpu.get(cpu.len() / 2).copied(), w.peer_ms));
+        table.push((
+            w.name,
+            wall[wall.len() / 2],
+            cpu.get(cpu.len() / 2).copied(),
+            w.peer_ms,
+        ));
     }
     println!("\nworkload   wall ms   cpu ms   peer ms   ratio(wall)   ratio(cpu)   [output sha256 verified]");
     for (name, wall, cpu, peer) in table {

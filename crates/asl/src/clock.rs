@@ -40,9 +40,18 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        assert_eq!(parse_rfc3339("2024-01-01T00:00:00Z"), Some(DEFAULT_START_MS));
-        assert_eq!(format_ms(DEFAULT_START_MS + 1500), "2024-01-01T00:00:01.500Z");
-        assert_eq!(parse_rfc3339("2024-01-01T01:00:00+01:00"), Some(DEFAULT_START_MS));
+        assert_eq!(
+            parse_rfc3339("2024-01-01T00:00:00Z"),
+            Some(DEFAULT_START_MS)
+        );
+        assert_eq!(
+            format_ms(DEFAULT_START_MS + 1500),
+            "2024-01-01T00:00:01.500Z"
+        );
+        assert_eq!(
+            parse_rfc3339("2024-01-01T01:00:00+01:00"),
+            Some(DEFAULT_START_MS)
+        );
         assert_eq!(parse_rfc3339("yesterday"), None);
         assert_eq!(add_seconds(0, f64::INFINITY), 0);
         assert_eq!(add_seconds(MAX_MS, 1e300), MAX_MS);

@@ -21,7 +21,8 @@ use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 
 /// AWS's payload quota: 256 KiB of UTF-8 JSON per state input/output.
 pub const PAYLOAD_LIMIT: usize = 256 * 1024;
@@ -46,8 +47,13 @@ pub struct Callback {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum CallbackKind {
-    Success { output: Value },
-    Failure { error: String, cause: String },
+    Success {
+        output: Value,
+    },
+    Failure {
+        error: String,
+        cause: String,
+    },
     Heartbeat,
     /// Time passes without an answer (lets TimeoutSeconds/HeartbeatSeconds fire).
     Tick,
@@ -121,10 +127,13 @@ pub(crate) struct Settings<'a> {
     pub payload_limit: usize,
     /// Put the execution input into `$$.Execution.Input` (skipped when nothing reads it).
     pub context_input: bool,
+    /// Keep `$$.State` up to date (skipped when nothing reads the context).
+    pub context_state: bool,
 }
 
 pub(crate) struct Engine<'a> {
     payload_limit: usize,
+    context_state: bool,
     mocks: Option<&'a TestCase>,
     mock_counters: HashMap<String, u64>,
     pub(crate) rng: Rng,
@@ -132,8 +141,8 @@ pub(crate) struct Engine<'a> {
     deadline: Option<i64>,
     pub(crate) history: History,
     record: bool,
-    /// > 0 while running a Distributed Map's child executions, whose events AWS keeps out of
-    /// the parent's history.
+    /// Non-zero while running a Distributed Map's child executions, whose events AWS keeps
+    /// out of the parent's history.
     detached: u32,
     pub(crate) traces: Vec<Value>,
     context: Value,
@@ -195,6 +204,15 @@ fn digits(mut n: u64) -> usize {
 
 fn str_size(s: &str) -> usize {
     let mut n = s.len() + 2;
+    // Most strings need no escaping: a branch-free count (which the compiler vectorises)
+    // decides whether the exact per-byte pass is needed at all.
+    let special: usize = s
+        .bytes()
+        .map(|b| (b < 0x20) as usize | (b == b'"') as usize | (b == b'\\') as usize)
+        .sum();
+    if special == 0 {
+        return n;
+    }
     for b in s.bytes() {
         match b {
             b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => n += 1,
@@ -252,7 +270,12 @@ fn path_error(p: &Path, field: &str) -> StatesError {
 static NO_CONTEXT: Value = Value::Null;
 
 /// InputPath (and other selections that may borrow): no clone for definite `$` paths.
-fn select_cow<'v>(p: &IoPath, raw: &'v Value, ctx: &Value, field: &str) -> Result<Cow<'v, Value>, StatesError> {
+fn select_cow<'v>(
+    p: &IoPath,
+    raw: &'v Value,
+    ctx: &Value,
+    field: &str,
+) -> Result<Cow<'v, Value>, StatesError> {
     match p {
         IoPath::Identity => Ok(Cow::Borrowed(raw)),
         IoPath::Null => Ok(Cow::Owned(Value::Object(Map::new()))),
@@ -279,7 +302,9 @@ fn select_owned(p: &IoPath, mut v: Value, ctx: &Value, field: &str) -> Result<Va
             if let Some(steps) = p.definite_steps() {
                 steps_take(&mut v, steps).ok_or_else(|| path_error(p, field))
             } else if p.is_definite() {
-                p.select_ref(&v, ctx).cloned().ok_or_else(|| path_error(p, field))
+                p.select_ref(&v, ctx)
+                    .cloned()
+                    .ok_or_else(|| path_error(p, field))
             } else {
                 p.select(&v, ctx)
             }
@@ -364,12 +389,20 @@ pub fn error_matches(list: &[String], error: &str) -> bool {
         n == error
             || (n == "States.ALL" && error != "States.DataLimitExceeded")
             || (n == "States.TaskFailed"
-                && !matches!(error, "States.Timeout" | "States.HeartbeatTimeout" | "States.DataLimitExceeded"))
+                && !matches!(
+                    error,
+                    "States.Timeout" | "States.HeartbeatTimeout" | "States.DataLimitExceeded"
+                ))
             || (n == "States.Timeout" && error == "States.HeartbeatTimeout")
     })
 }
 
-fn amount(a: &Option<Amount>, input: &Value, ctx: &Value, field: &str) -> Result<Option<f64>, StatesError> {
+fn amount(
+    a: &Option<Amount>,
+    input: &Value,
+    ctx: &Value,
+    field: &str,
+) -> Result<Option<f64>, StatesError> {
     match a {
         None => Ok(None),
         Some(Amount::Fixed(n)) => Ok(Some(*n)),
@@ -424,6 +457,7 @@ impl<'a> Engine<'a> {
         });
         Engine {
             payload_limit: settings.payload_limit,
+            context_state: settings.context_state,
             mocks: settings.mocks,
             mock_counters: HashMap::new(),
             rng,
@@ -473,7 +507,11 @@ impl<'a> Engine<'a> {
     }
 
     /// Cheap event recording: the details are only built when history is recorded.
-    fn event_with(&mut self, ty: &str, details: impl FnOnce() -> (&'static str, Value)) -> Result<(), Stop> {
+    fn event_with(
+        &mut self,
+        ty: &str,
+        details: impl FnOnce() -> (&'static str, Value),
+    ) -> Result<(), Stop> {
         if self.detached > 0 {
             return Ok(());
         }
@@ -500,6 +538,9 @@ impl<'a> Engine<'a> {
     }
 
     fn set_state_context(&mut self, name: &str, retry_count: u64) {
+        if !self.context_state {
+            return;
+        }
         if self.entered_cache.0 != self.now {
             self.entered_cache = (self.now, clock::format_ms(self.now));
         }
@@ -521,7 +562,12 @@ impl<'a> Engine<'a> {
     }
 
     /// Run a machine (root, branch or iteration) from StartAt to its end.
-    pub(crate) fn run_machine(&mut self, m: &Machine, mut input: Value, depth: usize) -> Flow<Value> {
+    pub(crate) fn run_machine(
+        &mut self,
+        m: &Machine,
+        mut input: Value,
+        depth: usize,
+    ) -> Flow<Value> {
         if depth > MAX_NESTING {
             return Err(Stop::Error(StatesError::runtime(format!(
                 "Parallel/Map states are nested deeper than {MAX_NESTING} levels"
@@ -530,7 +576,9 @@ impl<'a> Engine<'a> {
         let mut cur = m.start_at;
         loop {
             let Some(st) = m.states.get(cur) else {
-                return Err(Stop::Error(StatesError::runtime("Transition to a missing state")));
+                return Err(Stop::Error(StatesError::runtime(
+                    "Transition to a missing state",
+                )));
             };
             self.check_deadline()?;
             let (next, output) = self.run_state(st, input, depth)?;
@@ -616,18 +664,20 @@ impl<'a> Engine<'a> {
         }
         let outcome = match &st.kind {
             Kind::Pass { result } => self.run_pass(st, result.as_ref(), raw, &mut trace),
-            Kind::Choice { choices, default } => self.run_choice(st, choices, *default, raw, &mut trace),
+            Kind::Choice { choices, default } => {
+                self.run_choice(st, choices, *default, raw, &mut trace)
+            }
             Kind::Wait(spec) => self.run_wait(st, spec, raw, &mut trace),
-            Kind::Succeed => self
-                .run_succeed(st, raw, &mut trace)
-                .map(|v| (None, v)),
+            Kind::Succeed => self.run_succeed(st, raw, &mut trace).map(|v| (None, v)),
             Kind::Fail(spec) => {
                 let e = self.run_fail(spec, &raw);
                 trace.error = Some(e.clone());
                 self.push_trace(st, entered_at, trace);
                 return Err(Stop::Error(e));
             }
-            Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_) => self.run_with_retry(st, raw, depth, &mut trace),
+            Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_) => {
+                self.run_with_retry(st, raw, depth, &mut trace)
+            }
         };
         match outcome {
             Ok((next, output)) => {
@@ -655,10 +705,19 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn run_pass(&mut self, st: &State, result: Option<&Value>, mut raw: Value, trace: &mut Trace) -> Flow<(Option<usize>, Value)> {
+    fn run_pass(
+        &mut self,
+        st: &State,
+        result: Option<&Value>,
+        mut raw: Value,
+        trace: &mut Trace,
+    ) -> Flow<(Option<usize>, Value)> {
         let record = self.record;
         // Move the effective input out of the raw input when nothing reads it afterwards.
-        let movable = !record && st.parameters.is_some() && result.is_none() && input_dead_after_parameters(st);
+        let movable = !record
+            && st.parameters.is_some()
+            && result.is_none()
+            && input_dead_after_parameters(st);
         let value = if movable {
             let steps = io_steps(&st.input_path).unwrap_or(&[]);
             let eff = match steps_take(&mut raw, steps) {
@@ -673,7 +732,10 @@ impl<'a> Engine<'a> {
             if record {
                 trace.after_input_path = Some(eff.clone());
             }
-            let params = st.parameters.as_ref().map(|t| t.evaluate_owned(eff, &self.context, &mut self.rng));
+            let params = st
+                .parameters
+                .as_ref()
+                .map(|t| t.evaluate_owned(eff, &self.context, &mut self.rng));
             match params {
                 Some(v) => v?,
                 None => return Err(StatesError::runtime("Parameters missing").into()),
@@ -700,7 +762,12 @@ impl<'a> Engine<'a> {
         };
         if st.parameters.is_some() {
             if !output_contains_result(st) {
-                check_size(self.payload_limit, &value, "input after Parameters", &st.name)?;
+                check_size(
+                    self.payload_limit,
+                    &value,
+                    "input after Parameters",
+                    &st.name,
+                )?;
             }
             if record && result.is_none() {
                 trace.after_parameters = Some(value.clone());
@@ -745,7 +812,10 @@ impl<'a> Engine<'a> {
             None => {
                 return Err(StatesError::new(
                     "States.NoChoiceMatched",
-                    format!("No Choice Rules matched and no Default in state '{}'", st.name),
+                    format!(
+                        "No Choice Rules matched and no Default in state '{}'",
+                        st.name
+                    ),
                 )
                 .into())
             }
@@ -756,13 +826,22 @@ impl<'a> Engine<'a> {
             p => select_cow(p, &raw, &self.context, "InputPath")?.into_owned(),
         };
         let out = select_owned(&st.output_path, eff, &self.context, "OutputPath")?;
-        if !matches!((&st.input_path, &st.output_path), (IoPath::Identity, IoPath::Identity)) {
+        if !matches!(
+            (&st.input_path, &st.output_path),
+            (IoPath::Identity, IoPath::Identity)
+        ) {
             check_size(self.payload_limit, &out, "output", &st.name)?;
         }
         Ok((Some(next), out))
     }
 
-    fn run_wait(&mut self, st: &State, spec: &WaitSpec, raw: Value, trace: &mut Trace) -> Flow<(Option<usize>, Value)> {
+    fn run_wait(
+        &mut self,
+        st: &State,
+        spec: &WaitSpec,
+        raw: Value,
+        trace: &mut Trace,
+    ) -> Flow<(Option<usize>, Value)> {
         let eff = match &st.input_path {
             IoPath::Identity => raw,
             p => select_cow(p, &raw, &self.context, "InputPath")?.into_owned(),
@@ -816,7 +895,12 @@ impl<'a> Engine<'a> {
         if self.record {
             trace.after_input_path = Some(eff.clone());
         }
-        Ok(select_owned(&st.output_path, eff, &self.context, "OutputPath")?)
+        Ok(select_owned(
+            &st.output_path,
+            eff,
+            &self.context,
+            "OutputPath",
+        )?)
     }
 
     fn run_fail(&mut self, spec: &FailSpec, raw: &Value) -> StatesError {
@@ -854,19 +938,34 @@ impl<'a> Engine<'a> {
     }
 
     /// Task, Parallel and Map: attempts under Retry, then Catch.
-    fn run_with_retry(&mut self, st: &State, mut raw: Value, depth: usize, trace: &mut Trace) -> Flow<(Option<usize>, Value)> {
+    fn run_with_retry(
+        &mut self,
+        st: &State,
+        mut raw: Value,
+        depth: usize,
+        trace: &mut Trace,
+    ) -> Flow<(Option<usize>, Value)> {
         let mut attempts = vec![0u64; st.retry.len()];
         let mut retry_count = 0u64;
         let outcome = loop {
             self.set_state_context(&st.name, retry_count);
-            match self.attempt(st, &raw, depth, trace) {
+            // A task whose input nothing reads afterwards (no Retry/Catch, result replaces the
+            // input, no InputPath, no timeout paths) takes the input by move: an echoing
+            // task then costs no copy.
+            let owned =
+                (retry_count == 0 && takes_input_by_move(st)).then(|| std::mem::take(&mut raw));
+            match self.attempt(st, &raw, owned, depth, trace) {
                 Ok(result) => break Ok(result),
                 Err(Stop::Error(e)) => {
-                    let retrier = st.retry.iter().position(|r| error_matches(&r.error_equals, &e.error));
+                    let retrier = st
+                        .retry
+                        .iter()
+                        .position(|r| error_matches(&r.error_equals, &e.error));
                     if let Some(i) = retrier {
                         let r = &st.retry[i];
                         if attempts[i] < r.max_attempts {
-                            let mut delay = r.interval_seconds * r.backoff_rate.powf(attempts[i] as f64);
+                            let mut delay =
+                                r.interval_seconds * r.backoff_rate.powf(attempts[i] as f64);
                             if let Some(max) = r.max_delay_seconds {
                                 delay = delay.min(max);
                             }
@@ -889,7 +988,8 @@ impl<'a> Engine<'a> {
             Ok(result) => {
                 // ResultPath can fail (States.ResultPathMatchFailure, catchable): keep the
                 // input for the catcher only when that can happen and a catcher exists.
-                let keep = (!st.catch.is_empty() && matches!(st.result_path, ResultPath::Path(_))).then(|| raw.clone());
+                let keep = (!st.catch.is_empty() && matches!(st.result_path, ResultPath::Path(_)))
+                    .then(|| raw.clone());
                 let merged = apply_result(raw, &st.result_path, result).and_then(|out| {
                     if self.record {
                         trace.after_result_path = Some(out.clone());
@@ -912,7 +1012,11 @@ impl<'a> Engine<'a> {
             }
             Err(e) => e,
         };
-        if let Some(c) = st.catch.iter().find(|c| error_matches(&c.error_equals, &failure.error)) {
+        if let Some(c) = st
+            .catch
+            .iter()
+            .find(|c| error_matches(&c.error_equals, &failure.error))
+        {
             let err = json!({"Error": failure.error, "Cause": failure.cause});
             let out = apply_result(raw, &c.result_path, err)?;
             check_size(self.payload_limit, &out, "output", &st.name)?;
@@ -923,10 +1027,19 @@ impl<'a> Engine<'a> {
     }
 
     /// One attempt of a Task/Parallel/Map: the result after ResultSelector.
-    fn attempt(&mut self, st: &State, raw: &Value, depth: usize, trace: &mut Trace) -> Flow<Value> {
+    fn attempt(
+        &mut self,
+        st: &State,
+        raw: &Value,
+        owned: Option<Value>,
+        depth: usize,
+        trace: &mut Trace,
+    ) -> Flow<Value> {
         let record = self.record;
         let token = match &st.kind {
-            Kind::Task(t) if needs_token(t) => Some(format!("{}{}", hex_id(&mut self.rng), hex_id(&mut self.rng)).replace('-', "")),
+            Kind::Task(t) if needs_token(t) => {
+                Some(format!("{}{}", hex_id(&mut self.rng), hex_id(&mut self.rng)).replace('-', ""))
+            }
             _ => None,
         };
         if let Some(tok) = &token {
@@ -934,12 +1047,17 @@ impl<'a> Engine<'a> {
                 c.insert("Task".into(), json!({"Token": tok}));
             }
         }
-        let eff = select_cow(&st.input_path, raw, &self.context, "InputPath")?;
+        let eff = match owned {
+            Some(v) => Cow::Owned(v),
+            None => select_cow(&st.input_path, raw, &self.context, "InputPath")?,
+        };
         if record {
             trace.after_input_path = Some(eff.as_ref().clone());
         }
         let params: Cow<Value> = match (&st.parameters, &st.kind) {
-            (Some(t), Kind::Task(_) | Kind::Parallel { .. }) => Cow::Owned(t.evaluate(&eff, &self.context, &mut self.rng)?),
+            (Some(t), Kind::Task(_) | Kind::Parallel { .. }) => {
+                Cow::Owned(t.evaluate(&eff, &self.context, &mut self.rng)?)
+            }
             _ => eff,
         };
         if token.is_some() {
@@ -948,13 +1066,18 @@ impl<'a> Engine<'a> {
             }
         }
         if st.parameters.is_some() && !matches!(st.kind, Kind::Map(_)) {
-            check_size(self.payload_limit, &params, "input after Parameters", &st.name)?;
+            check_size(
+                self.payload_limit,
+                &params,
+                "input after Parameters",
+                &st.name,
+            )?;
             if record {
                 trace.after_parameters = Some(params.as_ref().clone());
             }
         }
         let result = match &st.kind {
-            Kind::Task(spec) => self.invoke(st, spec, &params, raw, token, trace)?,
+            Kind::Task(spec) => self.invoke(st, spec, params, raw, token, trace)?,
             Kind::Parallel { branches } => self.run_parallel(branches, &params, depth)?,
             Kind::Map(spec) => self.run_map(st, spec, &params, raw, depth)?,
             _ => params.into_owned(),
@@ -964,7 +1087,8 @@ impl<'a> Engine<'a> {
         }
         let result = match &st.result_selector {
             Some(t) => {
-                let v = t.evaluate(&result, &self.context, &mut self.rng)?;
+                // The raw result is not needed afterwards: parts of it may move.
+                let v = t.evaluate_owned(result, &self.context, &mut self.rng)?;
                 if record {
                     trace.after_result_selector = Some(v.clone());
                 }
@@ -988,14 +1112,18 @@ impl<'a> Engine<'a> {
         &mut self,
         st: &State,
         spec: &TaskSpec,
-        params: &Value,
+        params: Cow<Value>,
         raw: &Value,
         token: Option<String>,
         trace: &mut Trace,
     ) -> Flow<Value> {
         let prefix = Self::task_event_prefix(spec);
         let names = event_names(prefix);
-        let (rtype, rname) = if self.record { resource_parts(&spec.resource) } else { (String::new(), String::new()) };
+        let (rtype, rname) = if self.record {
+            resource_parts(&spec.resource)
+        } else {
+            (String::new(), String::new())
+        };
         let timeout = amount(&spec.timeout, raw, &self.context, "TimeoutSecondsPath")?;
         let heartbeat = amount(&spec.heartbeat, raw, &self.context, "HeartbeatSecondsPath")?;
         let resource = &spec.resource;
@@ -1003,33 +1131,42 @@ impl<'a> Engine<'a> {
         self.event_with(names.scheduled, || match prefix {
             "LambdaFunction" => (
                 "lambdaFunctionScheduledEventDetails",
-                json!({"resource": resource, "input": history::text(params), "inputDetails": {"truncated": false},
+                json!({"resource": resource, "input": history::text(&params), "inputDetails": {"truncated": false},
                        "timeoutInSeconds": timeout.map(|t| t as u64)}),
             ),
             "Activity" => (
                 "activityScheduledEventDetails",
-                json!({"resource": resource, "input": history::text(params), "inputDetails": {"truncated": false},
+                json!({"resource": resource, "input": history::text(&params), "inputDetails": {"truncated": false},
                        "timeoutInSeconds": timeout.map(|t| t as u64), "heartbeatInSeconds": heartbeat.map(|t| t as u64)}),
             ),
             _ => (
                 "taskScheduledEventDetails",
                 json!({"resourceType": rtype2, "resource": rname2, "region": REGION,
-                       "parameters": history::text(params), "timeoutInSeconds": timeout.map(|t| t as u64),
+                       "parameters": history::text(&params), "timeoutInSeconds": timeout.map(|t| t as u64),
                        "heartbeatInSeconds": heartbeat.map(|t| t as u64)}),
             ),
         })?;
         let (rt, rn) = (&rtype, &rname);
         self.event_with(names.started, || match prefix {
             "LambdaFunction" => ("", Value::Null),
-            "Activity" => ("activityStartedEventDetails", json!({"workerName": "stepbridge"})),
-            _ => ("taskStartedEventDetails", json!({"resourceType": rt, "resource": rn})),
+            "Activity" => (
+                "activityStartedEventDetails",
+                json!({"workerName": "stepbridge"}),
+            ),
+            _ => (
+                "taskStartedEventDetails",
+                json!({"resourceType": rt, "resource": rn}),
+            ),
         })?;
 
         let mock = self.mocks.and_then(|m| m.states.get(&st.name));
         let outcome: Result<Value, StatesError> = if let Some(responses) = mock {
             let index = self.next_invocation(&st.name);
-            match responses.get(index).cloned() {
-                None => Err(StatesError::new("States.TaskFailed", "The mocked response list is empty")),
+            match responses.get(index) {
+                None => Err(StatesError::new(
+                    "States.TaskFailed",
+                    "The mocked response list is empty",
+                )),
                 Some(resp) => {
                     let limit = min_opt(timeout, heartbeat);
                     if let Some(limit) = limit.filter(|l| resp.duration_seconds > *l) {
@@ -1038,15 +1175,18 @@ impl<'a> Engine<'a> {
                         Err(timeout_error(hb))
                     } else {
                         self.advance(resp.duration_seconds)?;
-                        match resp.answer {
-                            Answer::Return(v) => Ok(match (&spec.kind, v) {
+                        // Copy only the part of the answer that becomes the result.
+                        match &resp.answer {
+                            Answer::Return(v) => Ok(match (&spec.kind, v.get("Payload")) {
                                 // A Lambda ARN used directly: the mocked Invoke response's Payload.
-                                (ResourceKind::LambdaFunction, Value::Object(mut m)) if m.contains_key("Payload") => {
-                                    m.shift_remove("Payload").unwrap_or(Value::Null)
+                                (ResourceKind::LambdaFunction, Some(p)) if v.is_object() => {
+                                    p.clone()
                                 }
-                                (_, v) => v,
+                                _ => v.clone(),
                             }),
-                            Answer::Throw { error, cause } => Err(StatesError::new(error, cause)),
+                            Answer::Throw { error, cause } => {
+                                Err(StatesError::new(error.clone(), cause.clone()))
+                            }
                         }
                     }
                 }
@@ -1068,7 +1208,7 @@ impl<'a> Engine<'a> {
             if self.detached == 0 && !self.unmocked.contains(&st.name) {
                 self.unmocked.push(st.name.clone());
             }
-            Ok(params.clone())
+            Ok(params.into_owned())
         };
         match outcome {
             Ok(v) => {
@@ -1091,8 +1231,15 @@ impl<'a> Engine<'a> {
                 Ok(v)
             }
             Err(e) => {
-                let timed_out = matches!(e.error.as_str(), "States.Timeout" | "States.HeartbeatTimeout");
-                let ty = if timed_out { names.timed_out } else { names.failed };
+                let timed_out = matches!(
+                    e.error.as_str(),
+                    "States.Timeout" | "States.HeartbeatTimeout"
+                );
+                let ty = if timed_out {
+                    names.timed_out
+                } else {
+                    names.failed
+                };
                 let (rt, rn) = (&rtype, &rname);
                 let (err, cause) = (&e.error, &e.cause);
                 self.event_with(ty, || {
@@ -1199,7 +1346,13 @@ impl<'a> Engine<'a> {
         Ok(Value::Array(results))
     }
 
-    fn map_items(&mut self, st: &State, spec: &MapSpec, input: &Value, raw: &Value) -> Flow<Vec<Value>> {
+    fn map_items(
+        &mut self,
+        st: &State,
+        spec: &MapSpec,
+        input: &Value,
+        raw: &Value,
+    ) -> Flow<Vec<Value>> {
         if let Some(reader) = &spec.item_reader {
             let mock = self.mocks.and_then(|m| m.states.get(&st.name));
             let Some(responses) = mock else {
@@ -1218,11 +1371,15 @@ impl<'a> Engine<'a> {
                 Some(Answer::Return(other)) => {
                     return Err(StatesError::new(
                         "States.ItemReaderFailed",
-                        format!("The mocked ItemReader response must be an array of items, not {other}"),
+                        format!(
+                            "The mocked ItemReader response must be an array of items, not {other}"
+                        ),
                     )
                     .into())
                 }
-                Some(Answer::Throw { error, cause }) => return Err(StatesError::new(error, cause).into()),
+                Some(Answer::Throw { error, cause }) => {
+                    return Err(StatesError::new(error, cause).into())
+                }
                 None => Vec::new(),
             };
             let max = amount(&reader.max_items, raw, &self.context, "MaxItemsPath")?;
@@ -1236,7 +1393,10 @@ impl<'a> Engine<'a> {
             None => Cow::Borrowed(input),
             Some(p) => {
                 if p.is_definite() && !p.is_context() {
-                    Cow::Borrowed(p.select_ref(input, &NO_CONTEXT).ok_or_else(|| path_error(p, "ItemsPath"))?)
+                    Cow::Borrowed(
+                        p.select_ref(input, &NO_CONTEXT)
+                            .ok_or_else(|| path_error(p, "ItemsPath"))?,
+                    )
                 } else {
                     Cow::Owned(p.select(input, &self.context)?)
                 }
@@ -1254,7 +1414,14 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn run_map(&mut self, st: &State, spec: &MapSpec, input: &Value, raw: &Value, depth: usize) -> Flow<Value> {
+    fn run_map(
+        &mut self,
+        st: &State,
+        spec: &MapSpec,
+        input: &Value,
+        raw: &Value,
+        depth: usize,
+    ) -> Flow<Value> {
         let items = self.map_items(st, spec, input, raw)?;
         let mut inputs: Vec<Value> = Vec::with_capacity(items.len());
         let has_selector = spec.item_selector.is_some();
@@ -1279,7 +1446,9 @@ impl<'a> Engine<'a> {
         }
         let total = inputs.len();
         let length = total;
-        self.event_with("MapStateStarted", || ("mapStateStartedEventDetails", json!({"length": length})))?;
+        self.event_with("MapStateStarted", || {
+            ("mapStateStartedEventDetails", json!({"length": length}))
+        })?;
         let map_run_arn = format!(
             "arn:aws:states:{REGION}:{ACCOUNT}:mapRun:{}/{}:{}",
             self.state_machine_arn.rsplit(':').next().unwrap_or(""),
@@ -1288,32 +1457,58 @@ impl<'a> Engine<'a> {
         );
         if spec.distributed {
             let arn = map_run_arn.clone();
-            self.event_with("MapRunStarted", || ("mapRunStartedEventDetails", json!({"mapRunArn": arn})))?;
+            self.event_with("MapRunStarted", || {
+                ("mapRunStartedEventDetails", json!({"mapRunArn": arn}))
+            })?;
         }
-        let concurrency = amount(&spec.max_concurrency, raw, &self.context, "MaxConcurrencyPath")?
-            .map(|c| c as usize)
-            .filter(|c| *c > 0)
-            .unwrap_or(usize::MAX)
-            .min(total.max(1));
-        let tolerated_count = amount(&spec.tolerated_count, raw, &self.context, "ToleratedFailureCountPath")?;
-        let tolerated_pct = amount(&spec.tolerated_percentage, raw, &self.context, "ToleratedFailurePercentagePath")?;
+        let concurrency = amount(
+            &spec.max_concurrency,
+            raw,
+            &self.context,
+            "MaxConcurrencyPath",
+        )?
+        .map(|c| c as usize)
+        .filter(|c| *c > 0)
+        .unwrap_or(usize::MAX)
+        .min(total.max(1));
+        let tolerated_count = amount(
+            &spec.tolerated_count,
+            raw,
+            &self.context,
+            "ToleratedFailureCountPath",
+        )?;
+        let tolerated_pct = amount(
+            &spec.tolerated_percentage,
+            raw,
+            &self.context,
+            "ToleratedFailurePercentagePath",
+        )?;
         let start = self.now;
-        // Free-at times of the concurrency slots (only as many as items).
-        let mut slots: Vec<i64> = vec![start; concurrency.min(total).max(1)];
+        // Free-at times of the concurrency slots, earliest first (only as many as items;
+        // unlimited concurrency means every iteration starts at the Map's start).
+        let limited = concurrency < total;
+        let mut slots: BinaryHeap<Reverse<i64>> = BinaryHeap::new();
+        if limited {
+            slots.extend(std::iter::repeat_n(Reverse(start), concurrency));
+        }
         let mut end = start;
         let mut results = Vec::with_capacity(total);
         let mut failures = 0usize;
         let mut paused = false;
         let name = st.name.as_str();
         for (index, item_input) in inputs.into_iter().enumerate() {
-            let (slot, free_at) = slots
-                .iter()
-                .enumerate()
-                .min_by_key(|(_, t)| **t)
-                .map(|(i, t)| (i, *t))
-                .unwrap_or((0, start));
+            let free_at = if limited {
+                slots.pop().map(|r| r.0).unwrap_or(start)
+            } else {
+                start
+            };
             self.now = free_at;
-            self.event_with("MapIterationStarted", || ("mapIterationStartedEventDetails", json!({"name": name, "index": index})))?;
+            self.event_with("MapIterationStarted", || {
+                (
+                    "mapIterationStartedEventDetails",
+                    json!({"name": name, "index": index}),
+                )
+            })?;
             if spec.distributed {
                 self.detached += 1;
             }
@@ -1321,14 +1516,19 @@ impl<'a> Engine<'a> {
             if spec.distributed {
                 self.detached -= 1;
             }
-            if let Some(s) = slots.get_mut(slot) {
-                *s = self.now;
+            if limited {
+                slots.push(Reverse(self.now));
             }
             end = end.max(self.now);
             let n2 = name;
             match r {
                 Ok(v) => {
-                    self.event_with("MapIterationSucceeded", || ("mapIterationSucceededEventDetails", json!({"name": n2, "index": index})))?;
+                    self.event_with("MapIterationSucceeded", || {
+                        (
+                            "mapIterationSucceededEventDetails",
+                            json!({"name": n2, "index": index}),
+                        )
+                    })?;
                     results.push(v);
                 }
                 Err(Stop::Halt(Halt::Paused)) => {
@@ -1336,7 +1536,12 @@ impl<'a> Engine<'a> {
                     results.push(Value::Null);
                 }
                 Err(Stop::Error(e)) => {
-                    self.event_with("MapIterationFailed", || ("mapIterationFailedEventDetails", json!({"name": n2, "index": index})))?;
+                    self.event_with("MapIterationFailed", || {
+                        (
+                            "mapIterationFailedEventDetails",
+                            json!({"name": n2, "index": index}),
+                        )
+                    })?;
                     if !spec.distributed {
                         self.now = end;
                         self.event("MapStateFailed", None)?;
@@ -1344,7 +1549,8 @@ impl<'a> Engine<'a> {
                     }
                     failures += 1;
                     let over_count = failures as f64 > tolerated_count.unwrap_or(0.0);
-                    let over_pct = tolerated_pct.is_none_or(|p| (failures as f64) * 100.0 / (total as f64) > p);
+                    let over_pct = tolerated_pct
+                        .is_none_or(|p| (failures as f64) * 100.0 / (total as f64) > p);
                     // With both set, exceeding either fails the run; with one, that one decides.
                     let exceeded = match (tolerated_count, tolerated_pct) {
                         (None, None) => true,
@@ -1394,18 +1600,31 @@ impl<'a> Engine<'a> {
             } else {
                 format!("{}/{id}/manifest.json", prefix.trim_end_matches('/'))
             };
-            return Ok(json!({"MapRunArn": map_run_arn, "ResultWriterDetails": {"Bucket": bucket, "Key": key}}));
+            return Ok(
+                json!({"MapRunArn": map_run_arn, "ResultWriterDetails": {"Bucket": bucket, "Key": key}}),
+            );
         }
         Ok(Value::Array(results))
     }
 
-    fn batch(&mut self, b: &Batcher, items: Vec<Value>, input: &Value, raw: &Value) -> Flow<Vec<Value>> {
+    fn batch(
+        &mut self,
+        b: &Batcher,
+        items: Vec<Value>,
+        input: &Value,
+        raw: &Value,
+    ) -> Flow<Vec<Value>> {
         let max_items = amount(&b.max_items, raw, &self.context, "MaxItemsPerBatchPath")?
             .map(|n| n as usize)
             .filter(|n| *n > 0);
-        let max_bytes = amount(&b.max_bytes, raw, &self.context, "MaxInputBytesPerBatchPath")?
-            .map(|n| n as usize)
-            .filter(|n| *n > 0);
+        let max_bytes = amount(
+            &b.max_bytes,
+            raw,
+            &self.context,
+            "MaxInputBytesPerBatchPath",
+        )?
+        .map(|n| n as usize)
+        .filter(|n| *n > 0);
         let batch_input = match &b.batch_input {
             Some(t) => Some(t.evaluate(input, &self.context, &mut self.rng)?),
             None => None,
@@ -1475,6 +1694,18 @@ fn event_names(prefix: &str) -> TaskEvents {
     }
 }
 
+fn takes_input_by_move(st: &State) -> bool {
+    let Kind::Task(spec) = &st.kind else {
+        return false;
+    };
+    st.retry.is_empty()
+        && st.catch.is_empty()
+        && matches!(st.result_path, ResultPath::Replace)
+        && matches!(st.input_path, IoPath::Identity)
+        && !matches!(spec.timeout, Some(Amount::Path(_)))
+        && !matches!(spec.heartbeat, Some(Amount::Path(_)))
+}
+
 fn needs_token(t: &TaskSpec) -> bool {
     matches!(
         t.kind,
@@ -1495,7 +1726,10 @@ fn min_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 
 fn timeout_error(heartbeat: bool) -> StatesError {
     if heartbeat {
-        StatesError::new("States.HeartbeatTimeout", "The task did not send a heartbeat within HeartbeatSeconds")
+        StatesError::new(
+            "States.HeartbeatTimeout",
+            "The task did not send a heartbeat within HeartbeatSeconds",
+        )
     } else {
         StatesError::new("States.Timeout", "The task ran longer than TimeoutSeconds")
     }
@@ -1528,7 +1762,11 @@ fn type_name(v: &Value) -> &'static str {
 /// Run a whole execution.
 pub(crate) fn execute(engine: &mut Engine, machine: &Machine, input: Value) -> End {
     let record = engine.record;
-    let input_text = if record { history::text(&input) } else { String::new() };
+    let input_text = if record {
+        history::text(&input)
+    } else {
+        String::new()
+    };
     let role = engine
         .context
         .pointer("/Execution/RoleArn")
@@ -1563,7 +1801,10 @@ pub(crate) fn execute(engine: &mut Engine, machine: &Machine, input: Value) -> E
         Err(Stop::Error(e)) | Err(Stop::Halt(Halt::Failed(e))) => {
             let (err, cause) = (e.error.clone(), e.cause.clone());
             let _ = engine.event_with("ExecutionFailed", || {
-                ("executionFailedEventDetails", json!({"error": err, "cause": cause}))
+                (
+                    "executionFailedEventDetails",
+                    json!({"error": err, "cause": cause}),
+                )
             });
             End::Failed(e)
         }
@@ -1587,7 +1828,10 @@ mod tests {
     #[test]
     fn sizes_match_serde() {
         let v = json!({"a": [1, -20, 3.5, null, true, false], "b\"": "x\ny\u{1}é", "c": {}});
-        assert_eq!(json_size(&v, usize::MAX), serde_json::to_string(&v).unwrap_or_default().len());
+        assert_eq!(
+            json_size(&v, usize::MAX),
+            serde_json::to_string(&v).unwrap_or_default().len()
+        );
     }
 
     #[test]
@@ -1596,10 +1840,16 @@ mod tests {
         assert!(error_matches(&all, "MyError"));
         assert!(!error_matches(&all, "States.Runtime"));
         assert!(!error_matches(&all, "States.DataLimitExceeded"));
-        assert!(error_matches(&["States.DataLimitExceeded".to_string()], "States.DataLimitExceeded"));
+        assert!(error_matches(
+            &["States.DataLimitExceeded".to_string()],
+            "States.DataLimitExceeded"
+        ));
         let tf = vec!["States.TaskFailed".to_string()];
         assert!(error_matches(&tf, "Lambda.Unknown"));
         assert!(!error_matches(&tf, "States.Timeout"));
-        assert!(error_matches(&["States.Timeout".to_string()], "States.HeartbeatTimeout"));
+        assert!(error_matches(
+            &["States.Timeout".to_string()],
+            "States.HeartbeatTimeout"
+        ));
     }
 }

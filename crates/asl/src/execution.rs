@@ -39,7 +39,12 @@ impl Execution {
             })
     }
 
-    fn resume(&mut self, token: &str, kind: CallbackKind, extra_seconds: f64) -> Result<&RunOutcome, String> {
+    fn resume(
+        &mut self,
+        token: &str,
+        kind: CallbackKind,
+        extra_seconds: f64,
+    ) -> Result<&RunOutcome, String> {
         let waited = self.waited(token)?;
         self.request.callbacks.push(Callback {
             token: token.to_string(),
@@ -54,7 +59,12 @@ impl Execution {
         self.resume(token, CallbackKind::Success { output }, 0.0)
     }
 
-    pub fn send_task_failure(&mut self, token: &str, error: &str, cause: &str) -> Result<&RunOutcome, String> {
+    pub fn send_task_failure(
+        &mut self,
+        token: &str,
+        error: &str,
+        cause: &str,
+    ) -> Result<&RunOutcome, String> {
         self.resume(
             token,
             CallbackKind::Failure {
@@ -76,7 +86,10 @@ impl Execution {
             return Err("seconds must be a non-negative number".into());
         }
         if self.outcome.task_tokens.is_empty() {
-            return Err(format!("The execution is {} and waits on no task", self.outcome.status));
+            return Err(format!(
+                "The execution is {} and waits on no task",
+                self.outcome.status
+            ));
         }
         let tokens: Vec<(String, f64)> = self
             .outcome

@@ -32,7 +32,12 @@ impl History {
 
     /// Append an event; past the quota the execution must fail (AWS fails it with
     /// States.Runtime, naming the limit).
-    pub fn push(&mut self, ty: &str, at_ms: i64, details: Option<(&'static str, Value)>) -> Result<(), StatesError> {
+    pub fn push(
+        &mut self,
+        ty: &str,
+        at_ms: i64,
+        details: Option<(&'static str, Value)>,
+    ) -> Result<(), StatesError> {
         if self.count >= self.max && !self.final_allowed {
             return Err(StatesError::runtime(format!(
                 "The execution reached the maximum number of history events ({}).",
@@ -118,7 +123,9 @@ mod tests {
     fn quota_stops_then_allows_the_final_event() {
         let mut h = History::new(true, 2);
         assert!(h.push("A", 0, None).is_ok());
-        assert!(h.push("B", 0, Some(("bDetails", json!({"x": null, "y": 1})))).is_ok());
+        assert!(h
+            .push("B", 0, Some(("bDetails", json!({"x": null, "y": 1}))))
+            .is_ok());
         let err = h.push("C", 0, None).unwrap_err();
         assert_eq!(err.error, "States.Runtime");
         h.allow_final();

@@ -26,7 +26,9 @@ use std::cmp::Ordering;
 use std::fmt;
 
 /// Nesting cap for filter expressions, so hostile input cannot overflow the stack.
-const MAX_FILTER_DEPTH: usize = 32;
+const MAX_FILTER_DEPTH: usize = 16;
+/// Most steps one path (or filter operand) may have; bounds the evaluator's recursion.
+const MAX_SEGMENTS: usize = 128;
 /// Longest path text accepted; AWS's own limit for a state field is far below this.
 const MAX_PATH_LEN: usize = 64 * 1024;
 
@@ -83,8 +85,9 @@ enum Selector {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Expr {
-    Or(Box<Expr>, Box<Expr>),
-    And(Box<Expr>, Box<Expr>),
+    /// Chains are flat so a long `a || b || c ...` never nests deeply.
+    Or(Vec<Expr>),
+    And(Vec<Expr>),
     Not(Box<Expr>),
     Cmp(Operand, CmpOp, Operand),
     /// A bare operand: true when the path exists (and is not `false`/`null` for literals).
@@ -492,8 +495,8 @@ fn slice_indexes(len: usize, start: Option<i64>, end: Option<i64>, step: i64) ->
 
 fn eval_filter(root: &Value, item: &Value, expr: &Expr) -> bool {
     match expr {
-        Expr::Or(a, b) => eval_filter(root, item, a) || eval_filter(root, item, b),
-        Expr::And(a, b) => eval_filter(root, item, a) && eval_filter(root, item, b),
+        Expr::Or(terms) => terms.iter().any(|t| eval_filter(root, item, t)),
+        Expr::And(terms) => terms.iter().all(|t| eval_filter(root, item, t)),
         Expr::Not(a) => !eval_filter(root, item, a),
         Expr::Exists(op) => match operand_value(root, item, op).as_deref() {
             Some(Value::Bool(b)) if matches!(op, Operand::Literal(_)) => *b,
@@ -653,6 +656,9 @@ impl<'a> Parser<'a> {
     fn segments(&mut self, depth: usize, in_filter: bool) -> Result<Vec<Segment>, String> {
         let mut segs = Vec::new();
         loop {
+            if segs.len() > MAX_SEGMENTS {
+                return self.err(&format!("a path may have at most {MAX_SEGMENTS} steps"));
+            }
             match self.peek() {
                 Some(b'.') => {
                     self.pos += 1;
@@ -870,27 +876,29 @@ impl<'a> Parser<'a> {
         if depth > MAX_FILTER_DEPTH {
             return self.err("the filter is nested too deeply");
         }
-        let mut left = self.and_expr(depth)?;
+        let mut terms = vec![self.and_expr(depth)?];
         loop {
             self.skip_ws();
             if self.eat_str("||") {
-                let right = self.and_expr(depth)?;
-                left = Expr::Or(Box::new(left), Box::new(right));
+                terms.push(self.and_expr(depth)?);
+            } else if terms.len() == 1 {
+                return Ok(terms.pop().unwrap_or(Expr::Or(Vec::new())));
             } else {
-                return Ok(left);
+                return Ok(Expr::Or(terms));
             }
         }
     }
 
     fn and_expr(&mut self, depth: usize) -> Result<Expr, String> {
-        let mut left = self.unary(depth)?;
+        let mut terms = vec![self.unary(depth)?];
         loop {
             self.skip_ws();
             if self.eat_str("&&") {
-                let right = self.unary(depth)?;
-                left = Expr::And(Box::new(left), Box::new(right));
+                terms.push(self.unary(depth)?);
+            } else if terms.len() == 1 {
+                return Ok(terms.pop().unwrap_or(Expr::And(Vec::new())));
             } else {
-                return Ok(left);
+                return Ok(Expr::And(terms));
             }
         }
     }

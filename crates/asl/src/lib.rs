@@ -153,6 +153,9 @@ pub struct StateMachine {
     /// carry a copy of the input (a deep copy of a large input is the costliest step of a
     /// short run).
     reads_execution_input: bool,
+    /// Whether any path can read the context object at all (`$$`); if not, the per-state
+    /// `$$.State` bookkeeping is skipped.
+    reads_context: bool,
 }
 
 /// Conservative: any mention of `Execution`, or `$$` used whole (`"$$"`, `States.JsonToString($$)`).
@@ -207,6 +210,7 @@ impl StateMachine {
             .map(|machine| StateMachine {
                 machine,
                 reads_execution_input,
+                reads_context: definition.contains("$$"),
             })
             .map_err(|errs| {
                 errs.into_iter()
@@ -239,6 +243,7 @@ impl StateMachine {
             state_machine_name: options.state_machine_name.clone(),
             payload_limit: options.max_payload_bytes,
             context_input: self.reads_execution_input,
+            context_state: self.reads_context,
         };
         let mut engine = exec::Engine::new(&settings, &self.machine, &input);
         let end = exec::execute(&mut engine, &self.machine, input);
@@ -257,7 +262,8 @@ impl StateMachine {
             exec::End::TimedOut => {
                 out.status = "TIMED_OUT".into();
                 out.error = Some("States.Timeout".into());
-                out.cause = Some("The execution ran longer than the state machine's TimeoutSeconds".into());
+                out.cause =
+                    Some("The execution ran longer than the state machine's TimeoutSeconds".into());
             }
             exec::End::Paused => out.status = "WAITING_FOR_CALLBACK".into(),
         }
@@ -266,13 +272,16 @@ impl StateMachine {
         out.states = std::mem::take(&mut engine.traces);
         out.execution_arn = Some(engine.execution_arn.clone());
         out.stop_time = stop_time;
-        out.history = std::mem::replace(&mut engine.history, history::History::new(false, 0)).into_events();
+        out.history =
+            std::mem::replace(&mut engine.history, history::History::new(false, 0)).into_events();
         out
     }
 }
 
 /// Parse the request's input, mocks and clock into options; errors are diagnostics.
-pub fn prepare(request: &RunRequest) -> Result<(StateMachine, Value, ExecOptions), Vec<Diagnostic>> {
+pub fn prepare(
+    request: &RunRequest,
+) -> Result<(StateMachine, Value, ExecOptions), Vec<Diagnostic>> {
     let machine = StateMachine::compile(&request.definition)?;
     let input = if request.input.trim().is_empty() {
         Value::Object(serde_json::Map::new())
@@ -292,8 +301,12 @@ pub fn prepare(request: &RunRequest) -> Result<(StateMachine, Value, ExecOptions
     };
     let mocks = match &request.mock_config {
         Some(text) => Some(
-            mock::load(text, request.state_machine.as_deref(), request.test_case.as_deref())
-                .map_err(|e| vec![request_error("INVALID_MOCK_CONFIG", e)])?,
+            mock::load(
+                text,
+                request.state_machine.as_deref(),
+                request.test_case.as_deref(),
+            )
+            .map_err(|e| vec![request_error("INVALID_MOCK_CONFIG", e)])?,
         ),
         None => None,
     };
@@ -301,7 +314,9 @@ pub fn prepare(request: &RunRequest) -> Result<(StateMachine, Value, ExecOptions
         Some(t) => clock::parse_rfc3339(t).ok_or_else(|| {
             vec![request_error(
                 "INVALID_START_TIME",
-                format!("startTime '{t}' is not an RFC 3339 timestamp such as 2024-01-01T00:00:00Z"),
+                format!(
+                    "startTime '{t}' is not an RFC 3339 timestamp such as 2024-01-01T00:00:00Z"
+                ),
             )]
         })?,
         None => clock::DEFAULT_START_MS,
@@ -311,9 +326,14 @@ pub fn prepare(request: &RunRequest) -> Result<(StateMachine, Value, ExecOptions
         seed: request.seed,
         start_ms,
         history: request.history.unwrap_or(true),
-        max_history_events: request.max_history_events.unwrap_or(exec::DEFAULT_MAX_EVENTS),
+        max_history_events: request
+            .max_history_events
+            .unwrap_or(exec::DEFAULT_MAX_EVENTS),
         callbacks: request.callbacks.clone(),
-        state_machine_name: request.state_machine.clone().unwrap_or_else(|| "StateMachine".into()),
+        state_machine_name: request
+            .state_machine
+            .clone()
+            .unwrap_or_else(|| "StateMachine".into()),
         max_payload_bytes: request
             .max_payload_bytes
             .map(|n| usize::try_from(n).unwrap_or(usize::MAX))

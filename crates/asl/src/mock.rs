@@ -40,7 +40,10 @@ impl Responses {
                 return Some(r);
             }
         }
-        self.ranges.iter().max_by_key(|(_, b, _)| *b).map(|(_, _, r)| r)
+        self.ranges
+            .iter()
+            .max_by_key(|(_, b, _)| *b)
+            .map(|(_, _, r)| r)
     }
 }
 
@@ -84,7 +87,10 @@ pub fn load(
                     machines.keys().cloned().collect::<Vec<_>>().join(", ")
                 ));
             }
-            machines.values().next().ok_or("The mock config names no state machine")?
+            machines
+                .values()
+                .next()
+                .ok_or("The mock config names no state machine")?
         }
     };
     let cases = machine
@@ -97,29 +103,43 @@ pub fn load(
             cases.keys().cloned().collect::<Vec<_>>().join(", ")
         ));
     };
-    let case = cases.get(case_name).and_then(Value::as_object).ok_or_else(|| {
-        format!(
-            "The mock config has no test case '{case_name}' (it has: {})",
-            cases.keys().cloned().collect::<Vec<_>>().join(", ")
-        )
-    })?;
+    let case = cases
+        .get(case_name)
+        .and_then(Value::as_object)
+        .ok_or_else(|| {
+            format!(
+                "The mock config has no test case '{case_name}' (it has: {})",
+                cases.keys().cloned().collect::<Vec<_>>().join(", ")
+            )
+        })?;
     let mut out = TestCase::default();
     for (state, response_name) in case {
-        let response_name = response_name
-            .as_str()
-            .ok_or_else(|| format!("Test case '{case_name}': the mock of state '{state}' must name a mocked response"))?;
+        let response_name = response_name.as_str().ok_or_else(|| {
+            format!(
+                "Test case '{case_name}': the mock of state '{state}' must name a mocked response"
+            )
+        })?;
         let answers = responses
             .get(response_name)
             .and_then(Value::as_object)
-            .ok_or_else(|| format!("MockedResponses has no entry '{response_name}' (used by state '{state}')"))?;
+            .ok_or_else(|| {
+                format!("MockedResponses has no entry '{response_name}' (used by state '{state}')")
+            })?;
         let mut ranges = Vec::new();
         for (key, answer) in answers {
             let (a, b) = parse_range(key)
                 .ok_or_else(|| format!("MockedResponses.{response_name}: '{key}' is not an invocation index or range like \"0\" or \"1-2\""))?;
-            ranges.push((a, b, parse_answer(answer).map_err(|e| format!("MockedResponses.{response_name}.{key}: {e}"))?));
+            ranges.push((
+                a,
+                b,
+                parse_answer(answer)
+                    .map_err(|e| format!("MockedResponses.{response_name}.{key}: {e}"))?,
+            ));
         }
         if ranges.is_empty() {
-            return Err(format!("MockedResponses.{response_name} defines no response"));
+            return Err(format!(
+                "MockedResponses.{response_name} defines no response"
+            ));
         }
         ranges.sort_by_key(|(a, _, _)| *a);
         out.states.insert(state.clone(), Responses { ranges });
@@ -154,7 +174,11 @@ fn parse_answer(v: &Value) -> Result<Response, String> {
                 .and_then(Value::as_str)
                 .ok_or("Throw needs an 'Error' string")?
                 .to_string(),
-            cause: t.get("Cause").and_then(Value::as_str).unwrap_or("").to_string(),
+            cause: t
+                .get("Cause")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
         },
         _ => return Err("a mocked response needs exactly one of 'Return' or 'Throw'".into()),
     };
@@ -180,15 +204,25 @@ mod tests {
     fn ranges_pick_answers_and_the_last_repeats() {
         let case = load(FILE, None, Some("Happy")).expect("loads");
         let r = &case.states["A"];
-        assert!(matches!(r.get(0).map(|x| &x.answer), Some(Answer::Throw { .. })));
+        assert!(matches!(
+            r.get(0).map(|x| &x.answer),
+            Some(Answer::Throw { .. })
+        ));
         assert_eq!(r.get(2).map(|x| x.duration_seconds), Some(5.0));
-        assert!(matches!(r.get(9).map(|x| &x.answer), Some(Answer::Return(_))));
+        assert!(matches!(
+            r.get(9).map(|x| &x.answer),
+            Some(Answer::Return(_))
+        ));
     }
 
     #[test]
     fn errors_name_what_is_missing() {
-        assert!(load(FILE, Some("Other"), Some("Happy")).unwrap_err().contains("'Other'"));
-        assert!(load(FILE, None, Some("Nope")).unwrap_err().contains("Happy"));
+        assert!(load(FILE, Some("Other"), Some("Happy"))
+            .unwrap_err()
+            .contains("'Other'"));
+        assert!(load(FILE, None, Some("Nope"))
+            .unwrap_err()
+            .contains("Happy"));
         assert!(load("{", None, None).is_err());
     }
 }

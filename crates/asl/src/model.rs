@@ -261,7 +261,10 @@ impl Builder {
             return None;
         }
         let Some(obj) = v.as_object() else {
-            self.err(at, "A state machine must be a JSON object with StartAt and States");
+            self.err(
+                at,
+                "A state machine must be a JSON object with StartAt and States",
+            );
             return None;
         };
         let Some(states) = obj.get("States").and_then(Value::as_object) else {
@@ -293,7 +296,10 @@ impl Builder {
             }
         };
         if states.is_empty() {
-            self.err(&format!("{at}/States"), "'States' must define at least one state");
+            self.err(
+                &format!("{at}/States"),
+                "'States' must define at least one state",
+            );
             return None;
         }
         let timeout_seconds = if root {
@@ -332,7 +338,10 @@ impl Builder {
         match index.get(name) {
             Some(i) => *i,
             None => {
-                self.err(at, format!("'{name}' is not a state of this machine (or branch)"));
+                self.err(
+                    at,
+                    format!("'{name}' is not a state of this machine (or branch)"),
+                );
                 0
             }
         }
@@ -417,14 +426,25 @@ impl Builder {
     }
 
     /// `Key` (a literal number) or `KeyPath` (a reference path).
-    fn amount(&mut self, obj: &Map<String, Value>, key: &str, at: &str, integer: bool) -> Option<Amount> {
+    fn amount(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        at: &str,
+        integer: bool,
+    ) -> Option<Amount> {
         let path_key = format!("{key}Path");
         match (obj.get(key), obj.get(&path_key)) {
             (Some(_), Some(_)) => {
-                self.err(&format!("{at}/{key}"), format!("Use either '{key}' or '{path_key}', not both"));
+                self.err(
+                    &format!("{at}/{key}"),
+                    format!("Use either '{key}' or '{path_key}', not both"),
+                );
                 None
             }
-            (Some(v), None) => self.number(v, &format!("{at}/{key}"), integer).map(Amount::Fixed),
+            (Some(v), None) => self
+                .number(v, &format!("{at}/{key}"), integer)
+                .map(Amount::Fixed),
             (None, Some(v)) => self.path(&format!("{at}/{path_key}"), v).map(Amount::Path),
             (None, None) => None,
         }
@@ -434,7 +454,10 @@ impl Builder {
         let path_key = format!("{key}Path");
         match (obj.get(key), obj.get(&path_key)) {
             (Some(_), Some(_)) => {
-                self.err(&format!("{at}/{key}"), format!("Use either '{key}' or '{path_key}', not both"));
+                self.err(
+                    &format!("{at}/{key}"),
+                    format!("Use either '{key}' or '{path_key}', not both"),
+                );
                 None
             }
             (Some(v), None) => match v.as_str() {
@@ -498,14 +521,19 @@ impl Builder {
             let num = |b: &mut Builder, key: &str, default: f64, integer: bool| -> f64 {
                 match r.get(key) {
                     None => default,
-                    Some(v) => b.number(v, &format!("{here}/{key}"), integer).unwrap_or(default),
+                    Some(v) => b
+                        .number(v, &format!("{here}/{key}"), integer)
+                        .unwrap_or(default),
                 }
             };
             let interval_seconds = num(self, "IntervalSeconds", 1.0, true);
             let max_attempts = num(self, "MaxAttempts", 3.0, true) as u64;
             let backoff_rate = num(self, "BackoffRate", 2.0, false);
             if backoff_rate < 1.0 {
-                self.err(&format!("{here}/BackoffRate"), "BackoffRate must be at least 1.0");
+                self.err(
+                    &format!("{here}/BackoffRate"),
+                    "BackoffRate must be at least 1.0",
+                );
             }
             let max_delay_seconds = r
                 .get("MaxDelaySeconds")
@@ -514,7 +542,10 @@ impl Builder {
                 None | Some(Some("NONE")) => false,
                 Some(Some("FULL")) => true,
                 _ => {
-                    self.err(&format!("{here}/JitterStrategy"), "JitterStrategy must be FULL or NONE");
+                    self.err(
+                        &format!("{here}/JitterStrategy"),
+                        "JitterStrategy must be FULL or NONE",
+                    );
                     false
                 }
             };
@@ -530,7 +561,12 @@ impl Builder {
         out
     }
 
-    fn catchers(&mut self, obj: &Map<String, Value>, at: &str, index: &HashMap<&str, usize>) -> Vec<Catcher> {
+    fn catchers(
+        &mut self,
+        obj: &Map<String, Value>,
+        at: &str,
+        index: &HashMap<&str, usize>,
+    ) -> Vec<Catcher> {
         let Some(list) = obj.get("Catch") else {
             return Vec::new();
         };
@@ -577,7 +613,9 @@ impl Builder {
         };
         let ty = obj.get("Type").and_then(Value::as_str).unwrap_or("");
         let transition = match (obj.get("Next"), obj.get("End")) {
-            (Some(Value::String(n)), None) => Transition::Next(self.target(&format!("{at}/Next"), n, index)),
+            (Some(Value::String(n)), None) => {
+                Transition::Next(self.target(&format!("{at}/Next"), n, index))
+            }
             (None, Some(Value::Bool(true))) => Transition::End,
             _ if matches!(ty, "Choice" | "Succeed" | "Fail") => Transition::End,
             (Some(_), Some(_)) => {
@@ -615,7 +653,10 @@ impl Builder {
                             }
                         }
                     }
-                    _ => self.err(&format!("{at}/Choices"), "Choices must be a non-empty array of rules"),
+                    _ => self.err(
+                        &format!("{at}/Choices"),
+                        "Choices must be a non-empty array of rules",
+                    ),
                 }
                 let default = match obj.get("Default") {
                     None => None,
@@ -644,13 +685,17 @@ impl Builder {
                 Kind::Wait(match specs[0] {
                     "Seconds" => WaitSpec::Seconds(self.number(field, &here, true)?),
                     "SecondsPath" => WaitSpec::SecondsPath(self.path(&here, field)?),
-                    "Timestamp" => match field.as_str() {
-                        Some(s) if crate::clock::parse_rfc3339(s).is_some() => WaitSpec::Timestamp(s.to_string()),
-                        _ => {
-                            self.err(&here, "Timestamp must be an RFC 3339 string such as 2024-01-01T00:00:00Z");
-                            return None;
+                    "Timestamp" => {
+                        match field.as_str() {
+                            Some(s) if crate::clock::parse_rfc3339(s).is_some() => {
+                                WaitSpec::Timestamp(s.to_string())
+                            }
+                            _ => {
+                                self.err(&here, "Timestamp must be an RFC 3339 string such as 2024-01-01T00:00:00Z");
+                                return None;
+                            }
                         }
-                    },
+                    }
                     _ => WaitSpec::TimestampPath(self.path(&here, field)?),
                 })
             }
@@ -664,12 +709,17 @@ impl Builder {
                 match obj.get("Branches").and_then(Value::as_array) {
                     Some(list) if !list.is_empty() => {
                         for (i, b) in list.iter().enumerate() {
-                            if let Some(m) = self.machine(b, &format!("{at}/Branches/{i}"), depth + 1, false) {
+                            if let Some(m) =
+                                self.machine(b, &format!("{at}/Branches/{i}"), depth + 1, false)
+                            {
                                 branches.push(m);
                             }
                         }
                     }
-                    _ => self.err(&format!("{at}/Branches"), "Branches must be a non-empty array"),
+                    _ => self.err(
+                        &format!("{at}/Branches"),
+                        "Branches must be a non-empty array",
+                    ),
                 }
                 Kind::Parallel { branches }
             }
@@ -708,7 +758,10 @@ impl Builder {
 
     fn task(&mut self, obj: &Map<String, Value>, at: &str) -> Option<TaskSpec> {
         let Some(resource) = obj.get("Resource").and_then(Value::as_str) else {
-            self.err(&format!("{at}/Resource"), "A Task needs a 'Resource' ARN string");
+            self.err(
+                &format!("{at}/Resource"),
+                "A Task needs a 'Resource' ARN string",
+            );
             return None;
         };
         Some(TaskSpec {
@@ -724,7 +777,10 @@ impl Builder {
             (Some(p), _) => ("ItemProcessor", p),
             (None, Some(p)) => ("Iterator", p),
             (None, None) => {
-                self.err(at, "A Map state needs 'ItemProcessor' (or the older 'Iterator')");
+                self.err(
+                    at,
+                    "A Map state needs 'ItemProcessor' (or the older 'Iterator')",
+                );
                 return None;
             }
         };
@@ -751,7 +807,11 @@ impl Builder {
                     self.err(&here, "ItemReader must be an object");
                     return None;
                 };
-                let resource = robj.get("Resource").and_then(Value::as_str).unwrap_or("").to_string();
+                let resource = robj
+                    .get("Resource")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
                 if resource.is_empty() {
                     self.err(&format!("{here}/Resource"), "ItemReader needs a 'Resource'");
                 }
@@ -777,9 +837,12 @@ impl Builder {
                 })
             }
         };
-        let result_writer = obj.get("ResultWriter").and_then(Value::as_object).map(|w| ResultWriter {
-            parameters: self.template(w, "Parameters", &format!("{at}/ResultWriter")),
-        });
+        let result_writer =
+            obj.get("ResultWriter")
+                .and_then(Value::as_object)
+                .map(|w| ResultWriter {
+                    parameters: self.template(w, "Parameters", &format!("{at}/ResultWriter")),
+                });
         Some(MapSpec {
             items_path,
             item_selector,

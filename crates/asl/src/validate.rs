@@ -686,6 +686,7 @@ impl Validator<'_> {
                 (Some(n), _) if n >= 0 => {}
                 (Some(_), _) => self.err(&p, "Seconds must be 0 or more".into()),
                 (None, Lang::Jsonata) if s.as_str().is_some_and(is_jsonata_expr) => {}
+                (None, _) if is_substitution(s) => {}
                 (None, _) => {
                     let hint = if s.as_str().is_some_and(|t| t.starts_with('$')) {
                         " (to read the wait from the input, use SecondsPath)"
@@ -963,6 +964,7 @@ impl Validator<'_> {
                 let fp = push_pointer(&ip, k);
                 match k.as_str() {
                     "ErrorEquals" | "Comment" => {}
+                    _ if is_substitution(v) => {}
                     "IntervalSeconds" | "MaxDelaySeconds" => {
                         if !as_int(v).is_some_and(|n| (1..=99_999_999).contains(&n)) {
                             self.err(&fp, format!("{k} must be a whole number of seconds from 1 to 99999999, not {}", show(v)));
@@ -1090,6 +1092,8 @@ impl Validator<'_> {
             let p = push_pointer(sp, f);
             if lang == Lang::Jsonata && v.as_str().is_some_and(is_jsonata_expr) {
                 // A JSONata expression, checked by the JSONata engine.
+            } else if is_substitution(v) {
+                // A SAM/CloudFormation DefinitionSubstitutions placeholder.
             } else if max.is_some() {
                 match v.as_f64() {
                     Some(x) if x >= min as f64 && x <= max.unwrap_or(f64::MAX) => {}
@@ -1227,6 +1231,9 @@ impl Validator<'_> {
     }
 
     fn positive_int(&mut self, p: &str, f: &str, v: &Value) {
+        if is_substitution(v) {
+            return;
+        }
         if !as_int(v).is_some_and(|n| (1..=99_999_999).contains(&n)) {
             self.err(
                 p,
@@ -1369,6 +1376,13 @@ fn allowed_fields(ty: &str) -> &'static [&'static str] {
         ],
         _ => &[],
     }
+}
+
+/// SAM and CloudFormation replace `${Name}` placeholders (DefinitionSubstitutions) before
+/// AWS sees the definition, so a placeholder stands for a value of the right type.
+fn is_substitution(v: &Value) -> bool {
+    v.as_str()
+        .is_some_and(|s| s.contains("${") && s.contains('}'))
 }
 
 fn is_jsonata_expr(s: &str) -> bool {

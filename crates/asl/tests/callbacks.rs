@@ -34,7 +34,12 @@ fn start(def: String) -> Execution {
 }
 
 fn only_token(e: &Execution) -> String {
-    assert_eq!(e.outcome().status, "WAITING_FOR_CALLBACK", "{:?}", e.outcome());
+    assert_eq!(
+        e.outcome().status,
+        "WAITING_FOR_CALLBACK",
+        "{:?}",
+        e.outcome()
+    );
     assert_eq!(e.outcome().task_tokens.len(), 1);
     e.outcome().task_tokens[0].token.clone()
 }
@@ -50,18 +55,30 @@ fn success_resumes_with_the_callback_output() {
         .iter()
         .find(|h| h["type"] == "TaskScheduled")
         .expect("scheduled");
-    let params: Value = serde_json::from_str(scheduled["taskScheduledEventDetails"]["parameters"].as_str().unwrap_or("{}")).expect("json");
+    let params: Value = serde_json::from_str(
+        scheduled["taskScheduledEventDetails"]["parameters"]
+            .as_str()
+            .unwrap_or("{}"),
+    )
+    .expect("json");
     assert_eq!(params["MessageBody"]["token"], json!(token));
-    let o = e.send_task_success(&token, json!({"approved": true})).expect("resumes");
+    let o = e
+        .send_task_success(&token, json!({"approved": true}))
+        .expect("resumes");
     assert_eq!(o.status, "SUCCEEDED");
-    assert_eq!(o.output, Some(json!({"order": 7, "answer": {"approved": true}})));
+    assert_eq!(
+        o.output,
+        Some(json!({"order": 7, "answer": {"approved": true}}))
+    );
 }
 
 #[test]
 fn failure_fails_the_task_with_the_given_error() {
     let mut e = start(definition(json!({}), json!({})));
     let token = only_token(&e);
-    let o = e.send_task_failure(&token, "Rejected", "no").expect("resumes");
+    let o = e
+        .send_task_failure(&token, "Rejected", "no")
+        .expect("resumes");
     assert_eq!(o.status, "FAILED");
     assert_eq!(o.error.as_deref(), Some("Rejected"));
     assert_eq!(o.cause.as_deref(), Some("no"));
@@ -85,23 +102,35 @@ fn timeout_fires_when_time_passes_without_an_answer() {
     assert_eq!(o.status, "WAITING_FOR_CALLBACK");
     let o = e.advance_time(250.0).expect("times out");
     assert_eq!(o.status, "SUCCEEDED", "{o:?}");
-    assert_eq!(o.output.as_ref().map(|v| v["err"]["Error"].clone()), Some(json!("States.Timeout")));
+    assert_eq!(
+        o.output.as_ref().map(|v| v["err"]["Error"].clone()),
+        Some(json!("States.Timeout"))
+    );
     assert_eq!(o.stop_time.as_deref(), Some("2024-01-01T00:05:00.000Z"));
 }
 
 #[test]
 fn heartbeats_keep_a_task_alive_until_they_stop() {
-    let mut e = start(definition(json!({"HeartbeatSeconds": 60, "TimeoutSeconds": 3600}), json!({})));
+    let mut e = start(definition(
+        json!({"HeartbeatSeconds": 60, "TimeoutSeconds": 3600}),
+        json!({}),
+    ));
     let token = only_token(&e);
     e.advance_time(50.0).expect("waiting");
     let o = e.send_task_heartbeat(&token).expect("heartbeat");
     assert_eq!(o.status, "WAITING_FOR_CALLBACK");
     let o = e.advance_time(50.0).expect("waiting");
-    assert_eq!(o.status, "WAITING_FOR_CALLBACK", "the heartbeat at 50 s moved the deadline to 110 s");
+    assert_eq!(
+        o.status, "WAITING_FOR_CALLBACK",
+        "the heartbeat at 50 s moved the deadline to 110 s"
+    );
     let o = e.advance_time(20.0).expect("heartbeat timeout");
     assert_eq!(o.status, "SUCCEEDED", "{o:?}");
     // States.Timeout in Catch also matches the heartbeat timeout.
-    assert_eq!(o.output.as_ref().map(|v| v["err"]["Error"].clone()), Some(json!("States.HeartbeatTimeout")));
+    assert_eq!(
+        o.output.as_ref().map(|v| v["err"]["Error"].clone()),
+        Some(json!("States.HeartbeatTimeout"))
+    );
     assert_eq!(o.stop_time.as_deref(), Some("2024-01-01T00:01:50.000Z"));
 }
 
@@ -111,7 +140,10 @@ fn the_execution_timeout_applies_while_waiting() {
     only_token(&e);
     let o = e.advance_time(200.0).expect("times out");
     assert_eq!(o.status, "TIMED_OUT");
-    assert_eq!(o.history.last().map(|h| h["type"].clone()), Some(json!("ExecutionTimedOut")));
+    assert_eq!(
+        o.history.last().map(|h| h["type"].clone()),
+        Some(json!("ExecutionTimedOut"))
+    );
 }
 
 #[test]
@@ -124,13 +156,22 @@ fn parallel_callbacks_wait_together() {
     let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [branch("A"), branch("B")], "End": true}}});
     let mut e = start(def.to_string());
     assert_eq!(e.outcome().status, "WAITING_FOR_CALLBACK");
-    let tokens: Vec<String> = e.outcome().task_tokens.iter().map(|t| t.token.clone()).collect();
+    let tokens: Vec<String> = e
+        .outcome()
+        .task_tokens
+        .iter()
+        .map(|t| t.token.clone())
+        .collect();
     assert_eq!(tokens.len(), 2);
     assert_ne!(tokens[0], tokens[1]);
-    let o = e.send_task_success(&tokens[1], json!("b")).expect("resumes");
+    let o = e
+        .send_task_success(&tokens[1], json!("b"))
+        .expect("resumes");
     assert_eq!(o.status, "WAITING_FOR_CALLBACK");
     assert_eq!(o.task_tokens.len(), 1);
-    let o = e.send_task_success(&tokens[0], json!("a")).expect("resumes");
+    let o = e
+        .send_task_success(&tokens[0], json!("a"))
+        .expect("resumes");
     assert_eq!(o.status, "SUCCEEDED");
     assert_eq!(o.output, Some(json!(["a", "b"])));
 }

@@ -21,10 +21,19 @@ fn request(case: &Value) -> RunRequest {
         definition: text("definition").unwrap_or_default(),
         input: text("input").unwrap_or_default(),
         mock_config: case.get("mocks").map(|m| m.to_string()),
-        test_case: case.get("testCase").and_then(Value::as_str).map(str::to_string),
-        state_machine: opts.get("stateMachine").and_then(Value::as_str).map(str::to_string),
+        test_case: case
+            .get("testCase")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        state_machine: opts
+            .get("stateMachine")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         seed: opts.get("seed").and_then(Value::as_u64).unwrap_or(0),
-        start_time: opts.get("startTime").and_then(Value::as_str).map(str::to_string),
+        start_time: opts
+            .get("startTime")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         history: Some(true),
         max_history_events: opts.get("maxHistoryEvents").and_then(Value::as_u64),
         max_payload_bytes: opts.get("maxPayloadBytes").and_then(Value::as_u64),
@@ -41,7 +50,10 @@ fn check(expect: &Value, o: &RunOutcome) -> Vec<String> {
     let want = |k: &str| expect.get(k);
     if let Some(s) = want("status") {
         if s.as_str() != Some(o.status.as_str()) {
-            bad.push(format!("status: want {s}, got {} ({:?}: {:?})", o.status, o.error, o.cause));
+            bad.push(format!(
+                "status: want {s}, got {} ({:?}: {:?})",
+                o.status, o.error, o.cause
+            ));
         }
     }
     if let Some(v) = want("output") {
@@ -51,7 +63,10 @@ fn check(expect: &Value, o: &RunOutcome) -> Vec<String> {
     }
     if let Some(v) = want("error") {
         if v.as_str() != o.error.as_deref() {
-            bad.push(format!("error: want {v}, got {:?} (cause {:?})", o.error, o.cause));
+            bad.push(format!(
+                "error: want {v}, got {:?} (cause {:?})",
+                o.error, o.cause
+            ));
         }
     }
     if let Some(v) = want("cause") {
@@ -60,7 +75,12 @@ fn check(expect: &Value, o: &RunOutcome) -> Vec<String> {
         }
     }
     if let Some(v) = want("causeContains") {
-        if !o.cause.as_deref().unwrap_or("").contains(v.as_str().unwrap_or("")) {
+        if !o
+            .cause
+            .as_deref()
+            .unwrap_or("")
+            .contains(v.as_str().unwrap_or(""))
+        {
             bad.push(format!("cause: want it to contain {v}, got {:?}", o.cause));
         }
     }
@@ -70,8 +90,15 @@ fn check(expect: &Value, o: &RunOutcome) -> Vec<String> {
         }
     }
     if let Some(v) = want("historyTypes") {
-        let got: Vec<&str> = o.history.iter().map(|e| e["type"].as_str().unwrap_or("")).collect();
-        let want: Vec<&str> = v.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let got: Vec<&str> = o
+            .history
+            .iter()
+            .map(|e| e["type"].as_str().unwrap_or(""))
+            .collect();
+        let want: Vec<&str> = v
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
         if got != want {
             bad.push(format!("historyTypes:\n  want {want:?}\n  got  {got:?}"));
         }
@@ -102,7 +129,10 @@ fn check(expect: &Value, o: &RunOutcome) -> Vec<String> {
                 Some(got) => {
                     for (k, v) in w.as_object().into_iter().flatten() {
                         if k != "occurrence" && got.get(k) != Some(v) {
-                            bad.push(format!("states[{name}].{k}: want {v}, got {:?}", got.get(k)));
+                            bad.push(format!(
+                                "states[{name}].{k}: want {v}, got {:?}",
+                                got.get(k)
+                            ));
                         }
                     }
                 }
@@ -124,13 +154,16 @@ fn conformance() {
     let (mut passed, mut failed) = (0, 0);
     for file in files {
         let text = std::fs::read_to_string(&file).expect("readable");
-        let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let doc: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let cases = doc["cases"].as_array().cloned().unwrap_or_default();
         assert!(!cases.is_empty(), "{}: no cases", file.display());
         for case in cases {
             let name = case["name"].as_str().unwrap_or("?");
             assert!(
-                case["doc"].as_str().is_some_and(|d| d.starts_with("https://")),
+                case["doc"]
+                    .as_str()
+                    .is_some_and(|d| d.starts_with("https://")),
                 "{name}: every case cites the AWS page it proves"
             );
             let o = run(&request(&case));
@@ -142,7 +175,10 @@ fn conformance() {
                 passed += 1;
             } else {
                 failed += 1;
-                println!("FAIL {} :: {name}", file.file_name().and_then(|f| f.to_str()).unwrap_or(""));
+                println!(
+                    "FAIL {} :: {name}",
+                    file.file_name().and_then(|f| f.to_str()).unwrap_or("")
+                );
                 for p in problems {
                     println!("    {p}");
                 }

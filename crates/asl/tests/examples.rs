@@ -33,7 +33,9 @@ fn happy_path_ships_the_order() {
     assert_eq!(o.status, "SUCCEEDED", "{o:?}");
     assert_eq!(
         o.output,
-        Some(json!({"orderId": "A-1001", "status": "SHIPPED", "receipt": "receipt-A-1001", "itemCount": 2}))
+        Some(
+            json!({"orderId": "A-1001", "status": "SHIPPED", "receipt": "receipt-A-1001", "itemCount": 2})
+        )
     );
     assert!(o.unmocked.is_empty());
     assert!(!types(&o).contains(&"WaitStateEntered".to_string()));
@@ -43,7 +45,8 @@ fn happy_path_ships_the_order() {
 
 #[test]
 fn big_standard_order_waits_for_manual_review() {
-    let mut input: Value = serde_json::from_str(&read("order-processing.input.json")).expect("input");
+    let mut input: Value =
+        serde_json::from_str(&read("order-processing.input.json")).expect("input");
     input["customer"]["tier"] = json!("standard");
     let o = run(&RunRequest {
         definition: read("order-processing.asl.json"),
@@ -56,7 +59,10 @@ fn big_standard_order_waits_for_manual_review() {
     assert!(types(&o).contains(&"WaitStateEntered".to_string()));
     // The Wait of 3600 s advanced the virtual clock, nothing slept.
     assert_eq!(o.stop_time.as_deref(), Some("2024-01-01T01:00:00.000Z"));
-    assert_eq!(o.output.as_ref().map(|v| v["itemCount"].clone()), Some(json!(2)));
+    assert_eq!(
+        o.output.as_ref().map(|v| v["itemCount"].clone()),
+        Some(json!(2))
+    );
 }
 
 #[test]
@@ -82,8 +88,14 @@ fn invalid_order_fails() {
     let o = run_case(Some("InvalidOrder"));
     assert_eq!(o.status, "FAILED", "{o:?}");
     assert_eq!(o.error.as_deref(), Some("OrderRejected"));
-    assert_eq!(o.cause.as_deref(), Some("The order did not pass validation."));
-    assert_eq!(types(&o).last().map(String::as_str), Some("ExecutionFailed"));
+    assert_eq!(
+        o.cause.as_deref(),
+        Some("The order did not pass validation.")
+    );
+    assert_eq!(
+        types(&o).last().map(String::as_str),
+        Some("ExecutionFailed")
+    );
 }
 
 #[test]

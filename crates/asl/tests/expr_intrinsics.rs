@@ -363,3 +363,45 @@ fn path_arguments_with_brackets_and_commas() {
         json!(2)
     );
 }
+
+/// The shared data cases in tests/conformance/asl/expr/intrinsics.json (the doc page's examples).
+#[test]
+fn conformance_data_cases() {
+    let candidates = [
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/conformance/asl/expr/intrinsics.json"),
+        std::path::Path::new(file!())
+            .parent()
+            .map(|p| p.join("../../../tests/conformance/asl/expr/intrinsics.json"))
+            .unwrap_or_default(),
+    ];
+    let path = candidates
+        .into_iter()
+        .find(|p| p.is_file())
+        .expect("intrinsics.json exists");
+    let data: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let cases = data["cases"].as_array().unwrap();
+    assert!(cases.len() >= 25);
+    for c in cases {
+        let text = c["expression"].as_str().unwrap();
+        let parsed = Intrinsic::parse(text);
+        if c["parse_error"] == json!(true) {
+            assert!(parsed.is_err(), "{text} should be refused");
+            continue;
+        }
+        let f = parsed.unwrap_or_else(|e| panic!("{text}: {e}"));
+        let got = f.evaluate(
+            &c["input"],
+            &json!({"Execution": {"Id": "exec-1"}}),
+            &mut Rng::new(1),
+        );
+        match c.get("error") {
+            Some(err) => assert_eq!(json!(got.expect_err(text).error), *err, "{text}"),
+            None => assert_eq!(
+                got.unwrap_or_else(|e| panic!("{text}: {e}")),
+                c["output"],
+                "{text}"
+            ),
+        }
+    }
+}

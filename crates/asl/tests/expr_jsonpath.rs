@@ -300,3 +300,62 @@ fn normalized_form() {
     );
     assert_eq!(Path::parse("$..a[*]").unwrap().normalized(), "$..['a'][*]");
 }
+
+/// Hostile sizes are refused or handled without deep recursion.
+#[test]
+fn long_and_deep_inputs_do_not_overflow() {
+    let long_chain = format!("$.a[?({})]", vec!["@.x == 1"; 5000].join(" || "));
+    let p = Path::parse(&long_chain).unwrap();
+    assert_eq!(
+        p.try_select(&json!({"a": [{"x": 1}, {"x": 2}]}), &json!({})),
+        Some(json!([{"x": 1}]))
+    );
+    let many_steps = format!("${}", ".a".repeat(5000));
+    assert!(Path::parse(&many_steps).unwrap_err().contains("at most"));
+    let deep_filter = format!("$.a[?({}@.x{})]", "(".repeat(100), ")".repeat(100));
+    assert!(Path::parse(&deep_filter).is_err());
+    let nots = format!("$.a[?({}@.x)]", "!".repeat(1000));
+    assert!(Path::parse(&nots).is_err());
+    assert!(Path::parse(&"$".repeat(100_000)).is_err());
+}
+
+/// The shared data cases in tests/conformance/asl/expr/jsonpath.json.
+#[test]
+fn conformance_data_cases() {
+    let candidates = [
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/conformance/asl/expr/jsonpath.json"),
+        std::path::Path::new(file!())
+            .parent()
+            .map(|p| p.join("../../../tests/conformance/asl/expr/jsonpath.json"))
+            .unwrap_or_default(),
+    ];
+    let path = candidates
+        .into_iter()
+        .find(|p| p.is_file())
+        .expect("jsonpath.json exists");
+    let data: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let input = &data["input"];
+    let cases = data["cases"].as_array().unwrap();
+    assert!(cases.len() >= 25);
+    for c in cases {
+        let text = c["path"].as_str().unwrap();
+        let parsed = Path::parse(text);
+        if c["invalid"] == json!(true) {
+            assert!(parsed.is_err(), "{text} should be refused");
+            continue;
+        }
+        let p = parsed.unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(json!(p.is_reference_path()), c["reference"], "{text}");
+        let ctx = c.get("context").cloned().unwrap_or(json!({}));
+        let got = p.try_select(input, &ctx);
+        if c["no_match"] == json!(true) {
+            assert_eq!(got, None, "{text}");
+            assert_eq!(p.select(input, &ctx).unwrap_err().error, "States.Runtime");
+        } else if c["output"] == json!("$input") {
+            assert_eq!(got.as_ref(), Some(input), "{text}");
+        } else {
+            assert_eq!(got.as_ref(), Some(&c["output"]), "{text}");
+        }
+    }
+}

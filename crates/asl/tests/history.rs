@@ -33,14 +33,32 @@ fn events_have_ids_previous_ids_timestamps_and_aws_detail_objects() {
     assert_eq!(
         types,
         [
-            "ExecutionStarted", "PassStateEntered", "PassStateExited", "WaitStateEntered", "WaitStateExited",
-            "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"
+            "ExecutionStarted",
+            "PassStateEntered",
+            "PassStateExited",
+            "WaitStateEntered",
+            "WaitStateExited",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSucceeded",
+            "TaskStateExited",
+            "ExecutionSucceeded"
         ]
     );
-    assert_eq!(h[0]["executionStartedEventDetails"]["input"], json!("{\"a\":1}"));
+    assert_eq!(
+        h[0]["executionStartedEventDetails"]["input"],
+        json!("{\"a\":1}")
+    );
     assert!(h[0]["executionStartedEventDetails"]["roleArn"].is_string());
-    assert_eq!(h[1]["stateEnteredEventDetails"], json!({"name": "P", "input": "{\"a\":1}", "inputDetails": {"truncated": false}}));
-    assert_eq!(h[2]["stateExitedEventDetails"]["output"], json!("{\"a\":1,\"x\":{\"r\":1}}"));
+    assert_eq!(
+        h[1]["stateEnteredEventDetails"],
+        json!({"name": "P", "input": "{\"a\":1}", "inputDetails": {"truncated": false}})
+    );
+    assert_eq!(
+        h[2]["stateExitedEventDetails"]["output"],
+        json!("{\"a\":1,\"x\":{\"r\":1}}")
+    );
     // The Wait moved the clock: the task starts 5 s in.
     assert_eq!(h[5]["timestamp"], json!("2024-01-01T00:00:05.000Z"));
     let sched = &h[6]["taskScheduledEventDetails"];
@@ -49,9 +67,18 @@ fn events_have_ids_previous_ids_timestamps_and_aws_detail_objects() {
     assert_eq!(sched["region"], "us-east-1");
     assert_eq!(sched["parameters"], json!("{\"a\":1}"));
     assert_eq!(sched["timeoutInSeconds"], json!(30));
-    assert!(sched.get("heartbeatInSeconds").is_none(), "absent values are omitted, not null");
-    assert_eq!(h[8]["taskSucceededEventDetails"]["output"], json!("{\"a\":1}"));
-    assert_eq!(h[10]["executionSucceededEventDetails"]["output"], json!("{\"a\":1}"));
+    assert!(
+        sched.get("heartbeatInSeconds").is_none(),
+        "absent values are omitted, not null"
+    );
+    assert_eq!(
+        h[8]["taskSucceededEventDetails"]["output"],
+        json!("{\"a\":1}")
+    );
+    assert_eq!(
+        h[10]["executionSucceededEventDetails"]["output"],
+        json!("{\"a\":1}")
+    );
 }
 
 #[test]
@@ -65,21 +92,42 @@ fn failed_task_events_carry_error_and_cause() {
         ..req(def, json!({}))
     });
     assert_eq!(o.status, "FAILED");
-    let failed = o.history.iter().find(|e| e["type"] == "LambdaFunctionFailed").expect("event");
-    assert_eq!(failed["lambdaFunctionFailedEventDetails"], json!({"error": "Lambda.Boom", "cause": "bad"}));
+    let failed = o
+        .history
+        .iter()
+        .find(|e| e["type"] == "LambdaFunctionFailed")
+        .expect("event");
+    assert_eq!(
+        failed["lambdaFunctionFailedEventDetails"],
+        json!({"error": "Lambda.Boom", "cause": "bad"})
+    );
     let last = o.history.last().expect("events");
     assert_eq!(last["type"], "ExecutionFailed");
-    assert_eq!(last["executionFailedEventDetails"], json!({"error": "Lambda.Boom", "cause": "bad"}));
+    assert_eq!(
+        last["executionFailedEventDetails"],
+        json!({"error": "Lambda.Boom", "cause": "bad"})
+    );
 }
 
 #[test]
 fn map_events_name_the_state_and_index() {
     let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}});
     let o = run(&req(def, json!([10, 20])));
-    let started = o.history.iter().find(|e| e["type"] == "MapStateStarted").expect("event");
+    let started = o
+        .history
+        .iter()
+        .find(|e| e["type"] == "MapStateStarted")
+        .expect("event");
     assert_eq!(started["mapStateStartedEventDetails"], json!({"length": 2}));
-    let iters: Vec<&Value> = o.history.iter().filter(|e| e["type"] == "MapIterationStarted").collect();
-    assert_eq!(iters[1]["mapIterationStartedEventDetails"], json!({"name": "M", "index": 1}));
+    let iters: Vec<&Value> = o
+        .history
+        .iter()
+        .filter(|e| e["type"] == "MapIterationStarted")
+        .collect();
+    assert_eq!(
+        iters[1]["mapIterationStartedEventDetails"],
+        json!({"name": "M", "index": 1})
+    );
 }
 
 #[test]
@@ -98,7 +146,10 @@ fn states_carry_testsate_like_inspection_data() {
     assert_eq!(s["afterParameters"], json!({"v": 3}));
     assert_eq!(s["result"], json!({"v": 3}));
     assert_eq!(s["afterResultSelector"], json!({"w": 3}));
-    assert_eq!(s["afterResultPath"], json!({"in": {"v": 3}, "res": {"w": 3}}));
+    assert_eq!(
+        s["afterResultPath"],
+        json!({"in": {"v": 3}, "res": {"w": 3}})
+    );
     assert_eq!(s["output"], json!({"w": 3}));
     assert_eq!(s["unmocked"], json!(true));
 }
@@ -141,7 +192,10 @@ fn full_jitter_shortens_back_off_deterministically() {
     assert_eq!(t7, stop(7));
     assert!(t7.as_str() < "2024-01-01T00:01:10.000Z", "{t7}");
     let distinct: std::collections::BTreeSet<String> = (0..5).map(stop).collect();
-    assert!(distinct.len() > 1, "jitter depends on the seed: {distinct:?}");
+    assert!(
+        distinct.len() > 1,
+        "jitter depends on the seed: {distinct:?}"
+    );
 }
 
 #[test]

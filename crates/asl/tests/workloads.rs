@@ -10,7 +10,11 @@ fn every_workload_gives_the_expected_output() {
     for w in &WORKLOADS {
         let (machine, input, options) = load(w);
         let outcome = machine.execute(input, &options);
-        assert_eq!(outcome.status, "SUCCEEDED", "{}: {:?} {:?}", w.name, outcome.error, outcome.cause);
+        assert_eq!(
+            outcome.status, "SUCCEEDED",
+            "{}: {:?} {:?}",
+            w.name, outcome.error, outcome.cause
+        );
         let output = outcome.output.as_ref().expect("output");
         assert_eq!(sha256_hex(output), w.sha256, "{}: wrong output", w.name);
     }
@@ -25,5 +29,9 @@ fn map10k_inline_hits_the_aws_history_quota_by_default() {
     let outcome = machine.execute(input, &options);
     assert_eq!(outcome.status, "FAILED");
     assert_eq!(outcome.error.as_deref(), Some("States.Runtime"));
-    assert!(outcome.cause.as_deref().unwrap_or("").contains("25000"), "{:?}", outcome.cause);
+    assert!(
+        outcome.cause.as_deref().unwrap_or("").contains("25000"),
+        "{:?}",
+        outcome.cause
+    );
 }

@@ -48,7 +48,10 @@ pub struct ValidateArgs {
 }
 
 fn print(v: &Value) {
-    println!("{}", serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string()));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
+    );
 }
 
 fn usage_error(code: &str, message: String) -> u8 {
@@ -91,7 +94,12 @@ fn pick_state_machine(mock_text: &str, flag: Option<String>, definition: &str) -
 pub fn run(args: RunArgs) -> u8 {
     let definition = match std::fs::read_to_string(&args.definition) {
         Ok(t) => t,
-        Err(e) => return usage_error("DEFINITION_NOT_READABLE", format!("cannot read {}: {e}", args.definition)),
+        Err(e) => {
+            return usage_error(
+                "DEFINITION_NOT_READABLE",
+                format!("cannot read {}: {e}", args.definition),
+            )
+        }
     };
     let input = match &args.input {
         Some(arg) => match file_or_inline(arg) {
@@ -103,16 +111,28 @@ pub fn run(args: RunArgs) -> u8 {
     let mock_config = match &args.mock_config {
         Some(path) => match std::fs::read_to_string(path) {
             Ok(t) => Some(t),
-            Err(e) => return usage_error("MOCK_CONFIG_NOT_READABLE", format!("cannot read {path}: {e}")),
+            Err(e) => {
+                return usage_error(
+                    "MOCK_CONFIG_NOT_READABLE",
+                    format!("cannot read {path}: {e}"),
+                )
+            }
         },
         None => None,
     };
     if mock_config.is_none() && args.test_case.is_some() {
-        return usage_error("INVALID_ARGUMENTS", "--test-case needs --mock-config".into());
+        return usage_error(
+            "INVALID_ARGUMENTS",
+            "--test-case needs --mock-config".into(),
+        );
     }
     let state_machine = match &mock_config {
         Some(text) => pick_state_machine(text, args.state_machine.clone(), &args.definition),
-        None => Some(args.state_machine.clone().unwrap_or_else(|| machine_name(&args.definition))),
+        None => Some(
+            args.state_machine
+                .clone()
+                .unwrap_or_else(|| machine_name(&args.definition)),
+        ),
     };
     let request = RunRequest {
         definition,
@@ -137,7 +157,10 @@ pub fn run(args: RunArgs) -> u8 {
             return 2;
         }
         "SUCCEEDED" => {
-            out.insert("output".into(), outcome.output.clone().unwrap_or(Value::Null));
+            out.insert(
+                "output".into(),
+                outcome.output.clone().unwrap_or(Value::Null),
+            );
         }
         _ => {
             if let Some(e) = &outcome.error {

@@ -13,7 +13,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "stepbridge", version, about = "Run AWS Step Functions state machines and EventBridge patterns locally")]
+#[command(
+    name = "stepbridge",
+    version,
+    about = "Run AWS Step Functions state machines and EventBridge patterns locally"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -15,7 +15,10 @@ fn stepbridge(args: &[&str]) -> (i32, Value) {
         .expect("the binary runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!("stdout is one JSON document ({e}): {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr))
+        panic!(
+            "stdout is one JSON document ({e}): {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
     });
     (out.status.code().unwrap_or(-1), doc)
 }
@@ -26,7 +29,8 @@ fn example(name: &str) -> String {
 
 /// A scratch directory of this test run.
 fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("stepbridge-asl-cli-{}-{test}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("stepbridge-asl-cli-{}-{test}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("scratch dir");
     dir
 }
@@ -35,7 +39,16 @@ fn order_run(test_case: &str, extra: &[&str]) -> (i32, Value) {
     let def = example("order-processing.asl.json");
     let input = example("order-processing.input.json");
     let mocks = example("order-processing.mocks.json");
-    let mut args = vec!["run", &def, "--input", &input, "--mock-config", &mocks, "--test-case", test_case];
+    let mut args = vec![
+        "run",
+        &def,
+        "--input",
+        &input,
+        "--mock-config",
+        &mocks,
+        "--test-case",
+        test_case,
+    ];
     args.extend_from_slice(extra);
     stepbridge(&args)
 }
@@ -66,7 +79,10 @@ fn history_flag_adds_the_events() {
     let history = doc["history"].as_array().expect("history array");
     assert_eq!(history[0]["type"], "ExecutionStarted");
     assert_eq!(history[0]["id"], 1);
-    assert_eq!(history.last().map(|e| e["type"].clone()), Some(json!("ExecutionSucceeded")));
+    assert_eq!(
+        history.last().map(|e| e["type"].clone()),
+        Some(json!("ExecutionSucceeded"))
+    );
     assert!(history.iter().any(|e| e["type"] == "TaskFailed"));
 }
 
@@ -74,7 +90,11 @@ fn history_flag_adds_the_events() {
 fn invalid_definition_exits_2_with_diagnostics() {
     let dir = scratch("invalid");
     let def = dir.join("bad.asl.json");
-    std::fs::write(&def, r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Missing"}}}"#).expect("write");
+    std::fs::write(
+        &def,
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Missing"}}}"#,
+    )
+    .expect("write");
     let (code, doc) = stepbridge(&["run", def.to_str().unwrap_or("")]);
     assert_eq!(code, 2);
     assert_eq!(doc["status"], "INVALID");
@@ -124,7 +144,16 @@ fn several_state_machines_default_to_the_definition_file_name() {
     let (code, doc) = stepbridge(&["run", d, "--mock-config", m, "--test-case", "T"]);
     assert_eq!(code, 0, "{doc}");
     assert_eq!(doc["output"], "bill");
-    let (code, doc) = stepbridge(&["run", d, "--mock-config", m, "--test-case", "T", "--state-machine", "shipping"]);
+    let (code, doc) = stepbridge(&[
+        "run",
+        d,
+        "--mock-config",
+        m,
+        "--test-case",
+        "T",
+        "--state-machine",
+        "shipping",
+    ]);
     assert_eq!(code, 0, "{doc}");
     assert_eq!(doc["output"], "ship");
     let (code, doc) = stepbridge(&["run", d, "--mock-config", m, "--test-case", "Nope"]);
@@ -161,7 +190,11 @@ fn validate_ok_and_fail() {
     assert!(doc["diagnostics"].is_array());
     let dir = scratch("validate");
     let def = dir.join("bad.asl.json");
-    std::fs::write(&def, r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true, "Next": "A"}}}"#).expect("write");
+    std::fs::write(
+        &def,
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true, "Next": "A"}}}"#,
+    )
+    .expect("write");
     let (code, doc) = stepbridge(&["validate", def.to_str().unwrap_or("")]);
     assert_eq!(code, 2);
     assert_eq!(doc["result"], "FAIL");

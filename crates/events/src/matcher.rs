@@ -12,7 +12,10 @@
 //! (exact strings, case-folded strings) and tested only against the field's remaining
 //! conditions; a conjunction matches when as many of its clauses are satisfied as it has.
 //! Operator semantics are never restated here: every test is a call into
-//! [`crate::pattern::Condition`], and the indexes only find the values those would accept.
+//! [`crate::pattern::Condition`]; the indexes only find the values those would accept, a
+//! numeric condition is first checked against its range (a necessary condition), and the
+//! outcome for a string value is remembered per field (pure functions of the value), so
+//! low-cardinality fields cost one hash lookup per event whatever their operators.
 //!
 //! Two things a flat view cannot see are routed to `Pattern::matches` on a parsed event:
 //! events that repeat a key a rule reads (serde_json keeps the last one), and events where
@@ -84,6 +87,9 @@ struct Conjunction {
     clauses: u32,
 }
 
+/// A string value's bytes to the clauses it satisfies on one field.
+type StringMemo = FxHashMap<Box<[u8]>, Box<[u32]>>;
+
 /// Per-call working memory, reusable across events to avoid allocating per event.
 ///
 /// Satisfied clauses and counted conjunctions are stamped with an event number instead of
@@ -94,7 +100,7 @@ pub struct Scratch {
     /// The rule set the stamps and memo below belong to.
     owner: u64,
     /// Per field: the clauses a string value satisfies, for strings seen before.
-    memo: Vec<FxHashMap<Box<[u8]>, Box<[u32]>>>,
+    memo: Vec<StringMemo>,
     fold_buf: String,
     epoch: u32,
     clause_stamp: Vec<u32>,

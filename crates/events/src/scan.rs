@@ -609,7 +609,7 @@ fn check_run(b: &[u8], from: usize, end: usize) -> R<()> {
     let run = &b[from..end];
     if run
         .iter()
-        .fold(false, |acc, &c| acc | (c < 0x20) | (c >= 0x80))
+        .fold(false, |acc, &c| acc | !(0x20..0x80).contains(&c))
     {
         if let Some(k) = run.iter().position(|&c| c < 0x20) {
             return fault(from + k, "control character in a string (must be escaped)");
@@ -713,7 +713,22 @@ fn skip_array(b: &[u8], open: usize, depth: usize) -> R<usize> {
     'value: loop {
         i = ws(b, i);
         match b.get(i) {
-            Some(b'-' | b'0'..=b'9') => i = number(b, i)?,
+            Some(b'-' | b'0'..=b'9') => {
+                i = number(b, i)?;
+                // Runs of numbers written `1, 2, 3` (the usual serialisers' style): stay
+                // in this loop while the next element is another number.
+                while b.get(i) == Some(&b',') {
+                    let j = if b.get(i + 1) == Some(&b' ') {
+                        i + 2
+                    } else {
+                        i + 1
+                    };
+                    match b.get(j) {
+                        Some(b'-' | b'0'..=b'9') => i = number(b, j)?,
+                        _ => break,
+                    }
+                }
+            }
             Some(b'[') => {
                 d += 1;
                 depth_check(i, d)?;
@@ -918,8 +933,19 @@ impl Scanner<'_, '_> {
         if b.get(i) == Some(&b']') {
             return Ok(i + 1);
         }
+        // Arrays of numbers (coordinates, readings) are the bulk of many events: their
+        // elements are converted and recorded here without the general dispatch.
+        let field = self.trie.field(node);
         loop {
-            i = ws(b, self.value(node, i, depth, arrays)?);
+            i = match (b.get(i), field) {
+                (Some(b'-' | b'0'..=b'9'), Some(f)) => {
+                    let (next, v) = number_value(b, i)?;
+                    self.out.values.push((f, Raw::Num(v)));
+                    next
+                }
+                _ => self.value(node, i, depth, arrays)?,
+            };
+            i = ws(b, i);
             match b.get(i) {
                 Some(b',') => i = ws(b, i + 1),
                 Some(b']') => return Ok(i + 1),

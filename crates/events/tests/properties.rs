@@ -133,6 +133,8 @@ proptest! {
     // 500 cases keeps `cargo test` quick on a shared machine; set PROPTEST_CASES for a
     // longer fuzzing run.
     #![proptest_config(ProptestConfig {
+        // The suite lives outside src/, where proptest cannot store regressions.
+        failure_persistence: None,
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(500),
         ..ProptestConfig::default()
     })]

@@ -295,6 +295,24 @@ impl Evaluator {
     // ------------------------------------------------------------------ paths
 
     fn eval_path(&self, node: &Node, steps: &[Node], input: &Value, env: &Env) -> Result<Value> {
+        // Fast path for the most common case, a plain field of an object (`name`): the general
+        // step machinery below gives the same result with several allocations.
+        if let ([step], Value::Object(o)) = (steps, input) {
+            if let NodeKind::Name(name) = &step.kind {
+                if is_plain_step(step)
+                    && !node.keep_singleton_array
+                    && node.group.is_none()
+                    && !node.tuple
+                {
+                    match o.get(name.as_str()) {
+                        // stored sequences are re-flattened by the general path
+                        Some(v) if v.has_flag(flags::SEQUENCE) => {}
+                        Some(v) => return Ok(v.clone()),
+                        None => return Ok(Value::Undefined),
+                    }
+                }
+            }
+        }
         let first_is_var = matches!(steps.first().map(|s| &s.kind), Some(NodeKind::Variable(_)));
         let mut input_seq: Vec<Value> = match input {
             Value::Array(a, _) if !first_is_var => a.0.clone(),
@@ -915,8 +933,10 @@ impl Evaluator {
             }
             Ok(false)
         };
-        let sorted = functions::merge_sort(keyed, &mut |a, b| cmp(&a.0, &b.0))?;
-        let out: Vec<Value> = sorted.into_iter().map(|(_, v)| v).collect();
+        // sort positions rather than the keyed items, so merging copies only integers
+        let order: Vec<usize> = (0..keyed.len()).collect();
+        let order = functions::merge_sort(order, &mut |a, b| cmp(&keyed[*a].0, &keyed[*b].0))?;
+        let out: Vec<Value> = order.into_iter().map(|i| keyed[i].1.clone()).collect();
         let f = if is_tuple {
             flags::SEQUENCE | flags::TUPLE_STREAM
         } else {
@@ -1274,6 +1294,19 @@ fn rebuild(
         ),
         other => other.clone(),
     }
+}
+
+/// A step with no predicates, bindings, grouping or flags that change its result shape.
+fn is_plain_step(step: &Node) -> bool {
+    step.stages.is_empty()
+        && step.predicate.is_empty()
+        && step.group.is_none()
+        && step.focus.is_none()
+        && step.index.is_none()
+        && !step.tuple
+        && step.ancestor_label.is_none()
+        && !step.keep_array
+        && !step.consarray
 }
 
 fn proc_name(procedure: &Node) -> Option<String> {

@@ -39,7 +39,8 @@ use value::{flags, Arr, Value};
 /// Everything an evaluation takes from the outside world.
 #[derive(Debug, Clone)]
 pub struct Environment {
-    /// "Now" in milliseconds since the Unix epoch (`$now()`, `$millis()`).
+    /// "Now" in milliseconds since the Unix epoch (`$now()`, `$millis()`). The default is 0
+    /// (the epoch): hosts pass the real or simulated time, as the engine never reads a clock.
     pub now_ms: f64,
     /// Seed of the pseudo-random generator (`$random()`, `$shuffle()`, `$uuid()`).
     pub seed: u64,
@@ -48,7 +49,8 @@ pub struct Environment {
     /// Maximum evaluation nesting; deeper (non-tail) recursion fails with `U1001` instead of
     /// overflowing the stack.
     pub max_depth: usize,
-    /// Maximum number of evaluation steps; runaway loops fail with `U1001`.
+    /// Maximum number of evaluation steps (default ten million, a few seconds of work);
+    /// runaway loops fail with `U1001`.
     pub max_steps: u64,
 }
 
@@ -59,7 +61,7 @@ impl Default for Environment {
             seed: 0,
             bindings: serde_json::Map::new(),
             max_depth: DEFAULT_MAX_DEPTH,
-            max_steps: 50_000_000,
+            max_steps: 10_000_000,
         }
     }
 }
@@ -117,13 +119,27 @@ impl Expression {
         input: Option<&serde_json::Value>,
         env: &Environment,
     ) -> Result<Option<serde_json::Value>> {
+        let prepared = Prepared::new(input, &serde_json::Map::new());
+        self.evaluate_prepared(&prepared, env)
+    }
+
+    /// Evaluates against input and bindings converted once with [`Prepared`]; bindings in
+    /// `prepared` take precedence over `env.bindings`.
+    pub fn evaluate_prepared(
+        &self,
+        prepared: &Prepared,
+        env: &Environment,
+    ) -> Result<Option<serde_json::Value>> {
         let mut ev = Evaluator::new(env.now_ms, env.seed, env.max_depth, env.max_steps);
         ev.step_functions = self.step_functions;
         let root = Frame::root();
         for (k, v) in &env.bindings {
             root.bind(k, Value::from_json(v));
         }
-        let input = input.map(Value::from_json).unwrap_or_default();
+        for (k, v) in &prepared.bindings {
+            root.bind(k, v.clone());
+        }
+        let input = prepared.input.clone();
         root.bind("$", input.clone());
         let input = match input {
             Value::Array(a, f) if f & flags::SEQUENCE == 0 => Value::Array(
@@ -134,6 +150,41 @@ impl Expression {
         };
         let result = ev.eval(&self.ast, &input, &root)?;
         result.to_json()
+    }
+}
+
+/// Input and variable bindings converted once to the engine's values, so that many
+/// expressions (e.g. every `{% %}` string of a Step Functions state, all reading `$states`)
+/// can be evaluated without converting the same JSON again each time. Not `Send`: it shares
+/// reference-counted values; build one per thread.
+#[derive(Default)]
+pub struct Prepared {
+    input: Value,
+    bindings: Vec<(String, Value)>,
+}
+
+impl Prepared {
+    /// `input` of `None` is JSONata's `undefined` context.
+    pub fn new(
+        input: Option<&serde_json::Value>,
+        bindings: &serde_json::Map<String, serde_json::Value>,
+    ) -> Prepared {
+        Prepared {
+            input: input.map(Value::from_json).unwrap_or_default(),
+            bindings: bindings
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::from_json(v)))
+                .collect(),
+        }
+    }
+
+    /// Adds (or replaces) a variable binding.
+    pub fn bind(&mut self, name: &str, value: &serde_json::Value) {
+        let v = Value::from_json(value);
+        match self.bindings.iter_mut().find(|(k, _)| k == name) {
+            Some(slot) => slot.1 = v,
+            None => self.bindings.push((name.to_string(), v)),
+        }
     }
 }
 

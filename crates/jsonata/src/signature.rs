@@ -137,7 +137,8 @@ impl Signature {
     pub fn validate(&self, args: &[Value], context: &Value) -> Result<Vec<Value>> {
         let syms: Vec<char> = args.iter().map(symbol).collect();
         let mut caps = vec![(0usize, 0usize); self.params.len()];
-        if !full_match(&self.params, 0, &syms, 0, &mut caps) {
+        let mut failed = vec![false; (self.params.len() + 1) * (syms.len() + 1)];
+        if !full_match(&self.params, 0, &syms, 0, &mut caps, &mut failed) {
             return Err(self.validation_error(args, &syms));
         }
         let mut out = Vec::new();
@@ -203,7 +204,8 @@ impl Signature {
     fn validation_error(&self, args: &[Value], syms: &[char]) -> Error {
         let mut good_to = 0;
         for i in 0..self.params.len() {
-            match prefix_match(&self.params[..=i], 0, syms, 0) {
+            let mut failed = vec![false; (i + 2) * (syms.len() + 1)];
+            match prefix_match(&self.params[..=i], 0, syms, 0, &mut failed) {
                 None => break,
                 Some(end) => good_to = end,
             }
@@ -242,16 +244,38 @@ pub fn symbol(v: &Value) -> char {
     }
 }
 
+/// Backtracking match of the parameter patterns against the argument symbols; `failed`
+/// memoises dead ends so pathological signatures (many `+` parameters) stay polynomial.
 fn full_match(
     params: &[Param],
     pi: usize,
     syms: &[char],
     si: usize,
     caps: &mut [(usize, usize)],
+    failed: &mut [bool],
 ) -> bool {
     if pi == params.len() {
         return si == syms.len();
     }
+    let memo = pi * (syms.len() + 1) + si;
+    if failed[memo] {
+        return false;
+    }
+    let ok = full_match_step(params, pi, syms, si, caps, failed);
+    if !ok {
+        failed[memo] = true;
+    }
+    ok
+}
+
+fn full_match_step(
+    params: &[Param],
+    pi: usize,
+    syms: &[char],
+    si: usize,
+    caps: &mut [(usize, usize)],
+    failed: &mut [bool],
+) -> bool {
     let p = &params[pi];
     let mut max = 0;
     while si + max < syms.len() && p.class.contains(syms[si + max]) {
@@ -271,7 +295,7 @@ fn full_match(
             return false;
         }
         caps[pi] = (si, si + n);
-        if full_match(params, pi + 1, syms, si + n, caps) {
+        if full_match(params, pi + 1, syms, si + n, caps, failed) {
             return true;
         }
         if n == 0 {
@@ -281,10 +305,34 @@ fn full_match(
     }
 }
 
-fn prefix_match(params: &[Param], pi: usize, syms: &[char], si: usize) -> Option<usize> {
+fn prefix_match(
+    params: &[Param],
+    pi: usize,
+    syms: &[char],
+    si: usize,
+    failed: &mut [bool],
+) -> Option<usize> {
     if pi == params.len() {
         return Some(si);
     }
+    let memo = pi * (syms.len() + 1) + si;
+    if failed[memo] {
+        return None;
+    }
+    let r = prefix_match_step(params, pi, syms, si, failed);
+    if r.is_none() {
+        failed[memo] = true;
+    }
+    r
+}
+
+fn prefix_match_step(
+    params: &[Param],
+    pi: usize,
+    syms: &[char],
+    si: usize,
+    failed: &mut [bool],
+) -> Option<usize> {
     let p = &params[pi];
     let mut max = 0;
     while si + max < syms.len() && p.class.contains(syms[si + max]) {
@@ -299,7 +347,7 @@ fn prefix_match(params: &[Param], pi: usize, syms: &[char], si: usize) -> Option
         if n < min {
             return None;
         }
-        if let Some(e) = prefix_match(params, pi + 1, syms, si + n) {
+        if let Some(e) = prefix_match(params, pi + 1, syms, si + n, failed) {
             return Some(e);
         }
         if n == 0 {

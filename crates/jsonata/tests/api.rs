@@ -2,7 +2,7 @@
 //! AWS Step Functions' extra functions, limits and robustness on malformed input.
 
 use serde_json::{json, Value};
-use stepbridge_jsonata::{evaluate, Environment, Expression};
+use stepbridge_jsonata::{evaluate, Environment, Expression, Prepared};
 
 fn eval_env(expr: &str, input: Value, env: &Environment) -> Option<Value> {
     Expression::compile(expr)
@@ -389,4 +389,35 @@ fn very_deep_values_are_handled_without_crashing() {
             .code,
         "U1001"
     );
+}
+
+/// A signature with many one-or-more parameters must not make argument checking exponential.
+#[test]
+fn pathological_signatures_stay_fast() {
+    let params: String = "x+".repeat(25);
+    let args: Vec<String> = (0..40).map(|i| i.to_string()).collect();
+    let expr = format!("function($a)<{params}s>{{ 1 }}({})", args.join(","));
+    let started = std::time::Instant::now();
+    let e = Expression::compile(&expr)
+        .unwrap()
+        .evaluate(&json!(null), &Environment::default());
+    assert_eq!(e.unwrap_err().code, "T0410");
+    assert!(started.elapsed().as_secs() < 5);
+}
+
+#[test]
+fn prepared_input_and_bindings_are_reusable() {
+    let mut p = Prepared::new(Some(&json!({"n": 2})), &serde_json::Map::new());
+    p.bind("states", &json!({"input": {"items": [1, 2, 3]}}));
+    let env = Environment::default();
+    let a = Expression::compile("$sum($states.input.items) * n").unwrap();
+    let b = Expression::compile("$count($states.input.items) + n").unwrap();
+    assert_eq!(a.evaluate_prepared(&p, &env).unwrap(), Some(json!(12)));
+    assert_eq!(b.evaluate_prepared(&p, &env).unwrap(), Some(json!(5)));
+    // assignments inside one evaluation do not leak into the next
+    let c = Expression::compile("($states := 1; $states)").unwrap();
+    assert_eq!(c.evaluate_prepared(&p, &env).unwrap(), Some(json!(1)));
+    assert_eq!(a.evaluate_prepared(&p, &env).unwrap(), Some(json!(12)));
+    p.bind("states", &json!({"input": {"items": [10]}}));
+    assert_eq!(a.evaluate_prepared(&p, &env).unwrap(), Some(json!(20)));
 }

@@ -77,10 +77,9 @@ where
         .map_err(|_| format!("ExecutionDoesNotExist: '{execution_id}'"))?;
     EXECUTIONS.with(|cell| {
         let mut table = cell.borrow_mut();
-        let execution = table
-            .1
-            .get_mut(&id)
-            .ok_or_else(|| format!("ExecutionDoesNotExist: '{execution_id}' (finished executions are not kept)"))?;
+        let execution = table.1.get_mut(&id).ok_or_else(|| {
+            format!("ExecutionDoesNotExist: '{execution_id}' (finished executions are not kept)")
+        })?;
         let outcome = f(execution)?;
         if outcome.status != "WAITING_FOR_CALLBACK" {
             table.1.remove(&id);
@@ -93,7 +92,8 @@ where
 }
 
 fn parse_output(output: &str) -> Result<Value, String> {
-    serde_json::from_str(output).map_err(|e| format!("InvalidOutput: the task output is not JSON: {e}"))
+    serde_json::from_str(output)
+        .map_err(|e| format!("InvalidOutput: the task output is not JSON: {e}"))
 }
 
 /// Runs an execution: `RunRequest` in, `RunOutcome` out.
@@ -122,7 +122,11 @@ pub fn start_execution(
 
 /// SendTaskSuccess: `output` is JSON text.
 #[wasm_bindgen(js_name = sendTaskSuccess)]
-pub fn send_task_success(execution_id: &str, task_token: &str, output: &str) -> Result<JsValue, JsValue> {
+pub fn send_task_success(
+    execution_id: &str,
+    task_token: &str,
+    output: &str,
+) -> Result<JsValue, JsValue> {
     let out = with_execution(execution_id, |e| {
         let value = parse_output(output)?;
         e.send_task_success(task_token, value).cloned()
@@ -133,9 +137,16 @@ pub fn send_task_success(execution_id: &str, task_token: &str, output: &str) -> 
 
 /// SendTaskFailure.
 #[wasm_bindgen(js_name = sendTaskFailure)]
-pub fn send_task_failure(execution_id: &str, task_token: &str, error: &str, cause: &str) -> Result<JsValue, JsValue> {
-    let out = with_execution(execution_id, |e| e.send_task_failure(task_token, error, cause).cloned())
-        .map_err(|e| JsValue::from_str(&e))?;
+pub fn send_task_failure(
+    execution_id: &str,
+    task_token: &str,
+    error: &str,
+    cause: &str,
+) -> Result<JsValue, JsValue> {
+    let out = with_execution(execution_id, |e| {
+        e.send_task_failure(task_token, error, cause).cloned()
+    })
+    .map_err(|e| JsValue::from_str(&e))?;
     to_js(&out)
 }
 
@@ -179,11 +190,16 @@ mod tests {
         });
         assert_eq!(started.outcome.status, "WAITING_FOR_CALLBACK");
         let token = started.outcome.task_tokens[0].token.clone();
-        let done = with_execution(&started.execution_id, |e| e.send_task_success(&token, json!({"ok": 1})).cloned())
-            .expect("resumes");
+        let done = with_execution(&started.execution_id, |e| {
+            e.send_task_success(&token, json!({"ok": 1})).cloned()
+        })
+        .expect("resumes");
         assert_eq!(done.outcome.status, "SUCCEEDED");
         assert_eq!(done.outcome.output, Some(json!({"ok": 1})));
         // Finished: no longer kept.
-        assert!(with_execution(&started.execution_id, |e| e.send_task_heartbeat(&token).cloned()).is_err());
+        assert!(with_execution(&started.execution_id, |e| e
+            .send_task_heartbeat(&token)
+            .cloned())
+        .is_err());
     }
 }

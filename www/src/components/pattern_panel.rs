@@ -9,7 +9,9 @@ pub struct PatternPanelProps {
 #[function_component(PatternPanel)]
 pub fn pattern_panel(props: &PatternPanelProps) -> Html {
     match &props.test {
-        None => html! { <p class="hint">{ "Press Test to match the event against the pattern." }</p> },
+        None => {
+            html! { <p class="hint">{ "Press Test to match the event against the pattern." }</p> }
+        }
         Some(TestView::Invalid(message)) => html! {
             <div class="result error" role="alert" data-testid="pattern-result">{ message }</div>
         },

@@ -15,7 +15,14 @@ pub fn run_panel(props: &RunPanelProps) -> Html {
         RunView::BadJson(message) => html! {
             <div class="result error" role="alert" data-testid="input-error">{ message }</div>
         },
-        RunView::Finished { status, output, error, cause, diagnostics, events } => html! {
+        RunView::Finished {
+            status,
+            output,
+            error,
+            cause,
+            diagnostics,
+            events,
+        } => html! {
             <div class="result">
                 <p>
                     <span class={classes!("status", status.to_lowercase())} data-testid="status">{ status }</span>

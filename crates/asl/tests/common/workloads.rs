@@ -16,11 +16,31 @@ pub struct Workload {
 }
 
 pub const WORKLOADS: [Workload; 5] = [
-    Workload { name: "map10k", sha256: "2e58e4b5a32f0ad0e53ccf41c826fb1557473e37d4905cef09947fb59f68b48c", peer_ms: 1715.0 },
-    Workload { name: "loop5k", sha256: "cdb459e791dbb714cdb8cc0d301a625d37c1a64d2754f4f735156e856dc6a245", peer_ms: 197.0 },
-    Workload { name: "parallel", sha256: "1a93dc506244e149cba7c1592dfd0a37b96dec839190194b8d00c5e222e84591", peer_ms: 234.0 },
-    Workload { name: "retry", sha256: "20db42eccd14f10c33ab39834851a24f308c1b4e5dad7e3c063d58263327d2d1", peer_ms: 57.0 },
-    Workload { name: "payload", sha256: "e52c7ba5eebbec84daeadbbc5d828f293779f71b574a4ba00f036a6afae79f57", peer_ms: 1699.0 },
+    Workload {
+        name: "map10k",
+        sha256: "2e58e4b5a32f0ad0e53ccf41c826fb1557473e37d4905cef09947fb59f68b48c",
+        peer_ms: 1715.0,
+    },
+    Workload {
+        name: "loop5k",
+        sha256: "cdb459e791dbb714cdb8cc0d301a625d37c1a64d2754f4f735156e856dc6a245",
+        peer_ms: 197.0,
+    },
+    Workload {
+        name: "parallel",
+        sha256: "1a93dc506244e149cba7c1592dfd0a37b96dec839190194b8d00c5e222e84591",
+        peer_ms: 234.0,
+    },
+    Workload {
+        name: "retry",
+        sha256: "20db42eccd14f10c33ab39834851a24f308c1b4e5dad7e3c063d58263327d2d1",
+        peer_ms: 57.0,
+    },
+    Workload {
+        name: "payload",
+        sha256: "e52c7ba5eebbec84daeadbbc5d828f293779f71b574a4ba00f036a6afae79f57",
+        peer_ms: 1699.0,
+    },
 ];
 
 /// Python's `json.dumps(v, sort_keys=True, separators=(",", ":"))` (ASCII escapes).
@@ -81,7 +101,10 @@ fn string(s: &str, out: &mut String) {
 pub fn sha256_hex(v: &Value) -> String {
     let mut s = String::new();
     canonical(v, &mut s);
-    Sha256::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(s.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// `Flaky`'s answers in the order the interpreter asks for them: per item two
@@ -108,9 +131,13 @@ pub fn retry_mocks() -> String {
 
 pub fn load(w: &Workload) -> (StateMachine, Value, ExecOptions) {
     let def = std::fs::read_to_string(format!("{DIR}/{}.asl.json", w.name)).expect("definition");
-    let input: Value = serde_json::from_str(&std::fs::read_to_string(format!("{DIR}/{}.input.json", w.name)).expect("input")).expect("input json");
+    let input: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{DIR}/{}.input.json", w.name)).expect("input"),
+    )
+    .expect("input json");
     let machine = StateMachine::compile(&def).unwrap_or_else(|d| panic!("{}: {d:?}", w.name));
-    let mocks = (w.name == "retry").then(|| mock::load(&retry_mocks(), None, Some("Bench")).expect("mocks"));
+    let mocks = (w.name == "retry")
+        .then(|| mock::load(&retry_mocks(), None, Some("Bench")).expect("mocks"));
     let options = ExecOptions {
         mocks,
         history: false,
@@ -122,4 +149,3 @@ pub fn load(w: &Workload) -> (StateMachine, Value, ExecOptions) {
     };
     (machine, input, options)
 }
-

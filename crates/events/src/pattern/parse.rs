@@ -137,7 +137,7 @@ fn finish(pattern: Pattern) -> Result<Pattern> {
 /// Caps on what [`normalize`] may create (per `$or` node, and for the whole pattern);
 /// beyond them the tree is left as written, so no pattern can make parsing blow up.
 const MAX_NORMALIZED_ALTERNATIVES: usize = 256;
-const MAX_NORMALIZED_NODES: usize = 4096;
+const MAX_NORMALIZED_NODES: usize = 20_000;
 
 /// EventBridge expands `$or` into whole alternatives before matching, so a field written
 /// beside a `$or` and a field inside one that lead into the same object must be satisfied
@@ -163,10 +163,12 @@ fn normalize(mut node: Node, budget: &mut usize) -> Node {
         .iter()
         .try_fold(1usize, |acc, g| acc.checked_mul(g.len()))
         .unwrap_or(usize::MAX);
-    if combos > MAX_NORMALIZED_ALTERNATIVES || combos > *budget {
+    // Each alternative copies the node's own fields, so charge for what gets copied.
+    let cost = combos.saturating_mul(size(&node));
+    if combos > MAX_NORMALIZED_ALTERNATIVES || cost > *budget {
         return node;
     }
-    *budget -= combos;
+    *budget -= cost;
     let base = Node {
         fields: node.fields.clone(),
         any_of: Vec::new(),
@@ -188,6 +190,20 @@ fn normalize(mut node: Node, budget: &mut usize) -> Node {
             .map(|alt| normalize(alt, budget))
             .collect()],
     }
+}
+
+/// How many nodes and fields a subtree holds.
+fn size(node: &Node) -> usize {
+    let fields: usize = node
+        .fields
+        .iter()
+        .map(|f| match &f.test {
+            FieldTest::Nested(child) => 1 + size(child),
+            FieldTest::Leaf(_) => 1,
+        })
+        .sum();
+    let alternatives: usize = node.any_of.iter().flatten().map(size).sum();
+    1 + fields + alternatives
 }
 
 /// Whether two parts of the node (its fields, or different `$or` groups) lead into an

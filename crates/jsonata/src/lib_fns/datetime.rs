@@ -810,7 +810,10 @@ fn cached_regex(source: &str) -> FnResult<std::rc::Rc<regress::Regex>> {
     let re = regress::Regex::with_flags(source, "i").map_err(|e| {
         FnError::new(
             "D3136",
-            format!("The date/time picture string cannot be used for parsing: {}", e),
+            format!(
+                "The date/time picture string cannot be used for parsing: {}",
+                e
+            ),
         )
     })?;
     let re = std::rc::Rc::new(re);
