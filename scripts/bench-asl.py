@@ -12,7 +12,7 @@ were measured on this kind of machine. In-process figures come from
 import argparse, hashlib, json, os, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BENCH = os.path.join(HERE, "..", "..", "shared", "bench", "asl")
+BENCH = os.path.join(HERE, "..", "tests", "data", "asl-bench")
 SHA = {
     "map10k": "2e58e4b5a32f0ad0e53ccf41c826fb1557473e37d4905cef09947fb59f68b48c",
     "loop5k": "cdb459e791dbb714cdb8cc0d301a625d37c1a64d2754f4f735156e856dc6a245",

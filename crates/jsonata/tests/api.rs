@@ -273,7 +273,7 @@ fn deeply_nested_expression_text_is_rejected_not_crashing() {
 #[test]
 fn malformed_expressions_never_panic() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/conformance/jsonata/groups");
+        .join("../../tests/data/jsonata-suite/groups");
     let Ok(groups) = std::fs::read_dir(&dir) else {
         panic!("suite not found at {}", dir.display());
     };

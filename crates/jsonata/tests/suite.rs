@@ -34,7 +34,7 @@ fn suite_dir() -> PathBuf {
     if let Ok(d) = std::env::var("JSONATA_SUITE_DIR") {
         return PathBuf::from(d);
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/jsonata")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/jsonata-suite")
 }
 
 fn load_cases(dir: &Path) -> Vec<Case> {

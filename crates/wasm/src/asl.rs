@@ -112,7 +112,7 @@ pub fn validate_definition(definition: &str) -> Result<JsValue, JsValue> {
 }
 
 /// Starts an execution that may wait for callbacks: `RunOutcome & {executionId}`.
-#[wasm_bindgen(js_name = startExecution)]
+#[wasm_bindgen(js_name = startExecution, unchecked_return_type = "ExecutionOutcome")]
 pub fn start_execution(
     #[wasm_bindgen(unchecked_param_type = "RunRequest")] request: JsValue,
 ) -> Result<JsValue, JsValue> {
@@ -121,7 +121,7 @@ pub fn start_execution(
 }
 
 /// SendTaskSuccess: `output` is JSON text.
-#[wasm_bindgen(js_name = sendTaskSuccess)]
+#[wasm_bindgen(js_name = sendTaskSuccess, unchecked_return_type = "ExecutionOutcome")]
 pub fn send_task_success(
     execution_id: &str,
     task_token: &str,
@@ -136,7 +136,7 @@ pub fn send_task_success(
 }
 
 /// SendTaskFailure.
-#[wasm_bindgen(js_name = sendTaskFailure)]
+#[wasm_bindgen(js_name = sendTaskFailure, unchecked_return_type = "ExecutionOutcome")]
 pub fn send_task_failure(
     execution_id: &str,
     task_token: &str,
@@ -151,7 +151,7 @@ pub fn send_task_failure(
 }
 
 /// SendTaskHeartbeat.
-#[wasm_bindgen(js_name = sendTaskHeartbeat)]
+#[wasm_bindgen(js_name = sendTaskHeartbeat, unchecked_return_type = "ExecutionOutcome")]
 pub fn send_task_heartbeat(execution_id: &str, task_token: &str) -> Result<JsValue, JsValue> {
     let out = with_execution(execution_id, |e| e.send_task_heartbeat(task_token).cloned())
         .map_err(|e| JsValue::from_str(&e))?;
@@ -159,7 +159,7 @@ pub fn send_task_heartbeat(execution_id: &str, task_token: &str) -> Result<JsVal
 }
 
 /// Let `seconds` of virtual time pass while the execution waits (timeouts may fire).
-#[wasm_bindgen(js_name = advanceTime)]
+#[wasm_bindgen(js_name = advanceTime, unchecked_return_type = "ExecutionOutcome")]
 pub fn advance_time(execution_id: &str, seconds: f64) -> Result<JsValue, JsValue> {
     let out = with_execution(execution_id, |e| e.advance_time(seconds).cloned())
         .map_err(|e| JsValue::from_str(&e))?;

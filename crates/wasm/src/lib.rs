@@ -17,16 +17,26 @@ export interface Location { pointer: string; line: number; column: number }
 export interface Diagnostic {
   severity: "ERROR" | "WARNING"; code: string; message: string; location: Location
 }
+export type Callback = { token: string; at?: number } & (
+  | { kind: "success"; output: unknown }
+  | { kind: "failure"; error: string; cause: string }
+  | { kind: "heartbeat" }
+  | { kind: "tick" }
+);
 export interface RunRequest {
   definition: string; input?: string; mockConfig?: string; testCase?: string;
-  stateMachine?: string; seed?: number; startTime?: string
+  stateMachine?: string; seed?: number; startTime?: string; history?: boolean;
+  maxHistoryEvents?: number; maxPayloadBytes?: number; callbacks?: Callback[]
 }
 export type ExecutionStatus =
   "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED" | "WAITING_FOR_CALLBACK" | "INVALID";
+export interface PendingToken { token: string; state: string; waited: number }
 export interface RunOutcome {
   status: ExecutionStatus; output?: unknown; error?: string; cause?: string;
-  diagnostics?: Diagnostic[]; history: object[]
+  diagnostics?: Diagnostic[]; history: object[]; states?: object[];
+  taskTokens?: PendingToken[]; unmocked?: string[]; executionArn?: string; stopTime?: string
 }
+export interface ExecutionOutcome extends RunOutcome { executionId: string }
 export interface ValidateOutcome { result: "OK" | "FAIL"; diagnostics: Diagnostic[] }
 export interface PatternError {
   error: string; message: string; pointer: string; line: number; column: number

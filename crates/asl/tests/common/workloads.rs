@@ -1,11 +1,11 @@
-//! The shared benchmark workloads (../shared/bench/asl): loading, the `retry` mock file,
+//! The shared benchmark workloads (a copy of ../shared/bench/asl in tests/data/asl-bench): loading, the `retry` mock file,
 //! and EXPECTED.md's canonical sha256. Used by benches/workloads.rs and tests/workloads.rs.
 
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use stepbridge_asl::{mock, ExecOptions, StateMachine};
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/bench/asl");
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/data/asl-bench");
 
 pub struct Workload {
     pub name: &'static str,
