@@ -191,10 +191,12 @@ fn same_ip(pattern: &str, value: &str) -> bool {
     }
 }
 
-/// Whether EventBridge can compare `n` numerically: within ±5.0e9 and with at most six
-/// decimal places. Other numbers only ever equal themselves.
+/// Whether EventBridge can compare the event number `n` numerically. event-ruler compares
+/// every number whose decimal text a double holds exactly; a parsed event number is that
+/// double already (its shortest text reads back exactly), so only non-finite values,
+/// which JSON cannot spell, are left out.
 pub fn is_comparable(n: f64) -> bool {
-    n.is_finite() && n.abs() <= NUMERIC_LIMIT && parse::decimals(n) <= parse::MAX_DECIMALS
+    n.is_finite()
 }
 
 /// Numeric equality as AWS applies it: comparable numbers are equal when their values
@@ -288,8 +290,8 @@ fn one_or_list(items: Vec<Value>) -> Value {
 
 impl Condition {
     /// The condition written back in EventBridge pattern syntax (for explanations), e.g.
-    /// `{"numeric": [">", 0, "<=", 5]}`; numeric bounds at AWS's ±5.0e9 limits are implied
-    /// and left out.
+    /// `{"numeric": [">", 0, "<=", 5]}`; the implied bounds of one-sided ranges (the
+    /// largest doubles) are left out.
     pub fn to_json(&self) -> Value {
         let strings =
             |v: &[String]| one_or_list(v.iter().map(|s| Value::String(s.clone())).collect());

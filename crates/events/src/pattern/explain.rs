@@ -286,7 +286,7 @@ fn why_not(c: &Condition, v: &Value) -> String {
         }
         (Condition::Numeric(_), Value::Number(n)) => match n.as_f64() {
             Some(f) if !super::is_comparable(f) => format!(
-                "{shown} cannot be compared: EventBridge compares numbers within ±5.0e9 and with at most six decimal places"
+                "{shown} cannot be compared: EventBridge compares only numbers a double holds exactly"
             ),
             _ => format!("{shown} is outside the range {}", c.to_json()),
         },

@@ -17,10 +17,10 @@ use serde_json::{Map, Value};
 /// enough that recursion cannot exhaust the stack.
 pub const MAX_DEPTH: usize = 100;
 
-/// EventBridge keeps numbers for comparison within ±5.0e9 ...
-pub const NUMERIC_LIMIT: f64 = 5.0e9;
-/// ... and to six decimal places.
-pub const MAX_DECIMALS: u32 = 6;
+/// The ends of the numeric range EventBridge compares in: event-ruler's `Range` runs
+/// one-sided ranges to `±Double.MAX_VALUE` (its `ComparableNumber` encodes every finite
+/// double; older versions stopped at ±5.0e9 with six decimals).
+pub const NUMERIC_LIMIT: f64 = f64::MAX;
 
 /// Field names event-ruler reserves: they cannot be field names inside `$or`, where they
 /// would be confused with operators.
@@ -92,7 +92,8 @@ pub(crate) fn parse(source: &str) -> std::result::Result<Pattern, PatternError> 
             ));
         }
     };
-    compile(&value).and_then(finish).map_err(|f| {
+    let compiled = with_raw_numbers(source, || compile(&value).and_then(finish));
+    compiled.map_err(|f| {
         let (line, column) = locate(source, &f.pointer);
         invalid(&f.reason, f.pointer, line, column)
     })
@@ -366,33 +367,162 @@ fn number(n: &serde_json::Number) -> Number {
     }
 }
 
-/// Java's `Double.toString` for the limits in AWS's message (`5.0E9`).
-const RANGE_MESSAGE: &str = "Value must be between -5.0E9 and 5.0E9, inclusive";
-
-/// Checks a number is one EventBridge can compare (the `ComparableNumber` rules, in their
-/// order: decimal places first, then range). `text` is the number as written.
+/// Checks a number is one EventBridge can compare: event-ruler's `ComparableNumber`
+/// parses the text as a `BigDecimal` and refuses it unless the double nearest to it
+/// reads back as exactly that decimal (so it is finite, and no digits were lost).
+/// `text` is the number as written where the source is known.
 pub(crate) fn comparable(value: f64, text: &str) -> std::result::Result<f64, String> {
-    let scale = javanum::scale_of(text).unwrap_or_else(|| i64::from(decimals(value)));
-    if scale > i64::from(MAX_DECIMALS) {
-        return Err(javanum::too_many_decimals(text));
+    if javanum::is_exact_double(text, value) {
+        Ok(value)
+    } else {
+        Err(format!("Cannot compare number : {text}"))
     }
-    if !value.is_finite() || value.abs() > NUMERIC_LIMIT {
-        return Err(RANGE_MESSAGE.to_string());
-    }
-    Ok(value)
 }
 
-/// Digits after the decimal point in the shortest text that reads back as `value`.
-pub(crate) fn decimals(value: f64) -> u32 {
-    let text = format!("{value:e}");
-    // `{:e}` gives e.g. "1.2345e-3": mantissa digits after the point minus the exponent.
-    let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
-    let frac = mantissa
-        .split_once('.')
-        .map(|(_, f)| f.len() as i64)
-        .unwrap_or(0);
-    let exp: i64 = exp.parse().unwrap_or(0);
-    (frac - exp).max(0) as u32
+thread_local! {
+    /// While a pattern's source is compiled: (pointer, text as written) of its numbers
+    /// that serde_json's `f64` does not hold exactly (their text is lost in the `Value`).
+    static RAW_NUMBERS: std::cell::RefCell<Vec<(String, String)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn with_raw_numbers<T>(source: &str, f: impl FnOnce() -> T) -> T {
+    let mut found = Vec::new();
+    let mut walker = RawNumbers {
+        b: source.as_bytes(),
+        i: 0,
+        pointer: String::new(),
+        out: &mut found,
+    };
+    // The source already parsed, so the walk cannot fail on valid JSON; if it stopped
+    // early the numbers after that point are judged by their parsed value.
+    let _ = walker.value(0);
+    RAW_NUMBERS.with(|r| *r.borrow_mut() = found);
+    let out = f();
+    RAW_NUMBERS.with(|r| r.borrow_mut().clear());
+    out
+}
+
+/// The text of the number at `pointer` as written, when it differs from its value.
+fn written(pointer: &str, n: &Number) -> String {
+    RAW_NUMBERS
+        .with(|r| {
+            r.borrow()
+                .iter()
+                .rev()
+                .find(|(p, _)| p == pointer)
+                .map(|(_, t)| t.clone())
+        })
+        .unwrap_or_else(|| n.text.clone())
+}
+
+/// A walk over pattern source recording numbers a double cannot hold exactly.
+struct RawNumbers<'a> {
+    b: &'a [u8],
+    i: usize,
+    pointer: String,
+    out: &'a mut Vec<(String, String)>,
+}
+
+impl RawNumbers<'_> {
+    fn ws(&mut self) {
+        while self.b.get(self.i).is_some_and(|c| c.is_ascii_whitespace()) {
+            self.i += 1;
+        }
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let start = self.i;
+        self.i += 1;
+        loop {
+            match *self.b.get(self.i)? {
+                b'\\' => self.i += 2,
+                b'"' => {
+                    self.i += 1;
+                    break;
+                }
+                _ => self.i += 1,
+            }
+        }
+        serde_json::from_slice(self.b.get(start..self.i)?).ok()
+    }
+
+    fn value(&mut self, depth: usize) -> Option<()> {
+        if depth > MAX_DEPTH + 1 {
+            return None;
+        }
+        self.ws();
+        let keep = self.pointer.len();
+        match *self.b.get(self.i)? {
+            b'{' => {
+                self.i += 1;
+                loop {
+                    self.ws();
+                    match *self.b.get(self.i)? {
+                        b'}' => {
+                            self.i += 1;
+                            return Some(());
+                        }
+                        b',' => self.i += 1,
+                        b'"' => {
+                            let key = self.string()?;
+                            self.ws();
+                            self.i += 1; // ':'
+                            self.pointer.push('/');
+                            self.pointer.push_str(&pointer_escape(&key));
+                            self.value(depth + 1)?;
+                            self.pointer.truncate(keep);
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            b'[' => {
+                self.i += 1;
+                let mut index = 0usize;
+                loop {
+                    self.ws();
+                    match *self.b.get(self.i)? {
+                        b']' => {
+                            self.i += 1;
+                            return Some(());
+                        }
+                        b',' => self.i += 1,
+                        _ => {
+                            self.pointer.push_str(&format!("/{index}"));
+                            self.value(depth + 1)?;
+                            self.pointer.truncate(keep);
+                            index += 1;
+                        }
+                    }
+                }
+            }
+            b'"' => self.string().map(|_| ()),
+            b'-' | b'0'..=b'9' => {
+                let start = self.i;
+                while self
+                    .b
+                    .get(self.i)
+                    .is_some_and(|c| matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+                {
+                    self.i += 1;
+                }
+                let text = std::str::from_utf8(&self.b[start..self.i]).ok()?;
+                let value: f64 = text.parse().ok()?;
+                if !javanum::is_exact_double(text, value) {
+                    self.out.push((self.pointer.clone(), text.to_string()));
+                }
+                Some(())
+            }
+            _ => {
+                // true, false, null
+                while self.b.get(self.i).is_some_and(u8::is_ascii_alphabetic) {
+                    self.i += 1;
+                }
+                Some(())
+            }
+        }
+    }
 }
 
 fn single_key<'a>(map: &'a Map<String, Value>, pointer: &str) -> Result<(&'a String, &'a Value)> {
@@ -600,7 +730,7 @@ fn anything_but(arg: &Value, pointer: &str) -> Result<AnythingBut> {
                     Value::Number(n) => {
                         numbers = true;
                         let num = number(n);
-                        if let Err(reason) = comparable(num.value, &num.text) {
+                        if let Err(reason) = comparable(num.value, &written(&here, &num)) {
                             return fault(&here, reason);
                         }
                         values.push(Literal::Number(num));
@@ -624,7 +754,7 @@ fn anything_but(arg: &Value, pointer: &str) -> Result<AnythingBut> {
         Value::String(s) => Ok(AnythingBut::Values(vec![Literal::String(s.clone())])),
         Value::Number(n) => {
             let num = number(n);
-            if let Err(reason) = comparable(num.value, &num.text) {
+            if let Err(reason) = comparable(num.value, &written(pointer, &num)) {
                 return fault(pointer, reason);
             }
             Ok(AnythingBut::Values(vec![Literal::Number(num)]))
@@ -694,11 +824,14 @@ fn numeric(items: &[Value], pointer: &str) -> Result<NumericRange> {
     };
     let bound = |value: f64, inclusive: bool| Some(Bound { value, inclusive });
     let too_many = |i: usize| fault(&at(i), "Too many elements in numeric expression");
-    // One-sided ranges run to AWS's limits, so a bound at or past them is an empty range.
+    // One-sided ranges run to the largest doubles (event-ruler does not check their
+    // order, so a bound at the very end is just an empty range).
     let floor = bound(-NUMERIC_LIMIT, true);
     let ceiling = bound(NUMERIC_LIMIT, true);
-    let comparable_at =
-        |n: &Number, i: usize| comparable(n.value, &n.text).or_else(|reason| fault(&at(i), reason));
+    let comparable_at = |n: &Number, i: usize| {
+        let here = at(i);
+        comparable(n.value, &written(&here, n)).or_else(|reason| fault(&here, reason))
+    };
     match op {
         "=" => {
             let n = numeric_value(items.get(1), op, &at(1))?;
@@ -716,29 +849,21 @@ fn numeric(items: &[Value], pointer: &str) -> Result<NumericRange> {
             if items.len() > 2 {
                 return too_many(2);
             }
-            let range = check_order(
-                NumericRange {
-                    lower: floor,
-                    upper: bound(n.value, op == "<="),
-                },
-                pointer,
-            )?;
             comparable_at(&n, 1)?;
-            Ok(range)
+            Ok(NumericRange {
+                lower: floor,
+                upper: bound(n.value, op == "<="),
+            })
         }
         ">" | ">=" => {
             let n = numeric_value(items.get(1), op, &at(1))?;
             let lower = bound(n.value, op == ">=");
             let Some(second) = items.get(2) else {
-                let range = check_order(
-                    NumericRange {
-                        lower,
-                        upper: ceiling,
-                    },
-                    pointer,
-                )?;
                 comparable_at(&n, 1)?;
-                return Ok(range);
+                return Ok(NumericRange {
+                    lower,
+                    upper: ceiling,
+                });
             };
             let top_op = match second {
                 Value::String(s) if s == "<" || s == "<=" => s.as_str(),
@@ -756,16 +881,15 @@ fn numeric(items: &[Value], pointer: &str) -> Result<NumericRange> {
             if items.len() > 4 {
                 return fault(&at(4), "Too many terms in numeric range expression");
             }
-            let range = check_order(
+            comparable_at(&n, 1)?;
+            comparable_at(&top, 3)?;
+            check_order(
                 NumericRange {
                     lower,
                     upper: bound(top.value, top_op == "<="),
                 },
                 pointer,
-            )?;
-            comparable_at(&n, 1)?;
-            comparable_at(&top, 3)?;
-            Ok(range)
+            )
         }
         other => fault(
             &at(0),
@@ -774,6 +898,8 @@ fn numeric(items: &[Value], pointer: &str) -> Result<NumericRange> {
     }
 }
 
+/// A two-sided range must have its bottom strictly below its top, whatever the
+/// inclusiveness (event-ruler compares the encoded bounds).
 fn check_order(range: NumericRange, pointer: &str) -> Result<NumericRange> {
     if let (Some(lo), Some(hi)) = (range.lower, range.upper) {
         if lo.value >= hi.value {
