@@ -18,6 +18,8 @@ use crate::jsonpath::{apply_result_path_owned, Path, PathStep};
 use crate::mock::{Answer, TestCase};
 use crate::model::*;
 use crate::rng::Rng;
+pub use crate::size::json_size;
+use crate::size::{fits, measure, plus, str_size, Bound, UNKNOWN};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
@@ -154,76 +156,19 @@ pub(crate) struct Engine<'a> {
     state_machine_arn: String,
 }
 
-/// Serialised size in bytes, stopping early once past `limit`.
-pub fn json_size(v: &Value, limit: usize) -> usize {
-    fn walk(v: &Value, acc: &mut usize, limit: usize) {
-        if *acc > limit {
-            return;
-        }
-        match v {
-            Value::Null => *acc += 4,
-            Value::Bool(b) => *acc += if *b { 4 } else { 5 },
-            Value::Number(n) => {
-                *acc += if let Some(i) = n.as_u64() {
-                    digits(i)
-                } else if let Some(i) = n.as_i64() {
-                    digits(i.unsigned_abs()) + 1
-                } else {
-                    n.to_string().len()
-                }
-            }
-            Value::String(s) => *acc += str_size(s),
-            Value::Array(a) => {
-                *acc += 2 + a.len().saturating_sub(1);
-                for x in a {
-                    walk(x, acc, limit);
-                }
-            }
-            Value::Object(m) => {
-                *acc += 2 + m.len().saturating_sub(1);
-                for (k, x) in m {
-                    *acc += str_size(k) + 1;
-                    walk(x, acc, limit);
-                }
-            }
-        }
+/// The payload quota check. `bound` is an upper bound of the value's size (see
+/// [`crate::size`]); the value is walked only when the bound could exceed the limit. Returns
+/// the bound to carry on: the exact size when it was measured.
+fn check_size(
+    limit: usize,
+    v: &Value,
+    bound: Bound,
+    what: &str,
+    state: &str,
+) -> Result<Bound, StatesError> {
+    if fits(bound, limit) {
+        return Ok(bound);
     }
-    let mut acc = 0;
-    walk(v, &mut acc, limit);
-    acc
-}
-
-fn digits(mut n: u64) -> usize {
-    let mut d = 1;
-    while n >= 10 {
-        n /= 10;
-        d += 1;
-    }
-    d
-}
-
-fn str_size(s: &str) -> usize {
-    let mut n = s.len() + 2;
-    // Most strings need no escaping: a branch-free count (which the compiler vectorises)
-    // decides whether the exact per-byte pass is needed at all.
-    let special: usize = s
-        .bytes()
-        .map(|b| (b < 0x20) as usize | (b == b'"') as usize | (b == b'\\') as usize)
-        .sum();
-    if special == 0 {
-        return n;
-    }
-    for b in s.bytes() {
-        match b {
-            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => n += 1,
-            0..=0x1f => n += 5,
-            _ => {}
-        }
-    }
-    n
-}
-
-fn check_size(limit: usize, v: &Value, what: &str, state: &str) -> Result<(), StatesError> {
     let size = json_size(v, limit);
     if size > limit {
         return Err(StatesError::new(
@@ -234,7 +179,50 @@ fn check_size(limit: usize, v: &Value, what: &str, state: &str) -> Result<(), St
             ),
         ));
     }
-    Ok(())
+    Ok(size)
+}
+
+/// Size bound of a selection by InputPath/OutputPath from a value bounded by `b`: a definite
+/// `$` path selects a subtree, no larger than the whole.
+fn selected_bound(p: &IoPath, b: Bound) -> Bound {
+    match p {
+        IoPath::Identity => b,
+        IoPath::Null => 2,
+        IoPath::Path(p) if p.is_definite() && !p.is_context() => b,
+        IoPath::Path(_) => UNKNOWN,
+    }
+}
+
+/// Bytes a ResultPath insertion can add besides the result: per step at most a new object
+/// holding the key (`{"key":...}` and a comma).
+fn result_path_extra(rp: &ResultPath) -> Bound {
+    match rp {
+        ResultPath::Replace | ResultPath::Discard => 0,
+        ResultPath::Path(p) => match p.definite_steps() {
+            Some(steps) => steps
+                .iter()
+                .map(|s| match s {
+                    PathStep::Field(f) => str_size(f) + 4,
+                    PathStep::Index(_) => 0,
+                })
+                .sum(),
+            None => UNKNOWN,
+        },
+    }
+}
+
+/// Size bound of [`apply_result`]'s value.
+fn merged_bound(rp: &ResultPath, raw: Bound, result: Bound) -> Bound {
+    match rp {
+        ResultPath::Replace => result,
+        ResultPath::Discard => raw,
+        ResultPath::Path(_) => plus(plus(raw, result), result_path_extra(rp)),
+    }
+}
+
+/// Size bound of a JSON array of values with these bounds.
+fn array_bound(bounds: impl IntoIterator<Item = Bound>) -> Bound {
+    bounds.into_iter().fold(2, |acc, b| plus(acc, plus(b, 1)))
 }
 
 fn steps_take(v: &mut Value, steps: &[PathStep]) -> Option<Value> {
@@ -566,8 +554,9 @@ impl<'a> Engine<'a> {
         &mut self,
         m: &Machine,
         mut input: Value,
+        mut bound: Bound,
         depth: usize,
-    ) -> Flow<Value> {
+    ) -> Flow<(Value, Bound)> {
         if depth > MAX_NESTING {
             return Err(Stop::Error(StatesError::runtime(format!(
                 "Parallel/Map states are nested deeper than {MAX_NESTING} levels"
@@ -581,13 +570,14 @@ impl<'a> Engine<'a> {
                 )));
             };
             self.check_deadline()?;
-            let (next, output) = self.run_state(st, input, depth)?;
+            let (next, output, out_bound) = self.run_state(st, input, bound, depth)?;
             match next {
                 Some(n) => {
                     cur = n;
                     input = output;
+                    bound = out_bound;
                 }
-                None => return Ok(output),
+                None => return Ok((output, out_bound)),
             }
         }
     }
@@ -654,7 +644,13 @@ impl<'a> Engine<'a> {
     }
 
     /// One state: returns the next state's index (None at an end) and the output.
-    fn run_state(&mut self, st: &State, raw: Value, depth: usize) -> Flow<(Option<usize>, Value)> {
+    fn run_state(
+        &mut self,
+        st: &State,
+        raw: Value,
+        rb: Bound,
+        depth: usize,
+    ) -> Flow<(Option<usize>, Value, Bound)> {
         let entered_at = self.now;
         self.set_state_context(&st.name, 0);
         self.entered(st, &raw)?;
@@ -663,12 +659,14 @@ impl<'a> Engine<'a> {
             trace.input = Some(raw.clone());
         }
         let outcome = match &st.kind {
-            Kind::Pass { result } => self.run_pass(st, result.as_ref(), raw, &mut trace),
+            Kind::Pass { result } => self.run_pass(st, result.as_ref(), raw, rb, &mut trace),
             Kind::Choice { choices, default } => {
-                self.run_choice(st, choices, *default, raw, &mut trace)
+                self.run_choice(st, choices, *default, raw, rb, &mut trace)
             }
-            Kind::Wait(spec) => self.run_wait(st, spec, raw, &mut trace),
-            Kind::Succeed => self.run_succeed(st, raw, &mut trace).map(|v| (None, v)),
+            Kind::Wait(spec) => self.run_wait(st, spec, raw, rb, &mut trace),
+            Kind::Succeed => self
+                .run_succeed(st, raw, rb, &mut trace)
+                .map(|(v, b)| (None, v, b)),
             Kind::Fail(spec) => {
                 let e = self.run_fail(spec, &raw);
                 trace.error = Some(e.clone());
@@ -676,11 +674,11 @@ impl<'a> Engine<'a> {
                 return Err(Stop::Error(e));
             }
             Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_) => {
-                self.run_with_retry(st, raw, depth, &mut trace)
+                self.run_with_retry(st, raw, rb, depth, &mut trace)
             }
         };
         match outcome {
-            Ok((next, output)) => {
+            Ok((next, output, out_bound)) => {
                 let next = match (next, &st.transition) {
                     (Some(n), _) => Some(n),
                     (None, Transition::Next(n)) if !matches!(st.kind, Kind::Succeed) => Some(*n),
@@ -691,7 +689,7 @@ impl<'a> Engine<'a> {
                     trace.output = Some(output.clone());
                 }
                 self.push_trace(st, entered_at, trace);
-                Ok((next, output))
+                Ok((next, output, out_bound))
             }
             Err(Stop::Error(e)) => {
                 trace.error = Some(e.clone());
@@ -710,15 +708,21 @@ impl<'a> Engine<'a> {
         st: &State,
         result: Option<&Value>,
         mut raw: Value,
+        rb: Bound,
         trace: &mut Trace,
-    ) -> Flow<(Option<usize>, Value)> {
+    ) -> Flow<(Option<usize>, Value, Bound)> {
         let record = self.record;
+        let limit = self.payload_limit;
         // Move the effective input out of the raw input when nothing reads it afterwards.
         let movable = !record
             && st.parameters.is_some()
             && result.is_none()
             && input_dead_after_parameters(st);
-        let value = if movable {
+        // For a moving evaluation: the bound of the merged output. The raw input and the
+        // parts moved out of it stay within the raw input's bound (plus the null left in
+        // place of the effective input), so only what the template adds counts on top.
+        let mut moved_out_bound = None;
+        let (value, mut value_bound) = if movable {
             let steps = io_steps(&st.input_path).unwrap_or(&[]);
             let eff = match steps_take(&mut raw, steps) {
                 Some(v) => v,
@@ -735,13 +739,20 @@ impl<'a> Engine<'a> {
             let params = st
                 .parameters
                 .as_ref()
-                .map(|t| t.evaluate_owned(eff, &self.context, &mut self.rng));
-            match params {
+                .map(|t| t.evaluate_owned_sized(eff, rb, &self.context, &mut self.rng, limit));
+            let sv = match params {
                 Some(v) => v?,
                 None => return Err(StatesError::runtime("Parameters missing").into()),
-            }
+            };
+            moved_out_bound = Some(plus(
+                plus(rb, 4),
+                plus(sv.extra, result_path_extra(&st.result_path)),
+            ));
+            let b = sv.bound(rb);
+            (sv.value, b)
         } else {
             let eff = select_cow(&st.input_path, &raw, &self.context, "InputPath")?;
+            let eff_bound = selected_bound(&st.input_path, rb);
             if record {
                 trace.after_input_path = Some(eff.as_ref().clone());
             }
@@ -754,17 +765,20 @@ impl<'a> Engine<'a> {
                             trace.after_parameters = Some(p);
                         }
                     }
-                    r.clone()
+                    (r.clone(), measure(r, limit))
                 }
-                (Some(t), None) => t.evaluate(&eff, &self.context, &mut self.rng)?,
-                (None, None) => eff.into_owned(),
+                (Some(t), None) => {
+                    t.evaluate_sized(&eff, eff_bound, &self.context, &mut self.rng, limit)?
+                }
+                (None, None) => (eff.into_owned(), eff_bound),
             }
         };
         if st.parameters.is_some() {
             if !output_contains_result(st) {
-                check_size(
-                    self.payload_limit,
+                value_bound = check_size(
+                    limit,
                     &value,
+                    value_bound,
                     "input after Parameters",
                     &st.name,
                 )?;
@@ -776,13 +790,20 @@ impl<'a> Engine<'a> {
         if record {
             trace.result = Some(value.clone());
         }
+        let merged_bound = match (&st.result_path, moved_out_bound) {
+            (ResultPath::Replace, _) => value_bound,
+            (ResultPath::Discard, Some(_)) => plus(rb, 4),
+            (rp, Some(b)) => b.min(plus(plus(plus(rb, 4), value_bound), result_path_extra(rp))),
+            (rp, None) => merged_bound(rp, rb, value_bound),
+        };
         let out = apply_result(raw, &st.result_path, value)?;
         if record {
             trace.after_result_path = Some(out.clone());
         }
         let out = select_owned(&st.output_path, out, &self.context, "OutputPath")?;
-        check_size(self.payload_limit, &out, "output", &st.name)?;
-        Ok((None, out))
+        let out_bound = selected_bound(&st.output_path, merged_bound);
+        let out_bound = check_size(limit, &out, out_bound, "output", &st.name)?;
+        Ok((None, out, out_bound))
     }
 
     fn run_choice(
@@ -791,8 +812,9 @@ impl<'a> Engine<'a> {
         choices: &[(crate::choice::ChoiceRule, usize)],
         default: Option<usize>,
         raw: Value,
+        rb: Bound,
         trace: &mut Trace,
-    ) -> Flow<(Option<usize>, Value)> {
+    ) -> Flow<(Option<usize>, Value, Bound)> {
         let next = {
             let eff = select_cow(&st.input_path, &raw, &self.context, "InputPath")?;
             if self.record {
@@ -826,13 +848,14 @@ impl<'a> Engine<'a> {
             p => select_cow(p, &raw, &self.context, "InputPath")?.into_owned(),
         };
         let out = select_owned(&st.output_path, eff, &self.context, "OutputPath")?;
+        let mut out_bound = selected_bound(&st.output_path, selected_bound(&st.input_path, rb));
         if !matches!(
             (&st.input_path, &st.output_path),
             (IoPath::Identity, IoPath::Identity)
         ) {
-            check_size(self.payload_limit, &out, "output", &st.name)?;
+            out_bound = check_size(self.payload_limit, &out, out_bound, "output", &st.name)?;
         }
-        Ok((Some(next), out))
+        Ok((Some(next), out, out_bound))
     }
 
     fn run_wait(
@@ -840,8 +863,9 @@ impl<'a> Engine<'a> {
         st: &State,
         spec: &WaitSpec,
         raw: Value,
+        rb: Bound,
         trace: &mut Trace,
-    ) -> Flow<(Option<usize>, Value)> {
+    ) -> Flow<(Option<usize>, Value, Bound)> {
         let eff = match &st.input_path {
             IoPath::Identity => raw,
             p => select_cow(p, &raw, &self.context, "InputPath")?.into_owned(),
@@ -884,10 +908,17 @@ impl<'a> Engine<'a> {
             self.check_deadline()?;
         }
         let out = select_owned(&st.output_path, eff, &self.context, "OutputPath")?;
-        Ok((None, out))
+        let out_bound = selected_bound(&st.output_path, selected_bound(&st.input_path, rb));
+        Ok((None, out, out_bound))
     }
 
-    fn run_succeed(&mut self, st: &State, raw: Value, trace: &mut Trace) -> Flow<Value> {
+    fn run_succeed(
+        &mut self,
+        st: &State,
+        raw: Value,
+        rb: Bound,
+        trace: &mut Trace,
+    ) -> Flow<(Value, Bound)> {
         let eff = match &st.input_path {
             IoPath::Identity => raw,
             p => select_cow(p, &raw, &self.context, "InputPath")?.into_owned(),
@@ -895,12 +926,9 @@ impl<'a> Engine<'a> {
         if self.record {
             trace.after_input_path = Some(eff.clone());
         }
-        Ok(select_owned(
-            &st.output_path,
-            eff,
-            &self.context,
-            "OutputPath",
-        )?)
+        let out = select_owned(&st.output_path, eff, &self.context, "OutputPath")?;
+        let out_bound = selected_bound(&st.output_path, selected_bound(&st.input_path, rb));
+        Ok((out, out_bound))
     }
 
     fn run_fail(&mut self, spec: &FailSpec, raw: &Value) -> StatesError {
@@ -942,9 +970,10 @@ impl<'a> Engine<'a> {
         &mut self,
         st: &State,
         mut raw: Value,
+        rb: Bound,
         depth: usize,
         trace: &mut Trace,
-    ) -> Flow<(Option<usize>, Value)> {
+    ) -> Flow<(Option<usize>, Value, Bound)> {
         let mut attempts = vec![0u64; st.retry.len()];
         let mut retry_count = 0u64;
         let outcome = loop {
@@ -954,7 +983,7 @@ impl<'a> Engine<'a> {
             // task then costs no copy.
             let owned =
                 (retry_count == 0 && takes_input_by_move(st)).then(|| std::mem::take(&mut raw));
-            match self.attempt(st, &raw, owned, depth, trace) {
+            match self.attempt(st, &raw, rb, owned, depth, trace) {
                 Ok(result) => break Ok(result),
                 Err(Stop::Error(e)) => {
                     let retrier = st
@@ -985,7 +1014,7 @@ impl<'a> Engine<'a> {
         };
         trace.retries = retry_count;
         let failure = match outcome {
-            Ok(result) => {
+            Ok((result, result_bound)) => {
                 // ResultPath can fail (States.ResultPathMatchFailure, catchable): keep the
                 // input for the catcher only when that can happen and a catcher exists.
                 let keep = (!st.catch.is_empty() && matches!(st.result_path, ResultPath::Path(_)))
@@ -998,8 +1027,13 @@ impl<'a> Engine<'a> {
                 });
                 match merged {
                     Ok(out) => {
-                        check_size(self.payload_limit, &out, "output", &st.name)?;
-                        return Ok((None, out));
+                        let out_bound = selected_bound(
+                            &st.output_path,
+                            merged_bound(&st.result_path, rb, result_bound),
+                        );
+                        let out_bound =
+                            check_size(self.payload_limit, &out, out_bound, "output", &st.name)?;
+                        return Ok((None, out, out_bound));
                     }
                     Err(e) => match keep {
                         Some(k) => {
@@ -1018,10 +1052,12 @@ impl<'a> Engine<'a> {
             .find(|c| error_matches(&c.error_equals, &failure.error))
         {
             let err = json!({"Error": failure.error, "Cause": failure.cause});
+            let err_bound = measure(&err, self.payload_limit);
             let out = apply_result(raw, &c.result_path, err)?;
-            check_size(self.payload_limit, &out, "output", &st.name)?;
+            let out_bound = merged_bound(&c.result_path, rb, err_bound);
+            let out_bound = check_size(self.payload_limit, &out, out_bound, "output", &st.name)?;
             trace.error = Some(failure);
-            return Ok((Some(c.next), out));
+            return Ok((Some(c.next), out, out_bound));
         }
         Err(Stop::Error(failure))
     }
@@ -1031,11 +1067,13 @@ impl<'a> Engine<'a> {
         &mut self,
         st: &State,
         raw: &Value,
+        rb: Bound,
         owned: Option<Value>,
         depth: usize,
         trace: &mut Trace,
-    ) -> Flow<Value> {
+    ) -> Flow<(Value, Bound)> {
         let record = self.record;
+        let limit = self.payload_limit;
         let token = match &st.kind {
             Kind::Task(t) if needs_token(t) => {
                 Some(format!("{}{}", hex_id(&mut self.rng), hex_id(&mut self.rng)).replace('-', ""))
@@ -1047,18 +1085,23 @@ impl<'a> Engine<'a> {
                 c.insert("Task".into(), json!({"Token": tok}));
             }
         }
-        let eff = match owned {
-            Some(v) => Cow::Owned(v),
-            None => select_cow(&st.input_path, raw, &self.context, "InputPath")?,
+        let (eff, eff_bound) = match owned {
+            Some(v) => (Cow::Owned(v), rb),
+            None => (
+                select_cow(&st.input_path, raw, &self.context, "InputPath")?,
+                selected_bound(&st.input_path, rb),
+            ),
         };
         if record {
             trace.after_input_path = Some(eff.as_ref().clone());
         }
-        let params: Cow<Value> = match (&st.parameters, &st.kind) {
+        let (params, mut params_bound): (Cow<Value>, Bound) = match (&st.parameters, &st.kind) {
             (Some(t), Kind::Task(_) | Kind::Parallel { .. }) => {
-                Cow::Owned(t.evaluate(&eff, &self.context, &mut self.rng)?)
+                let (v, b) =
+                    t.evaluate_sized(&eff, eff_bound, &self.context, &mut self.rng, limit)?;
+                (Cow::Owned(v), b)
             }
-            _ => eff,
+            _ => (eff, eff_bound),
         };
         if token.is_some() {
             if let Value::Object(c) = &mut self.context {
@@ -1066,9 +1109,10 @@ impl<'a> Engine<'a> {
             }
         }
         if st.parameters.is_some() && !matches!(st.kind, Kind::Map(_)) {
-            check_size(
-                self.payload_limit,
+            params_bound = check_size(
+                limit,
                 &params,
+                params_bound,
                 "input after Parameters",
                 &st.name,
             )?;
@@ -1076,11 +1120,13 @@ impl<'a> Engine<'a> {
                 trace.after_parameters = Some(params.as_ref().clone());
             }
         }
-        let result = match &st.kind {
-            Kind::Task(spec) => self.invoke(st, spec, params, raw, token, trace)?,
-            Kind::Parallel { branches } => self.run_parallel(branches, &params, depth)?,
-            Kind::Map(spec) => self.run_map(st, spec, &params, raw, depth)?,
-            _ => params.into_owned(),
+        let (result, result_bound) = match &st.kind {
+            Kind::Task(spec) => self.invoke(st, spec, params, params_bound, raw, token, trace)?,
+            Kind::Parallel { branches } => {
+                self.run_parallel(branches, &params, params_bound, depth)?
+            }
+            Kind::Map(spec) => self.run_map(st, spec, params, params_bound, raw, depth)?,
+            _ => (params.into_owned(), params_bound),
         };
         if record {
             trace.result = Some(result.clone());
@@ -1088,13 +1134,20 @@ impl<'a> Engine<'a> {
         let result = match &st.result_selector {
             Some(t) => {
                 // The raw result is not needed afterwards: parts of it may move.
-                let v = t.evaluate_owned(result, &self.context, &mut self.rng)?;
+                let sv = t.evaluate_owned_sized(
+                    result,
+                    result_bound,
+                    &self.context,
+                    &mut self.rng,
+                    limit,
+                )?;
                 if record {
-                    trace.after_result_selector = Some(v.clone());
+                    trace.after_result_selector = Some(sv.value.clone());
                 }
-                v
+                let b = sv.bound(result_bound);
+                (sv.value, b)
             }
-            None => result,
+            None => (result, result_bound),
         };
         Ok(result)
     }
@@ -1108,15 +1161,17 @@ impl<'a> Engine<'a> {
     }
 
     /// Call the task: a mock answer, a callback, or (unmocked) the effective input back.
+    #[allow(clippy::too_many_arguments)]
     fn invoke(
         &mut self,
         st: &State,
         spec: &TaskSpec,
         params: Cow<Value>,
+        params_bound: Bound,
         raw: &Value,
         token: Option<String>,
         trace: &mut Trace,
-    ) -> Flow<Value> {
+    ) -> Flow<(Value, Bound)> {
         let prefix = Self::task_event_prefix(spec);
         let names = event_names(prefix);
         let (rtype, rname) = if self.record {
@@ -1160,6 +1215,8 @@ impl<'a> Engine<'a> {
         })?;
 
         let mock = self.mocks.and_then(|m| m.states.get(&st.name));
+        // The result's size bound: an echoed input keeps the input's; answers are measured.
+        let mut result_bound = UNKNOWN;
         let outcome: Result<Value, StatesError> = if let Some(responses) = mock {
             let index = self.next_invocation(&st.name);
             match responses.get(index) {
@@ -1208,11 +1265,13 @@ impl<'a> Engine<'a> {
             if self.detached == 0 && !self.unmocked.contains(&st.name) {
                 self.unmocked.push(st.name.clone());
             }
+            result_bound = params_bound;
             Ok(params.into_owned())
         };
         match outcome {
             Ok(v) => {
-                check_size(self.payload_limit, &v, "result", &st.name)?;
+                let result_bound =
+                    check_size(self.payload_limit, &v, result_bound, "result", &st.name)?;
                 let (rt, rn) = (&rtype, &rname);
                 self.event_with(names.succeeded, || match prefix {
                     "LambdaFunction" => (
@@ -1228,7 +1287,7 @@ impl<'a> Engine<'a> {
                         json!({"resourceType": rt, "resource": rn, "output": history::text(&v), "outputDetails": {"truncated": false}}),
                     ),
                 })?;
-                Ok(v)
+                Ok((v, result_bound))
             }
             Err(e) => {
                 let timed_out = matches!(
@@ -1316,16 +1375,26 @@ impl<'a> Engine<'a> {
         Ok(None)
     }
 
-    fn run_parallel(&mut self, branches: &[Machine], input: &Value, depth: usize) -> Flow<Value> {
+    fn run_parallel(
+        &mut self,
+        branches: &[Machine],
+        input: &Value,
+        input_bound: Bound,
+        depth: usize,
+    ) -> Flow<(Value, Bound)> {
         self.event("ParallelStateStarted", None)?;
         let start = self.now;
         let mut end = start;
         let mut results = Vec::with_capacity(branches.len());
+        let mut bounds = Vec::with_capacity(branches.len());
         let mut paused = false;
         for b in branches {
             self.now = start;
-            match self.run_machine(b, input.clone(), depth + 1) {
-                Ok(v) => results.push(v),
+            match self.run_machine(b, input.clone(), input_bound, depth + 1) {
+                Ok((v, vb)) => {
+                    results.push(v);
+                    bounds.push(vb);
+                }
                 Err(Stop::Halt(Halt::Paused)) => {
                     paused = true;
                     results.push(Value::Null);
@@ -1343,16 +1412,16 @@ impl<'a> Engine<'a> {
             return Err(Stop::Halt(Halt::Paused));
         }
         self.event("ParallelStateSucceeded", None)?;
-        Ok(Value::Array(results))
+        Ok((Value::Array(results), array_bound(bounds)))
     }
 
-    fn map_items(
+    fn map_items<'v>(
         &mut self,
         st: &State,
         spec: &MapSpec,
-        input: &Value,
+        input: &'v Value,
         raw: &Value,
-    ) -> Flow<Vec<Value>> {
+    ) -> Flow<Cow<'v, [Value]>> {
         if let Some(reader) = &spec.item_reader {
             let mock = self.mocks.and_then(|m| m.states.get(&st.name));
             let Some(responses) = mock else {
@@ -1387,7 +1456,7 @@ impl<'a> Engine<'a> {
             if let Some(max) = max.filter(|m| *m > 0.0) {
                 items.truncate(max as usize);
             }
-            return Ok(items);
+            return Ok(Cow::Owned(items));
         }
         let selected = match &spec.items_path {
             None => Cow::Borrowed(input),
@@ -1403,8 +1472,8 @@ impl<'a> Engine<'a> {
             }
         };
         match selected {
-            Cow::Borrowed(Value::Array(a)) => Ok(a.clone()),
-            Cow::Owned(Value::Array(a)) => Ok(a),
+            Cow::Borrowed(Value::Array(a)) => Ok(Cow::Borrowed(a.as_slice())),
+            Cow::Owned(Value::Array(a)) => Ok(Cow::Owned(a)),
             other => Err(StatesError::runtime(format!(
                 "Map state '{}': the items to iterate over must be a JSON array, but ItemsPath gives {}",
                 st.name,
@@ -1414,36 +1483,141 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// The items of a Map whose effective input is owned and read by nothing else: taken
+    /// out of it instead of copied. None when they cannot be (the caller borrows them).
+    fn take_map_items(
+        st: &State,
+        spec: &MapSpec,
+        input: &mut Value,
+    ) -> Option<Result<Vec<Value>, StatesError>> {
+        if spec.item_reader.is_some() {
+            return None;
+        }
+        let steps: &[PathStep] = match &spec.items_path {
+            None => &[],
+            Some(p) => p.definite_steps()?,
+        };
+        if let Some(sel) = &spec.item_selector {
+            if !sel.reads_disjoint_from(steps) {
+                return None;
+            }
+        }
+        Some(match steps_take(input, steps) {
+            Some(Value::Array(a)) => Ok(a),
+            Some(other) => Err(StatesError::runtime(format!(
+                "Map state '{}': the items to iterate over must be a JSON array, but ItemsPath gives {}",
+                st.name,
+                type_name(&other)
+            ))),
+            None => Err(match &spec.items_path {
+                Some(p) => path_error(p, "ItemsPath"),
+                None => StatesError::runtime("ItemsPath selected nothing"),
+            }),
+        })
+    }
+
+    /// One iteration's input: the item, or what ItemSelector makes of it.
+    fn map_item_input(
+        &mut self,
+        spec: &MapSpec,
+        input: &Value,
+        input_bound: Bound,
+        index: usize,
+        item: Cow<'_, Value>,
+        item_bound: Bound,
+    ) -> Result<(Value, Bound), StatesError> {
+        let Some(sel) = &spec.item_selector else {
+            return Ok((item.into_owned(), item_bound));
+        };
+        let limit = self.payload_limit;
+        if sel.can_evaluate_item(index, &item) {
+            return sel.evaluate_item(
+                input,
+                input_bound,
+                &self.context,
+                index,
+                item,
+                &mut self.rng,
+                limit,
+            );
+        }
+        // $$.Map.Item exists only while ItemSelector is evaluated.
+        if let Value::Object(c) = &mut self.context {
+            c.insert(
+                "Map".into(),
+                json!({"Item": {"Index": index, "Value": item.into_owned()}}),
+            );
+        }
+        let v = sel.evaluate_sized(input, input_bound, &self.context, &mut self.rng, limit);
+        if let Value::Object(c) = &mut self.context {
+            c.shift_remove("Map");
+        }
+        v
+    }
+
     fn run_map(
         &mut self,
         st: &State,
         spec: &MapSpec,
-        input: &Value,
+        input: Cow<Value>,
+        input_bound: Bound,
         raw: &Value,
         depth: usize,
-    ) -> Flow<Value> {
-        let items = self.map_items(st, spec, input, raw)?;
-        let mut inputs: Vec<Value> = Vec::with_capacity(items.len());
-        let has_selector = spec.item_selector.is_some();
-        for (i, item) in items.into_iter().enumerate() {
-            if let Some(sel) = &spec.item_selector {
-                // $$.Map.Item exists only while ItemSelector is evaluated.
-                if let Value::Object(c) = &mut self.context {
-                    c.insert("Map".into(), json!({"Item": {"Index": i, "Value": item}}));
+    ) -> Flow<(Value, Bound)> {
+        let mut input = input;
+        let mut taken = None;
+        if let Cow::Owned(v) = &mut input {
+            taken = Self::take_map_items(st, spec, v);
+        }
+        // Each item is a subtree of the input (from a definite ItemsPath).
+        let item_bound = match (&spec.item_reader, &spec.items_path) {
+            (Some(_), _) => UNKNOWN,
+            (None, None) => input_bound,
+            (None, Some(p)) if p.is_definite() && !p.is_context() => input_bound,
+            _ => UNKNOWN,
+        };
+        // What is left of the input once the items were taken: a null in their place.
+        let input_bound = plus(input_bound, 4);
+        let items: Cow<[Value]> = match taken {
+            Some(r) => Cow::Owned(r?),
+            None => self.map_items(st, spec, &input, raw)?,
+        };
+        let mut inputs: Vec<(Value, Bound)> = Vec::with_capacity(items.len());
+        match items {
+            Cow::Owned(items) => {
+                for (i, item) in items.into_iter().enumerate() {
+                    inputs.push(self.map_item_input(
+                        spec,
+                        &input,
+                        input_bound,
+                        i,
+                        Cow::Owned(item),
+                        item_bound,
+                    )?);
                 }
-                let v = sel.evaluate(input, &self.context, &mut self.rng);
-                if let Value::Object(c) = &mut self.context {
-                    c.shift_remove("Map");
+            }
+            Cow::Borrowed(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    inputs.push(self.map_item_input(
+                        spec,
+                        &input,
+                        input_bound,
+                        i,
+                        Cow::Borrowed(item),
+                        item_bound,
+                    )?);
                 }
-                inputs.push(v?);
-            } else {
-                inputs.push(item);
             }
         }
-        let _ = has_selector;
         if let Some(b) = &spec.batcher {
-            inputs = self.batch(b, inputs, input, raw)?;
+            let plain = inputs.into_iter().map(|(v, _)| v).collect();
+            inputs = self
+                .batch(b, plain, &input, raw)?
+                .into_iter()
+                .map(|v| (v, UNKNOWN))
+                .collect();
         }
+        let input: &Value = &input;
         let total = inputs.len();
         let length = total;
         self.event_with("MapStateStarted", || {
@@ -1496,7 +1670,8 @@ impl<'a> Engine<'a> {
         let mut failures = 0usize;
         let mut paused = false;
         let name = st.name.as_str();
-        for (index, item_input) in inputs.into_iter().enumerate() {
+        let mut bounds = Vec::with_capacity(total);
+        for (index, (item_input, item_input_bound)) in inputs.into_iter().enumerate() {
             let free_at = if limited {
                 slots.pop().map(|r| r.0).unwrap_or(start)
             } else {
@@ -1512,7 +1687,7 @@ impl<'a> Engine<'a> {
             if spec.distributed {
                 self.detached += 1;
             }
-            let r = self.run_machine(&spec.processor, item_input, depth + 1);
+            let r = self.run_machine(&spec.processor, item_input, item_input_bound, depth + 1);
             if spec.distributed {
                 self.detached -= 1;
             }
@@ -1522,7 +1697,8 @@ impl<'a> Engine<'a> {
             end = end.max(self.now);
             let n2 = name;
             match r {
-                Ok(v) => {
+                Ok((v, vb)) => {
+                    bounds.push(vb);
                     self.event_with("MapIterationSucceeded", || {
                         (
                             "mapIterationSucceededEventDetails",
@@ -1574,7 +1750,9 @@ impl<'a> Engine<'a> {
                         )
                         .into());
                     }
-                    results.push(json!({"Error": e.error, "Cause": e.cause}));
+                    let failed = json!({"Error": e.error, "Cause": e.cause});
+                    bounds.push(measure(&failed, self.payload_limit));
+                    results.push(failed);
                 }
                 Err(other) => return Err(other),
             }
@@ -1600,11 +1778,18 @@ impl<'a> Engine<'a> {
             } else {
                 format!("{}/{id}/manifest.json", prefix.trim_end_matches('/'))
             };
-            return Ok(
+            return Ok((
                 json!({"MapRunArn": map_run_arn, "ResultWriterDetails": {"Bucket": bucket, "Key": key}}),
-            );
+                UNKNOWN,
+            ));
         }
-        Ok(Value::Array(results))
+        // A paused iteration left a null (and no bound): the bound then counts 4 for it.
+        let bound = if bounds.len() == results.len() {
+            array_bound(bounds)
+        } else {
+            UNKNOWN
+        };
+        Ok((Value::Array(results), bound))
     }
 
     fn batch(
@@ -1695,15 +1880,28 @@ fn event_names(prefix: &str) -> TaskEvents {
 }
 
 fn takes_input_by_move(st: &State) -> bool {
-    let Kind::Task(spec) = &st.kind else {
-        return false;
-    };
-    st.retry.is_empty()
+    let dead_after = st.retry.is_empty()
         && st.catch.is_empty()
         && matches!(st.result_path, ResultPath::Replace)
-        && matches!(st.input_path, IoPath::Identity)
-        && !matches!(spec.timeout, Some(Amount::Path(_)))
-        && !matches!(spec.heartbeat, Some(Amount::Path(_)))
+        && matches!(st.input_path, IoPath::Identity);
+    if !dead_after {
+        return false;
+    }
+    let fixed = |a: &Option<Amount>| !matches!(a, Some(Amount::Path(_)));
+    match &st.kind {
+        Kind::Task(spec) => fixed(&spec.timeout) && fixed(&spec.heartbeat),
+        // A Map reads its raw input for `...Path` amounts, ItemReader, ItemBatcher and
+        // ResultWriter; without them its items can be taken out of the input.
+        Kind::Map(spec) => {
+            fixed(&spec.max_concurrency)
+                && fixed(&spec.tolerated_count)
+                && fixed(&spec.tolerated_percentage)
+                && spec.item_reader.is_none()
+                && spec.batcher.is_none()
+                && spec.result_writer.is_none()
+        }
+        _ => false,
+    }
 }
 
 fn needs_token(t: &TaskSpec) -> bool {
@@ -1780,9 +1978,9 @@ pub(crate) fn execute(engine: &mut Engine, machine: &Machine, input: Value) -> E
     });
     let result = match started {
         Err(e) => Err(e),
-        Ok(()) => match check_size(engine.payload_limit, &input, "execution input", "") {
+        Ok(()) => match check_size(engine.payload_limit, &input, UNKNOWN, "execution input", "") {
             Err(e) => Err(Stop::Error(e)),
-            Ok(()) => engine.run_machine(machine, input, 0),
+            Ok(bound) => engine.run_machine(machine, input, bound, 0).map(|(v, _)| v),
         },
     };
     // The closing event is always recorded, even past the history limit, so a failed run

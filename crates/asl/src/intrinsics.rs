@@ -18,6 +18,7 @@ use crate::jsonpath::Path;
 use crate::rng::Rng;
 use base64::Engine as _;
 use serde_json::{Number, Value};
+use std::borrow::Cow;
 
 /// AWS allows up to 10 nested intrinsic calls in one field.
 pub const MAX_NESTING: usize = 10;
@@ -164,20 +165,29 @@ impl Intrinsic {
         context: &Value,
         rng: &mut Rng,
     ) -> Result<Value, StatesError> {
-        let mut vals = Vec::with_capacity(self.args.len());
+        // Arguments are borrowed from the input where they can be: most functions only read
+        // them (States.ArrayLength($) need not copy the array).
+        let mut vals: Vec<Cow<'_, Value>> = Vec::with_capacity(self.args.len());
         for a in &self.args {
             vals.push(match a {
-                Arg::Literal(v) => v.clone(),
-                Arg::Path(p) => p.try_select(input, context).ok_or_else(|| {
-                    let doc = if p.is_context() { context } else { input };
-                    StatesError::runtime(format!(
-                        "The JSONPath '{}' specified for the intrinsic function '{}' could not be found in the input '{}'",
-                        p.as_str(),
-                        self.function.name(),
-                        serde_json::to_string(doc).unwrap_or_default()
-                    ))
-                })?,
-                Arg::Call(c) => c.evaluate(input, context, rng)?,
+                Arg::Literal(v) => Cow::Borrowed(v),
+                Arg::Path(p) => {
+                    let found = if p.is_definite() {
+                        p.select_ref(input, context).map(Cow::Borrowed)
+                    } else {
+                        p.try_select(input, context).map(Cow::Owned)
+                    };
+                    found.ok_or_else(|| {
+                        let doc = if p.is_context() { context } else { input };
+                        StatesError::runtime(format!(
+                            "The JSONPath '{}' specified for the intrinsic function '{}' could not be found in the input '{}'",
+                            p.as_str(),
+                            self.function.name(),
+                            serde_json::to_string(doc).unwrap_or_default()
+                        ))
+                    })?
+                }
+                Arg::Call(c) => Cow::Owned(c.evaluate(input, context, rng)?),
             });
         }
         call(self.function, vals, rng)
@@ -205,6 +215,16 @@ fn want_str(f: Function, v: &Value, what: &str) -> Result<String, StatesError> {
         other => Err(fail(
             f,
             format!("the {what} must be a string, got {}", type_name(other)),
+        )),
+    }
+}
+
+fn want_array_ref<'v>(f: Function, v: &'v Value, what: &str) -> Result<&'v [Value], StatesError> {
+    match v {
+        Value::Array(a) => Ok(a),
+        other => Err(fail(
+            f,
+            format!("the {what} must be an array, got {}", type_name(other)),
         )),
     }
 }
@@ -239,7 +259,7 @@ fn want_int(f: Function, v: &Value, what: &str) -> Result<i64, StatesError> {
     }
 }
 
-fn call(f: Function, mut a: Vec<Value>, rng: &mut Rng) -> Result<Value, StatesError> {
+fn call(f: Function, mut a: Vec<Cow<'_, Value>>, rng: &mut Rng) -> Result<Value, StatesError> {
     let (min, max) = f.arity();
     if a.len() < min || a.len() > max {
         return Err(fail(f, arity_text(f, a.len())));
@@ -260,13 +280,13 @@ fn call(f: Function, mut a: Vec<Value>, rng: &mut Rng) -> Result<Value, StatesEr
         Function::JsonToString => Ok(Value::String(
             serde_json::to_string(&a[0]).unwrap_or_default(),
         )),
-        Function::Array => Ok(Value::Array(a)),
+        Function::Array => Ok(Value::Array(a.into_iter().map(Cow::into_owned).collect())),
         Function::ArrayPartition => {
             let size = want_int(f, &a[1], "chunk size")?;
             if size <= 0 {
                 return Err(fail(f, "the chunk size must be a positive integer"));
             }
-            let arr = want_array(f, a.swap_remove(0), "first argument")?;
+            let arr = want_array_ref(f, &a[0], "first argument")?;
             Ok(Value::Array(
                 arr.chunks(usize::try_from(size).unwrap_or(usize::MAX))
                     .map(|c| Value::Array(c.to_vec()))
@@ -274,9 +294,9 @@ fn call(f: Function, mut a: Vec<Value>, rng: &mut Rng) -> Result<Value, StatesEr
             ))
         }
         Function::ArrayContains => {
-            let needle = a.pop().unwrap_or(Value::Null);
-            let arr = want_array(f, a.swap_remove(0), "first argument")?;
-            Ok(Value::Bool(arr.iter().any(|x| json_eq(x, &needle))))
+            let arr = want_array_ref(f, &a[0], "first argument")?;
+            let needle = &a[1];
+            Ok(Value::Bool(arr.iter().any(|x| json_eq(x, needle))))
         }
         Function::ArrayRange => {
             let start = want_int(f, &a[0], "start")?;
@@ -308,7 +328,7 @@ fn call(f: Function, mut a: Vec<Value>, rng: &mut Rng) -> Result<Value, StatesEr
         }
         Function::ArrayGetItem => {
             let idx = want_int(f, &a[1], "index")?;
-            let arr = want_array(f, a.swap_remove(0), "first argument")?;
+            let arr = want_array_ref(f, &a[0], "first argument")?;
             let at = usize::try_from(idx).ok().filter(|i| *i < arr.len());
             let Some(at) = at else {
                 return Err(fail(
@@ -319,14 +339,14 @@ fn call(f: Function, mut a: Vec<Value>, rng: &mut Rng) -> Result<Value, StatesEr
                     ),
                 ));
             };
-            Ok(arr.into_iter().nth(at).unwrap_or(Value::Null))
+            Ok(arr.get(at).cloned().unwrap_or(Value::Null))
         }
         Function::ArrayLength => {
-            let arr = want_array(f, a.swap_remove(0), "argument")?;
+            let arr = want_array_ref(f, &a[0], "argument")?;
             Ok(Value::from(arr.len()))
         }
         Function::ArrayUnique => {
-            let arr = want_array(f, a.swap_remove(0), "argument")?;
+            let arr = want_array(f, a.swap_remove(0).into_owned(), "argument")?;
             let mut out: Vec<Value> = Vec::with_capacity(arr.len());
             for v in arr {
                 if !out.iter().any(|x| json_eq(x, &v)) {
@@ -353,7 +373,7 @@ fn call(f: Function, mut a: Vec<Value>, rng: &mut Rng) -> Result<Value, StatesEr
                 .map_err(|_| fail(f, "the decoded data is not valid UTF-8 text"))
         }
         Function::Hash => {
-            let data = match &a[0] {
+            let data = match &*a[0] {
                 Value::String(s) => s.clone(),
                 Value::Null => return Err(fail(f, "the data to hash must not be null")),
                 other => serde_json::to_string(other).unwrap_or_default(),
@@ -363,7 +383,7 @@ fn call(f: Function, mut a: Vec<Value>, rng: &mut Rng) -> Result<Value, StatesEr
             Ok(Value::String(hash(f, &alg, data.as_bytes())?))
         }
         Function::JsonMerge => {
-            match a[2] {
+            match *a[2] {
                 Value::Bool(false) => {}
                 Value::Bool(true) => {
                     return Err(fail(
@@ -381,8 +401,8 @@ fn call(f: Function, mut a: Vec<Value>, rng: &mut Rng) -> Result<Value, StatesEr
                     ))
                 }
             }
-            let right = a.swap_remove(1);
-            let left = a.swap_remove(0);
+            let right = a.swap_remove(1).into_owned();
+            let left = a.swap_remove(0).into_owned();
             match (left, right) {
                 (Value::Object(mut l), Value::Object(r)) => {
                     for (k, v) in r {
@@ -502,7 +522,7 @@ fn add_numbers(f: Function, x: &Number, y: &Number) -> Result<Value, StatesError
         .ok_or_else(|| fail(f, "the sum is not a finite number"))
 }
 
-fn format(f: Function, template: &str, args: &[Value]) -> Result<Value, StatesError> {
+fn format(f: Function, template: &str, args: &[Cow<'_, Value>]) -> Result<Value, StatesError> {
     let mut out = String::with_capacity(template.len() + 16);
     let mut used = 0;
     let mut chars = template.chars().peekable();
@@ -524,7 +544,7 @@ fn format(f: Function, template: &str, args: &[Value]) -> Result<Value, StatesEr
                     ));
                 };
                 used += 1;
-                match v {
+                match &**v {
                     Value::String(s) => out.push_str(s),
                     other => out.push_str(&serde_json::to_string(other).unwrap_or_default()),
                 }

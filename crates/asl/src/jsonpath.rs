@@ -284,6 +284,59 @@ impl Path {
         }
     }
 
+    /// How a Map state can answer this path for one item without building `$$.Map` in the
+    /// context object: `Some((false, n))` for `$$.Map.Item.Index...`, `Some((true, n))` for
+    /// `$$.Map.Item.Value...`, where the first `n` segments are consumed; see
+    /// [`Path::select_rest`] for the remainder. None for any other path.
+    pub fn map_item_part(&self) -> Option<(bool, usize)> {
+        if !self.context || !self.definite || self.segments.len() < 3 {
+            return None;
+        }
+        let name = |i: usize| match &self.segments[i].selector {
+            Selector::Name(n) if !self.segments[i].descendant => Some(n.as_str()),
+            _ => None,
+        };
+        if name(0) != Some("Map") || name(1) != Some("Item") {
+            return None;
+        }
+        match name(2) {
+            Some("Index") => Some((false, 3)),
+            Some("Value") => Some((true, 3)),
+            _ => None,
+        }
+    }
+
+    /// Whether this (context) path could read `$$.Map`: anything starting with `Map`, the
+    /// whole `$$`, or a descendant/indefinite step at the top.
+    pub fn may_read_context_map(&self) -> bool {
+        if !self.context {
+            return false;
+        }
+        match self.segments.first() {
+            None => true,
+            Some(seg) => {
+                seg.descendant || !matches!(&seg.selector, Selector::Name(n) if n != "Map")
+            }
+        }
+    }
+
+    /// Definite selection of the segments after the first `skip`, starting at `start`.
+    pub fn select_rest<'a>(&self, skip: usize, start: &'a Value) -> Option<&'a Value> {
+        if !self.definite {
+            return None;
+        }
+        let mut cur = start;
+        for seg in self.segments.get(skip..)? {
+            cur = step_definite(cur, &seg.selector)?;
+        }
+        Some(cur)
+    }
+
+    /// Number of segments (`$` has none).
+    pub fn segment_count(&self) -> usize {
+        self.segments.len()
+    }
+
     /// Borrowing form of [`Path::try_select`] for definite paths (no clone). None for
     /// indefinite paths or no match.
     pub fn select_ref<'a>(&self, input: &'a Value, context: &'a Value) -> Option<&'a Value> {

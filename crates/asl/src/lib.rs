@@ -17,6 +17,7 @@ pub mod jsonpath;
 pub mod mock;
 pub mod model;
 pub mod rng;
+pub mod size;
 pub mod source;
 pub mod template;
 pub mod validate;
@@ -153,9 +154,29 @@ pub struct StateMachine {
     /// carry a copy of the input (a deep copy of a large input is the costliest step of a
     /// short run).
     reads_execution_input: bool,
-    /// Whether any path can read the context object at all (`$$`); if not, the per-state
-    /// `$$.State` bookkeeping is skipped.
-    reads_context: bool,
+    /// Whether any path can read `$$.State`; if not, the per-state `$$.State` bookkeeping
+    /// is skipped.
+    reads_state_context: bool,
+}
+
+/// Conservative: every `$$` except those followed by `.Execution`, `.StateMachine`, `.Task`
+/// or `.Map` (as a whole name) may read `$$.State`.
+fn may_read_state_context(definition: &str) -> bool {
+    definition.match_indices("$$").any(|(i, _)| {
+        let Some(rest) = definition[i + 2..].strip_prefix('.') else {
+            return true;
+        };
+        !["Execution", "StateMachine", "Task", "Map"]
+            .iter()
+            .any(|name| {
+                rest.strip_prefix(name).is_some_and(|after| {
+                    !after
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+                })
+            })
+    })
 }
 
 /// Conservative: any mention of `Execution`, or `$$` used whole (`"$$"`, `States.JsonToString($$)`).
@@ -210,7 +231,7 @@ impl StateMachine {
             .map(|machine| StateMachine {
                 machine,
                 reads_execution_input,
-                reads_context: definition.contains("$$"),
+                reads_state_context: may_read_state_context(definition),
             })
             .map_err(|errs| {
                 errs.into_iter()
@@ -243,7 +264,7 @@ impl StateMachine {
             state_machine_name: options.state_machine_name.clone(),
             payload_limit: options.max_payload_bytes,
             context_input: self.reads_execution_input,
-            context_state: self.reads_context,
+            context_state: self.reads_state_context,
         };
         let mut engine = exec::Engine::new(&settings, &self.machine, &input);
         let end = exec::execute(&mut engine, &self.machine, input);

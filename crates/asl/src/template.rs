@@ -14,10 +14,12 @@
 //! so evaluation only clones them.
 
 use crate::error::StatesError;
-use crate::intrinsics::{is_intrinsic, Intrinsic};
-use crate::jsonpath::Path;
+use crate::intrinsics::{is_intrinsic, Arg, Intrinsic};
+use crate::jsonpath::{Path, PathStep};
 use crate::rng::Rng;
+use crate::size::{json_size, measure, plus, str_size, Bound, UNKNOWN};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// Deepest template nesting accepted (serde_json's own parser stops at 128).
 const MAX_DEPTH: usize = 256;
@@ -25,6 +27,31 @@ const MAX_DEPTH: usize = 256;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
     root: Node,
+    /// Serialised size of everything but the `.$` values: keys, punctuation, static parts.
+    fixed: usize,
+    /// Whether [`Template::evaluate_item`] can answer every `$$.Map...` read itself.
+    item_fast: bool,
+    /// Whether the one read of `$$.Map.Item.Value` is the whole item (it may then move).
+    item_moves: bool,
+}
+
+/// A value evaluated with size tracking (see [`crate::size`]): its size is at most `extra`
+/// plus, when `moved`, the size of the input it moved parts out of.
+pub struct SizedValue {
+    pub value: Value,
+    pub extra: Bound,
+    pub moved: bool,
+}
+
+impl SizedValue {
+    /// Bound of the value alone, given a bound of the input it was evaluated on.
+    pub fn bound(&self, input_bound: Bound) -> Bound {
+        if self.moved {
+            plus(self.extra, input_bound)
+        } else {
+            self.extra
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -55,9 +82,144 @@ pub fn compile_dynamic(text: &str) -> Result<Dynamic, String> {
 
 impl Template {
     pub fn compile(value: &Value) -> Result<Template, String> {
+        let root = compile_node(value, "", 0)?;
+        let mut leaves = Vec::new();
+        owned::leaves(&root, &mut leaves);
+        let item_fast = leaves.iter().all(|n| match n {
+            Node::Path(p, _) => p.map_item_part().is_some() || !p.may_read_context_map(),
+            Node::Call(c) => !call_reads_context(c),
+            _ => true,
+        });
+        let value_reads: Vec<&Path> = leaves
+            .iter()
+            .filter_map(|n| match n {
+                Node::Path(p, _) if matches!(p.map_item_part(), Some((true, _))) => Some(p),
+                _ => None,
+            })
+            .collect();
+        let item_moves = value_reads.len() == 1 && value_reads[0].segment_count() == 3;
         Ok(Template {
-            root: compile_node(value, "", 0)?,
+            fixed: fixed_size(&root),
+            root,
+            item_fast,
+            item_moves,
         })
+    }
+
+    /// Whether every path the template reads from its input (in `.$` fields and intrinsic
+    /// arguments) is a plain definite path disjoint from `steps`, so the input may lose the
+    /// subtree at `steps` without changing the result.
+    pub fn reads_disjoint_from(&self, steps: &[PathStep]) -> bool {
+        let mut leaves = Vec::new();
+        owned::leaves(&self.root, &mut leaves);
+        let path_ok = |p: &Path| {
+            p.is_context()
+                || p.definite_steps()
+                    .is_some_and(|s| !s.iter().zip(steps).all(|(x, y)| x == y))
+        };
+        fn call_ok(c: &Intrinsic, path_ok: &dyn Fn(&Path) -> bool) -> bool {
+            c.args().iter().all(|a| match a {
+                Arg::Literal(_) => true,
+                Arg::Path(p) => path_ok(p),
+                Arg::Call(inner) => call_ok(inner, path_ok),
+            })
+        }
+        leaves.iter().all(|n| match n {
+            Node::Path(p, _) => path_ok(p),
+            Node::Call(c) => call_ok(c, &path_ok),
+            _ => true,
+        })
+    }
+
+    /// [`Template::evaluate`] with an upper bound of the result's size; `input_bound` bounds
+    /// the input's size, `limit` is the quota (values are measured up to it).
+    pub fn evaluate_sized(
+        &self,
+        input: &Value,
+        input_bound: Bound,
+        context: &Value,
+        rng: &mut Rng,
+        limit: usize,
+    ) -> Result<(Value, Bound), StatesError> {
+        if limit == usize::MAX {
+            return Ok((eval(&self.root, input, context, rng)?, UNKNOWN));
+        }
+        let mut acc = self.fixed;
+        let v = eval_sized(
+            &self.root,
+            input,
+            context,
+            rng,
+            input_bound,
+            limit,
+            &mut acc,
+        )?;
+        Ok((v, acc))
+    }
+
+    /// [`Template::evaluate_owned`] with size tracking (see [`SizedValue`]).
+    pub fn evaluate_owned_sized(
+        &self,
+        input: Value,
+        input_bound: Bound,
+        context: &Value,
+        rng: &mut Rng,
+        limit: usize,
+    ) -> Result<SizedValue, StatesError> {
+        owned::evaluate_owned(self, input, context, rng, Some((input_bound, limit)))
+    }
+
+    /// Whether [`Template::evaluate_item`] can evaluate this ItemSelector for Map item
+    /// `index`: not when the template reads the context in ways only the real `$$.Map`
+    /// object answers, nor when an item path matches nothing (its error message quotes the
+    /// context object); the caller then builds `$$.Map` and evaluates normally.
+    pub fn can_evaluate_item(&self, index: usize, item: &Value) -> bool {
+        if !self.item_fast {
+            return false;
+        }
+        let index_value = Value::from(index);
+        let mut leaves = Vec::new();
+        owned::leaves(&self.root, &mut leaves);
+        leaves.iter().all(|n| match n {
+            Node::Path(p, _) => match p.map_item_part() {
+                Some((true, skip)) => p.select_rest(skip, item).is_some(),
+                Some((false, skip)) => p.select_rest(skip, &index_value).is_some(),
+                None => true,
+            },
+            _ => true,
+        })
+    }
+
+    /// An ItemSelector for Map item `index` without putting `$$.Map` into the context
+    /// object: the same value as [`Template::evaluate`] with `$$.Map.Item` set, and a bound
+    /// of its size. Only after [`Template::can_evaluate_item`] said yes. An owned item is
+    /// moved when the template reads it whole, once.
+    #[allow(clippy::too_many_arguments)]
+    pub fn evaluate_item(
+        &self,
+        input: &Value,
+        input_bound: Bound,
+        context: &Value,
+        index: usize,
+        item: Cow<'_, Value>,
+        rng: &mut Rng,
+        limit: usize,
+    ) -> Result<(Value, Bound), StatesError> {
+        let index_value = Value::from(index);
+        let mut item = Some(item);
+        let mut acc = self.fixed;
+        let mut cx = ItemCx {
+            input,
+            context,
+            index_value: &index_value,
+            item: &mut item,
+            moves: self.item_moves,
+            input_bound,
+            limit,
+            acc: &mut acc,
+        };
+        let v = eval_item(&self.root, &mut cx, rng)?;
+        Ok((v, if limit == usize::MAX { UNKNOWN } else { acc }))
     }
 
     /// Whether the template has no `.$` keys (its value is constant).
@@ -83,7 +245,7 @@ impl Template {
         context: &Value,
         rng: &mut Rng,
     ) -> Result<Value, StatesError> {
-        owned::evaluate_owned(&self.root, input, context, rng)
+        owned::evaluate_owned(self, input, context, rng, None).map(|s| s.value)
     }
 }
 
@@ -142,6 +304,132 @@ fn compile_node(v: &Value, at: &str, depth: usize) -> Result<Node, String> {
     }
 }
 
+/// Whether an intrinsic call reads the context object anywhere in its arguments.
+fn call_reads_context(c: &Intrinsic) -> bool {
+    c.args().iter().any(|a| match a {
+        Arg::Literal(_) => false,
+        Arg::Path(p) => p.is_context(),
+        Arg::Call(inner) => call_reads_context(inner),
+    })
+}
+
+/// Serialised size of a template's output apart from its `.$` values.
+fn fixed_size(node: &Node) -> usize {
+    match node {
+        Node::Static(v) => json_size(v, usize::MAX),
+        Node::Path(..) | Node::Call(_) => 0,
+        Node::Array(items) => {
+            2 + items.len().saturating_sub(1) + items.iter().map(fixed_size).sum::<usize>()
+        }
+        Node::Object(fields) => {
+            2 + fields.len().saturating_sub(1)
+                + fields
+                    .iter()
+                    .map(|(k, n)| str_size(k) + 1 + fixed_size(n))
+                    .sum::<usize>()
+        }
+    }
+}
+
+/// Size bound of one leaf's value: a definite selection from the input is no larger than
+/// the input; anything else is measured.
+fn leaf_bound(node: &Node, v: &Value, input_bound: Bound, limit: usize) -> Bound {
+    match node {
+        Node::Path(p, _) if !p.is_context() && p.is_definite() && input_bound <= limit => {
+            input_bound
+        }
+        _ => measure(v, limit),
+    }
+}
+
+fn eval_sized(
+    node: &Node,
+    input: &Value,
+    context: &Value,
+    rng: &mut Rng,
+    input_bound: Bound,
+    limit: usize,
+    acc: &mut Bound,
+) -> Result<Value, StatesError> {
+    match node {
+        Node::Static(v) => Ok(v.clone()),
+        Node::Path(..) | Node::Call(_) => {
+            let v = eval(node, input, context, rng)?;
+            *acc = plus(*acc, leaf_bound(node, &v, input_bound, limit));
+            Ok(v)
+        }
+        Node::Array(items) => items
+            .iter()
+            .map(|n| eval_sized(n, input, context, rng, input_bound, limit, acc))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
+        Node::Object(fields) => {
+            let mut m = Map::with_capacity(fields.len());
+            for (k, n) in fields {
+                m.insert(
+                    k.clone(),
+                    eval_sized(n, input, context, rng, input_bound, limit, acc)?,
+                );
+            }
+            Ok(Value::Object(m))
+        }
+    }
+}
+
+struct ItemCx<'a, 'i> {
+    input: &'a Value,
+    context: &'a Value,
+    index_value: &'a Value,
+    item: &'a mut Option<Cow<'i, Value>>,
+    moves: bool,
+    input_bound: Bound,
+    limit: usize,
+    acc: &'a mut Bound,
+}
+
+fn eval_item(node: &Node, cx: &mut ItemCx, rng: &mut Rng) -> Result<Value, StatesError> {
+    match node {
+        Node::Static(v) => Ok(v.clone()),
+        Node::Path(p, _) if p.map_item_part().is_some() => {
+            let Some((is_value, skip)) = p.map_item_part() else {
+                return Ok(Value::Null);
+            };
+            let v = if is_value {
+                if cx.moves {
+                    cx.item.take().map(Cow::into_owned)
+                } else {
+                    cx.item
+                        .as_deref()
+                        .and_then(|item| p.select_rest(skip, item))
+                        .cloned()
+                }
+            } else {
+                p.select_rest(skip, cx.index_value).cloned()
+            };
+            let v = v.unwrap_or(Value::Null);
+            *cx.acc = plus(*cx.acc, measure(&v, cx.limit));
+            Ok(v)
+        }
+        Node::Path(..) | Node::Call(_) => {
+            let v = eval(node, cx.input, cx.context, rng)?;
+            *cx.acc = plus(*cx.acc, leaf_bound(node, &v, cx.input_bound, cx.limit));
+            Ok(v)
+        }
+        Node::Array(items) => items
+            .iter()
+            .map(|n| eval_item(n, cx, rng))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
+        Node::Object(fields) => {
+            let mut m = Map::with_capacity(fields.len());
+            for (k, n) in fields {
+                m.insert(k.clone(), eval_item(n, cx, rng)?);
+            }
+            Ok(Value::Object(m))
+        }
+    }
+}
+
 fn eval(node: &Node, input: &Value, context: &Value, rng: &mut Rng) -> Result<Value, StatesError> {
     match node {
         Node::Static(v) => Ok(v.clone()),
@@ -164,20 +452,23 @@ fn eval(node: &Node, input: &Value, context: &Value, rng: &mut Rng) -> Result<Va
 
 /// The move-instead-of-clone evaluation behind [`Template::evaluate_owned`].
 ///
-/// Leaves (paths and calls) are numbered in template order. Plain `$`-rooted definite paths
-/// that overlap no other plain path are *movable*. Every other leaf is evaluated first,
-/// in order, against the untouched input (so intrinsics see the same input and draw from the
-/// rng in the same order as [`Template::evaluate`]); then movable subtrees are taken out of
-/// the input and everything is assembled. If a plain path is missing the whole template falls
-/// back to the borrowing evaluation, so errors read exactly the same.
+/// Leaves (paths and calls) are numbered in template order. A plain `$`-rooted definite
+/// path is *movable* when no other plain path reads an ancestor of it (or the same node,
+/// earlier in the template): its subtree is taken out of the input. Every other leaf is
+/// evaluated first, in order, against the untouched input (so intrinsics see the same input
+/// and draw from the rng in the same order as [`Template::evaluate`], and a path under a
+/// moved subtree is copied before the move); then movable subtrees are taken out of the input
+/// and everything is assembled. If a plain path is missing the whole template falls back to
+/// the borrowing evaluation, so errors read exactly the same.
 mod owned {
-    use super::{eval, Node};
+    use super::{eval, leaf_bound, Node, SizedValue, Template};
     use crate::error::StatesError;
     use crate::jsonpath::PathStep;
     use crate::rng::Rng;
+    use crate::size::{plus, Bound, UNKNOWN};
     use serde_json::{Map, Value};
 
-    fn leaves<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
+    pub(super) fn leaves<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
         match node {
             Node::Static(_) => {}
             Node::Path(..) | Node::Call(_) => out.push(node),
@@ -193,8 +484,9 @@ mod owned {
         }
     }
 
-    fn overlaps(a: &[PathStep], b: &[PathStep]) -> bool {
-        a.iter().zip(b).all(|(x, y)| x == y)
+    /// `b` is `a` or an ancestor of it.
+    fn is_prefix(b: &[PathStep], a: &[PathStep]) -> bool {
+        b.len() <= a.len() && b.iter().zip(a).all(|(x, y)| x == y)
     }
 
     fn get<'v>(mut v: &'v Value, steps: &[PathStep]) -> Option<&'v Value> {
@@ -218,38 +510,71 @@ mod owned {
         Some(std::mem::take(cur))
     }
 
+    /// The borrowing evaluation, with its size bound when sizing.
+    fn borrowed(
+        t: &Template,
+        input: &Value,
+        context: &Value,
+        rng: &mut Rng,
+        sizing: Option<(Bound, usize)>,
+    ) -> Result<SizedValue, StatesError> {
+        let (value, extra) = match sizing {
+            Some((input_bound, limit)) => {
+                t.evaluate_sized(input, input_bound, context, rng, limit)?
+            }
+            None => (eval(&t.root, input, context, rng)?, UNKNOWN),
+        };
+        Ok(SizedValue {
+            value,
+            extra,
+            moved: false,
+        })
+    }
+
     pub(super) fn evaluate_owned(
-        root: &Node,
+        t: &Template,
         mut input: Value,
         context: &Value,
         rng: &mut Rng,
-    ) -> Result<Value, StatesError> {
+        sizing: Option<(Bound, usize)>,
+    ) -> Result<SizedValue, StatesError> {
+        let root = &t.root;
         let mut ls = Vec::new();
         leaves(root, &mut ls);
         let steps: Vec<Option<&[PathStep]>> = ls.iter().map(|n| plain_steps(n)).collect();
         if steps.iter().flatten().any(|s| get(&input, s).is_none()) {
-            return eval(root, &input, context, rng);
+            return borrowed(t, &input, context, rng, sizing);
         }
         let movable: Vec<bool> = steps
             .iter()
             .enumerate()
             .map(|(i, s)| match s {
-                Some(a) => steps
-                    .iter()
-                    .enumerate()
-                    .all(|(j, t)| i == j || t.is_none_or(|b| !overlaps(a, b))),
+                Some(a) => steps.iter().enumerate().all(|(j, t)| {
+                    i == j
+                        || t.is_none_or(|b| {
+                            // Another path at an ancestor (or the same node, earlier) keeps
+                            // this one from moving; one below it is copied first.
+                            !(is_prefix(b, a) && (b.len() < a.len() || j < i))
+                        })
+                }),
                 None => false,
             })
             .collect();
         if !movable.iter().any(|m| *m) {
-            return eval(root, &input, context, rng);
+            return borrowed(t, &input, context, rng, sizing);
         }
+        let sizing = sizing.filter(|(_, limit)| *limit != usize::MAX);
+        let mut extra = t.fixed;
         let mut values: Vec<Option<Value>> = Vec::with_capacity(ls.len());
         for (i, leaf) in ls.iter().enumerate() {
             values.push(if movable[i] {
                 None
             } else {
-                Some(eval(leaf, &input, context, rng)?)
+                let v = eval(leaf, &input, context, rng)?;
+                if let Some((input_bound, limit)) = sizing {
+                    extra = plus(extra, leaf_bound(leaf, &v, input_bound, limit));
+                }
+                Some(v)
             });
         }
         for (i, s) in steps.iter().enumerate() {
@@ -258,7 +583,11 @@ mod owned {
             }
         }
         let mut next = 0usize;
-        Ok(assemble(root, &mut values, &mut next))
+        Ok(SizedValue {
+            value: assemble(root, &mut values, &mut next),
+            extra: if sizing.is_some() { extra } else { UNKNOWN },
+            moved: true,
+        })
     }
 
     fn assemble(node: &Node, values: &mut [Option<Value>], next: &mut usize) -> Value {
