@@ -74,6 +74,92 @@ struct FieldPlan {
     others: Vec<(Condition, u32)>,
     /// Clauses satisfied when the field has no value at all.
     absent: Vec<u32>,
+    /// What non-string values satisfy, precomputed by [`RuleSet::finish_plans`].
+    scalars: ScalarIndex,
+}
+
+/// Every condition, applied to a number, is constant between the numbers written in the
+/// field's conditions (range bounds, exact numbers, excluded numbers): so the numbers
+/// split into elementary regions, each with one precomputed list of satisfied clauses,
+/// and a value costs one binary search. `true`, `false` and `null` get their lists too.
+#[derive(Debug, Clone, Default)]
+struct ScalarIndex {
+    /// Sorted, distinct break points.
+    points: Vec<f64>,
+    /// `2k`: the open interval below `points[k]` (above `points[k-1]`); `2k+1`: exactly
+    /// `points[k]`. Each a range of `hits`.
+    regions: Vec<(u32, u32)>,
+    hits: Vec<u32>,
+    /// Whether the index was built (else numbers are tested condition by condition).
+    built: bool,
+    true_hits: Box<[u32]>,
+    false_hits: Box<[u32]>,
+    null_hits: Box<[u32]>,
+}
+
+/// Cap on the index size (region × clause entries), beyond which a field's numbers are
+/// tested one condition at a time instead.
+const MAX_SCALAR_INDEX: usize = 1 << 20;
+
+impl ScalarIndex {
+    #[inline]
+    fn number(&self, n: f64) -> &[u32] {
+        let k = self.points.partition_point(|&p| p < n);
+        let region = if self.points.get(k) == Some(&n) {
+            2 * k + 1
+        } else {
+            2 * k
+        };
+        match self.regions.get(region) {
+            Some(&(from, to)) => &self.hits[from as usize..to as usize],
+            None => &[],
+        }
+    }
+}
+
+/// A number inside the open interval (lo, hi), if there is one (`None` bounds are the
+/// ends of the number line).
+fn inside(lo: Option<f64>, hi: Option<f64>) -> Option<f64> {
+    let rep = match (lo, hi) {
+        (None, None) => 0.0,
+        (None, Some(h)) => {
+            if h > -f64::MAX {
+                -f64::MAX
+            } else {
+                return None;
+            }
+        }
+        (Some(l), None) => {
+            if l < f64::MAX {
+                f64::MAX
+            } else {
+                return None;
+            }
+        }
+        (Some(l), Some(h)) => l / 2.0 + h / 2.0,
+    };
+    let above = lo.is_none_or(|l| rep > l);
+    let below = hi.is_none_or(|h| rep < h);
+    (above && below).then_some(rep)
+}
+
+/// The numbers a condition's answer on numbers can change at.
+fn break_points(cond: &Condition, out: &mut Vec<f64>) {
+    match cond {
+        Condition::Numeric(range) => {
+            out.extend(range.lower.map(|b| b.value));
+            out.extend(range.upper.map(|b| b.value));
+        }
+        Condition::Exact(Literal::Number(n)) => out.push(n.value),
+        Condition::AnythingBut(pattern::AnythingBut::Values(values)) => {
+            for v in values {
+                if let Literal::Number(n) = v {
+                    out.push(n.value);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -256,10 +342,74 @@ impl RuleSet {
                 });
             }
         }
+        set.finish_plans();
         set.fields_with_absent = (0..set.fields.len() as u32)
             .filter(|&f| !set.fields[f as usize].absent.is_empty())
             .collect();
         set
+    }
+
+    /// Builds each field's [`ScalarIndex`] once all clauses are in.
+    fn finish_plans(&mut self) {
+        for plan in &mut self.fields {
+            let all: Vec<(Condition, u32)> = plan
+                .exact
+                .iter()
+                .flat_map(|(v, ids)| {
+                    ids.iter()
+                        .map(|&id| (Condition::Exact(Literal::String(v.to_string())), id))
+                })
+                .chain(plan.folded.iter().flat_map(|(v, ids)| {
+                    ids.iter()
+                        .map(|&id| (Condition::EqualsIgnoreCase(v.clone()), id))
+                }))
+                .chain(plan.others.iter().cloned())
+                .collect();
+            let hits_for = |leaf: Leaf<'_>| -> Vec<u32> {
+                let mut ids: Vec<u32> = all
+                    .iter()
+                    .filter(|(c, _)| c.matches_leaf(leaf))
+                    .map(|&(_, id)| id)
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            };
+            let index = &mut plan.scalars;
+            index.true_hits = hits_for(Leaf::Bool(true)).into();
+            index.false_hits = hits_for(Leaf::Bool(false)).into();
+            index.null_hits = hits_for(Leaf::Null).into();
+            let mut points = Vec::new();
+            for (c, _) in &all {
+                break_points(c, &mut points);
+            }
+            points.retain(|p| p.is_finite());
+            points.sort_by(f64::total_cmp);
+            points.dedup_by(|a, b| a == b);
+            if (2 * points.len() + 1).saturating_mul(all.len().max(1)) > MAX_SCALAR_INDEX {
+                continue;
+            }
+            let mut regions = Vec::with_capacity(2 * points.len() + 1);
+            let mut hits = Vec::new();
+            for k in 0..=points.len() {
+                let lo = k.checked_sub(1).map(|j| points[j]);
+                let hi = points.get(k).copied();
+                let from = hits.len() as u32;
+                if let Some(rep) = inside(lo, hi) {
+                    hits.extend(hits_for(Leaf::Number(rep)));
+                }
+                regions.push((from, hits.len() as u32));
+                if let Some(p) = hi {
+                    let from = hits.len() as u32;
+                    hits.extend(hits_for(Leaf::Number(p)));
+                    regions.push((from, hits.len() as u32));
+                }
+            }
+            index.points = points;
+            index.regions = regions;
+            index.hits = hits;
+            index.built = true;
+        }
     }
 
     fn index_clause(&mut self, field: u32, conds: &[Condition], id: u32) {
@@ -392,10 +542,24 @@ impl RuleSet {
                     }
                     continue;
                 }
+                Raw::Num(n) if plan.scalars.built => {
+                    for &id in plan.scalars.number(n) {
+                        state.satisfy(id);
+                    }
+                    continue;
+                }
                 Raw::Num(n) => Leaf::Number(n),
-                Raw::True => Leaf::Bool(true),
-                Raw::False => Leaf::Bool(false),
-                Raw::Null => Leaf::Null,
+                Raw::True | Raw::False | Raw::Null => {
+                    let ids = match raw {
+                        Raw::True => &plan.scalars.true_hits,
+                        Raw::False => &plan.scalars.false_hits,
+                        _ => &plan.scalars.null_hits,
+                    };
+                    for &id in ids.iter() {
+                        state.satisfy(id);
+                    }
+                    continue;
+                }
             };
             for (cond, id) in &plan.others {
                 if state.clause_stamp[*id as usize] == epoch {
