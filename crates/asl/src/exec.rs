@@ -14,8 +14,8 @@
 use crate::clock;
 use crate::error::StatesError;
 use crate::history::{self, History};
-use crate::jsonpath::{apply_result_path_owned, Path, PathStep};
-use crate::mock::{Answer, TestCase};
+use crate::jsonpath::{apply_result_path_owned, field_mut, result_path_applies, Path, PathStep};
+use crate::mock::{Answer, Responses, TestCase};
 use crate::model::*;
 use crate::rng::Rng;
 pub use crate::size::json_size;
@@ -25,6 +25,27 @@ use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Hasher for addresses: one multiply (addresses are distinct and well spread already).
+#[derive(Default)]
+struct PtrHasher(u64);
+
+impl Hasher for PtrHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// AWS's payload quota: 256 KiB of UTF-8 JSON per state input/output.
 pub const PAYLOAD_LIMIT: usize = 256 * 1024;
@@ -137,7 +158,12 @@ pub(crate) struct Engine<'a> {
     payload_limit: usize,
     context_state: bool,
     mocks: Option<&'a TestCase>,
-    mock_counters: HashMap<String, u64>,
+    /// Invocation counts of mocked states, by state name (see `next_invocation`).
+    mock_counters: HashMap<String, usize>,
+    counts: Vec<u64>,
+    /// Per Task state (by address; states live as long as the machine): its mocked answers
+    /// and its slot in `counts`, so a call hashes a pointer, not the state's name, twice.
+    mock_slots: HashMap<usize, (Option<&'a Responses>, usize), BuildHasherDefault<PtrHasher>>,
     pub(crate) rng: Rng,
     now: i64,
     deadline: Option<i64>,
@@ -229,7 +255,7 @@ fn steps_take(v: &mut Value, steps: &[PathStep]) -> Option<Value> {
     let mut cur = v;
     for s in steps {
         cur = match s {
-            PathStep::Field(f) => cur.as_object_mut()?.get_mut(f)?,
+            PathStep::Field(f) => field_mut(cur.as_object_mut()?, f)?,
             PathStep::Index(i) => cur.as_array_mut()?.get_mut(*i)?,
         };
     }
@@ -448,6 +474,8 @@ impl<'a> Engine<'a> {
             context_state: settings.context_state,
             mocks: settings.mocks,
             mock_counters: HashMap::new(),
+            counts: Vec::new(),
+            mock_slots: HashMap::default(),
             rng,
             now: settings.start_ms,
             deadline: machine
@@ -469,16 +497,38 @@ impl<'a> Engine<'a> {
 
     /// The 0-based invocation number of a mocked state, counting every call (retries too).
     fn next_invocation(&mut self, state: &str) -> u64 {
-        match self.mock_counters.get_mut(state) {
-            Some(n) => {
-                *n += 1;
-                *n - 1
-            }
+        let slot = self.count_slot(state);
+        self.next_in_slot(slot)
+    }
+
+    fn count_slot(&mut self, state: &str) -> usize {
+        match self.mock_counters.get(state) {
+            Some(slot) => *slot,
             None => {
-                self.mock_counters.insert(state.to_string(), 1);
-                0
+                self.counts.push(0);
+                self.mock_counters
+                    .insert(state.to_string(), self.counts.len() - 1);
+                self.counts.len() - 1
             }
         }
+    }
+
+    fn next_in_slot(&mut self, slot: usize) -> u64 {
+        let n = &mut self.counts[slot];
+        *n += 1;
+        *n - 1
+    }
+
+    /// A state's mocked answers and invocation-count slot.
+    fn mock_slot(&mut self, st: &State) -> (Option<&'a Responses>, usize) {
+        let key = st as *const State as usize;
+        if let Some(found) = self.mock_slots.get(&key) {
+            return *found;
+        }
+        let responses = self.mocks.and_then(|m| m.states.get(&st.name));
+        let slot = self.count_slot(&st.name);
+        self.mock_slots.insert(key, (responses, slot));
+        (responses, slot)
     }
 
     pub(crate) fn now(&self) -> i64 {
@@ -608,10 +658,13 @@ impl<'a> Engine<'a> {
         })
     }
 
-    fn push_trace(&mut self, st: &State, entered_at: i64, t: Trace) {
+    /// Taken by reference: moving the (large) trace for a run that records nothing would
+    /// cost a copy per state.
+    fn push_trace(&mut self, st: &State, entered_at: i64, t: &mut Trace) {
         if !self.record || self.detached > 0 {
             return;
         }
+        let t = std::mem::take(t);
         let mut o = Map::new();
         o.insert("name".into(), json!(st.name));
         o.insert("type".into(), json!(st.type_name()));
@@ -670,7 +723,7 @@ impl<'a> Engine<'a> {
             Kind::Fail(spec) => {
                 let e = self.run_fail(spec, &raw);
                 trace.error = Some(e.clone());
-                self.push_trace(st, entered_at, trace);
+                self.push_trace(st, entered_at, &mut trace);
                 return Err(Stop::Error(e));
             }
             Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_) => {
@@ -688,16 +741,16 @@ impl<'a> Engine<'a> {
                 if self.record {
                     trace.output = Some(output.clone());
                 }
-                self.push_trace(st, entered_at, trace);
+                self.push_trace(st, entered_at, &mut trace);
                 Ok((next, output, out_bound))
             }
             Err(Stop::Error(e)) => {
                 trace.error = Some(e.clone());
-                self.push_trace(st, entered_at, trace);
+                self.push_trace(st, entered_at, &mut trace);
                 Err(Stop::Error(e))
             }
             Err(other) => {
-                self.push_trace(st, entered_at, trace);
+                self.push_trace(st, entered_at, &mut trace);
                 Err(other)
             }
         }
@@ -1017,8 +1070,14 @@ impl<'a> Engine<'a> {
             Ok((result, result_bound)) => {
                 // ResultPath can fail (States.ResultPathMatchFailure, catchable): keep the
                 // input for the catcher only when that can happen and a catcher exists.
-                let keep = (!st.catch.is_empty() && matches!(st.result_path, ResultPath::Path(_)))
-                    .then(|| raw.clone());
+                let keep = match &st.result_path {
+                    ResultPath::Path(p)
+                        if !st.catch.is_empty() && !result_path_applies(&raw, p) =>
+                    {
+                        Some(raw.clone())
+                    }
+                    _ => None,
+                };
                 let merged = apply_result(raw, &st.result_path, result).and_then(|out| {
                     if self.record {
                         trace.after_result_path = Some(out.clone());
@@ -1214,11 +1273,11 @@ impl<'a> Engine<'a> {
             ),
         })?;
 
-        let mock = self.mocks.and_then(|m| m.states.get(&st.name));
+        let (mock, slot) = self.mock_slot(st);
         // The result's size bound: an echoed input keeps the input's; answers are measured.
         let mut result_bound = UNKNOWN;
         let outcome: Result<Value, StatesError> = if let Some(responses) = mock {
-            let index = self.next_invocation(&st.name);
+            let index = self.next_in_slot(slot);
             match responses.get(index) {
                 None => Err(StatesError::new(
                     "States.TaskFailed",

@@ -390,9 +390,34 @@ fn resolve_index(i: i64, len: usize) -> Option<usize> {
     }
 }
 
+/// Objects up to this many fields are searched by a scan rather than by hashing the key.
+const SCAN_FIELDS: usize = 8;
+
+/// `m.get(key)`: for a small object a linear scan, cheaper than hashing the key.
+#[inline]
+pub fn field<'a>(m: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if m.len() <= SCAN_FIELDS {
+        m.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        m.get(key)
+    }
+}
+
+/// `m.get_mut(key)`, as [`field`].
+#[inline]
+pub fn field_mut<'a>(m: &'a mut Map<String, Value>, key: &str) -> Option<&'a mut Value> {
+    if m.len() <= SCAN_FIELDS {
+        m.iter_mut()
+            .find(|(k, _)| k.as_str() == key)
+            .map(|(_, v)| v)
+    } else {
+        m.get_mut(key)
+    }
+}
+
 fn step_definite<'a>(cur: &'a Value, sel: &Selector) -> Option<&'a Value> {
     match sel {
-        Selector::Name(n) => cur.as_object()?.get(n),
+        Selector::Name(n) => field(cur.as_object()?, n),
         Selector::Index(i) => {
             let a = cur.as_array()?;
             a.get(resolve_index(*i, a.len())?)
@@ -1114,6 +1139,50 @@ pub fn apply_result_path_owned(
     }
 }
 
+/// Whether [`apply_result_path_owned`] succeeds on `doc` (checked without changing it), so
+/// a caller need not keep a copy of the input for the failure case.
+pub fn result_path_applies(doc: &Value, path: &Path) -> bool {
+    if path.segments.is_empty() {
+        return true;
+    }
+    if !path.is_reference_path() {
+        return false;
+    }
+    // None: an object the insertion creates on the way.
+    let mut cur = Some(doc);
+    let n = path.segments.len();
+    for (i, seg) in path.segments.iter().enumerate() {
+        let last = i + 1 == n;
+        match &seg.selector {
+            Selector::Name(name) => {
+                let obj = match cur {
+                    None => None,
+                    Some(Value::Object(m)) => Some(m),
+                    Some(_) => return false,
+                };
+                if last {
+                    return true;
+                }
+                cur = obj.and_then(|m| field(m, name));
+            }
+            Selector::Index(idx) => {
+                let Some(Value::Array(arr)) = cur else {
+                    return false;
+                };
+                let Some(at) = resolve_index(*idx, arr.len()) else {
+                    return false;
+                };
+                if last {
+                    return true;
+                }
+                cur = Some(&arr[at]);
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
 fn result_path_error(path: &Path, input: &Value) -> StatesError {
     StatesError::new(
         "States.ResultPathMatchFailure",
@@ -1182,6 +1251,42 @@ mod tests {
 
     fn sel(p: &str, v: &Value) -> Option<Value> {
         Path::parse(p).unwrap().try_select(v, &json!({}))
+    }
+
+    #[test]
+    fn result_path_applies_exactly_when_insertion_succeeds() {
+        let docs = [
+            json!({}),
+            json!({"a": 1}),
+            json!({"a": {"b": [1, {"c": 2}]}}),
+            json!({"a": [1, 2]}),
+            json!([1, 2]),
+            json!("s"),
+            json!(null),
+        ];
+        let paths = [
+            "$",
+            "$.a",
+            "$.a.b",
+            "$.a.b[0]",
+            "$.a.b[1].c",
+            "$.a.b[1].c.d",
+            "$.a[1]",
+            "$.a[5]",
+            "$.x.y",
+            "$.x[0]",
+            "$[0]",
+            "$[1].q",
+            "$.a.b[-1]",
+            "$.a.*",
+        ];
+        for d in &docs {
+            for p in paths {
+                let path = Path::parse(p).unwrap();
+                let ok = apply_result_path_owned(d.clone(), Some(&path), json!(1)).is_ok();
+                assert_eq!(result_path_applies(d, &path), ok, "{p} on {d}");
+            }
+        }
     }
 
     #[test]

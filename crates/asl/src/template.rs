@@ -33,6 +33,11 @@ pub struct Template {
     item_fast: bool,
     /// Whether the one read of `$$.Map.Item.Value` is the whole item (it may then move).
     item_moves: bool,
+    /// Per leaf (`.$` value, in template order): whether [`Template::evaluate_owned`] moves
+    /// its subtree out of the input; see the `owned` module.
+    movable: Vec<bool>,
+    /// The `$$.Map.Item...` paths, with [`Path::map_item_part`].
+    item_paths: Vec<(Path, bool, usize)>,
 }
 
 /// A value evaluated with size tracking (see [`crate::size`]): its size is at most `extra`
@@ -59,8 +64,9 @@ enum Node {
     Static(Value),
     Object(Vec<(String, Node)>),
     Array(Vec<Node>),
-    /// The path and the key it came from (with its `.$`), for error messages.
-    Path(Path, String),
+    /// The path, the key it came from (with its `.$`, for error messages), and
+    /// [`Path::map_item_part`].
+    Path(Path, String, Option<(bool, usize)>),
     Call(Box<Intrinsic>),
 }
 
@@ -86,23 +92,33 @@ impl Template {
         let mut leaves = Vec::new();
         owned::leaves(&root, &mut leaves);
         let item_fast = leaves.iter().all(|n| match n {
-            Node::Path(p, _) => p.map_item_part().is_some() || !p.may_read_context_map(),
+            Node::Path(p, _, _) => p.map_item_part().is_some() || !p.may_read_context_map(),
             Node::Call(c) => !call_reads_context(c),
             _ => true,
         });
         let value_reads: Vec<&Path> = leaves
             .iter()
             .filter_map(|n| match n {
-                Node::Path(p, _) if matches!(p.map_item_part(), Some((true, _))) => Some(p),
+                Node::Path(p, _, _) if matches!(p.map_item_part(), Some((true, _))) => Some(p),
                 _ => None,
             })
             .collect();
         let item_moves = value_reads.len() == 1 && value_reads[0].segment_count() == 3;
+        let item_paths = leaves
+            .iter()
+            .filter_map(|n| match n {
+                Node::Path(p, _, Some((v, skip))) => Some((p.clone(), *v, *skip)),
+                _ => None,
+            })
+            .collect();
+        let movable = owned::movable(&leaves);
         Ok(Template {
             fixed: fixed_size(&root),
-            root,
             item_fast,
             item_moves,
+            movable,
+            item_paths,
+            root,
         })
     }
 
@@ -125,7 +141,7 @@ impl Template {
             })
         }
         leaves.iter().all(|n| match n {
-            Node::Path(p, _) => path_ok(p),
+            Node::Path(p, _, _) => path_ok(p),
             Node::Call(c) => call_ok(c, &path_ok),
             _ => true,
         })
@@ -178,15 +194,9 @@ impl Template {
             return false;
         }
         let index_value = Value::from(index);
-        let mut leaves = Vec::new();
-        owned::leaves(&self.root, &mut leaves);
-        leaves.iter().all(|n| match n {
-            Node::Path(p, _) => match p.map_item_part() {
-                Some((true, skip)) => p.select_rest(skip, item).is_some(),
-                Some((false, skip)) => p.select_rest(skip, &index_value).is_some(),
-                None => true,
-            },
-            _ => true,
+        self.item_paths.iter().all(|(p, is_value, skip)| {
+            p.select_rest(*skip, if *is_value { item } else { &index_value })
+                .is_some()
         })
     }
 
@@ -268,7 +278,10 @@ fn compile_node(v: &Value, at: &str, depth: usize) -> Result<Node, String> {
                         ));
                     };
                     let node = match compile_dynamic(text) {
-                        Ok(Dynamic::Path(p)) => Node::Path(p, k.clone()),
+                        Ok(Dynamic::Path(p)) => {
+                            let item = p.map_item_part();
+                            Node::Path(p, k.clone(), item)
+                        }
                         Ok(Dynamic::Call(c)) => Node::Call(c),
                         Err(e) => return Err(format!("The field '{k}' (at '{here}'): {e}")),
                     };
@@ -335,7 +348,7 @@ fn fixed_size(node: &Node) -> usize {
 /// the input; anything else is measured.
 fn leaf_bound(node: &Node, v: &Value, input_bound: Bound, limit: usize) -> Bound {
     match node {
-        Node::Path(p, _) if !p.is_context() && p.is_definite() && input_bound <= limit => {
+        Node::Path(p, _, _) if !p.is_context() && p.is_definite() && input_bound <= limit => {
             input_bound
         }
         _ => measure(v, limit),
@@ -390,10 +403,8 @@ struct ItemCx<'a, 'i> {
 fn eval_item(node: &Node, cx: &mut ItemCx, rng: &mut Rng) -> Result<Value, StatesError> {
     match node {
         Node::Static(v) => Ok(v.clone()),
-        Node::Path(p, _) if p.map_item_part().is_some() => {
-            let Some((is_value, skip)) = p.map_item_part() else {
-                return Ok(Value::Null);
-            };
+        Node::Path(p, _, Some((is_value, skip))) => {
+            let (is_value, skip) = (*is_value, *skip);
             let v = if is_value {
                 if cx.moves {
                     cx.item.take().map(Cow::into_owned)
@@ -433,7 +444,7 @@ fn eval_item(node: &Node, cx: &mut ItemCx, rng: &mut Rng) -> Result<Value, State
 fn eval(node: &Node, input: &Value, context: &Value, rng: &mut Rng) -> Result<Value, StatesError> {
     match node {
         Node::Static(v) => Ok(v.clone()),
-        Node::Path(p, key) => p.select_for_field(input, context, key),
+        Node::Path(p, key, _) => p.select_for_field(input, context, key),
         Node::Call(c) => c.evaluate(input, context, rng),
         Node::Array(items) => items
             .iter()
@@ -463,7 +474,7 @@ fn eval(node: &Node, input: &Value, context: &Value, rng: &mut Rng) -> Result<Va
 mod owned {
     use super::{eval, leaf_bound, Node, SizedValue, Template};
     use crate::error::StatesError;
-    use crate::jsonpath::PathStep;
+    use crate::jsonpath::{field, field_mut, PathStep};
     use crate::rng::Rng;
     use crate::size::{plus, Bound, UNKNOWN};
     use serde_json::{Map, Value};
@@ -479,9 +490,25 @@ mod owned {
 
     fn plain_steps(node: &Node) -> Option<&[PathStep]> {
         match node {
-            Node::Path(p, _) => p.definite_steps(),
+            Node::Path(p, _, _) => p.definite_steps(),
             _ => None,
         }
+    }
+
+    /// Which leaves move: a plain path that no other plain path reads at an ancestor (or at
+    /// the same node, earlier in the template).
+    pub(super) fn movable(ls: &[&Node]) -> Vec<bool> {
+        let steps: Vec<Option<&[PathStep]>> = ls.iter().map(|n| plain_steps(n)).collect();
+        steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| match s {
+                Some(a) => steps.iter().enumerate().all(|(j, t)| {
+                    i == j || t.is_none_or(|b| !(is_prefix(b, a) && (b.len() < a.len() || j < i)))
+                }),
+                None => false,
+            })
+            .collect()
     }
 
     /// `b` is `a` or an ancestor of it.
@@ -492,7 +519,7 @@ mod owned {
     fn get<'v>(mut v: &'v Value, steps: &[PathStep]) -> Option<&'v Value> {
         for s in steps {
             v = match s {
-                PathStep::Field(f) => v.as_object()?.get(f)?,
+                PathStep::Field(f) => field(v.as_object()?, f)?,
                 PathStep::Index(i) => v.as_array()?.get(*i)?,
             };
         }
@@ -503,7 +530,7 @@ mod owned {
         let mut cur = v;
         for s in steps {
             cur = match s {
-                PathStep::Field(f) => cur.as_object_mut()?.get_mut(f)?,
+                PathStep::Field(f) => field_mut(cur.as_object_mut()?, f)?,
                 PathStep::Index(i) => cur.as_array_mut()?.get_mut(*i)?,
             };
         }
@@ -538,6 +565,9 @@ mod owned {
         rng: &mut Rng,
         sizing: Option<(Bound, usize)>,
     ) -> Result<SizedValue, StatesError> {
+        if !t.movable.iter().any(|m| *m) {
+            return borrowed(t, &input, context, rng, sizing);
+        }
         let root = &t.root;
         let mut ls = Vec::new();
         leaves(root, &mut ls);
@@ -545,24 +575,7 @@ mod owned {
         if steps.iter().flatten().any(|s| get(&input, s).is_none()) {
             return borrowed(t, &input, context, rng, sizing);
         }
-        let movable: Vec<bool> = steps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| match s {
-                Some(a) => steps.iter().enumerate().all(|(j, t)| {
-                    i == j
-                        || t.is_none_or(|b| {
-                            // Another path at an ancestor (or the same node, earlier) keeps
-                            // this one from moving; one below it is copied first.
-                            !(is_prefix(b, a) && (b.len() < a.len() || j < i))
-                        })
-                }),
-                None => false,
-            })
-            .collect();
-        if !movable.iter().any(|m| *m) {
-            return borrowed(t, &input, context, rng, sizing);
-        }
+        let movable = &t.movable;
         let sizing = sizing.filter(|(_, limit)| *limit != usize::MAX);
         let mut extra = t.fixed;
         let mut values: Vec<Option<Value>> = Vec::with_capacity(ls.len());
