@@ -14,7 +14,9 @@
 use crate::clock;
 use crate::error::StatesError;
 use crate::history::{self, History};
-use crate::jsonpath::{apply_result_path_owned, field_mut, result_path_applies, Path, PathStep};
+use crate::jsonpath::{
+    apply_result_path_owned, field, field_mut, result_path_applies, Path, PathStep,
+};
 use crate::mock::{Answer, Responses, TestCase};
 use crate::model::*;
 use crate::rng::Rng;
@@ -1027,7 +1029,15 @@ impl<'a> Engine<'a> {
         depth: usize,
         trace: &mut Trace,
     ) -> Flow<(Option<usize>, Value, Bound)> {
-        let mut attempts = vec![0u64; st.retry.len()];
+        // Attempts per retrier; most states have a few, kept off the heap.
+        let mut few = [0u64; 4];
+        let mut many = Vec::new();
+        let attempts: &mut [u64] = if st.retry.len() <= few.len() {
+            &mut few[..st.retry.len()]
+        } else {
+            many.resize(st.retry.len(), 0);
+            &mut many
+        };
         let mut retry_count = 0u64;
         let outcome = loop {
             self.set_state_context(&st.name, retry_count);
@@ -1182,7 +1192,7 @@ impl<'a> Engine<'a> {
         let (result, result_bound) = match &st.kind {
             Kind::Task(spec) => self.invoke(st, spec, params, params_bound, raw, token, trace)?,
             Kind::Parallel { branches } => {
-                self.run_parallel(branches, &params, params_bound, depth)?
+                self.run_parallel(branches, params, params_bound, depth)?
             }
             Kind::Map(spec) => self.run_map(st, spec, params, params_bound, raw, depth)?,
             _ => (params.into_owned(), params_bound),
@@ -1293,13 +1303,16 @@ impl<'a> Engine<'a> {
                         self.advance(resp.duration_seconds)?;
                         // Copy only the part of the answer that becomes the result.
                         match &resp.answer {
-                            Answer::Return(v) => Ok(match (&spec.kind, v.get("Payload")) {
-                                // A Lambda ARN used directly: the mocked Invoke response's Payload.
-                                (ResourceKind::LambdaFunction, Some(p)) if v.is_object() => {
-                                    p.clone()
-                                }
-                                _ => v.clone(),
-                            }),
+                            Answer::Return(v) => Ok(
+                                match (&spec.kind, v.as_object().and_then(|m| field(m, "Payload")))
+                                {
+                                    // A Lambda ARN used directly: the mocked Invoke response's Payload.
+                                    (ResourceKind::LambdaFunction, Some(p)) if v.is_object() => {
+                                        p.clone()
+                                    }
+                                    _ => v.clone(),
+                                },
+                            ),
                             Answer::Throw { error, cause } => {
                                 Err(StatesError::new(error.clone(), cause.clone()))
                             }
@@ -1437,7 +1450,7 @@ impl<'a> Engine<'a> {
     fn run_parallel(
         &mut self,
         branches: &[Machine],
-        input: &Value,
+        input: Cow<Value>,
         input_bound: Bound,
         depth: usize,
     ) -> Flow<(Value, Bound)> {
@@ -1447,9 +1460,16 @@ impl<'a> Engine<'a> {
         let mut results = Vec::with_capacity(branches.len());
         let mut bounds = Vec::with_capacity(branches.len());
         let mut paused = false;
-        for b in branches {
+        // Every branch gets a copy of the input; an owned input goes to the last one.
+        let mut input = Some(input);
+        for (i, b) in branches.iter().enumerate() {
             self.now = start;
-            match self.run_machine(b, input.clone(), input_bound, depth + 1) {
+            let branch_input = if i + 1 == branches.len() {
+                input.take().map(Cow::into_owned).unwrap_or_default()
+            } else {
+                input.as_deref().cloned().unwrap_or_default()
+            };
+            match self.run_machine(b, branch_input, input_bound, depth + 1) {
                 Ok((v, vb)) => {
                     results.push(v);
                     bounds.push(vb);
@@ -1949,6 +1969,7 @@ fn takes_input_by_move(st: &State) -> bool {
     let fixed = |a: &Option<Amount>| !matches!(a, Some(Amount::Path(_)));
     match &st.kind {
         Kind::Task(spec) => fixed(&spec.timeout) && fixed(&spec.heartbeat),
+        Kind::Parallel { .. } => true,
         // A Map reads its raw input for `...Path` amounts, ItemReader, ItemBatcher and
         // ResultWriter; without them its items can be taken out of the input.
         Kind::Map(spec) => {

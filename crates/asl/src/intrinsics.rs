@@ -167,9 +167,17 @@ impl Intrinsic {
     ) -> Result<Value, StatesError> {
         // Arguments are borrowed from the input where they can be: most functions only read
         // them (States.ArrayLength($) need not copy the array).
-        let mut vals: Vec<Cow<'_, Value>> = Vec::with_capacity(self.args.len());
-        for a in &self.args {
-            vals.push(match a {
+        // Up to four arguments (nearly every call) live on the stack.
+        let mut few: [Cow<'_, Value>; 4] = Default::default();
+        let mut many: Vec<Cow<'_, Value>> = Vec::new();
+        let vals: &mut [Cow<'_, Value>] = if self.args.len() <= few.len() {
+            &mut few[..self.args.len()]
+        } else {
+            many.resize(self.args.len(), Cow::Owned(Value::Null));
+            &mut many
+        };
+        for (slot, a) in vals.iter_mut().zip(&self.args) {
+            *slot = match a {
                 Arg::Literal(v) => Cow::Borrowed(v),
                 Arg::Path(p) => {
                     let found = if p.is_definite() {
@@ -188,7 +196,7 @@ impl Intrinsic {
                     })?
                 }
                 Arg::Call(c) => Cow::Owned(c.evaluate(input, context, rng)?),
-            });
+            };
         }
         call(self.function, vals, rng)
     }
@@ -217,6 +225,11 @@ fn want_str(f: Function, v: &Value, what: &str) -> Result<String, StatesError> {
             format!("the {what} must be a string, got {}", type_name(other)),
         )),
     }
+}
+
+/// An argument's value, owned (the slot is left null).
+fn take_arg(slot: &mut Cow<'_, Value>) -> Value {
+    std::mem::take(slot).into_owned()
 }
 
 fn want_array_ref<'v>(f: Function, v: &'v Value, what: &str) -> Result<&'v [Value], StatesError> {
@@ -259,7 +272,7 @@ fn want_int(f: Function, v: &Value, what: &str) -> Result<i64, StatesError> {
     }
 }
 
-fn call(f: Function, mut a: Vec<Cow<'_, Value>>, rng: &mut Rng) -> Result<Value, StatesError> {
+fn call(f: Function, a: &mut [Cow<'_, Value>], rng: &mut Rng) -> Result<Value, StatesError> {
     let (min, max) = f.arity();
     if a.len() < min || a.len() > max {
         return Err(fail(f, arity_text(f, a.len())));
@@ -280,7 +293,7 @@ fn call(f: Function, mut a: Vec<Cow<'_, Value>>, rng: &mut Rng) -> Result<Value,
         Function::JsonToString => Ok(Value::String(
             serde_json::to_string(&a[0]).unwrap_or_default(),
         )),
-        Function::Array => Ok(Value::Array(a.into_iter().map(Cow::into_owned).collect())),
+        Function::Array => Ok(Value::Array(a.iter_mut().map(take_arg).collect())),
         Function::ArrayPartition => {
             let size = want_int(f, &a[1], "chunk size")?;
             if size <= 0 {
@@ -346,7 +359,7 @@ fn call(f: Function, mut a: Vec<Cow<'_, Value>>, rng: &mut Rng) -> Result<Value,
             Ok(Value::from(arr.len()))
         }
         Function::ArrayUnique => {
-            let arr = want_array(f, a.swap_remove(0).into_owned(), "argument")?;
+            let arr = want_array(f, take_arg(&mut a[0]), "argument")?;
             let mut out: Vec<Value> = Vec::with_capacity(arr.len());
             for v in arr {
                 if !out.iter().any(|x| json_eq(x, &v)) {
@@ -401,8 +414,8 @@ fn call(f: Function, mut a: Vec<Cow<'_, Value>>, rng: &mut Rng) -> Result<Value,
                     ))
                 }
             }
-            let right = a.swap_remove(1).into_owned();
-            let left = a.swap_remove(0).into_owned();
+            let right = take_arg(&mut a[1]);
+            let left = take_arg(&mut a[0]);
             match (left, right) {
                 (Value::Object(mut l), Value::Object(r)) => {
                     for (k, v) in r {
