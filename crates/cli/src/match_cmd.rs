@@ -22,6 +22,11 @@ pub struct MatchArgs {
     /// One event per line (a file path, or `-` for standard input).
     #[arg(long)]
     pub events: String,
+    /// Validate every event in full, parts no rule reads included (refuse exactly what a
+    /// JSON parser refuses). By default arrays and objects no rule reads are only checked
+    /// for their extent, which is faster and never changes the counts of valid events.
+    #[arg(long)]
+    pub strict_events: bool,
 }
 
 fn print_json(value: &impl serde::Serialize) {
@@ -65,7 +70,8 @@ pub fn match_events(args: MatchArgs) -> u8 {
             return 2;
         }
     };
-    let set = RuleSet::compile(&rules);
+    let mut set = RuleSet::compile(&rules);
+    set.set_strict_events(args.strict_events);
     let data = match read_events(&args.events) {
         Ok(data) => data,
         Err(message) => return io_error(message),

@@ -188,6 +188,8 @@ pub struct Scratch {
     /// Per field: the clauses a string value satisfies, for strings seen before.
     memo: Vec<StringMemo>,
     fold_buf: String,
+    /// Reused for the clauses a string satisfies when it is not in the memo.
+    hits_buf: Vec<u32>,
     epoch: u32,
     clause_stamp: Vec<u32>,
     field_stamp: Vec<u32>,
@@ -433,6 +435,14 @@ impl RuleSet {
         }
     }
 
+    /// Whether events are validated in full, values no rule reads included, so that
+    /// exactly the events serde_json refuses are refused (see [`KeyTrie::set_strict`]).
+    /// By default arrays and objects no rule reads are only checked for their extent:
+    /// faster, and no valid event is ever refused or matched differently.
+    pub fn set_strict_events(&mut self, strict: bool) {
+        self.trie.set_strict(strict);
+    }
+
     /// Number of rules.
     pub fn len(&self) -> usize {
         self.names.len()
@@ -523,9 +533,6 @@ impl RuleSet {
                     let Some(bytes) = rec.str_bytes(event, raw) else {
                         continue;
                     };
-                    let Ok(text) = std::str::from_utf8(bytes) else {
-                        continue;
-                    };
                     let memo = &mut s.memo[f];
                     if let Some(ids) = memo.get(bytes) {
                         for &id in ids.iter() {
@@ -533,13 +540,18 @@ impl RuleSet {
                         }
                         continue;
                     }
-                    let ids = plan.string_hits(text, &mut s.fold_buf);
+                    let Ok(text) = std::str::from_utf8(bytes) else {
+                        continue;
+                    };
+                    let mut ids = std::mem::take(&mut s.hits_buf);
+                    plan.string_hits(text, &mut s.fold_buf, &mut ids);
                     for &id in &ids {
                         state.satisfy(id);
                     }
                     if memo.len() < MEMO_ENTRIES_PER_FIELD {
-                        memo.insert(bytes.into(), ids.into_boxed_slice());
+                        memo.insert(bytes.into(), ids.as_slice().into());
                     }
+                    s.hits_buf = ids;
                     continue;
                 }
                 Raw::Num(n) if plan.scalars.built => {
@@ -611,8 +623,8 @@ fn fold_key<'a>(text: &str, buf: &'a mut String) -> &'a str {
 
 impl FieldPlan {
     /// Every clause of this field that the string `text` satisfies, by any condition.
-    fn string_hits(&self, text: &str, fold_buf: &mut String) -> Vec<u32> {
-        let mut ids = Vec::new();
+    fn string_hits(&self, text: &str, fold_buf: &mut String, ids: &mut Vec<u32>) {
+        ids.clear();
         if let Some(hit) = self.exact.get(text) {
             ids.extend_from_slice(hit);
         }
@@ -627,7 +639,6 @@ impl FieldPlan {
                 ids.push(*id);
             }
         }
-        ids
     }
 }
 
@@ -830,6 +841,7 @@ impl RuleSet {
     /// Counts, per rule, the events of a JSON-lines buffer it matches. Blank lines are
     /// skipped; the first malformed line stops the count, since a CI run over a corrupt
     /// file should fail rather than report numbers for part of it.
+    #[inline(never)]
     pub fn count_jsonl(&self, data: &[u8]) -> Result<Counts, LineError> {
         let mut counts = vec![0u64; self.len()];
         let mut events = 0u64;

@@ -42,6 +42,8 @@ struct Node {
 pub struct KeyTrie {
     nodes: Vec<Node>,
     fields: usize,
+    /// Validate values no rule reads as fully as the rest (see [`KeyTrie::set_strict`]).
+    strict: bool,
 }
 
 impl Default for KeyTrie {
@@ -49,6 +51,7 @@ impl Default for KeyTrie {
         KeyTrie {
             nodes: vec![Node::default()],
             fields: 0,
+            strict: false,
         }
     }
 }
@@ -99,6 +102,16 @@ impl KeyTrie {
             };
         }
         node as u32
+    }
+
+    /// How much of the values no rule reads is checked. Strict: everything, with
+    /// serde_json's grammar and limits, so exactly the events serde_json refuses are
+    /// refused. Otherwise (the default) arrays and objects no rule reads are only walked
+    /// for their extent: brackets of their own kind must balance and strings inside must
+    /// be well formed, but numbers, literals and separators in them are not checked;
+    /// everything a rule reads, and the structure around it, is still checked in full.
+    pub fn set_strict(&mut self, strict: bool) {
+        self.strict = strict;
     }
 
     /// Number of distinct field ids handed out.
@@ -348,10 +361,27 @@ fn digits(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// A number in the common shapes (`-12`, `37.7225375`) inline; exponents and huge
-/// integers go to [`number_slow`], which also checks the range.
+/// High bit of every byte of `x` that is not an ASCII digit (exact for the lowest such
+/// byte; bytes above it may be flagged spuriously, which callers ignore).
+#[inline(always)]
+fn non_digits(x: u64) -> u64 {
+    let t = x ^ (ONES * 0x30);
+    (t.wrapping_add(ONES * 0x76) | t) & HIGHS
+}
+
+/// A number in the common shapes (`-12`, `37.7225375`) inline, reading the integer part
+/// and the fraction eight bytes at a time; anything else (exponents, long integers,
+/// errors) goes to [`number_general`].
 #[inline(always)]
 fn number(b: &[u8], start: usize) -> R<usize> {
+    if let Some(shape) = number_shape(b, start) {
+        return Ok(shape.0);
+    }
+    number_general(b, start)
+}
+
+#[inline(never)]
+fn number_general(b: &[u8], start: usize) -> R<usize> {
     let mut i = start;
     if b.get(i) == Some(&b'-') {
         i += 1;
@@ -378,6 +408,87 @@ fn number(b: &[u8], start: usize) -> R<usize> {
         return number_slow(b, start);
     }
     Ok(i)
+}
+
+/// Bytes the fast number paths read at once: a window checked once, inside which every
+/// load needs no further bounds check.
+const WINDOW: usize = 32;
+
+/// Eight bytes of `w` from `at` (clamped so the load stays inside the window).
+#[inline(always)]
+fn word(w: &[u8; WINDOW], at: usize) -> u64 {
+    let at = at.min(WINDOW - 8);
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&w[at..at + 8]);
+    u64::from_le_bytes(a)
+}
+
+/// The first `k` (1..=7) bytes of `x` as the low digits of an 8-digit word padded with
+/// leading zeros, for [`eight_digits`].
+#[inline(always)]
+fn low_digits(x: u64, k: usize) -> u64 {
+    let shift = 8 * (8 - k as u32);
+    (x << shift) | ((ONES * 0x30) >> (64 - shift))
+}
+
+/// Where a number of the common shape ends: at most seven integer digits, at most fifteen
+/// fraction digits, no exponent, not within a window of the end of the text. `None`
+/// means "not that shape" (which includes every malformed number): the caller then takes
+/// the general path, which also reports faults.
+#[inline(always)]
+fn number_shape(b: &[u8], start: usize) -> Option<(usize, usize, usize, u64, u64, u64)> {
+    let w: &[u8; WINDOW] = b.get(start..start + WINDOW)?.try_into().ok()?;
+    let neg = usize::from(w[0] == b'-');
+    let x = word(w, neg);
+    let n = (non_digits(x).trailing_zeros() / 8) as usize;
+    if n == 0 || n == 8 || (x as u8 == b'0' && n > 1) {
+        return None;
+    }
+    let mut end = neg + n;
+    let (mut f, mut y, mut z) = (0usize, 0u64, 0u64);
+    if w[end.min(WINDOW - 1)] == b'.' {
+        y = word(w, end + 1);
+        f = (non_digits(y).trailing_zeros() / 8) as usize;
+        if f == 0 {
+            return None;
+        }
+        if f == 8 {
+            z = word(w, end + 9);
+            let g = (non_digits(z).trailing_zeros() / 8) as usize;
+            if g == 8 {
+                return None;
+            }
+            f += g;
+        }
+        end += 1 + f;
+    }
+    if w[end.min(WINDOW - 1)] | 0x20 == b'e' {
+        return None;
+    }
+    Some((start + end, n, f, x, y, z))
+}
+
+/// [`number_shape`] with the value: exact (one rounding) when the digits fit 2^53.
+#[inline(always)]
+fn number_shape_value(b: &[u8], start: usize) -> Option<(usize, f64)> {
+    let (end, n, f, x, y, z) = number_shape(b, start)?;
+    if n + f > 19 {
+        return None;
+    }
+    let mut m = eight_digits(low_digits(x, n));
+    if f >= 8 {
+        m = m * 100_000_000 + eight_digits(y);
+        if f > 8 {
+            m = m * POW10_U64[f - 8] + eight_digits(low_digits(z, f - 8));
+        }
+    } else if f > 0 {
+        m = m * POW10_U64[f] + eight_digits(low_digits(y, f));
+    }
+    if m > (1u64 << 53) {
+        return None;
+    }
+    let v = m as f64 / POW10[f];
+    Some((end, if b[start] == b'-' { -v } else { v }))
 }
 
 /// Eight ASCII digits (first digit in the lowest byte) as their decimal value.
@@ -441,8 +552,19 @@ const POW10_U64: [u64; 9] = [
 /// the power of ten is one an f64 holds exactly (one rounding, so every correct
 /// conversion agrees); anything else is converted by serde_json, so the value is always
 /// bit-for-bit the one `Pattern::matches` sees.
-#[inline]
+///
+/// The common shape (one to seven integer digits, an optional fraction, no exponent) is
+/// read inline: the integer digits from one 8-byte word, the fraction eight at a time.
+#[inline(always)]
 fn number_value(b: &[u8], start: usize) -> R<(usize, f64)> {
+    if let Some(found) = number_shape_value(b, start) {
+        return Ok(found);
+    }
+    number_value_general(b, start)
+}
+
+#[inline(never)]
+fn number_value_general(b: &[u8], start: usize) -> R<(usize, f64)> {
     let mut i = start;
     let neg = b.get(i) == Some(&b'-');
     if neg {
@@ -541,9 +663,34 @@ fn literal(b: &[u8], i: usize, word: &'static [u8]) -> R<usize> {
 }
 
 /// At `"`: validates a string; returns (content start, content end, index after the
-/// closing quote, whether it had escapes).
-#[inline]
+/// closing quote, whether it had escapes). Short plain strings (keys, codes, names: most
+/// of an event's strings) are settled here inline from one or two 8-byte words; the rest
+/// go to [`string_general`].
+#[inline(always)]
 fn string(b: &[u8], open: usize) -> R<(usize, usize, usize, bool)> {
+    let start = open + 1;
+    if let Some(x) = load8(b, start) {
+        let special = string_special_mask(x);
+        if special != 0 {
+            let end = start + (special.trailing_zeros() / 8) as usize;
+            if b.get(end) == Some(&b'"') {
+                return Ok((start, end, end + 1, false));
+            }
+        } else if let Some(y) = load8(b, start + 8) {
+            let special = string_special_mask(y);
+            if special != 0 {
+                let end = start + 8 + (special.trailing_zeros() / 8) as usize;
+                if b.get(end) == Some(&b'"') {
+                    return Ok((start, end, end + 1, false));
+                }
+            }
+        }
+    }
+    string_general(b, open)
+}
+
+#[inline(never)]
+fn string_general(b: &[u8], open: usize) -> R<(usize, usize, usize, bool)> {
     let start = open + 1;
     let mut i = start;
     let mut escaped = false;
@@ -665,6 +812,100 @@ fn escape(b: &[u8], at: usize) -> R<usize> {
     }
 }
 
+/// High bit of each byte of `x` equal to `c` (exact for the lowest such byte).
+#[inline(always)]
+fn eq_bytes(x: u64, c: u8) -> u64 {
+    let v = x ^ (ONES * c as u64);
+    v.wrapping_sub(ONES) & !v & HIGHS
+}
+
+/// The index of the next byte from `i` that could be `[`, `]` or `"` (the length when
+/// there is none): every byte at or above `@` is a candidate (brackets are; so are
+/// letters, which the caller steps over), while digits, signs, points, commas and
+/// spaces, the bulk of arrays of numbers, are passed eight at a time.
+#[inline(always)]
+fn next_array_candidate(b: &[u8], mut i: usize) -> usize {
+    while let Some(x) = load8(b, i) {
+        let m = ((x.wrapping_add(ONES * 0x40) | x) & HIGHS) | eq_bytes(x, b'"');
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while b.get(i).is_some_and(|&c| c < b'@' && c != b'"') {
+        i += 1;
+    }
+    i
+}
+
+/// The index of the next `{`, `}` or `"` from `i` (the length when there is none): a
+/// few words are looked at directly (keys and strings come close together), longer
+/// stretches are left to `memchr3`.
+#[inline(always)]
+fn next_object_candidate(b: &[u8], mut i: usize) -> usize {
+    for _ in 0..4 {
+        let Some(x) = load8(b, i) else { break };
+        let m = eq_bytes(x, b'{') | eq_bytes(x, b'}') | eq_bytes(x, b'"');
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    match memchr::memchr3(b'{', b'}', b'"', b.get(i..).unwrap_or(&[])) {
+        Some(k) => i + k,
+        None => b.len(),
+    }
+}
+
+/// Skips the array or object at `open` (inside `depth` containers) by its extent only: it finds the matching close
+/// bracket with `memchr3` (vectorised where the target allows), counting brackets of the container's own kind and
+/// stepping over strings (validated, since a bracket inside one does not count).
+fn skip_container_fast(b: &[u8], open: usize, depth: usize) -> R<usize> {
+    let (open_byte, close_byte) = match b.get(open) {
+        Some(b'[') => (b'[', b']'),
+        _ => (b'{', b'}'),
+    };
+    let mut nested = 1usize;
+    let mut i = open + 1;
+    loop {
+        let k = if open_byte == b'[' {
+            next_array_candidate(b, i)
+        } else {
+            next_object_candidate(b, i)
+        };
+        match b.get(k) {
+            None => return fault(b.len(), "unterminated array or object"),
+            Some(b'"') => i = string(b, k)?.2,
+            Some(&c) if c == open_byte => {
+                nested += 1;
+                depth_check(k, depth + nested)?;
+                i = k + 1;
+            }
+            Some(&c) if c != close_byte => i = k + 1,
+            Some(_) => {
+                nested -= 1;
+                i = k + 1;
+                if nested == 0 {
+                    return Ok(i);
+                }
+            }
+        }
+    }
+}
+
+/// Skips a value no rule reads, checking containers by their extent only (see
+/// [`KeyTrie::set_strict`]); scalars are checked in full.
+#[inline]
+fn skip_value_fast(b: &[u8], i: usize, depth: usize) -> R<usize> {
+    match b.get(i) {
+        Some(b'{' | b'[') => {
+            depth_check(i, depth + 1)?;
+            skip_container_fast(b, i, depth)
+        }
+        _ => skip_value(b, i, depth),
+    }
+}
+
 /// Skips (and validates) a value no rule reads; `depth` counts the containers around it.
 fn skip_value(b: &[u8], i: usize, depth: usize) -> R<usize> {
     match b.get(i) {
@@ -704,54 +945,46 @@ fn skip_object(b: &[u8], open: usize, depth: usize) -> R<usize> {
 }
 
 /// Skips an array, iteratively for nested arrays (coordinate lists are arrays of arrays
-/// of numbers), recursing only for objects.
+/// of numbers), recursing only for objects. After a value the common separators (`,`,
+/// `, `, `]`) are taken without a general whitespace scan, and a run of numbers stays in
+/// the inner loop.
 fn skip_array(b: &[u8], open: usize, depth: usize) -> R<usize> {
     depth_check(open, depth)?;
     let mut d = depth;
-    let mut i = open + 1;
-    let mut opened = true;
+    let mut i = ws(b, open + 1);
+    if b.get(i) == Some(&b']') {
+        return Ok(i + 1);
+    }
     'value: loop {
+        // At an element.
         i = ws(b, i);
         match b.get(i) {
-            Some(b'-' | b'0'..=b'9') => {
-                i = number(b, i)?;
-                // Runs of numbers written `1, 2, 3` (the usual serialisers' style): stay
-                // in this loop while the next element is another number.
-                while b.get(i) == Some(&b',') {
-                    let j = if b.get(i + 1) == Some(&b' ') {
-                        i + 2
-                    } else {
-                        i + 1
-                    };
-                    match b.get(j) {
-                        Some(b'-' | b'0'..=b'9') => i = number(b, j)?,
-                        _ => break,
-                    }
-                }
-            }
+            Some(b'-' | b'0'..=b'9') => i = number(b, i)?,
             Some(b'[') => {
                 d += 1;
                 depth_check(i, d)?;
-                i += 1;
-                opened = true;
-                continue 'value;
-            }
-            Some(b']') if opened => {
-                i += 1;
-                if d == depth {
-                    return Ok(i);
+                i = ws(b, i + 1);
+                if b.get(i) != Some(&b']') {
+                    continue 'value;
                 }
+                // An empty array: an element of the enclosing one.
+                i += 1;
                 d -= 1;
             }
             _ => i = skip_value(b, i, d)?,
         }
-        opened = false;
+        // After an element.
         loop {
-            i = ws(b, i);
             match b.get(i) {
                 Some(b',') => {
                     i += 1;
-                    continue 'value;
+                    if b.get(i) == Some(&b' ') {
+                        i += 1;
+                    }
+                    match b.get(i) {
+                        Some(b'-' | b'0'..=b'9') => i = number(b, i)?,
+                        _ => continue 'value,
+                    }
                 }
                 Some(b']') => {
                     i += 1;
@@ -760,6 +993,7 @@ fn skip_array(b: &[u8], open: usize, depth: usize) -> R<usize> {
                     }
                     d -= 1;
                 }
+                Some(b' ' | b'\n' | b'\r' | b'\t') => i = ws(b, i),
                 _ => return expected(i, "',' or ']' in an array"),
             }
         }
@@ -773,6 +1007,16 @@ struct Scanner<'a, 'r> {
 }
 
 impl Scanner<'_, '_> {
+    /// Skips a value no rule reads, as strictly as the trie asks.
+    #[inline]
+    fn skip(&self, i: usize, depth: usize) -> R<usize> {
+        if self.trie.strict {
+            skip_value(self.b, i, depth)
+        } else {
+            skip_value_fast(self.b, i, depth)
+        }
+    }
+
     fn event(&mut self) -> R<()> {
         let b = self.b;
         let i = ws(b, 0);
@@ -820,7 +1064,7 @@ impl Scanner<'_, '_> {
             }
             i = ws(b, i + 1);
             i = match child {
-                None => skip_value(b, i, depth)?,
+                None => self.skip(i, depth)?,
                 Some((index, id)) => {
                     let dup = if index < 64 {
                         let bit = 1u64 << index;
@@ -890,7 +1134,7 @@ impl Scanner<'_, '_> {
                     }
                     self.object(node, i, depth + 1)
                 } else {
-                    skip_value(b, i, depth)
+                    self.skip(i, depth)
                 }
             }
             // The reference matcher stops looking through arrays nested this deep inside
@@ -945,9 +1189,19 @@ impl Scanner<'_, '_> {
                 }
                 _ => self.value(node, i, depth, arrays)?,
             };
-            i = ws(b, i);
+            if b.get(i) != Some(&b',') && b.get(i) != Some(&b']') {
+                i = ws(b, i);
+            }
             match b.get(i) {
-                Some(b',') => i = ws(b, i + 1),
+                Some(b',') => {
+                    i += 1;
+                    if b.get(i) == Some(&b' ') {
+                        i += 1;
+                    }
+                    if !matches!(b.get(i), Some(b'-' | b'0'..=b'9' | b'"' | b'[' | b'{')) {
+                        i = ws(b, i);
+                    }
+                }
                 Some(b']') => return Ok(i + 1),
                 _ => return expected(i, "',' or ']' in an array"),
             }
@@ -1066,23 +1320,28 @@ mod tests {
             br#"{,}"#,
             br#"{"a": {"b": [true, false, null]}}"#,
         ];
-        let t = trie(&[&["a"]]);
-        let t2 = trie(&[&["z"]]);
+        let strict = |paths: &[&[&str]]| {
+            let mut t = trie(paths);
+            t.set_strict(true);
+            t
+        };
+        let (t, t2) = (strict(&[&["a"]]), strict(&[&["z"]]));
+        let (lenient, lenient2) = (trie(&[&["a"]]), trie(&[&["z"]]));
         for case in cases {
             let want = serde_json::from_slice::<serde_json::Value>(case).is_ok();
             let mut r = Recorded::default();
-            assert_eq!(
-                scan(&t, case, &mut r).is_ok(),
-                want,
-                "{:?}",
-                String::from_utf8_lossy(case)
-            );
-            assert_eq!(
-                scan(&t2, case, &mut r).is_ok(),
-                want,
-                "{:?}",
-                String::from_utf8_lossy(case)
-            );
+            let text = String::from_utf8_lossy(case);
+            assert_eq!(scan(&t, case, &mut r).is_ok(), want, "{text:?}");
+            assert_eq!(scan(&t2, case, &mut r).is_ok(), want, "{text:?}");
+            // The default checks what no rule reads less: it may accept more, never less.
+            if want {
+                assert!(scan(&lenient, case, &mut r).is_ok(), "{text:?}");
+                assert!(scan(&lenient2, case, &mut r).is_ok(), "{text:?}");
+            }
+        }
+        // Faults in values a rule reads are still found by default.
+        for case in [&br#"{"a": 01}"#[..], br#"{"a": [1,]}"#, br#"{"a": tru}"#] {
+            assert!(scan(&lenient, case, &mut Recorded::default()).is_err());
         }
     }
 
@@ -1095,16 +1354,14 @@ mod tests {
             s.push('}');
             let want = serde_json::from_str::<serde_json::Value>(&s).is_ok();
             let mut r = Recorded::default();
-            assert_eq!(
-                scan(&trie(&[&["a"]]), s.as_bytes(), &mut r).is_ok(),
-                want,
-                "{depth}"
-            );
-            assert_eq!(
-                scan(&trie(&[&["b"]]), s.as_bytes(), &mut r).is_ok(),
-                want,
-                "{depth}"
-            );
+            for paths in [&[&["a"][..]][..], &[&["b"][..]][..]] {
+                let mut t = trie(paths);
+                t.set_strict(true);
+                assert_eq!(scan(&t, s.as_bytes(), &mut r).is_ok(), want, "{depth}");
+                // By default the limit holds too (it is checked on the brackets).
+                t.set_strict(false);
+                assert_eq!(scan(&t, s.as_bytes(), &mut r).is_ok(), want, "{depth}");
+            }
         }
     }
 
