@@ -299,27 +299,32 @@ impl StateMachine {
     }
 }
 
+/// Execution input text to a value (empty means `{}`); an error is an INVALID_INPUT
+/// diagnostic.
+pub fn parse_input(text: &str) -> Result<Value, Vec<Diagnostic>> {
+    if text.trim().is_empty() {
+        return Ok(Value::Object(serde_json::Map::new()));
+    }
+    serde_json::from_str(text).map_err(|e| {
+        vec![Diagnostic {
+            severity: Severity::Error,
+            code: "INVALID_INPUT".into(),
+            message: format!("The execution input is not valid JSON: {e}"),
+            location: Location {
+                pointer: String::new(),
+                line: e.line() as u32,
+                column: e.column() as u32,
+            },
+        }]
+    })
+}
+
 /// Parse the request's input, mocks and clock into options; errors are diagnostics.
 pub fn prepare(
     request: &RunRequest,
 ) -> Result<(StateMachine, Value, ExecOptions), Vec<Diagnostic>> {
     let machine = StateMachine::compile(&request.definition)?;
-    let input = if request.input.trim().is_empty() {
-        Value::Object(serde_json::Map::new())
-    } else {
-        serde_json::from_str(&request.input).map_err(|e| {
-            vec![Diagnostic {
-                severity: Severity::Error,
-                code: "INVALID_INPUT".into(),
-                message: format!("The execution input is not valid JSON: {e}"),
-                location: Location {
-                    pointer: String::new(),
-                    line: e.line() as u32,
-                    column: e.column() as u32,
-                },
-            }]
-        })?
-    };
+    let input = parse_input(&request.input)?;
     let mocks = match &request.mock_config {
         Some(text) => Some(
             mock::load(

@@ -5,7 +5,7 @@
 //! `sendTaskSuccess` / `sendTaskFailure` / `sendTaskHeartbeat` or let time pass with
 //! `advanceTime`. Each call returns the execution's new outcome.
 
-use crate::{from_js, to_js};
+use crate::{from_js, to_js, to_js_json};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::cell::RefCell;
@@ -102,7 +102,42 @@ pub fn run_execution(
     #[wasm_bindgen(unchecked_param_type = "RunRequest")] request: JsValue,
 ) -> Result<JsValue, JsValue> {
     let request: RunRequest = from_js(request)?;
-    to_js(&run_execution_value(&request))
+    to_js_json(&run_execution_value(&request))
+}
+
+/// A definition (with its mock file and options) compiled once and run many times, like
+/// the peer's `new StateMachine(definition)` and `stateMachine.run(input)`:
+/// `new StateMachine(request)` takes a RunRequest (its `input` is not used) and throws the
+/// INVALID RunOutcome of a definition or mock file that cannot run; `run(input)` takes the
+/// execution input as JSON text and returns the RunOutcome `runExecution` would.
+#[wasm_bindgen(js_name = StateMachine)]
+pub struct CompiledStateMachine {
+    machine: stepbridge_asl::StateMachine,
+    options: stepbridge_asl::ExecOptions,
+}
+
+#[wasm_bindgen(js_class = StateMachine)]
+impl CompiledStateMachine {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "RunRequest")] request: JsValue,
+    ) -> Result<CompiledStateMachine, JsValue> {
+        let request: RunRequest = from_js(request)?;
+        match stepbridge_asl::prepare(&request) {
+            Ok((machine, _, options)) => Ok(CompiledStateMachine { machine, options }),
+            Err(diagnostics) => Err(to_js_json(&RunOutcome::invalid(diagnostics))?),
+        }
+    }
+
+    /// Runs one execution on `input` (JSON text; empty means `{}`).
+    #[wasm_bindgen(unchecked_return_type = "RunOutcome")]
+    pub fn run(&self, input: &str) -> Result<JsValue, JsValue> {
+        let outcome = match stepbridge_asl::parse_input(input) {
+            Ok(value) => self.machine.execute(value, &self.options),
+            Err(diagnostics) => RunOutcome::invalid(diagnostics),
+        };
+        to_js_json(&outcome)
+    }
 }
 
 /// Validates a definition: `{result: "OK"|"FAIL", diagnostics}`.
@@ -117,7 +152,7 @@ pub fn start_execution(
     #[wasm_bindgen(unchecked_param_type = "RunRequest")] request: JsValue,
 ) -> Result<JsValue, JsValue> {
     let request: RunRequest = from_js(request)?;
-    to_js(&start_execution_value(request))
+    to_js_json(&start_execution_value(request))
 }
 
 /// SendTaskSuccess: `output` is JSON text.
@@ -132,7 +167,7 @@ pub fn send_task_success(
         e.send_task_success(task_token, value).cloned()
     })
     .map_err(|e| JsValue::from_str(&e))?;
-    to_js(&out)
+    to_js_json(&out)
 }
 
 /// SendTaskFailure.
@@ -147,7 +182,7 @@ pub fn send_task_failure(
         e.send_task_failure(task_token, error, cause).cloned()
     })
     .map_err(|e| JsValue::from_str(&e))?;
-    to_js(&out)
+    to_js_json(&out)
 }
 
 /// SendTaskHeartbeat.
@@ -155,7 +190,7 @@ pub fn send_task_failure(
 pub fn send_task_heartbeat(execution_id: &str, task_token: &str) -> Result<JsValue, JsValue> {
     let out = with_execution(execution_id, |e| e.send_task_heartbeat(task_token).cloned())
         .map_err(|e| JsValue::from_str(&e))?;
-    to_js(&out)
+    to_js_json(&out)
 }
 
 /// Let `seconds` of virtual time pass while the execution waits (timeouts may fire).
@@ -163,7 +198,7 @@ pub fn send_task_heartbeat(execution_id: &str, task_token: &str) -> Result<JsVal
 pub fn advance_time(execution_id: &str, seconds: f64) -> Result<JsValue, JsValue> {
     let out = with_execution(execution_id, |e| e.advance_time(seconds).cloned())
         .map_err(|e| JsValue::from_str(&e))?;
-    to_js(&out)
+    to_js_json(&out)
 }
 
 /// Forget a waiting execution (StopExecution without history).

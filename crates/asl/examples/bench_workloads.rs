@@ -1,0 +1,86 @@
+//! In-process timings of the five shared workloads (../shared/bench/asl), for
+//! scripts/bench-asl.py: `StateMachine::execute` with the definition compiled once (the span
+//! of the peer's `StateMachine.run`), each output checked against EXPECTED.md's sha256, the
+//! median of `--runs` (default 5) after one warm-up. One JSON line per workload:
+//! `{"bench": {"name": "map10k", "ms": 12.3, "min_ms": 11.9, "cpu_ms": 12.1, "ok": true}}`
+//! (cpu_ms: this thread's CPU time, Linux only, for comparisons on a busy machine).
+//!
+//! `cargo run --release -p stepbridge-asl --example bench_workloads -- [--runs N] [NAME...]`
+
+#[path = "../tests/common/workloads.rs"]
+mod common;
+use common::{load, sha256_hex, WORKLOADS};
+use std::time::Instant;
+
+/// CPU time of this thread in ms (CLOCK_THREAD_CPUTIME_ID; schedstat only moves at
+/// scheduler ticks, too coarse for sub-millisecond runs). None off Linux.
+#[cfg(target_os = "linux")]
+fn thread_cpu_ms() -> Option<f64> {
+    #[repr(C)]
+    struct Timespec {
+        tv_sec: i64,
+        tv_nsec: i64,
+    }
+    extern "C" {
+        fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
+    }
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+    let mut ts = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec (two 64-bit fields on 64-bit Linux).
+    let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    (rc == 0).then(|| ts.tv_sec as f64 * 1e3 + ts.tv_nsec as f64 / 1e6)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn thread_cpu_ms() -> Option<f64> {
+    None
+}
+
+fn main() {
+    let mut runs = 5usize;
+    let mut names = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--runs" => runs = args.next().and_then(|n| n.parse().ok()).unwrap_or(runs),
+            "--bench" => {}
+            other => names.push(other.to_string()),
+        }
+    }
+    let mut failed = false;
+    for w in &WORKLOADS {
+        if !names.is_empty() && !names.iter().any(|n| n == w.name) {
+            continue;
+        }
+        let (machine, input, options) = load(w);
+        let warm = machine.execute(input.clone(), &options);
+        let ok = warm.status == "SUCCEEDED"
+            && warm.output.as_ref().map(sha256_hex).as_deref() == Some(w.sha256);
+        failed |= !ok;
+        let mut ms = Vec::with_capacity(runs);
+        let mut cpu = Vec::with_capacity(runs);
+        for _ in 0..runs.max(1) {
+            // The input copy is setup: the peer's figure starts at StateMachine.run(input).
+            let i = input.clone();
+            let (t, c) = (Instant::now(), thread_cpu_ms());
+            let o = machine.execute(i, &options);
+            let (d, c1) = (t.elapsed(), thread_cpu_ms());
+            ms.push(d.as_secs_f64() * 1000.0);
+            if let (Some(a), Some(b)) = (c, c1) {
+                cpu.push(b - a);
+            }
+            drop(o);
+        }
+        ms.sort_by(f64::total_cmp);
+        cpu.sort_by(f64::total_cmp);
+        println!(
+            "{}",
+            serde_json::json!({"bench": {"name": w.name, "ms": ms[ms.len() / 2], "min_ms": ms[0],
+                "cpu_ms": cpu.get(cpu.len() / 2), "ok": ok}})
+        );
+    }
+    std::process::exit(i32::from(failed));
+}
