@@ -345,6 +345,11 @@ impl RuleSet {
             }
         }
         set.finish_plans();
+        for (f, plan) in set.fields.iter().enumerate() {
+            if plan.scalars.built {
+                set.trie.set_number_breaks(f as u32, &plan.scalars.points);
+            }
+        }
         set.fields_with_absent = (0..set.fields.len() as u32)
             .filter(|&f| !set.fields[f as usize].absent.is_empty())
             .collect();

@@ -44,6 +44,9 @@ pub struct KeyTrie {
     fields: usize,
     /// Validate values no rule reads as fully as the rest (see [`KeyTrie::set_strict`]).
     strict: bool,
+    /// Per field id: sorted numbers between which every test on the field answers the
+    /// same (see [`KeyTrie::set_number_breaks`]).
+    breaks: Vec<Option<Box<[f64]>>>,
 }
 
 impl Default for KeyTrie {
@@ -52,6 +55,7 @@ impl Default for KeyTrie {
             nodes: vec![Node::default()],
             fields: 0,
             strict: false,
+            breaks: Vec::new(),
         }
     }
 }
@@ -114,6 +118,18 @@ impl KeyTrie {
         self.strict = strict;
     }
 
+    /// Declares that every test on field `field` gives one answer for all numbers
+    /// strictly between two consecutive `points` (sorted, distinct): the scan then records
+    /// a number only when no earlier number of the same event fell in its interval,
+    /// since a second one could not satisfy anything the first did not.
+    pub fn set_number_breaks(&mut self, field: u32, points: &[f64]) {
+        let f = field as usize;
+        if self.breaks.len() <= f {
+            self.breaks.resize(f + 1, None);
+        }
+        self.breaks[f] = Some(points.into());
+    }
+
     /// Number of distinct field ids handed out.
     pub fn field_count(&self) -> usize {
         self.fields
@@ -137,6 +153,11 @@ impl KeyTrie {
     #[inline]
     fn has_children(&self, node: u32) -> bool {
         !self.nodes[node as usize].children.list.is_empty()
+    }
+
+    #[inline]
+    fn breaks(&self, field: u32) -> Option<&[f64]> {
+        self.breaks.get(field as usize)?.as_deref()
     }
 
     #[inline]
@@ -180,6 +201,66 @@ pub struct Recorded {
     /// Trie nodes marked sensitive, once per object found there.
     pub sensitive_hits: Vec<u32>,
     key_buf: Vec<u8>,
+    /// Per field: (event stamp, low, high) of the open interval of the last number
+    /// recorded there (see [`KeyTrie::set_number_breaks`]).
+    intervals: Vec<Intervals>,
+    stamp: u32,
+}
+
+const INTERVALS: usize = 4;
+
+/// The open intervals (between a field's number breaks) some number of the current
+/// event already fell in.
+#[derive(Debug, Default, Clone, Copy)]
+struct Intervals {
+    stamp: u32,
+    len: usize,
+    spans: [(f64, f64); INTERVALS],
+    /// 8-byte number prefixes all of whose numbers fall inside one of `spans`.
+    prefixes: usize,
+    prefix: [(u64, u64); INTERVALS],
+}
+
+/// For a number written `text[start..]` that begins with an optional `-`, integer digits
+/// (no leading zero unless alone), a point and at least one more digit within its first
+/// eight bytes: the shortest such beginning whose numbers all lie strictly inside
+/// `(lo, hi)`, as (mask, masked bytes) of its first eight bytes.
+fn prefix_inside(text: &[u8], start: usize, lo: f64, hi: f64) -> Option<(u64, u64)> {
+    let w: &[u8; 8] = text.get(start..start + 8)?.try_into().ok()?;
+    let neg = usize::from(w[0] == b'-');
+    let point = neg + w[neg..].iter().position(|&c| c == b'.')?;
+    if point == neg
+        || (w[neg] == b'0' && point > neg + 1)
+        || !w[neg..point].iter().all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let mut m = 0u64;
+    for &c in &w[neg..point] {
+        m = m * 10 + u64::from(c - b'0');
+    }
+    for len in point + 1..8 {
+        let c = w[len];
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        m = m * 10 + u64::from(c - b'0');
+        let unit = POW10[len - point];
+        // Magnitudes of the numbers beginning so: [m, m + 1] / unit, widened by a margin
+        // far above the rounding of the two divisions.
+        let (a, b) = (m as f64 / unit, (m + 1) as f64 / unit);
+        let pad = b * 1e-12;
+        let (low, high) = if neg == 1 {
+            (-b - pad, -a + pad)
+        } else {
+            (a - pad, b + pad)
+        };
+        if lo < low && high < hi {
+            let mask = u64::MAX >> (8 * (7 - len));
+            return Some((mask, u64::from_le_bytes(*w) & mask));
+        }
+    }
+    None
 }
 
 impl Recorded {
@@ -188,6 +269,121 @@ impl Recorded {
         self.decoded.clear();
         self.duplicate_key = false;
         self.sensitive_hits.clear();
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.intervals.clear();
+            self.stamp = 1;
+        }
+    }
+
+    /// Records number `v` of field `f`, unless an earlier number of this event fell in
+    /// the same open interval between `breaks` (the last few intervals of each field are
+    /// remembered: coordinates alternate between a handful).
+    #[inline(always)]
+    fn number(&mut self, f: u32, v: f64, breaks: Option<&[f64]>) {
+        match breaks {
+            Some(points) => self.number_in(f, v, points, &[], 0),
+            None => self.values.push((f, Raw::Num(v))),
+        }
+    }
+
+    /// [`Recorded::number`] for a field with break points. `text[start..]` is where the
+    /// number was written: when a leading 8-byte prefix of it pins every number sharing
+    /// that prefix into the interval `v` fell in, the prefix is remembered, and later
+    /// numbers of the event starting with it are passed over unconverted (see
+    /// [`Recorded::known_prefix`]).
+    #[inline(always)]
+    fn number_in(&mut self, f: u32, v: f64, points: &[f64], text: &[u8], start: usize) {
+        let fi = f as usize;
+        if self.intervals.len() <= fi {
+            self.intervals.resize(fi + 1, Intervals::default());
+        }
+        let stamp = self.stamp;
+        let seen = &mut self.intervals[fi];
+        if seen.stamp != stamp {
+            seen.stamp = stamp;
+            seen.len = 0;
+            seen.prefixes = 0;
+        }
+        // A span (lo, hi) is the open interval between two breaks, or (p, p) a break.
+        let mut known = None;
+        for k in 0..seen.len.min(INTERVALS) {
+            let (lo, hi) = seen.spans[k];
+            if (lo < v && v < hi) || (lo == v && hi == v) {
+                known = Some(k);
+                break;
+            }
+        }
+        let span = match known {
+            Some(k) if seen.spans[k].0 == v => return,
+            Some(k) => seen.spans[k],
+            None => {
+                let k = points.partition_point(|&p| p < v);
+                if points.get(k) == Some(&v) {
+                    let slot = seen.len % INTERVALS;
+                    seen.spans[slot] = (v, v);
+                    seen.len = (seen.len + 1).min(INTERVALS);
+                    self.values.push((f, Raw::Num(v)));
+                    return;
+                }
+                let lo = k.checked_sub(1).map_or(f64::NEG_INFINITY, |j| points[j]);
+                let hi = points.get(k).copied().unwrap_or(f64::INFINITY);
+                let slot = seen.len % INTERVALS;
+                seen.spans[slot] = (lo, hi);
+                seen.len = (seen.len + 1).min(INTERVALS);
+                self.values.push((f, Raw::Num(v)));
+                (lo, hi)
+            }
+        };
+        if seen.prefixes < INTERVALS {
+            if let Some(p) = prefix_inside(text, start, span.0, span.1) {
+                seen.prefix[seen.prefixes] = p;
+                seen.prefixes += 1;
+            }
+        }
+    }
+
+    /// When the number at `text[start..]` begins with an 8-byte prefix remembered for
+    /// field `f` in this event, where it ends (its remaining digits checked): it can
+    /// satisfy nothing a number already recorded did not.
+    #[inline(always)]
+    fn known_prefix(&self, text: &[u8], start: usize, f: u32) -> Option<usize> {
+        let seen = self.intervals.get(f as usize)?;
+        if seen.stamp != self.stamp || seen.prefixes == 0 {
+            return None;
+        }
+        let w: &[u8; 24] = text.get(start..start + 24)?.try_into().ok()?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(&w[..8]);
+        let x = u64::from_le_bytes(a);
+        let &(mask, _) = seen.prefix[..seen.prefixes]
+            .iter()
+            .find(|&&(mask, bytes)| x & mask == bytes)?;
+        // The rest of the number: digits up to the first non-digit after the prefix.
+        let len = (mask.count_ones() / 8) as usize;
+        let rest = non_digits(x) & !mask;
+        let n = if rest != 0 {
+            (rest.trailing_zeros() / 8) as usize
+        } else {
+            a.copy_from_slice(&w[8..16]);
+            let more = (non_digits(u64::from_le_bytes(a)).trailing_zeros() / 8) as usize;
+            if more < 8 {
+                8 + more
+            } else {
+                a.copy_from_slice(&w[16..]);
+                let more = (non_digits(u64::from_le_bytes(a)).trailing_zeros() / 8) as usize;
+                if more == 8 {
+                    return None;
+                }
+                16 + more
+            }
+        };
+        debug_assert!(n >= len);
+        let end = start + n;
+        match text.get(end) {
+            Some(b'.' | b'e' | b'E') => None,
+            _ => Some(end),
+        }
     }
 
     /// Whether some sensitive path held more than one object, i.e. flattening the
@@ -557,6 +753,12 @@ const POW10_U64: [u64; 9] = [
 /// read inline: the integer digits from one 8-byte word, the fraction eight at a time.
 #[inline(always)]
 fn number_value(b: &[u8], start: usize) -> R<(usize, f64)> {
+    // A lone digit (a `0` height, a flag, a count) is common enough for its own test.
+    if let Some(&[d, next]) = b.get(start..start + 2) {
+        if d.is_ascii_digit() && !matches!(next, b'0'..=b'9' | b'.' | b'e' | b'E') {
+            return Ok((start + 1, f64::from(d - b'0')));
+        }
+    }
     if let Some(found) = number_shape_value(b, start) {
         return Ok(found);
     }
@@ -1161,7 +1363,9 @@ impl Scanner<'_, '_> {
                     return number(b, i);
                 }
                 let (next, v) = number_value(b, i)?;
-                self.record(node, Raw::Num(v));
+                if let Some(f) = self.trie.field(node) {
+                    self.out.number(f, v, self.trie.breaks(f));
+                }
                 Ok(next)
             }
             _ => expected(i, "a JSON value"),
@@ -1180,13 +1384,21 @@ impl Scanner<'_, '_> {
         // Arrays of numbers (coordinates, readings) are the bulk of many events: their
         // elements are converted and recorded here without the general dispatch.
         let field = self.trie.field(node);
+        let breaks = field.and_then(|f| self.trie.breaks(f));
         loop {
             i = match (b.get(i), field) {
-                (Some(b'-' | b'0'..=b'9'), Some(f)) => {
-                    let (next, v) = number_value(b, i)?;
-                    self.out.values.push((f, Raw::Num(v)));
-                    next
-                }
+                (Some(b'-' | b'0'..=b'9'), Some(f)) => match self.out.known_prefix(b, i, f) {
+                    Some(next) => next,
+                    None => {
+                        let (next, v) = number_value(b, i)?;
+                        if let Some(points) = breaks {
+                            self.out.number_in(f, v, points, b, i);
+                        } else {
+                            self.out.values.push((f, Raw::Num(v)));
+                        }
+                        next
+                    }
+                },
                 _ => self.value(node, i, depth, arrays)?,
             };
             if b.get(i) != Some(&b',') && b.get(i) != Some(&b']') {

@@ -406,3 +406,62 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let deep_obj = format!("{}{}", "{\"a\":".repeat(50_000), "}".repeat(50_000));
     assert!(set.matching(deep_obj.as_bytes()).is_err());
 }
+
+/// Arrays of long decimals near the rules' numeric bounds: the matcher passes over
+/// numbers that share an interval (or a leading prefix) with one already placed, which
+/// must never change an answer.
+#[test]
+fn long_decimals_near_bounds_agree() {
+    let mut rng = Rng(99);
+    let decimal = |rng: &mut Rng, base: i64| {
+        let digits = 1 + rng.below(13);
+        let frac: String = (0..digits)
+            .map(|_| char::from(b'0' + rng.below(10) as u8))
+            .collect();
+        let sign = if base < 0 { "-" } else { "" };
+        format!("{sign}{}.{frac}", base.abs())
+    };
+    for round in 0..40 {
+        let mut rules = Vec::new();
+        for r in 0..6 {
+            let base = *rng.pick(&[37i64, -122, 0]);
+            let lo = decimal(&mut rng, base);
+            let hi = decimal(&mut rng, base);
+            let (lo, hi) = if lo.parse::<f64>().unwrap() < hi.parse::<f64>().unwrap() {
+                (lo, hi)
+            } else {
+                (hi, lo)
+            };
+            let text = match rng.below(4) {
+                0 => format!(r#"{{"c": [{{"numeric": [">", {lo}, "<=", {hi}]}}]}}"#),
+                1 => format!(r#"{{"c": [{{"numeric": ["<", {lo}]}}]}}"#),
+                2 => format!(r#"{{"c": [{lo}]}}"#),
+                _ => format!(r#"{{"c": [{{"anything-but": [{lo}, 0]}}]}}"#),
+            };
+            if let Ok(p) = Pattern::parse(&text) {
+                rules.push((format!("r{r}"), p));
+            }
+        }
+        let set = RuleSet::compile(&rules);
+        for _ in 0..60 {
+            let n = 1 + rng.below(30);
+            let items: Vec<String> = (0..n)
+                .map(|_| match rng.below(5) {
+                    0 => "0".to_string(),
+                    1 => format!("[{}, {}]", decimal(&mut rng, 37), decimal(&mut rng, -122)),
+                    _ => {
+                        let base = *rng.pick(&[37i64, -122, 0]);
+                        decimal(&mut rng, base)
+                    }
+                })
+                .collect();
+            let text = format!(r#"{{"c": [{}]}}"#, items.join(", "));
+            let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(
+                set.matching(text.as_bytes()).unwrap(),
+                reference(&rules, &value),
+                "round {round}: {text}\n{rules:?}"
+            );
+        }
+    }
+}
