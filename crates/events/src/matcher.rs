@@ -833,6 +833,65 @@ impl std::fmt::Display for LineError {
 
 impl std::error::Error for LineError {}
 
+/// Why counting a stream stopped: it could not be read, or a line is not a valid event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamError {
+    Io(String),
+    Line(LineError),
+}
+
+/// Counting state carried across the chunks of a stream.
+struct Tallying<'a> {
+    set: &'a RuleSet,
+    counts: Counts,
+    scratch: Scratch,
+    hits: Vec<usize>,
+    line_no: usize,
+}
+
+impl<'a> Tallying<'a> {
+    fn new(set: &'a RuleSet) -> Self {
+        Tallying {
+            set,
+            counts: Counts {
+                counts: vec![0; set.len()],
+                events: 0,
+            },
+            scratch: Scratch::default(),
+            hits: Vec::new(),
+            line_no: 0,
+        }
+    }
+
+    /// Counts the lines of `data` (the last one need not end with a newline).
+    fn lines(&mut self, data: &[u8]) -> Result<(), LineError> {
+        let mut start = 0usize;
+        while start < data.len() {
+            self.line_no += 1;
+            let end = memchr::memchr(b'\n', &data[start..])
+                .map(|k| start + k)
+                .unwrap_or(data.len());
+            let line = &data[start..end];
+            start = end + 1;
+            if line.iter().all(|c| matches!(c, b' ' | b'\t' | b'\r')) {
+                continue;
+            }
+            self.counts.events += 1;
+            let line_no = self.line_no;
+            self.set
+                .matching_with(line, &mut self.scratch, &mut self.hits)
+                .map_err(|error| LineError {
+                    line: line_no,
+                    error,
+                })?;
+            for &rule in &self.hits {
+                self.counts.counts[rule] += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Per-rule match counts over many events.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Counts {
@@ -848,33 +907,44 @@ impl RuleSet {
     /// file should fail rather than report numbers for part of it.
     #[inline(never)]
     pub fn count_jsonl(&self, data: &[u8]) -> Result<Counts, LineError> {
-        let mut counts = vec![0u64; self.len()];
-        let mut events = 0u64;
-        let mut scratch = Scratch::default();
-        let mut hits = Vec::new();
-        let mut start = 0usize;
-        let mut line_no = 0usize;
-        while start < data.len() {
-            line_no += 1;
-            let end = memchr::memchr(b'\n', &data[start..])
-                .map(|k| start + k)
-                .unwrap_or(data.len());
-            let line = &data[start..end];
-            start = end + 1;
-            if line.iter().all(|c| matches!(c, b' ' | b'\t' | b'\r')) {
-                continue;
+        let mut tally = Tallying::new(self);
+        tally.lines(data)?;
+        Ok(tally.counts)
+    }
+
+    /// Like [`RuleSet::count_jsonl`] over a reader, in chunks of `chunk` bytes (a line
+    /// longer than a chunk grows the buffer), so a large file is neither held in memory
+    /// whole nor copied more than once.
+    pub fn count_jsonl_reader(
+        &self,
+        mut reader: impl std::io::Read,
+        chunk: usize,
+    ) -> Result<Counts, StreamError> {
+        let mut tally = Tallying::new(self);
+        let mut buf = vec![0u8; chunk.max(1 << 12)];
+        let mut filled = 0usize;
+        loop {
+            if filled == buf.len() {
+                buf.resize(buf.len() * 2, 0);
             }
-            events += 1;
-            self.matching_with(line, &mut scratch, &mut hits)
-                .map_err(|error| LineError {
-                    line: line_no,
-                    error,
-                })?;
-            for &rule in &hits {
-                counts[rule] += 1;
+            let n = match reader.read(&mut buf[filled..]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(StreamError::Io(e.to_string())),
+            };
+            filled += n;
+            if n == 0 {
+                tally.lines(&buf[..filled]).map_err(StreamError::Line)?;
+                return Ok(tally.counts);
+            }
+            if let Some(last) = memchr::memrchr(b'\n', &buf[..filled]) {
+                tally
+                    .lines(&buf[..last + 1])
+                    .map_err(StreamError::Line)?;
+                buf.copy_within(last + 1..filled, 0);
+                filled -= last + 1;
             }
         }
-        Ok(Counts { counts, events })
     }
 
     /// The counts as `{"rule name": count, ...}` in rule order.

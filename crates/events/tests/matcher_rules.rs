@@ -97,3 +97,29 @@ fn patterns_with_too_many_or_combinations_still_match_exactly() {
         "big matches only the first event; small the two with s"
     );
 }
+
+#[test]
+fn counting_a_stream_in_small_chunks_equals_counting_the_buffer() {
+    use stepbridge_events::matcher::{parse_rules, RuleSet, StreamError};
+    let rules = parse_rules(r#"{"one": {"a": [1]}, "text": {"b": [{"prefix": "x"}]}}"#).unwrap();
+    let set = RuleSet::compile(&rules);
+    let mut data = String::new();
+    for k in 0..200 {
+        data.push_str(&format!("{{\"a\": {}, \"b\": \"x{k}\"}}\n", k % 3));
+        if k % 7 == 0 {
+            data.push_str("  \n");
+        }
+    }
+    data.push_str(r#"{"a": 1}"#); // no final newline
+    let whole = set.count_jsonl(data.as_bytes()).unwrap();
+    for chunk in [1usize, 5, 64, 1 << 20] {
+        let streamed = set.count_jsonl_reader(data.as_bytes(), chunk).unwrap();
+        assert_eq!(streamed, whole, "chunk {chunk}");
+    }
+    let bad = format!("{data}\n{{\"a\": }}\n");
+    let whole_err = set.count_jsonl(bad.as_bytes()).unwrap_err();
+    match set.count_jsonl_reader(bad.as_bytes(), 16) {
+        Err(StreamError::Line(e)) => assert_eq!(e, whole_err),
+        other => panic!("{other:?}"),
+    }
+}
