@@ -332,14 +332,16 @@ fn compile_glob(s: &str) -> Vec<Glob> {
 /// Wildcard match with backtracking to the last star only: linear in practice, never
 /// exponential.
 fn glob_match(pat: &[Glob], text: &str) -> bool {
-    let t: Vec<char> = text.chars().collect();
+    // Positions are byte offsets on char boundaries (no per-call Vec<char>).
+    let char_at = |i: usize| text[i..].chars().next().unwrap_or('\0');
     let (mut p, mut i) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
-    while i < t.len() {
+    while i < text.len() {
+        let c = char_at(i);
         match pat.get(p) {
-            Some(Glob::Lit(c)) if *c == t[i] => {
+            Some(Glob::Lit(l)) if *l == c => {
                 p += 1;
-                i += 1;
+                i += c.len_utf8();
             }
             Some(Glob::Star) => {
                 star = Some((p, i));
@@ -347,9 +349,10 @@ fn glob_match(pat: &[Glob], text: &str) -> bool {
             }
             _ => match star {
                 Some((sp, si)) => {
+                    let next = si + char_at(si).len_utf8();
                     p = sp + 1;
-                    i = si + 1;
-                    star = Some((sp, si + 1));
+                    i = next;
+                    star = Some((sp, next));
                 }
                 None => return false,
             },
@@ -561,4 +564,62 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let doy = (153 * mp + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{glob_match, Glob};
+
+    /// The straightforward form over a Vec<char>, as a reference.
+    fn reference(pat: &[Glob], text: &str) -> bool {
+        let t: Vec<char> = text.chars().collect();
+        let (mut p, mut i) = (0usize, 0usize);
+        let mut star: Option<(usize, usize)> = None;
+        while i < t.len() {
+            match pat.get(p) {
+                Some(Glob::Lit(c)) if *c == t[i] => {
+                    p += 1;
+                    i += 1;
+                }
+                Some(Glob::Star) => {
+                    star = Some((p, i));
+                    p += 1;
+                }
+                _ => match star {
+                    Some((sp, si)) => {
+                        p = sp + 1;
+                        i = si + 1;
+                        star = Some((sp, si + 1));
+                    }
+                    None => return false,
+                },
+            }
+        }
+        pat[p.min(pat.len())..].iter().all(|g| *g == Glob::Star)
+    }
+
+    fn glob(s: &str) -> Vec<Glob> {
+        s.chars()
+            .map(|c| if c == '*' { Glob::Star } else { Glob::Lit(c) })
+            .collect()
+    }
+
+    #[test]
+    fn glob_matches_the_reference_on_multibyte_text() {
+        let pats = [
+            "", "*", "a*", "*é", "a*é*z", "**", "é*é", "*ab*", "a?b", "日*本*",
+        ];
+        let texts = [
+            "", "a", "é", "aé", "abéz", "aéxéz", "日本", "日x本y", "abab", "éé", "a?b",
+        ];
+        for p in pats {
+            for t in texts {
+                assert_eq!(
+                    glob_match(&glob(p), t),
+                    reference(&glob(p), t),
+                    "{p} on {t}"
+                );
+            }
+        }
+    }
 }

@@ -111,6 +111,12 @@ pub struct RunOutcome {
 }
 
 impl RunOutcome {
+    /// The outcome as JSON text. Serialising here compiles the serialiser with this crate's
+    /// optimisation level, which the size-optimised wasm facade benefits from.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
     /// An outcome for a definition or request that cannot run.
     pub fn invalid(diagnostics: Vec<Diagnostic>) -> RunOutcome {
         RunOutcome {

@@ -36,6 +36,8 @@ pub struct Template {
     /// Per leaf (`.$` value, in template order): whether [`Template::evaluate_owned`] moves
     /// its subtree out of the input; see the `owned` module.
     movable: Vec<bool>,
+    /// Per leaf: the plain steps of a `$`-rooted definite path (None for anything else).
+    leaf_steps: Vec<Option<Vec<PathStep>>>,
     /// The `$$.Map.Item...` paths, with [`Path::map_item_part`].
     item_paths: Vec<(Path, bool, usize)>,
 }
@@ -112,7 +114,15 @@ impl Template {
             })
             .collect();
         let movable = owned::movable(&leaves);
+        let leaf_steps = leaves
+            .iter()
+            .map(|n| match n {
+                Node::Path(p, _, _) => p.definite_steps().map(<[PathStep]>::to_vec),
+                _ => None,
+            })
+            .collect();
         Ok(Template {
+            leaf_steps,
             fixed: fixed_size(&root),
             item_fast,
             item_moves,
@@ -565,42 +575,71 @@ mod owned {
         rng: &mut Rng,
         sizing: Option<(Bound, usize)>,
     ) -> Result<SizedValue, StatesError> {
-        if !t.movable.iter().any(|m| *m) {
+        if !t.movable.iter().any(|m| *m)
+            || t.leaf_steps
+                .iter()
+                .flatten()
+                .any(|s| get(&input, s).is_none())
+        {
             return borrowed(t, &input, context, rng, sizing);
         }
-        let root = &t.root;
-        let mut ls = Vec::new();
-        leaves(root, &mut ls);
-        let steps: Vec<Option<&[PathStep]>> = ls.iter().map(|n| plain_steps(n)).collect();
-        if steps.iter().flatten().any(|s| get(&input, s).is_none()) {
-            return borrowed(t, &input, context, rng, sizing);
-        }
-        let movable = &t.movable;
         let sizing = sizing.filter(|(_, limit)| *limit != usize::MAX);
         let mut extra = t.fixed;
-        let mut values: Vec<Option<Value>> = Vec::with_capacity(ls.len());
-        for (i, leaf) in ls.iter().enumerate() {
-            values.push(if movable[i] {
-                None
-            } else {
-                let v = eval(leaf, &input, context, rng)?;
-                if let Some((input_bound, limit)) = sizing {
-                    extra = plus(extra, leaf_bound(leaf, &v, input_bound, limit));
-                }
-                Some(v)
-            });
-        }
-        for (i, s) in steps.iter().enumerate() {
-            if let (true, Some(s)) = (movable[i], s) {
+        let mut values: Vec<Option<Value>> = Vec::with_capacity(t.movable.len());
+        let mut cx = Leaves {
+            movable: &t.movable,
+            input: &input,
+            context,
+            sizing,
+            extra: &mut extra,
+            values: &mut values,
+        };
+        eval_fixed_leaves(&t.root, &mut cx, rng)?;
+        for (i, s) in t.leaf_steps.iter().enumerate() {
+            if let (true, Some(s)) = (t.movable[i], s) {
                 values[i] = take(&mut input, s);
             }
         }
         let mut next = 0usize;
         Ok(SizedValue {
-            value: assemble(root, &mut values, &mut next),
+            value: assemble(&t.root, &mut values, &mut next),
             extra: if sizing.is_some() { extra } else { UNKNOWN },
             moved: true,
         })
+    }
+
+    struct Leaves<'a> {
+        movable: &'a [bool],
+        input: &'a Value,
+        context: &'a Value,
+        sizing: Option<(Bound, usize)>,
+        extra: &'a mut Bound,
+        values: &'a mut Vec<Option<Value>>,
+    }
+
+    /// Evaluates the leaves that do not move, in template order, against the untouched input;
+    /// a moving leaf gets a None placeholder.
+    fn eval_fixed_leaves(node: &Node, cx: &mut Leaves, rng: &mut Rng) -> Result<(), StatesError> {
+        match node {
+            Node::Static(_) => Ok(()),
+            Node::Path(..) | Node::Call(_) => {
+                let i = cx.values.len();
+                if cx.movable.get(i).copied().unwrap_or(false) {
+                    cx.values.push(None);
+                } else {
+                    let v = eval(node, cx.input, cx.context, rng)?;
+                    if let Some((input_bound, limit)) = cx.sizing {
+                        *cx.extra = plus(*cx.extra, leaf_bound(node, &v, input_bound, limit));
+                    }
+                    cx.values.push(Some(v));
+                }
+                Ok(())
+            }
+            Node::Array(items) => items.iter().try_for_each(|n| eval_fixed_leaves(n, cx, rng)),
+            Node::Object(fields) => fields
+                .iter()
+                .try_for_each(|(_, n)| eval_fixed_leaves(n, cx, rng)),
+        }
     }
 
     fn assemble(node: &Node, values: &mut [Option<Value>], next: &mut usize) -> Value {

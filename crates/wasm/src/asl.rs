@@ -5,7 +5,7 @@
 //! `sendTaskSuccess` / `sendTaskFailure` / `sendTaskHeartbeat` or let time pass with
 //! `advanceTime`. Each call returns the execution's new outcome.
 
-use crate::{from_js, to_js, to_js_json};
+use crate::{from_js, install_panic_hook, to_js, to_js_json};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::cell::RefCell;
@@ -102,7 +102,7 @@ pub fn run_execution(
     #[wasm_bindgen(unchecked_param_type = "RunRequest")] request: JsValue,
 ) -> Result<JsValue, JsValue> {
     let request: RunRequest = from_js(request)?;
-    to_js_json(&run_execution_value(&request))
+    js_sys::JSON::parse(&run_execution_value(&request).to_json())
 }
 
 /// A definition (with its mock file and options) compiled once and run many times, like
@@ -136,7 +136,8 @@ impl CompiledStateMachine {
             Ok(value) => self.machine.execute(value, &self.options),
             Err(diagnostics) => RunOutcome::invalid(diagnostics),
         };
-        to_js_json(&outcome)
+        install_panic_hook();
+        js_sys::JSON::parse(&outcome.to_json())
     }
 }
 
