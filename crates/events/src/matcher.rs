@@ -938,9 +938,7 @@ impl RuleSet {
                 return Ok(tally.counts);
             }
             if let Some(last) = memchr::memrchr(b'\n', &buf[..filled]) {
-                tally
-                    .lines(&buf[..last + 1])
-                    .map_err(StreamError::Line)?;
+                tally.lines(&buf[..last + 1]).map_err(StreamError::Line)?;
                 buf.copy_within(last + 1..filled, 0);
                 filled -= last + 1;
             }

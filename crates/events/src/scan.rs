@@ -23,6 +23,17 @@ pub const MAX_DEPTH: usize = 127;
 struct Children {
     list: Vec<(Box<[u8]>, u32)>,
     map: Option<FxHashMap<Box<[u8]>, u32>>,
+    /// Per entry of `list`: its length and, for keys of at most eight bytes, the key as
+    /// a little-endian word (zero padded), so short keys compare as one integer.
+    heads: Vec<(usize, u64)>,
+}
+
+/// A short key (at most eight bytes) as a zero-padded little-endian word.
+fn key_head(key: &[u8]) -> u64 {
+    let mut a = [0u8; 8];
+    let n = key.len().min(8);
+    a[..n].copy_from_slice(&key[..n]);
+    u64::from_le_bytes(a)
 }
 
 const LINEAR_CHILDREN: usize = 12;
@@ -93,6 +104,7 @@ impl KeyTrie {
                     self.nodes.push(Node::default());
                     let ch = &mut self.nodes[node].children;
                     ch.list.push((key.as_bytes().into(), id));
+                    ch.heads.push((key.len(), key_head(key.as_bytes())));
                     if let Some(map) = &mut ch.map {
                         map.insert(key.as_bytes().into(), (ch.list.len() - 1) as u32);
                     } else if ch.list.len() > LINEAR_CHILDREN {
@@ -148,6 +160,29 @@ impl KeyTrie {
             .enumerate()
             .find(|(_, (k, _))| **k == *key)
             .map(|(i, (_, id))| (i, *id))
+    }
+
+    /// [`KeyTrie::child`] for the key `b[start..end]` of an event: a short key is read
+    /// as one word from the event and compared with the children's heads.
+    #[inline(always)]
+    fn child_at(&self, node: usize, b: &[u8], start: usize, end: usize) -> Option<(usize, u32)> {
+        let len = end - start;
+        let ch = &self.nodes[node].children;
+        if len <= 8 && ch.map.is_none() {
+            if let Some(x) = load8(b, start) {
+                let head = if len == 8 {
+                    x
+                } else {
+                    x & ((1u64 << (8 * len)) - 1)
+                };
+                return ch
+                    .heads
+                    .iter()
+                    .position(|&(l, h)| l == len && h == head)
+                    .map(|i| (i, ch.list[i].1));
+            }
+        }
+        self.child(node, &b[start..end])
     }
 
     #[inline]
@@ -1258,7 +1293,7 @@ impl Scanner<'_, '_> {
                 self.out.key_buf = buf;
                 c
             } else {
-                self.trie.child(node as usize, &b[start..end])
+                self.trie.child_at(node as usize, b, start, end)
             };
             i = ws(b, next);
             if b.get(i) != Some(&b':') {
