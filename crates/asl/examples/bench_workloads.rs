@@ -12,6 +12,11 @@ mod common;
 use common::{load, sha256_hex, WORKLOADS};
 use std::time::Instant;
 
+/// The allocator the stepbridge CLI ships with (crates/cli), so in-process and whole-process
+/// figures describe the same build.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// CPU time of this thread in ms (CLOCK_THREAD_CPUTIME_ID; schedstat only moves at
 /// scheduler ticks, too coarse for sub-millisecond runs). None off Linux.
 #[cfg(target_os = "linux")]
