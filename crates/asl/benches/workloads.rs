@@ -7,6 +7,11 @@
 //! events, which AWS would stop at 25,000; the bench raises the quota as the peer has none.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+
+/// The allocator the stepbridge CLI ships with (crates/cli), as in the bench_workloads
+/// example. (benches/profile.rs keeps the system allocator.)
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::{Duration, Instant};
 
 #[path = "../tests/common/workloads.rs"]
