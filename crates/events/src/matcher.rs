@@ -102,7 +102,7 @@ struct ScalarIndex {
 const MAX_SCALAR_INDEX: usize = 1 << 20;
 
 impl ScalarIndex {
-    #[inline]
+    #[inline(always)]
     fn number(&self, n: f64) -> &[u32] {
         let k = self.points.partition_point(|&p| p < n);
         let region = if self.points.get(k) == Some(&n) {
@@ -659,7 +659,7 @@ struct Tally<'a> {
 }
 
 impl Tally<'_> {
-    #[inline]
+    #[inline(always)]
     fn satisfy(&mut self, clause: u32) {
         let c = clause as usize;
         if self.clause_stamp[c] == self.epoch {
@@ -679,7 +679,7 @@ impl Tally<'_> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn conjunction_met(&mut self, conj: u32) {
         let rule = self.set.conjunctions[conj as usize].rule as usize;
         if self.rule_stamp[rule] != self.epoch {
@@ -840,31 +840,70 @@ pub enum StreamError {
     Line(LineError),
 }
 
-/// Counting state carried across the chunks of a stream.
-struct Tallying<'a> {
-    set: &'a RuleSet,
+/// Counting state carried across the chunks of a JSON-lines stream: feed it chunks cut
+/// anywhere (a line split between chunks is kept until its end arrives), then finish.
+#[derive(Debug, Default)]
+pub struct JsonlCounter {
     counts: Counts,
     scratch: Scratch,
     hits: Vec<usize>,
     line_no: usize,
+    /// The start of a line whose end has not arrived yet.
+    tail: Vec<u8>,
 }
 
-impl<'a> Tallying<'a> {
-    fn new(set: &'a RuleSet) -> Self {
-        Tallying {
-            set,
+impl JsonlCounter {
+    pub fn new(set: &RuleSet) -> Self {
+        JsonlCounter {
             counts: Counts {
                 counts: vec![0; set.len()],
                 events: 0,
             },
-            scratch: Scratch::default(),
-            hits: Vec::new(),
-            line_no: 0,
+            ..JsonlCounter::default()
         }
     }
 
+    /// Counts the complete lines of `chunk` (with the pending start of a line before it).
+    pub fn feed(&mut self, set: &RuleSet, chunk: &[u8]) -> Result<(), LineError> {
+        let Some(last) = memchr::memrchr(b'\n', chunk) else {
+            self.tail.extend_from_slice(chunk);
+            return Ok(());
+        };
+        let (complete, rest) = chunk.split_at(last + 1);
+        if self.tail.is_empty() {
+            self.lines(set, complete)?;
+        } else {
+            let first = memchr::memchr(b'\n', complete).map_or(complete.len(), |k| k + 1);
+            let mut line = std::mem::take(&mut self.tail);
+            line.extend_from_slice(&complete[..first]);
+            let outcome = self.lines(set, &line);
+            line.clear();
+            self.tail = line;
+            outcome?;
+            self.lines(set, &complete[first..])?;
+        }
+        self.tail.extend_from_slice(rest);
+        Ok(())
+    }
+
+    /// Counts the last line (which needs no newline) and returns the totals; the counter
+    /// starts over afterwards.
+    pub fn finish(&mut self, set: &RuleSet) -> Result<Counts, LineError> {
+        let tail = std::mem::take(&mut self.tail);
+        self.lines(set, &tail)?;
+        let done = std::mem::replace(
+            &mut self.counts,
+            Counts {
+                counts: vec![0; set.len()],
+                events: 0,
+            },
+        );
+        self.line_no = 0;
+        Ok(done)
+    }
+
     /// Counts the lines of `data` (the last one need not end with a newline).
-    fn lines(&mut self, data: &[u8]) -> Result<(), LineError> {
+    fn lines(&mut self, set: &RuleSet, data: &[u8]) -> Result<(), LineError> {
         let mut start = 0usize;
         while start < data.len() {
             self.line_no += 1;
@@ -878,8 +917,7 @@ impl<'a> Tallying<'a> {
             }
             self.counts.events += 1;
             let line_no = self.line_no;
-            self.set
-                .matching_with(line, &mut self.scratch, &mut self.hits)
+            set.matching_with(line, &mut self.scratch, &mut self.hits)
                 .map_err(|error| LineError {
                     line: line_no,
                     error,
@@ -893,7 +931,7 @@ impl<'a> Tallying<'a> {
 }
 
 /// Per-rule match counts over many events.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Counts {
     /// Indexed like the rules.
     pub counts: Vec<u64>,
@@ -907,41 +945,28 @@ impl RuleSet {
     /// file should fail rather than report numbers for part of it.
     #[inline(never)]
     pub fn count_jsonl(&self, data: &[u8]) -> Result<Counts, LineError> {
-        let mut tally = Tallying::new(self);
-        tally.lines(data)?;
-        Ok(tally.counts)
+        let mut counter = JsonlCounter::new(self);
+        counter.lines(self, data)?;
+        Ok(counter.counts)
     }
 
-    /// Like [`RuleSet::count_jsonl`] over a reader, in chunks of `chunk` bytes (a line
-    /// longer than a chunk grows the buffer), so a large file is neither held in memory
-    /// whole nor copied more than once.
+    /// Like [`RuleSet::count_jsonl`] over a reader, in chunks of `chunk` bytes, so a
+    /// large file is neither held in memory whole nor copied more than once.
     pub fn count_jsonl_reader(
         &self,
         mut reader: impl std::io::Read,
         chunk: usize,
     ) -> Result<Counts, StreamError> {
-        let mut tally = Tallying::new(self);
+        let mut counter = JsonlCounter::new(self);
         let mut buf = vec![0u8; chunk.max(1 << 12)];
-        let mut filled = 0usize;
         loop {
-            if filled == buf.len() {
-                buf.resize(buf.len() * 2, 0);
-            }
-            let n = match reader.read(&mut buf[filled..]) {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => return counter.finish(self).map_err(StreamError::Line),
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(StreamError::Io(e.to_string())),
             };
-            filled += n;
-            if n == 0 {
-                tally.lines(&buf[..filled]).map_err(StreamError::Line)?;
-                return Ok(tally.counts);
-            }
-            if let Some(last) = memchr::memrchr(b'\n', &buf[..filled]) {
-                tally.lines(&buf[..last + 1]).map_err(StreamError::Line)?;
-                buf.copy_within(last + 1..filled, 0);
-                filled -= last + 1;
-            }
+            counter.feed(self, &buf[..n]).map_err(StreamError::Line)?;
         }
     }
 

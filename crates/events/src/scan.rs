@@ -185,17 +185,17 @@ impl KeyTrie {
         self.child(node, &b[start..end])
     }
 
-    #[inline]
+    #[inline(always)]
     fn has_children(&self, node: u32) -> bool {
         !self.nodes[node as usize].children.list.is_empty()
     }
 
-    #[inline]
+    #[inline(always)]
     fn breaks(&self, field: u32) -> Option<&[f64]> {
         self.breaks.get(field as usize)?.as_deref()
     }
 
-    #[inline]
+    #[inline(always)]
     fn field(&self, node: u32) -> Option<u32> {
         self.nodes[node as usize].field
     }
@@ -432,7 +432,7 @@ impl Recorded {
     }
 
     /// The bytes of a string value (raw or decoded); `None` for other kinds.
-    #[inline]
+    #[inline(always)]
     pub fn str_bytes<'a>(&'a self, event: &'a [u8], raw: Raw) -> Option<&'a [u8]> {
         match raw {
             Raw::Str { start, end } => event.get(start as usize..end as usize),
@@ -565,6 +565,7 @@ fn ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+#[inline(always)]
 fn depth_check(at: usize, depth: usize) -> R<()> {
     if depth > MAX_DEPTH {
         return fault(at, "event nesting is too deep (more than 127 levels)");
@@ -890,7 +891,7 @@ fn number_slow(b: &[u8], start: usize) -> R<usize> {
     Ok(i)
 }
 
-#[inline]
+#[inline(always)]
 fn literal(b: &[u8], i: usize, word: &'static [u8]) -> R<usize> {
     if b.get(i..i + word.len()) == Some(word) {
         Ok(i + word.len())
@@ -1132,7 +1133,7 @@ fn skip_container_fast(b: &[u8], open: usize, depth: usize) -> R<usize> {
 
 /// Skips a value no rule reads, checking containers by their extent only (see
 /// [`KeyTrie::set_strict`]); scalars are checked in full.
-#[inline]
+#[inline(always)]
 fn skip_value_fast(b: &[u8], i: usize, depth: usize) -> R<usize> {
     match b.get(i) {
         Some(b'{' | b'[') => {
@@ -1245,7 +1246,7 @@ struct Scanner<'a, 'r> {
 
 impl Scanner<'_, '_> {
     /// Skips a value no rule reads, as strictly as the trie asks.
-    #[inline]
+    #[inline(always)]
     fn skip(&self, i: usize, depth: usize) -> R<usize> {
         if self.trie.strict {
             skip_value(self.b, i, depth)
@@ -1329,7 +1330,7 @@ impl Scanner<'_, '_> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn record(&mut self, node: u32, raw: Raw) {
         if let Some(f) = self.trie.field(node) {
             self.out.values.push((f, raw));

@@ -4,11 +4,16 @@
 //! it matches, as `stepbridge match` does, and says how long the matching took inside
 //! wasm (parsing of the events included), so a page or a Node script can measure the
 //! engine without the cost of handing a large string across the JS boundary.
-//! `Matcher` keeps a compiled rule set for repeated use (benchmarks, the playground).
+//! `Matcher` keeps a compiled rule set for repeated use (benchmarks, the playground):
+//! `countBytes` / `countText` take a whole JSON-lines buffer in one call, and `feed` +
+//! `finish` take a stream in chunks of any size (cut anywhere, a line split between
+//! chunks is joined), so JS crosses into wasm once per chunk, never once per event.
 
 use crate::to_js;
 use serde_json::{json, Value};
-use stepbridge_events::matcher::{parse_rules, Counts, LineError, RuleSet, RulesError};
+use stepbridge_events::matcher::{
+    parse_rules, Counts, JsonlCounter, LineError, RuleSet, RulesError,
+};
 use stepbridge_events::INVALID_EVENT;
 use wasm_bindgen::prelude::*;
 
@@ -103,6 +108,9 @@ pub fn match_events_bytes(rules_json: &str, events_jsonl: &[u8]) -> Result<JsVal
 #[wasm_bindgen]
 pub struct Matcher {
     set: RuleSet,
+    /// The stream fed so far (`feed` / `finish`), and the time spent counting it.
+    counter: JsonlCounter,
+    fed_seconds: f64,
 }
 
 #[wasm_bindgen]
@@ -112,9 +120,14 @@ impl Matcher {
     #[wasm_bindgen(constructor)]
     pub fn new(rules_json: &str) -> Result<Matcher, JsValue> {
         match parse_rules(rules_json) {
-            Ok(rules) => Ok(Matcher {
-                set: RuleSet::compile(&rules),
-            }),
+            Ok(rules) => {
+                let set = RuleSet::compile(&rules);
+                Ok(Matcher {
+                    counter: JsonlCounter::new(&set),
+                    set,
+                    fed_seconds: 0.0,
+                })
+            }
             Err(e) => Err(to_js(&rules_error_value(&e))?),
         }
     }
@@ -129,6 +142,34 @@ impl Matcher {
     #[wasm_bindgen(js_name = countBytes, unchecked_return_type = "MatchOutcome | PatternError")]
     pub fn count_bytes(&self, events_jsonl: &[u8]) -> Result<JsValue, JsValue> {
         to_js(&timed_count(&self.set, events_jsonl))
+    }
+
+    /// Counts the complete lines of one chunk of a JSON-lines stream (the start of a line
+    /// cut at the chunk's end waits for the next chunk); throws the error object of the
+    /// first invalid line. Call `finish` after the last chunk.
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        let started = now_ms();
+        let outcome = self.counter.feed(&self.set, chunk);
+        self.fed_seconds += (now_ms() - started) / 1000.0;
+        outcome.map_err(|e| to_js(&line_error_value(&e)).unwrap_or_else(|err| err))
+    }
+
+    /// The counts of the stream fed so far (its last line included):
+    /// `{counts, events, seconds}`, `seconds` being the time spent counting inside wasm.
+    /// The matcher is then ready for another stream.
+    #[wasm_bindgen(unchecked_return_type = "MatchOutcome | PatternError")]
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        let started = now_ms();
+        let outcome = self.counter.finish(&self.set);
+        let seconds = self.fed_seconds + (now_ms() - started) / 1000.0;
+        self.fed_seconds = 0.0;
+        match outcome {
+            Ok(counts) => to_js(&outcome_value(&self.set, &counts, seconds)),
+            Err(e) => {
+                self.counter = JsonlCounter::new(&self.set);
+                to_js(&line_error_value(&e))
+            }
+        }
     }
 
     /// Counts over a JSON-lines string.
@@ -175,5 +216,18 @@ mod tests {
         let bad_event = match_events_value(rules, b"{\"a\": 1}\n{\"a\": }\n");
         assert_eq!(bad_event["line"], 2);
         assert_eq!(bad_event["error"], INVALID_EVENT);
+    }
+
+    #[test]
+    fn a_stream_fed_in_pieces_counts_like_the_whole() {
+        let rules = parse_rules(r#"{"a1": {"a": [1]}}"#).unwrap();
+        let set = RuleSet::compile(&rules);
+        let data = b"{\"a\": 1}\n{\"a\": [2, 1]}\n{\"a\": 2}";
+        let whole = set.count_jsonl(data).unwrap();
+        let mut counter = JsonlCounter::new(&set);
+        for piece in data.chunks(3) {
+            counter.feed(&set, piece).unwrap();
+        }
+        assert_eq!(counter.finish(&set).unwrap(), whole);
     }
 }
