@@ -278,10 +278,16 @@ fn call(f: Function, a: &mut [Cow<'_, Value>], rng: &mut Rng) -> Result<Value, S
         return Err(fail(f, arity_text(f, a.len())));
     }
     match f {
-        Function::Format => {
-            let template = want_str(f, &a[0], "first argument (the format string)")?;
-            format(f, &template, &a[1..])
-        }
+        Function::Format => match &*a[0] {
+            Value::String(template) => format(f, template, &a[1..]),
+            other => Err(fail(
+                f,
+                format!(
+                    "the first argument (the format string) must be a string, got {}",
+                    type_name(other)
+                ),
+            )),
+        },
         Function::StringToJson => {
             let s = want_str(f, &a[0], "argument")?;
             if s.trim().is_empty() {
@@ -559,6 +565,11 @@ fn format(f: Function, template: &str, args: &[Cow<'_, Value>]) -> Result<Value,
                 used += 1;
                 match &**v {
                     Value::String(s) => out.push_str(s),
+                    // Integers as serde_json writes them, without a temporary string.
+                    Value::Number(n) if n.is_i64() || n.is_u64() => {
+                        use std::fmt::Write as _;
+                        let _ = write!(out, "{n}");
+                    }
                     other => out.push_str(&serde_json::to_string(other).unwrap_or_default()),
                 }
             }
