@@ -17,6 +17,12 @@
 //! outcome for a string value is remembered per field (pure functions of the value), so
 //! low-cardinality fields cost one hash lookup per event whatever their operators.
 //!
+//! Events are checked as they are scanned: everything a rule reads in full, and by default
+//! arrays and objects no rule reads only for their extent (braces and strings), which is
+//! where most of an event's bytes are; [`RuleSet::set_strict_events`] checks those in full
+//! too, refusing exactly what serde_json refuses. Numbers of a field are placed in the
+//! field's precomputed regions (see `ScalarIndex`), each region once per event.
+//!
 //! Two things a flat view cannot see are routed to `Pattern::matches` on a parsed event:
 //! events that repeat a key a rule reads (serde_json keeps the last one), and events where
 //! a rule needs several fields of one array element while the path holds several objects.
