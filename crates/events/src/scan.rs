@@ -1493,6 +1493,10 @@ impl Scanner<'_, '_> {
                         next
                     }
                 },
+                // Arrays of arrays (coordinates): straight to the inner array.
+                (Some(b'['), _) if arrays < crate::pattern::MAX_DEPTH => {
+                    self.array(node, i, depth + 1, arrays + 1)?
+                }
                 _ => self.value(node, i, depth, arrays)?,
             };
             if b.get(i) != Some(&b',') && b.get(i) != Some(&b']') {
