@@ -2,8 +2,8 @@
 // either on the peer (aws-local-stepfunctions, StateMachine.run) or on our wasm facade
 // (target/facade-node/stepbridge.js, runExecution), and prints one JSON line per workload:
 //   {"bench": {"name": "map10k", "ms": 1712.3, "min_ms": 1690.1, "ok": true, "sha256": "..."}}
-// ms is the median of --runs timed runs after one warm-up; ok says whether the warm-up's
-// output has EXPECTED.md's canonical sha256.
+// ms is the median of --runs timed runs after the warm-up (at least one run and 0.5 s, the
+// same for both sides); ok says whether the first run's output has EXPECTED.md's sha256.
 //
 //   node scripts/bench-asl-node.mjs peer  --dir BENCH_DIR --peer PEER_MAIN [--runs 5] [--once NAME]
 //   node scripts/bench-asl-node.mjs wasm  --dir BENCH_DIR --facade FACADE_JS [--runs 5]
@@ -107,8 +107,20 @@ const cpuNow = () => {
   return (u.user + u.system) / 1000;
 };
 
-async function timeRuns(runOnce) {
+// Warm-up: at least one run and at least WARM_MS of runs. V8 compiles hot code (the peer's
+// JavaScript, our wasm) with its optimising compiler in the background; one 2-second peer run
+// is warm by its end, one 50 ms wasm run is not.
+const WARM_MS = 500;
+
+async function warmUp(runOnce) {
+  const t = performance.now();
   const first = await runOnce();
+  while (performance.now() - t < WARM_MS) await runOnce();
+  return first;
+}
+
+async function timeRuns(runOnce) {
+  const first = await warmUp(runOnce);
   const ms = [];
   const cpu = [];
   for (let i = 0; i < runs; i++) {
@@ -149,7 +161,7 @@ async function peer() {
       continue;
     }
     // Time only StateMachine.run to its result: set up copy and handlers outside the clock.
-    const first = await runOnce();
+    const first = await warmUp(runOnce);
     const ms = [];
     const cpu = [];
     for (let i = 0; i < runs; i++) {

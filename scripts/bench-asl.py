@@ -10,8 +10,10 @@ aws-local-stepfunctions 3.0.0 on Node 22, and on ours, side by side in one run:
       Node 22 as the peer: `new StateMachine(request)` once, then `run(input)` timed.
       `runExecution` (compiles the definition and mock file on every call) is shown too.
 
-Every figure is the median of --runs (default 5) after one warm-up per side; each side's
-output is checked against EXPECTED.md's canonical sha256 (a wrong output fails the script).
+In-process figures are the median of --runs (default 5) after a warm-up of at least one run
+and 0.5 s per side (V8 optimises hot JavaScript and wasm in the background: one 2-second peer
+run is warm by its end, one 50 ms wasm run is not); whole-process figures the median of
+--runs after one warm-up run. Each side's output is checked against EXPECTED.md's canonical sha256 (a wrong output fails the script).
 CPU-time medians are printed too: on a machine shared with other work they are steadier
 than wall time.
 
@@ -178,8 +180,8 @@ def main():
 
     failed = []
     print()
-    print(f"Peer: aws-local-stepfunctions 3.0.0 on Node {node_version}. Medians of {args.runs} runs after one "
-          "warm-up; ms unless marked s.")
+    print(f"Peer: aws-local-stepfunctions 3.0.0 on Node {node_version}. Medians of {args.runs} runs after a "
+          "warm-up (in process: at least one run and 0.5 s); ms unless marked s.")
     print()
     print("| workload | peer in-process | ours native | ratio | ours wasm (Node) | ratio | wasm runExecution "
           "| peer whole process | ours whole process | ratio | outputs |")

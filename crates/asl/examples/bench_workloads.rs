@@ -1,7 +1,8 @@
 //! In-process timings of the five shared workloads (../shared/bench/asl), for
 //! scripts/bench-asl.py: `StateMachine::execute` with the definition compiled once (the span
 //! of the peer's `StateMachine.run`), each output checked against EXPECTED.md's sha256, the
-//! median of `--runs` (default 5) after one warm-up. One JSON line per workload:
+//! median of `--runs` (default 5) after a warm-up of at least one run and 0.5 s (as
+//! scripts/bench-asl-node.mjs does for the peer and the wasm facade). One JSON line per workload:
 //! `{"bench": {"name": "map10k", "ms": 12.3, "min_ms": 11.9, "cpu_ms": 12.1, "ok": true}}`
 //! (cpu_ms: this thread's CPU time, Linux only, for comparisons on a busy machine).
 //!
@@ -61,7 +62,12 @@ fn main() {
             continue;
         }
         let (machine, input, options) = load(w);
+        // Warm-up as on the Node side: at least one run and at least 0.5 s.
+        let started = Instant::now();
         let warm = machine.execute(input.clone(), &options);
+        while started.elapsed().as_secs_f64() < 0.5 {
+            drop(machine.execute(input.clone(), &options));
+        }
         let ok = warm.status == "SUCCEEDED"
             && warm.output.as_ref().map(sha256_hex).as_deref() == Some(w.sha256);
         failed |= !ok;
