@@ -389,7 +389,7 @@ fn eval(c: &Cond, input: &Value, context: &Value) -> Result<bool, StatesError> {
         Cond::Not(s) => Ok(!eval(s, input, context)?),
         Cond::Test { var, test } => {
             let owned;
-            let value: Option<&Value> = if var.is_definite() {
+            let value: Option<&Value> = if var.is_definite() && var.variable().is_none() {
                 var.select_ref(input, context)
             } else {
                 owned = var.try_select(input, context);

@@ -19,9 +19,11 @@ use crate::jsonpath::{
 };
 use crate::mock::{Answer, Responses, TestCase};
 use crate::model::*;
+use crate::query::{Query, QueryCx};
 use crate::rng::Rng;
 pub use crate::size::json_size;
 use crate::size::{fits, measure, plus, str_size, Bound, UNKNOWN};
+use crate::vars;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
@@ -124,6 +126,7 @@ struct Trace {
     input: Option<Value>,
     after_input_path: Option<Value>,
     after_parameters: Option<Value>,
+    after_arguments: Option<Value>,
     result: Option<Value>,
     after_result_selector: Option<Value>,
     after_result_path: Option<Value>,
@@ -131,6 +134,10 @@ struct Trace {
     error: Option<StatesError>,
     unmocked: bool,
     retries: u64,
+    /// Id of the state's StateEntered event (JSONata error messages cite it).
+    entered_id: u64,
+    /// Visible variables after the state's Assign.
+    variables: Option<Value>,
 }
 
 /// How an execution ended.
@@ -182,6 +189,11 @@ pub(crate) struct Engine<'a> {
     pub(crate) unmocked: Vec<String>,
     pub(crate) execution_arn: String,
     state_machine_arn: String,
+    /// Whether the definition has any Assign; without one no variable can exist and Map
+    /// iterations and Parallel branches need no scopes of their own.
+    vars_on: bool,
+    /// Values the current state's Assign produced, applied once its output is known.
+    assigned: Option<Map<String, Value>>,
 }
 
 /// The payload quota check. `bound` is an upper bound of the value's size (see
@@ -317,7 +329,7 @@ fn select_owned(p: &IoPath, mut v: Value, ctx: &Value, field: &str) -> Result<Va
         IoPath::Path(p) => {
             if let Some(steps) = p.definite_steps() {
                 steps_take(&mut v, steps).ok_or_else(|| path_error(p, field))
-            } else if p.is_definite() {
+            } else if p.is_definite() && p.variable().is_none() {
                 p.select_ref(&v, ctx)
                     .cloned()
                     .ok_or_else(|| path_error(p, field))
@@ -422,6 +434,9 @@ fn amount(
     match a {
         None => Ok(None),
         Some(Amount::Fixed(n)) => Ok(Some(*n)),
+        Some(Amount::Query(_)) => Err(StatesError::runtime(format!(
+            "{field} is a JSONata expression in a JSONPath state"
+        ))),
         Some(Amount::Path(p)) => {
             let v = p.select(input, ctx)?;
             match v.as_f64() {
@@ -494,6 +509,8 @@ impl<'a> Engine<'a> {
             unmocked: Vec::new(),
             execution_arn,
             state_machine_arn,
+            vars_on: machine.assigns,
+            assigned: None,
         }
     }
 
@@ -650,13 +667,29 @@ impl<'a> Engine<'a> {
         })
     }
 
-    fn exited(&mut self, st: &State, output: &Value) -> Result<(), Stop> {
+    /// StateExited, with the variables the state assigned as JSON text (AWS's
+    /// `assignedVariables`).
+    fn exited(
+        &mut self,
+        st: &State,
+        output: &Value,
+        assigned: Option<&Map<String, Value>>,
+    ) -> Result<(), Stop> {
         let name = &st.name;
         self.event_with(history::exited(st.type_name()), || {
-            (
-                "stateExitedEventDetails",
-                json!({"name": name, "output": history::text(output), "outputDetails": {"truncated": false}}),
-            )
+            let mut d = json!({"name": name, "output": history::text(output), "outputDetails": {"truncated": false}});
+            if let (Some(a), Value::Object(m)) = (assigned, &mut d) {
+                let texts: Map<String, Value> = a
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::String(history::text(v))))
+                    .collect();
+                m.insert("assignedVariables".into(), Value::Object(texts));
+                m.insert(
+                    "assignedVariablesDetails".into(),
+                    json!({"truncated": false}),
+                );
+            }
+            ("stateExitedEventDetails", d)
         })
     }
 
@@ -675,6 +708,7 @@ impl<'a> Engine<'a> {
             ("input", t.input),
             ("afterInputPath", t.after_input_path),
             ("afterParameters", t.after_parameters),
+            ("afterArguments", t.after_arguments),
             ("result", t.result),
             ("afterResultSelector", t.after_result_selector),
             ("afterResultPath", t.after_result_path),
@@ -695,6 +729,9 @@ impl<'a> Engine<'a> {
         if t.retries > 0 {
             o.insert("retryCount".into(), json!(t.retries));
         }
+        if let Some(v) = t.variables {
+            o.insert("variables".into(), v);
+        }
         self.traces.push(Value::Object(o));
     }
 
@@ -709,37 +746,43 @@ impl<'a> Engine<'a> {
         let entered_at = self.now;
         self.set_state_context(&st.name, 0);
         self.entered(st, &raw)?;
-        let mut trace = Trace::default();
+        let mut trace = Trace {
+            entered_id: self.history.count(),
+            ..Trace::default()
+        };
         if self.record {
             trace.input = Some(raw.clone());
         }
-        let outcome = match &st.kind {
-            Kind::Pass { result } => self.run_pass(st, result.as_ref(), raw, rb, &mut trace),
-            Kind::Choice { choices, default } => {
-                self.run_choice(st, choices, *default, raw, rb, &mut trace)
-            }
-            Kind::Wait(spec) => self.run_wait(st, spec, raw, rb, &mut trace),
-            Kind::Succeed => self
-                .run_succeed(st, raw, rb, &mut trace)
-                .map(|(v, b)| (None, v, b)),
-            Kind::Fail(spec) => {
-                let e = self.run_fail(spec, &raw);
-                trace.error = Some(e.clone());
-                self.push_trace(st, entered_at, &mut trace);
-                return Err(Stop::Error(e));
-            }
-            Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_) => {
-                self.run_with_retry(st, raw, rb, depth, &mut trace)
+        self.assigned = None;
+        let outcome = if st.jsonata {
+            self.run_jsonata(st, raw, rb, depth, &mut trace)
+        } else {
+            self.run_jsonpath(st, raw, rb, depth, &mut trace)
+        };
+        let outcome = match outcome {
+            Ok(ok) => match self.assigned.take() {
+                Some(a) => match vars::assign(&a, &st.name) {
+                    Ok(()) => Ok((ok, Some(a))),
+                    Err(e) => Err(Stop::Error(e)),
+                },
+                None => Ok((ok, None)),
+            },
+            Err(e) => {
+                self.assigned = None;
+                Err(e)
             }
         };
+        if self.record && self.vars_on && vars::any_visible() {
+            trace.variables = Some(Value::Object(vars::visible()));
+        }
         match outcome {
-            Ok((next, output, out_bound)) => {
+            Ok(((next, output, out_bound), assigned)) => {
                 let next = match (next, &st.transition) {
                     (Some(n), _) => Some(n),
                     (None, Transition::Next(n)) if !matches!(st.kind, Kind::Succeed) => Some(*n),
                     _ => None,
                 };
-                self.exited(st, &output)?;
+                self.exited(st, &output, assigned.as_ref())?;
                 if self.record {
                     trace.output = Some(output.clone());
                 }
@@ -754,6 +797,31 @@ impl<'a> Engine<'a> {
             Err(other) => {
                 self.push_trace(st, entered_at, &mut trace);
                 Err(other)
+            }
+        }
+    }
+
+    /// A JSONPath state's own work (InputPath ... OutputPath).
+    fn run_jsonpath(
+        &mut self,
+        st: &State,
+        raw: Value,
+        rb: Bound,
+        depth: usize,
+        trace: &mut Trace,
+    ) -> Flow<(Option<usize>, Value, Bound)> {
+        match &st.kind {
+            Kind::Pass { result } => self.run_pass(st, result.as_ref(), raw, rb, trace),
+            Kind::Choice { choices, default } => {
+                self.run_choice(st, choices, *default, raw, rb, trace)
+            }
+            Kind::Wait(spec) => self.run_wait(st, spec, raw, rb, trace),
+            Kind::Succeed => self
+                .run_succeed(st, raw, rb, trace)
+                .map(|(v, b)| (None, v, b)),
+            Kind::Fail(spec) => Err(Stop::Error(self.run_fail(spec, &raw, trace.entered_id, st))),
+            Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_) => {
+                self.run_with_retry(st, raw, rb, depth, trace)
             }
         }
     }
@@ -845,6 +913,10 @@ impl<'a> Engine<'a> {
         if record {
             trace.result = Some(value.clone());
         }
+        if let Some(a) = &st.assign {
+            // JSONPath Assign reads the state's result (here: after Parameters or Result).
+            self.assigned = Some(self.path_assign(a, &value)?);
+        }
         let merged_bound = match (&st.result_path, moved_out_bound) {
             (ResultPath::Replace, _) => value_bound,
             (ResultPath::Discard, Some(_)) => plus(rb, 4),
@@ -864,7 +936,7 @@ impl<'a> Engine<'a> {
     fn run_choice(
         &mut self,
         st: &State,
-        choices: &[(crate::choice::ChoiceRule, usize)],
+        choices: &[Choice],
         default: Option<usize>,
         raw: Value,
         rb: Bound,
@@ -876,13 +948,23 @@ impl<'a> Engine<'a> {
                 trace.after_input_path = Some(eff.as_ref().clone());
             }
             let mut next = None;
-            for (rule, target) in choices {
+            for c in choices {
+                let Cond::Path(rule) = &c.cond else { continue };
                 if rule.evaluate(&eff, &self.context)? {
-                    next = Some(*target);
+                    next = Some(c);
                     break;
                 }
             }
-            next
+            // The matched rule's Assign, or the state's when Default is taken; both read the
+            // effective input.
+            let assign = match next {
+                Some(c) => c.assign.as_deref(),
+                None => st.assign.as_deref(),
+            };
+            if let Some(a) = assign {
+                self.assigned = Some(self.path_assign(a, &eff)?);
+            }
+            next.map(|c| c.next)
         };
         let next = match next.or(default) {
             Some(n) => n,
@@ -928,6 +1010,9 @@ impl<'a> Engine<'a> {
         if self.record {
             trace.after_input_path = Some(eff.clone());
         }
+        if let Some(a) = &st.assign {
+            self.assigned = Some(self.path_assign(a, &eff)?);
+        }
         let until = match spec {
             WaitSpec::Seconds(s) => clock::add_seconds(self.now, *s),
             WaitSpec::SecondsPath(p) => {
@@ -944,6 +1029,9 @@ impl<'a> Engine<'a> {
                 }
             }
             WaitSpec::Timestamp(t) => clock::parse_rfc3339(t).unwrap_or(self.now),
+            WaitSpec::SecondsQuery(_) | WaitSpec::TimestampQuery(_) => {
+                return Err(StatesError::runtime("A JSONata Wait field in a JSONPath state").into())
+            }
             WaitSpec::TimestampPath(p) => {
                 let v = p.select(&eff, &self.context)?;
                 match v.as_str().and_then(|s| crate::choice::parse_timestamp(s).map(|ns| (ns / 1_000_000) as i64)) {
@@ -986,10 +1074,44 @@ impl<'a> Engine<'a> {
         Ok((out, out_bound))
     }
 
-    fn run_fail(&mut self, spec: &FailSpec, raw: &Value) -> StatesError {
+    fn run_fail(
+        &mut self,
+        spec: &FailSpec,
+        raw: &Value,
+        entered_id: u64,
+        st: &State,
+    ) -> StatesError {
+        let states = if st.jsonata {
+            self.states_value(raw, None)
+        } else {
+            Value::Null
+        };
         let mut get = |d: &Option<Dyn>, field: &str| -> Result<Option<String>, StatesError> {
             Ok(match d {
                 None => None,
+                Some(Dyn::Query(q)) => {
+                    let mut cx = QueryCx::new(
+                        &states,
+                        self.now as f64,
+                        &mut self.rng,
+                        &st.name,
+                        entered_id,
+                    );
+                    match q.evaluate(&mut cx)? {
+                        Value::String(s) => Some(s),
+                        other => {
+                            let what = if field == "ErrorPath" {
+                                "Error"
+                            } else {
+                                "Cause"
+                            };
+                            return Err(cx.error(format!(
+                                "The JSONata expression specified for the field '{what}' returned an unexpected result type. Expected 'string', but was '{}' for value: {other}",
+                                json_type(&other)
+                            )));
+                        }
+                    }
+                }
                 Some(Dyn::Literal(s)) => Some(s.clone()),
                 Some(Dyn::Path(p)) => {
                     let v = p.select(raw, &self.context)?;
@@ -1077,50 +1199,102 @@ impl<'a> Engine<'a> {
         };
         trace.retries = retry_count;
         let failure = match outcome {
-            Ok((result, result_bound)) => {
-                // ResultPath can fail (States.ResultPathMatchFailure, catchable): keep the
-                // input for the catcher only when that can happen and a catcher exists.
-                let keep = match &st.result_path {
-                    ResultPath::Path(p)
-                        if !st.catch.is_empty() && !result_path_applies(&raw, p) =>
-                    {
-                        Some(raw.clone())
-                    }
-                    _ => None,
-                };
-                let merged = apply_result(raw, &st.result_path, result).and_then(|out| {
-                    if self.record {
-                        trace.after_result_path = Some(out.clone());
-                    }
-                    select_owned(&st.output_path, out, &self.context, "OutputPath")
-                });
-                match merged {
-                    Ok(out) => {
-                        let out_bound = selected_bound(
-                            &st.output_path,
-                            merged_bound(&st.result_path, rb, result_bound),
-                        );
-                        let out_bound =
-                            check_size(self.payload_limit, &out, out_bound, "output", &st.name)?;
-                        return Ok((None, out, out_bound));
-                    }
-                    Err(e) => match keep {
-                        Some(k) => {
-                            raw = k;
-                            e
-                        }
-                        None => return Err(Stop::Error(e)),
-                    },
+            Ok((result, _)) if st.jsonata => {
+                match self.jsonata_output(
+                    st,
+                    &raw,
+                    Some(("result", &result)),
+                    result.clone(),
+                    trace,
+                ) {
+                    Ok(done) => return Ok(done),
+                    Err(e) => e,
                 }
             }
+            Ok((result, result_bound)) => match match &st.assign {
+                // JSONPath Assign reads the result after ResultSelector.
+                Some(a) => self.path_assign(a, &result).map(Some),
+                None => Ok(None),
+            } {
+                Err(e) => e,
+                Ok(assigned) => {
+                    // ResultPath can fail (States.ResultPathMatchFailure, catchable): keep the
+                    // input for the catcher only when that can happen and a catcher exists.
+                    let keep = match &st.result_path {
+                        ResultPath::Path(p)
+                            if !st.catch.is_empty() && !result_path_applies(&raw, p) =>
+                        {
+                            Some(raw.clone())
+                        }
+                        _ => None,
+                    };
+                    let merged = apply_result(raw, &st.result_path, result).and_then(|out| {
+                        if self.record {
+                            trace.after_result_path = Some(out.clone());
+                        }
+                        select_owned(&st.output_path, out, &self.context, "OutputPath")
+                    });
+                    match merged {
+                        Ok(out) => {
+                            let out_bound = selected_bound(
+                                &st.output_path,
+                                merged_bound(&st.result_path, rb, result_bound),
+                            );
+                            let out_bound = check_size(
+                                self.payload_limit,
+                                &out,
+                                out_bound,
+                                "output",
+                                &st.name,
+                            )?;
+                            self.assigned = assigned;
+                            return Ok((None, out, out_bound));
+                        }
+                        Err(e) => match keep {
+                            Some(k) => {
+                                raw = k;
+                                e
+                            }
+                            None => return Err(Stop::Error(e)),
+                        },
+                    }
+                }
+            },
             Err(e) => e,
         };
+        self.assigned = None;
         if let Some(c) = st
             .catch
             .iter()
             .find(|c| error_matches(&c.error_equals, &failure.error))
         {
             let err = json!({"Error": failure.error, "Cause": failure.cause});
+            if st.jsonata {
+                // The catcher's Output (default: the error output) and Assign read
+                // `$states.errorOutput`.
+                let states = self.states_value(&raw, Some(("errorOutput", &err)));
+                let mut cx = QueryCx::new(
+                    &states,
+                    self.now as f64,
+                    &mut self.rng,
+                    &st.name,
+                    trace.entered_id,
+                );
+                let out = match &c.output {
+                    Some(q) => q.evaluate(&mut cx)?,
+                    None => err,
+                };
+                if let Some(Assign::Query(q)) = c.assign.as_deref() {
+                    self.assigned = Some(q.evaluate_object(&mut cx)?);
+                }
+                let out_bound = check_size(self.payload_limit, &out, UNKNOWN, "output", &st.name)?;
+                trace.error = Some(failure);
+                return Ok((Some(c.next), out, out_bound));
+            }
+            if let Some(a) = &c.assign {
+                // JSONPath: the catcher's Assign reads the error output.
+                self.assigned = Some(self.path_assign(a, &err)?);
+            }
             let err_bound = measure(&err, self.payload_limit);
             let out = apply_result(raw, &c.result_path, err)?;
             let out_bound = merged_bound(&c.result_path, rb, err_bound);
@@ -1141,6 +1315,9 @@ impl<'a> Engine<'a> {
         depth: usize,
         trace: &mut Trace,
     ) -> Flow<(Value, Bound)> {
+        if st.jsonata {
+            return self.attempt_jsonata(st, raw, rb, depth, trace);
+        }
         let record = self.record;
         let limit = self.payload_limit;
         let token = match &st.kind {
@@ -1194,7 +1371,9 @@ impl<'a> Engine<'a> {
             Kind::Parallel { branches } => {
                 self.run_parallel(branches, params, params_bound, depth)?
             }
-            Kind::Map(spec) => self.run_map(st, spec, params, params_bound, raw, depth)?,
+            Kind::Map(spec) => {
+                self.run_map(st, spec, params, params_bound, raw, depth, trace.entered_id)?
+            }
             _ => (params.into_owned(), params_bound),
         };
         if record {
@@ -1248,8 +1427,14 @@ impl<'a> Engine<'a> {
         } else {
             (String::new(), String::new())
         };
-        let timeout = amount(&spec.timeout, raw, &self.context, "TimeoutSecondsPath")?;
-        let heartbeat = amount(&spec.heartbeat, raw, &self.context, "HeartbeatSecondsPath")?;
+        let timeout = self.amount_of(st, &spec.timeout, raw, "TimeoutSeconds", trace.entered_id)?;
+        let heartbeat = self.amount_of(
+            st,
+            &spec.heartbeat,
+            raw,
+            "HeartbeatSeconds",
+            trace.entered_id,
+        )?;
         let resource = &spec.resource;
         let (rtype2, rname2) = (&rtype, &rname);
         self.event_with(names.scheduled, || match prefix {
@@ -1469,7 +1654,14 @@ impl<'a> Engine<'a> {
             } else {
                 input.as_deref().cloned().unwrap_or_default()
             };
-            match self.run_machine(b, branch_input, input_bound, depth + 1) {
+            if self.vars_on {
+                vars::push(false);
+            }
+            let r = self.run_machine(b, branch_input, input_bound, depth + 1);
+            if self.vars_on {
+                vars::pop();
+            }
+            match r {
                 Ok((v, vb)) => {
                     results.push(v);
                     bounds.push(vb);
@@ -1634,6 +1826,7 @@ impl<'a> Engine<'a> {
         v
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn run_map(
         &mut self,
         st: &State,
@@ -1642,14 +1835,18 @@ impl<'a> Engine<'a> {
         input_bound: Bound,
         raw: &Value,
         depth: usize,
+        entered_id: u64,
     ) -> Flow<(Value, Bound)> {
         let mut input = input;
         let mut taken = None;
-        if let Cow::Owned(v) = &mut input {
+        if st.jsonata && spec.item_reader.is_none() {
+            taken = Some(self.jsonata_items(st, spec, raw, entered_id));
+        } else if let Cow::Owned(v) = &mut input {
             taken = Self::take_map_items(st, spec, v);
         }
         // Each item is a subtree of the input (from a definite ItemsPath).
         let item_bound = match (&spec.item_reader, &spec.items_path) {
+            _ if st.jsonata && spec.items.is_some() => UNKNOWN,
             (Some(_), _) => UNKNOWN,
             (None, None) => input_bound,
             (None, Some(p)) if p.is_definite() && !p.is_context() => input_bound,
@@ -1663,6 +1860,19 @@ impl<'a> Engine<'a> {
         };
         let mut inputs: Vec<(Value, Bound)> = Vec::with_capacity(items.len());
         match items {
+            Cow::Owned(items) if st.jsonata => {
+                for (i, item) in items.into_iter().enumerate() {
+                    let v = match &spec.item_query {
+                        Some(q) => {
+                            let v = self.jsonata_item(st, q, raw, i, item, entered_id)?;
+                            let b = check_size(self.payload_limit, &v, UNKNOWN, "input", &st.name)?;
+                            (v, b)
+                        }
+                        None => (item, item_bound),
+                    };
+                    inputs.push(v);
+                }
+            }
             Cow::Owned(items) => {
                 for (i, item) in items.into_iter().enumerate() {
                     inputs.push(self.map_item_input(
@@ -1714,27 +1924,25 @@ impl<'a> Engine<'a> {
                 ("mapRunStartedEventDetails", json!({"mapRunArn": arn}))
             })?;
         }
-        let concurrency = amount(
-            &spec.max_concurrency,
-            raw,
-            &self.context,
-            "MaxConcurrencyPath",
-        )?
-        .map(|c| c as usize)
-        .filter(|c| *c > 0)
-        .unwrap_or(usize::MAX)
-        .min(total.max(1));
-        let tolerated_count = amount(
+        let concurrency = self
+            .amount_of(st, &spec.max_concurrency, raw, "MaxConcurrency", entered_id)?
+            .map(|c| c as usize)
+            .filter(|c| *c > 0)
+            .unwrap_or(usize::MAX)
+            .min(total.max(1));
+        let tolerated_count = self.amount_of(
+            st,
             &spec.tolerated_count,
             raw,
-            &self.context,
-            "ToleratedFailureCountPath",
+            "ToleratedFailureCount",
+            entered_id,
         )?;
-        let tolerated_pct = amount(
+        let tolerated_pct = self.amount_of(
+            st,
             &spec.tolerated_percentage,
             raw,
-            &self.context,
-            "ToleratedFailurePercentagePath",
+            "ToleratedFailurePercentage",
+            entered_id,
         )?;
         let start = self.now;
         // Free-at times of the concurrency slots, earliest first (only as many as items;
@@ -1766,7 +1974,14 @@ impl<'a> Engine<'a> {
             if spec.distributed {
                 self.detached += 1;
             }
+            if self.vars_on {
+                // A Distributed Map's child executions cannot read the parent's variables.
+                vars::push(spec.distributed);
+            }
             let r = self.run_machine(&spec.processor, item_input, item_input_bound, depth + 1);
+            if self.vars_on {
+                vars::pop();
+            }
             if spec.distributed {
                 self.detached -= 1;
             }
@@ -1924,6 +2139,375 @@ impl<'a> Engine<'a> {
     }
 }
 
+/// JSONata states and workflow variables.
+impl Engine<'_> {
+    /// The reserved `$states` variable: the state's input, the context object and, where
+    /// they exist, `result` or `errorOutput`.
+    fn states_value(&self, input: &Value, extra: Option<(&str, &Value)>) -> Value {
+        let mut m = Map::new();
+        m.insert("input".into(), input.clone());
+        m.insert("context".into(), self.context.clone());
+        if let Some((k, v)) = extra {
+            m.insert(k.into(), v.clone());
+        }
+        Value::Object(m)
+    }
+
+    /// A JSONPath Assign evaluated against `value` (keys ending in `.$` read it, or a
+    /// variable, or call an intrinsic).
+    fn path_assign(
+        &mut self,
+        a: &Assign,
+        value: &Value,
+    ) -> Result<Map<String, Value>, StatesError> {
+        match a {
+            Assign::Path(t) => match t.evaluate(value, &self.context, &mut self.rng)? {
+                Value::Object(m) => Ok(m),
+                other => Err(StatesError::runtime(format!(
+                    "Assign must give an object of variables, not {}",
+                    type_name(&other)
+                ))),
+            },
+            Assign::Query(_) => Err(StatesError::runtime("A JSONata Assign in a JSONPath state")),
+        }
+    }
+
+    /// A number field given literally, by a `...Path` (JSONPath) or by an expression
+    /// (JSONata), read against the state's raw input.
+    fn amount_of(
+        &mut self,
+        st: &State,
+        a: &Option<Amount>,
+        raw: &Value,
+        field: &str,
+        entered_id: u64,
+    ) -> Result<Option<f64>, StatesError> {
+        let Some(Amount::Query(q)) = a else {
+            return amount(a, raw, &self.context, &format!("{field}Path"));
+        };
+        let states = self.states_value(raw, None);
+        let mut cx = QueryCx::new(
+            &states,
+            self.now as f64,
+            &mut self.rng,
+            &st.name,
+            entered_id,
+        );
+        let v = q.evaluate(&mut cx)?;
+        match v.as_f64() {
+            Some(n) if n >= 0.0 && n.fract() == 0.0 => Ok(Some(n)),
+            _ => Err(cx.error(format!(
+                "The JSONata expression specified for the field '{field}' returned an unexpected result type. Expected a non-negative integer, but was '{}' for value: {v}",
+                json_type(&v)
+            ))),
+        }
+    }
+
+    /// A JSONata state's output (Output, or `default`) and Assign, both evaluated against
+    /// the variables as they were when the state was entered.
+    fn jsonata_output(
+        &mut self,
+        st: &State,
+        raw: &Value,
+        extra: Option<(&str, &Value)>,
+        default: Value,
+        trace: &Trace,
+    ) -> Result<(Option<usize>, Value, Bound), StatesError> {
+        let states = self.states_value(raw, extra);
+        let mut cx = QueryCx::new(
+            &states,
+            self.now as f64,
+            &mut self.rng,
+            &st.name,
+            trace.entered_id,
+        );
+        let out = match &st.output {
+            Some(q) => q.evaluate(&mut cx)?,
+            None => default,
+        };
+        let assigned = match st.assign.as_deref() {
+            Some(Assign::Query(q)) => Some(q.evaluate_object(&mut cx)?),
+            _ => None,
+        };
+        let bound = check_size(self.payload_limit, &out, UNKNOWN, "output", &st.name)?;
+        self.assigned = assigned;
+        Ok((None, out, bound))
+    }
+
+    /// Pass, Succeed, Wait, Choice and Fail in JSONata; Task, Parallel and Map go through
+    /// Retry/Catch as in JSONPath.
+    fn run_jsonata(
+        &mut self,
+        st: &State,
+        raw: Value,
+        rb: Bound,
+        depth: usize,
+        trace: &mut Trace,
+    ) -> Flow<(Option<usize>, Value, Bound)> {
+        match &st.kind {
+            Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_) => {
+                self.run_with_retry(st, raw, rb, depth, trace)
+            }
+            Kind::Fail(spec) => Err(Stop::Error(self.run_fail(spec, &raw, trace.entered_id, st))),
+            Kind::Pass { result } => {
+                let default = result.clone().unwrap_or_else(|| raw.clone());
+                Ok(self.jsonata_output(st, &raw, None, default, trace)?)
+            }
+            Kind::Succeed => Ok(self.jsonata_output(st, &raw, None, raw.clone(), trace)?),
+            Kind::Wait(spec) => {
+                let until = self.jsonata_wait_until(st, spec, &raw, trace)?;
+                if until > self.now {
+                    self.now = until;
+                    self.check_deadline()?;
+                }
+                Ok(self.jsonata_output(st, &raw, None, raw.clone(), trace)?)
+            }
+            Kind::Choice { choices, default } => {
+                let states = self.states_value(&raw, None);
+                let mut cx = QueryCx::new(
+                    &states,
+                    self.now as f64,
+                    &mut self.rng,
+                    &st.name,
+                    trace.entered_id,
+                );
+                let mut matched = None;
+                for c in choices {
+                    let Cond::Query(q) = &c.cond else { continue };
+                    match q.evaluate(&mut cx)? {
+                        Value::Bool(true) => {
+                            matched = Some(c);
+                            break;
+                        }
+                        Value::Bool(false) => {}
+                        other => {
+                            return Err(cx
+                                .error(format!(
+                                    "The JSONata expression specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '{}' for value: {other}",
+                                    json_type(&other)
+                                ))
+                                .into())
+                        }
+                    }
+                }
+                // The matched rule's Output/Assign, or the state's when Default is taken.
+                let (next, output, assign) = match (matched, default) {
+                    (Some(c), _) => (c.next, c.output.as_ref(), c.assign.as_deref()),
+                    (None, Some(d)) => (*d, st.output.as_ref(), st.assign.as_deref()),
+                    (None, None) => {
+                        return Err(StatesError::new(
+                            "States.NoChoiceMatched",
+                            format!(
+                                "No Choice Rules matched and no Default in state '{}'",
+                                st.name
+                            ),
+                        )
+                        .into())
+                    }
+                };
+                let out = match output {
+                    Some(q) => q.evaluate(&mut cx)?,
+                    None => raw,
+                };
+                if let Some(Assign::Query(q)) = assign {
+                    self.assigned = Some(q.evaluate_object(&mut cx)?);
+                }
+                let bound = check_size(self.payload_limit, &out, UNKNOWN, "output", &st.name)?;
+                Ok((Some(next), out, bound))
+            }
+        }
+    }
+
+    fn jsonata_wait_until(
+        &mut self,
+        st: &State,
+        spec: &WaitSpec,
+        raw: &Value,
+        trace: &Trace,
+    ) -> Result<i64, StatesError> {
+        let query = match spec {
+            WaitSpec::Seconds(s) => return Ok(clock::add_seconds(self.now, *s)),
+            WaitSpec::Timestamp(t) => return Ok(clock::parse_rfc3339(t).unwrap_or(self.now)),
+            WaitSpec::SecondsQuery(q) | WaitSpec::TimestampQuery(q) => q,
+            WaitSpec::SecondsPath(_) | WaitSpec::TimestampPath(_) => {
+                return Err(StatesError::runtime(
+                    "A JSONPath Wait field in a JSONata state",
+                ))
+            }
+        };
+        let states = self.states_value(raw, None);
+        let mut cx = QueryCx::new(
+            &states,
+            self.now as f64,
+            &mut self.rng,
+            &st.name,
+            trace.entered_id,
+        );
+        let v = query.evaluate(&mut cx)?;
+        if let WaitSpec::SecondsQuery(_) = spec {
+            return match v.as_f64() {
+                Some(n) if n >= 0.0 && n.fract() == 0.0 => Ok(clock::add_seconds(cx_now(&cx), n)),
+                _ => Err(cx.error(format!(
+                    "The JSONata expression specified for the field 'Seconds' returned an unexpected result type. Expected a non-negative integer, but was '{}' for value: {v}",
+                    json_type(&v)
+                ))),
+            };
+        }
+        match v
+            .as_str()
+            .and_then(crate::choice::parse_timestamp)
+            .map(|ns| (ns / 1_000_000) as i64)
+        {
+            Some(ms) => Ok(ms),
+            None => Err(cx.error(format!(
+                "The JSONata expression specified for the field 'Timestamp' must give an ISO-8601 extended offset date-time string such as 2016-03-14T01:59:00Z, but gave {v}"
+            ))),
+        }
+    }
+
+    /// One attempt of a JSONata Task/Parallel/Map: Arguments, then the work; the raw
+    /// result is `$states.result`.
+    fn attempt_jsonata(
+        &mut self,
+        st: &State,
+        raw: &Value,
+        rb: Bound,
+        depth: usize,
+        trace: &mut Trace,
+    ) -> Flow<(Value, Bound)> {
+        let token = match &st.kind {
+            Kind::Task(t) if needs_token(t) => {
+                Some(format!("{}{}", hex_id(&mut self.rng), hex_id(&mut self.rng)).replace('-', ""))
+            }
+            _ => None,
+        };
+        if let (Some(tok), Value::Object(c)) = (&token, &mut self.context) {
+            c.insert("Task".into(), json!({"Token": tok}));
+        }
+        let args = match (&st.arguments, &st.kind) {
+            (Some(q), Kind::Task(_) | Kind::Parallel { .. }) => {
+                let states = self.states_value(raw, None);
+                let mut cx = QueryCx::new(
+                    &states,
+                    self.now as f64,
+                    &mut self.rng,
+                    &st.name,
+                    trace.entered_id,
+                );
+                Some(q.evaluate(&mut cx))
+            }
+            _ => None,
+        };
+        if token.is_some() {
+            if let Value::Object(c) = &mut self.context {
+                c.shift_remove("Task");
+            }
+        }
+        let (params, params_bound) = match args {
+            Some(v) => {
+                let v = v?;
+                let b = check_size(
+                    self.payload_limit,
+                    &v,
+                    UNKNOWN,
+                    "input after Arguments",
+                    &st.name,
+                )?;
+                if self.record {
+                    trace.after_arguments = Some(v.clone());
+                }
+                (Cow::Owned(v), b)
+            }
+            None => (Cow::Borrowed(raw), rb),
+        };
+        let result = match &st.kind {
+            Kind::Task(spec) => self.invoke(st, spec, params, params_bound, raw, token, trace)?,
+            Kind::Parallel { branches } => {
+                self.run_parallel(branches, params, params_bound, depth)?
+            }
+            Kind::Map(spec) => {
+                self.run_map(st, spec, params, params_bound, raw, depth, trace.entered_id)?
+            }
+            _ => (params.into_owned(), params_bound),
+        };
+        if self.record {
+            trace.result = Some(result.0.clone());
+        }
+        Ok(result)
+    }
+
+    /// A JSONata Map's items: `Items` (an array or an expression giving one), or the input.
+    fn jsonata_items(
+        &mut self,
+        st: &State,
+        spec: &MapSpec,
+        raw: &Value,
+        entered_id: u64,
+    ) -> Result<Vec<Value>, StatesError> {
+        let Some(q) = &spec.items else {
+            return match raw {
+                Value::Array(a) => Ok(a.clone()),
+                other => Err(StatesError::runtime(format!(
+                    "Map state '{}': the items to iterate over must be a JSON array, but the state input is {}",
+                    st.name,
+                    type_name(other)
+                ))),
+            };
+        };
+        let states = self.states_value(raw, None);
+        let mut cx = QueryCx::new(
+            &states,
+            self.now as f64,
+            &mut self.rng,
+            &st.name,
+            entered_id,
+        );
+        match q.evaluate(&mut cx)? {
+            Value::Array(a) => Ok(a),
+            other => Err(cx.error(format!(
+                "The JSONata expression specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {other}",
+                json_type(&other)
+            ))),
+        }
+    }
+
+    /// A JSONata ItemSelector for one item: `$states.context.Map.Item.Index/Value` exist
+    /// while it is evaluated.
+    fn jsonata_item(
+        &mut self,
+        st: &State,
+        q: &Query,
+        raw: &Value,
+        index: usize,
+        item: Value,
+        entered_id: u64,
+    ) -> Result<Value, StatesError> {
+        let mut context = self.context.clone();
+        if let Value::Object(c) = &mut context {
+            c.insert(
+                "Map".into(),
+                json!({"Item": {"Index": index, "Value": item}}),
+            );
+        }
+        let mut m = Map::new();
+        m.insert("input".into(), raw.clone());
+        m.insert("context".into(), context);
+        let states = Value::Object(m);
+        let mut cx = QueryCx::new(
+            &states,
+            self.now as f64,
+            &mut self.rng,
+            &st.name,
+            entered_id,
+        );
+        q.evaluate(&mut cx)
+    }
+}
+
+fn cx_now(cx: &QueryCx) -> i64 {
+    cx.now_ms as i64
+}
+
 struct TaskEvents {
     scheduled: &'static str,
     started: &'static str,
@@ -1959,14 +2543,15 @@ fn event_names(prefix: &str) -> TaskEvents {
 }
 
 fn takes_input_by_move(st: &State) -> bool {
-    let dead_after = st.retry.is_empty()
+    let dead_after = !st.jsonata
+        && st.retry.is_empty()
         && st.catch.is_empty()
         && matches!(st.result_path, ResultPath::Replace)
         && matches!(st.input_path, IoPath::Identity);
     if !dead_after {
         return false;
     }
-    let fixed = |a: &Option<Amount>| !matches!(a, Some(Amount::Path(_)));
+    let fixed = |a: &Option<Amount>| matches!(a, None | Some(Amount::Fixed(_)));
     match &st.kind {
         Kind::Task(spec) => fixed(&spec.timeout) && fixed(&spec.heartbeat),
         Kind::Parallel { .. } => true,
@@ -2024,6 +2609,18 @@ fn resource_parts(resource: &str) -> (String, String) {
         return (parts[2].to_string(), parts[parts.len() - 1].to_string());
     }
     (String::new(), resource.to_string())
+}
+
+/// JSONata's names for JSON types, as AWS's QueryEvaluationError causes use them.
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
 }
 
 fn type_name(v: &Value) -> &'static str {

@@ -180,7 +180,7 @@ impl Intrinsic {
             *slot = match a {
                 Arg::Literal(v) => Cow::Borrowed(v),
                 Arg::Path(p) => {
-                    let found = if p.is_definite() {
+                    let found = if p.is_definite() && p.variable().is_none() {
                         p.select_ref(input, context).map(Cow::Borrowed)
                     } else {
                         p.try_select(input, context).map(Cow::Owned)

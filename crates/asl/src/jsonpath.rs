@@ -37,6 +37,8 @@ const MAX_PATH_LEN: usize = 64 * 1024;
 pub struct Path {
     text: String,
     context: bool,
+    /// `$name...`: the path reads the workflow variable `name` (see [`crate::vars`]).
+    variable: Option<String>,
     segments: Vec<Segment>,
     definite: bool,
     /// For `$`-rooted paths of plain names and non-negative indexes: the steps, so callers can
@@ -132,6 +134,7 @@ impl Path {
         let mut p = Parser::new(trimmed);
         p.pos = 1;
         let context = p.eat('$');
+        let variable = if context { None } else { p.variable_name() };
         let segments = p
             .segments(0, false)
             .map_err(|e| format!("The value '{text}' is not a valid JSONPath: {e}"))?;
@@ -143,10 +146,11 @@ impl Path {
             ));
         }
         let definite = segments.iter().all(Segment::is_definite);
-        let steps = plain_steps(context, &segments);
+        let steps = plain_steps(context || variable.is_some(), &segments);
         Ok(Path {
             text: trimmed.to_string(),
             context,
+            variable,
             segments,
             definite,
             steps,
@@ -158,6 +162,7 @@ impl Path {
         Path {
             text: "$".to_string(),
             context: false,
+            variable: None,
             segments: Vec::new(),
             definite: true,
             steps: Some(Vec::new()),
@@ -174,14 +179,21 @@ impl Path {
         &self.text
     }
 
-    /// Whether the path reads the context object (`$$...`).
+    /// Whether the path reads something other than the state's input: the context object
+    /// (`$$...`) or a workflow variable (`$name...`). Callers use this to keep such paths off
+    /// the fast routes that borrow from, or move out of, the input.
     pub fn is_context(&self) -> bool {
-        self.context
+        self.context || self.variable.is_some()
+    }
+
+    /// The workflow variable the path starts at (`$name...`), if any.
+    pub fn variable(&self) -> Option<&str> {
+        self.variable.as_deref()
     }
 
     /// Whether the path is exactly `$` (or `$$`).
     pub fn is_root(&self) -> bool {
-        self.segments.is_empty()
+        self.segments.is_empty() && self.variable.is_none()
     }
 
     /// Definite paths select one node; indefinite ones an array of nodes.
@@ -193,6 +205,7 @@ impl Path {
     /// non-negative single indexes, no wildcards, filters, slices, unions or `..`.
     pub fn is_reference_path(&self) -> bool {
         !self.context
+            && self.variable.is_none()
             && self.segments.iter().all(|s| {
                 !s.descendant
                     && (matches!(s.selector, Selector::Name(_))
@@ -236,6 +249,9 @@ impl Path {
     /// Jayway's normalised form, `$['a'][0]`, used in its error messages.
     pub fn normalized(&self) -> String {
         let mut out = String::from(if self.context { "$$" } else { "$" });
+        if let Some(v) = &self.variable {
+            out.push_str(v);
+        }
         for seg in &self.segments {
             if seg.descendant {
                 out.push_str("..");
@@ -270,7 +286,14 @@ impl Path {
     /// The selected value, or None when a definite path matches nothing.
     /// Indefinite paths always give `Some(array)`.
     pub fn try_select(&self, input: &Value, context: &Value) -> Option<Value> {
+        if let Some(name) = &self.variable {
+            return crate::vars::with(name, |v| self.select_from(v?));
+        }
         let doc = if self.context { context } else { input };
+        self.select_from(doc)
+    }
+
+    fn select_from(&self, doc: &Value) -> Option<Value> {
         if self.definite {
             let mut cur = doc;
             for seg in &self.segments {
@@ -340,7 +363,7 @@ impl Path {
     /// Borrowing form of [`Path::try_select`] for definite paths (no clone). None for
     /// indefinite paths or no match.
     pub fn select_ref<'a>(&self, input: &'a Value, context: &'a Value) -> Option<&'a Value> {
-        if !self.definite {
+        if !self.definite || self.variable.is_some() {
             return None;
         }
         let mut cur = if self.context { context } else { input };
@@ -684,6 +707,22 @@ impl<'a> Parser<'a> {
 
     fn at_end(&self) -> bool {
         self.pos >= self.bytes.len()
+    }
+
+    /// A variable name right after the root `$`: a letter or `_`, then letters, digits and
+    /// `_` (the identifiers JSONata accepts, which is what Step Functions' variables are).
+    fn variable_name(&mut self) -> Option<String> {
+        let start = self.pos;
+        if !matches!(self.peek(), Some(b'a'..=b'z' | b'A'..=b'Z' | b'_')) {
+            return None;
+        }
+        while matches!(
+            self.peek(),
+            Some(b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_')
+        ) {
+            self.pos += 1;
+        }
+        Some(self.src[start..self.pos].to_string())
     }
 
     fn peek(&self) -> Option<u8> {

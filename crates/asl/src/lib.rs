@@ -16,11 +16,13 @@ pub mod intrinsics;
 pub mod jsonpath;
 pub mod mock;
 pub mod model;
+pub mod query;
 pub mod rng;
 pub mod size;
 pub mod source;
 pub mod template;
 pub mod validate;
+pub mod vars;
 
 pub use error::StatesError;
 pub use exec::{Callback, CallbackKind, PendingToken};
@@ -94,7 +96,9 @@ pub struct RunOutcome {
     pub diagnostics: Vec<Diagnostic>,
     pub history: Vec<Value>,
     /// Per state, in execution order: TestState-like inspection data (input,
-    /// afterInputPath, afterParameters, result, afterResultSelector, afterResultPath, output).
+    /// afterInputPath, afterParameters, result, afterResultSelector, afterResultPath, output;
+    /// in JSONata states input, afterArguments, result, output), and `variables`: the
+    /// variables visible after the state's Assign, when there are any.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub states: Vec<Value>,
     /// The task tokens the execution waits on (status WAITING_FOR_CALLBACK).
@@ -108,6 +112,9 @@ pub struct RunOutcome {
     /// Virtual time at the end of the run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stop_time: Option<String>,
+    /// The top-level workflow variables at the end of the run (absent when there are none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variables: Option<serde_json::Map<String, Value>>,
 }
 
 impl RunOutcome {
@@ -131,6 +138,7 @@ impl RunOutcome {
             unmocked: Vec::new(),
             execution_arn: None,
             stop_time: None,
+            variables: None,
         }
     }
 }
@@ -237,7 +245,9 @@ impl StateMachine {
             .map(|machine| StateMachine {
                 machine,
                 reads_execution_input,
-                reads_state_context: may_read_state_context(definition),
+                // JSONata reads the context object through `$states.context`.
+                reads_state_context: may_read_state_context(definition)
+                    || definition.contains("$states"),
             })
             .map_err(|errs| {
                 errs.into_iter()
@@ -272,8 +282,10 @@ impl StateMachine {
             context_input: self.reads_execution_input,
             context_state: self.reads_state_context,
         };
+        vars::reset();
         let mut engine = exec::Engine::new(&settings, &self.machine, &input);
         let end = exec::execute(&mut engine, &self.machine, input);
+        let variables = vars::finish();
         let stop_time = Some(clock::format_ms(engine.now()));
         let mut out = RunOutcome::invalid(Vec::new());
         match end {
@@ -299,6 +311,7 @@ impl StateMachine {
         out.states = std::mem::take(&mut engine.traces);
         out.execution_arn = Some(engine.execution_arn.clone());
         out.stop_time = stop_time;
+        out.variables = (!variables.is_empty()).then_some(variables);
         out.history =
             std::mem::replace(&mut engine.history, history::History::new(false, 0)).into_events();
         out

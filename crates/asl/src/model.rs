@@ -12,6 +12,7 @@
 use crate::choice::ChoiceRule;
 use crate::intrinsics::{is_intrinsic, Intrinsic};
 use crate::jsonpath::Path;
+use crate::query::{expression_text, Query};
 use crate::template::Template;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -34,6 +35,17 @@ pub struct Machine {
     pub states: Vec<State>,
     /// Top-level `TimeoutSeconds` (only meaningful on the root machine).
     pub timeout_seconds: Option<u64>,
+    /// Whether any state of the whole definition has an `Assign` (set on the root only):
+    /// without one no variable can exist, and the executor skips all scope bookkeeping.
+    pub assigns: bool,
+}
+
+/// A state's (or choice rule's, or catcher's) `Assign`: a JSONPath payload template (keys
+/// ending in `.$` evaluated) or a JSONata-mode template, giving variable name → value.
+#[derive(Debug)]
+pub enum Assign {
+    Path(Template),
+    Query(Query),
 }
 
 /// InputPath / OutputPath: absent means `$`, null means `{}`.
@@ -72,6 +84,11 @@ pub struct State {
     pub transition: Transition,
     /// JSON pointer of the state in the definition, for messages.
     pub pointer: String,
+    /// QueryLanguage JSONata: the fields below replace the five JSONPath fields.
+    pub jsonata: bool,
+    pub arguments: Option<Query>,
+    pub output: Option<Query>,
+    pub assign: Option<Box<Assign>>,
 }
 
 impl State {
@@ -97,7 +114,7 @@ pub enum Kind {
     },
     Task(Box<TaskSpec>),
     Choice {
-        choices: Vec<(ChoiceRule, usize)>,
+        choices: Vec<Choice>,
         default: Option<usize>,
     },
     Wait(WaitSpec),
@@ -109,11 +126,30 @@ pub enum Kind {
     Map(Box<MapSpec>),
 }
 
-/// A number given literally or read from the input by a `...Path` field.
+/// One rule of a Choice state: its test, target, and (when it matches) its Assign and,
+/// in JSONata, Output.
+#[derive(Debug)]
+pub struct Choice {
+    pub cond: Cond,
+    pub next: usize,
+    pub assign: Option<Box<Assign>>,
+    pub output: Option<Query>,
+}
+
+#[derive(Debug)]
+pub enum Cond {
+    Path(ChoiceRule),
+    /// JSONata `Condition`: must give a boolean.
+    Query(Query),
+}
+
+/// A number given literally, read from the input by a `...Path` field, or (JSONata) given
+/// by an expression.
 #[derive(Debug)]
 pub enum Amount {
     Fixed(f64),
     Path(Path),
+    Query(Query),
 }
 
 #[derive(Debug)]
@@ -154,6 +190,9 @@ pub enum WaitSpec {
     SecondsPath(Path),
     Timestamp(String),
     TimestampPath(Path),
+    /// JSONata `Seconds` / `Timestamp` expressions.
+    SecondsQuery(Query),
+    TimestampQuery(Query),
 }
 
 #[derive(Debug)]
@@ -168,6 +207,7 @@ pub enum Dyn {
     Literal(String),
     Path(Path),
     Call(Box<Intrinsic>),
+    Query(Query),
 }
 
 #[derive(Debug)]
@@ -185,6 +225,9 @@ pub struct Catcher {
     pub error_equals: Vec<String>,
     pub result_path: ResultPath,
     pub next: usize,
+    /// JSONata: the state's output when this catcher applies (default: the error output).
+    pub output: Option<Query>,
+    pub assign: Option<Box<Assign>>,
 }
 
 #[derive(Debug)]
@@ -200,6 +243,10 @@ pub struct MapSpec {
     pub batcher: Option<Batcher>,
     pub result_writer: Option<ResultWriter>,
     pub label: Option<String>,
+    /// JSONata `Items` (default: the state input, which must be an array).
+    pub items: Option<Query>,
+    /// JSONata `ItemSelector`.
+    pub item_query: Option<Query>,
 }
 
 #[derive(Debug)]
@@ -223,10 +270,17 @@ pub struct Batcher {
 
 /// Compile a whole definition.
 pub fn build(definition: &Value) -> Result<Machine, Vec<BuildError>> {
-    let mut b = Builder { errors: Vec::new() };
-    let m = b.machine(definition, "", 0, true);
+    let mut b = Builder {
+        errors: Vec::new(),
+        assigns: false,
+    };
+    let jsonata = definition.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
+    let m = b.machine(definition, "", 0, true, jsonata);
     match m {
-        Some(m) if b.errors.is_empty() => Ok(m),
+        Some(mut m) if b.errors.is_empty() => {
+            m.assigns = b.assigns;
+            Ok(m)
+        }
         _ => {
             if b.errors.is_empty() {
                 b.err("", "The definition could not be compiled");
@@ -238,6 +292,7 @@ pub fn build(definition: &Value) -> Result<Machine, Vec<BuildError>> {
 
 struct Builder {
     errors: Vec<BuildError>,
+    assigns: bool,
 }
 
 fn esc(key: &str) -> String {
@@ -252,7 +307,14 @@ impl Builder {
         });
     }
 
-    fn machine(&mut self, v: &Value, at: &str, depth: usize, root: bool) -> Option<Machine> {
+    fn machine(
+        &mut self,
+        v: &Value,
+        at: &str,
+        depth: usize,
+        root: bool,
+        jsonata: bool,
+    ) -> Option<Machine> {
         if depth > MAX_NESTING {
             self.err(
                 at,
@@ -322,7 +384,7 @@ impl Builder {
         let mut out = Vec::with_capacity(states.len());
         for (name, sv) in states {
             let p = format!("{at}/States/{}", esc(name));
-            out.push(self.state(name, sv, &p, &index, depth));
+            out.push(self.state(name, sv, &p, &index, depth, jsonata));
         }
         if out.iter().any(Option::is_none) {
             return None;
@@ -331,6 +393,7 @@ impl Builder {
             start_at,
             states: out.into_iter().flatten().collect(),
             timeout_seconds,
+            assigns: false,
         })
     }
 
@@ -408,6 +471,53 @@ impl Builder {
         }
     }
 
+    /// A JSONata-mode field; `field` names it in runtime messages.
+    fn query(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        at: &str,
+        field: &str,
+    ) -> Option<Query> {
+        let v = obj.get(key)?;
+        match Query::compile(v, field) {
+            Ok(q) => Some(q),
+            Err(e) => {
+                self.err(&format!("{at}/{key}"), e);
+                None
+            }
+        }
+    }
+
+    fn assign(&mut self, obj: &Map<String, Value>, at: &str, jsonata: bool) -> Option<Box<Assign>> {
+        obj.get("Assign")?;
+        self.assigns = true;
+        if jsonata {
+            self.query(obj, "Assign", at, "Assign")
+                .map(|q| Box::new(Assign::Query(q)))
+        } else {
+            self.template(obj, "Assign", at)
+                .map(|t| Box::new(Assign::Path(t)))
+        }
+    }
+
+    /// A JSONata-mode number field: a literal number or a `{% %}` expression.
+    fn query_amount(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        at: &str,
+        integer: bool,
+    ) -> Option<Amount> {
+        let v = obj.get(key)?;
+        if v.as_str().and_then(expression_text).is_some() {
+            self.query(obj, key, at, key).map(Amount::Query)
+        } else {
+            self.number(v, &format!("{at}/{key}"), integer)
+                .map(Amount::Fixed)
+        }
+    }
+
     fn number(&mut self, v: &Value, at: &str, integer: bool) -> Option<f64> {
         match v.as_f64() {
             Some(n) if n >= 0.0 && (!integer || v.is_u64()) => Some(n),
@@ -450,7 +560,23 @@ impl Builder {
         }
     }
 
-    fn dyn_field(&mut self, obj: &Map<String, Value>, key: &str, at: &str) -> Option<Dyn> {
+    fn dyn_field(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        at: &str,
+        jsonata: bool,
+    ) -> Option<Dyn> {
+        if jsonata {
+            return match obj.get(key)? {
+                Value::String(s) if expression_text(s).is_none() => Some(Dyn::Literal(s.clone())),
+                Value::String(_) => self.query(obj, key, at, key).map(Dyn::Query),
+                _ => {
+                    self.err(&format!("{at}/{key}"), format!("'{key}' must be a string"));
+                    None
+                }
+            };
+        }
         let path_key = format!("{key}Path");
         match (obj.get(key), obj.get(&path_key)) {
             (Some(_), Some(_)) => {
@@ -566,6 +692,7 @@ impl Builder {
         obj: &Map<String, Value>,
         at: &str,
         index: &HashMap<&str, usize>,
+        jsonata: bool,
     ) -> Vec<Catcher> {
         let Some(list) = obj.get("Catch") else {
             return Vec::new();
@@ -590,10 +717,20 @@ impl Builder {
                     0
                 }
             };
+            let (output, assign) = (
+                if jsonata {
+                    self.query(cobj, "Output", &here, "Output")
+                } else {
+                    None
+                },
+                self.assign(cobj, &here, jsonata),
+            );
             out.push(Catcher {
                 error_equals,
                 result_path,
                 next,
+                output,
+                assign,
             });
         }
         out
@@ -606,10 +743,16 @@ impl Builder {
         at: &str,
         index: &HashMap<&str, usize>,
         depth: usize,
+        outer_jsonata: bool,
     ) -> Option<State> {
         let Some(obj) = v.as_object() else {
             self.err(at, "A state must be an object with a 'Type'");
             return None;
+        };
+        let jsonata = match obj.get("QueryLanguage").and_then(Value::as_str) {
+            Some("JSONata") => true,
+            Some("JSONPath") => false,
+            _ => outer_jsonata,
         };
         let ty = obj.get("Type").and_then(Value::as_str).unwrap_or("");
         let transition = match (obj.get("Next"), obj.get("End")) {
@@ -631,26 +774,53 @@ impl Builder {
             "Pass" => Kind::Pass {
                 result: obj.get("Result").cloned(),
             },
-            "Task" => Kind::Task(Box::new(self.task(obj, at)?)),
+            "Task" => Kind::Task(Box::new(self.task(obj, at, jsonata)?)),
             "Choice" => {
                 let mut choices = Vec::new();
                 match obj.get("Choices").and_then(Value::as_array) {
                     Some(list) if !list.is_empty() => {
                         for (i, c) in list.iter().enumerate() {
                             let here = format!("{at}/Choices/{i}");
-                            match ChoiceRule::parse(c) {
-                                Ok(rule) => {
-                                    let next = match rule.next() {
-                                        Some(n) => self.target(&format!("{here}/Next"), n, index),
-                                        None => {
-                                            self.err(&here, "A choice rule needs 'Next'");
-                                            0
-                                        }
-                                    };
-                                    choices.push((rule, next));
+                            let Some(cobj) = c.as_object() else {
+                                self.err(&here, "A choice rule must be a JSON object");
+                                continue;
+                            };
+                            let cond = if jsonata {
+                                match self.query(cobj, "Condition", &here, "Condition") {
+                                    Some(q) => Cond::Query(q),
+                                    None => {
+                                        self.err(&here, "A JSONata choice rule needs 'Condition'");
+                                        continue;
+                                    }
                                 }
-                                Err(e) => self.err(&here, e),
-                            }
+                            } else {
+                                match ChoiceRule::parse(c) {
+                                    Ok(rule) => Cond::Path(rule),
+                                    Err(e) => {
+                                        self.err(&here, e);
+                                        continue;
+                                    }
+                                }
+                            };
+                            let next = match cobj.get("Next").and_then(Value::as_str) {
+                                Some(n) => self.target(&format!("{here}/Next"), n, index),
+                                None => {
+                                    self.err(&here, "A choice rule needs 'Next'");
+                                    0
+                                }
+                            };
+                            let assign = self.assign(cobj, &here, jsonata);
+                            let output = if jsonata {
+                                self.query(cobj, "Output", &here, "Output")
+                            } else {
+                                None
+                            };
+                            choices.push(Choice {
+                                cond,
+                                next,
+                                assign,
+                                output,
+                            });
                         }
                     }
                     _ => self.err(
@@ -682,7 +852,14 @@ impl Builder {
                 }
                 let here = format!("{at}/{}", specs[0]);
                 let field = &obj[specs[0]];
+                let is_query = jsonata && field.as_str().and_then(expression_text).is_some();
                 Kind::Wait(match specs[0] {
+                    "Seconds" if is_query => {
+                        WaitSpec::SecondsQuery(self.query(obj, "Seconds", at, "Seconds")?)
+                    }
+                    "Timestamp" if is_query => {
+                        WaitSpec::TimestampQuery(self.query(obj, "Timestamp", at, "Timestamp")?)
+                    }
                     "Seconds" => WaitSpec::Seconds(self.number(field, &here, true)?),
                     "SecondsPath" => WaitSpec::SecondsPath(self.path(&here, field)?),
                     "Timestamp" => {
@@ -701,17 +878,21 @@ impl Builder {
             }
             "Succeed" => Kind::Succeed,
             "Fail" => Kind::Fail(FailSpec {
-                error: self.dyn_field(obj, "Error", at),
-                cause: self.dyn_field(obj, "Cause", at),
+                error: self.dyn_field(obj, "Error", at, jsonata),
+                cause: self.dyn_field(obj, "Cause", at, jsonata),
             }),
             "Parallel" => {
                 let mut branches = Vec::new();
                 match obj.get("Branches").and_then(Value::as_array) {
                     Some(list) if !list.is_empty() => {
                         for (i, b) in list.iter().enumerate() {
-                            if let Some(m) =
-                                self.machine(b, &format!("{at}/Branches/{i}"), depth + 1, false)
-                            {
+                            if let Some(m) = self.machine(
+                                b,
+                                &format!("{at}/Branches/{i}"),
+                                depth + 1,
+                                false,
+                                jsonata,
+                            ) {
                                 branches.push(m);
                             }
                         }
@@ -723,7 +904,7 @@ impl Builder {
                 }
                 Kind::Parallel { branches }
             }
-            "Map" => Kind::Map(Box::new(self.map(obj, at, depth)?)),
+            "Map" => Kind::Map(Box::new(self.map(obj, at, depth, jsonata)?)),
             "" => {
                 self.err(&format!("{at}/Type"), "The state needs a 'Type'");
                 return None;
@@ -736,10 +917,23 @@ impl Builder {
                 return None;
             }
         };
-        let parameters = if ty == "Map" {
+        let parameters = if ty == "Map" || jsonata {
             None // Map's Parameters is its item selector, compiled in `map`.
         } else {
             self.template(obj, "Parameters", at)
+        };
+        let (arguments, output) = if jsonata {
+            (
+                self.query(obj, "Arguments", at, "Arguments"),
+                self.query(obj, "Output", at, "Output"),
+            )
+        } else {
+            (None, None)
+        };
+        let assign = if matches!(ty, "Succeed" | "Fail") {
+            None
+        } else {
+            self.assign(obj, at, jsonata)
         };
         Some(State {
             name: name.to_string(),
@@ -747,16 +941,24 @@ impl Builder {
             output_path: self.io_path(obj, "OutputPath", at),
             result_path: self.result_path(obj, at),
             parameters,
-            result_selector: self.template(obj, "ResultSelector", at),
+            result_selector: if jsonata {
+                None
+            } else {
+                self.template(obj, "ResultSelector", at)
+            },
             retry: self.retriers(obj, at),
-            catch: self.catchers(obj, at, index),
+            catch: self.catchers(obj, at, index, jsonata),
             kind,
             transition,
             pointer: at.to_string(),
+            jsonata,
+            arguments,
+            output,
+            assign,
         })
     }
 
-    fn task(&mut self, obj: &Map<String, Value>, at: &str) -> Option<TaskSpec> {
+    fn task(&mut self, obj: &Map<String, Value>, at: &str, jsonata: bool) -> Option<TaskSpec> {
         let Some(resource) = obj.get("Resource").and_then(Value::as_str) else {
             self.err(
                 &format!("{at}/Resource"),
@@ -767,12 +969,26 @@ impl Builder {
         Some(TaskSpec {
             resource: resource.to_string(),
             kind: classify_resource(resource),
-            timeout: self.amount(obj, "TimeoutSeconds", at, true),
-            heartbeat: self.amount(obj, "HeartbeatSeconds", at, true),
+            timeout: if jsonata {
+                self.query_amount(obj, "TimeoutSeconds", at, true)
+            } else {
+                self.amount(obj, "TimeoutSeconds", at, true)
+            },
+            heartbeat: if jsonata {
+                self.query_amount(obj, "HeartbeatSeconds", at, true)
+            } else {
+                self.amount(obj, "HeartbeatSeconds", at, true)
+            },
         })
     }
 
-    fn map(&mut self, obj: &Map<String, Value>, at: &str, depth: usize) -> Option<MapSpec> {
+    fn map(
+        &mut self,
+        obj: &Map<String, Value>,
+        at: &str,
+        depth: usize,
+        jsonata: bool,
+    ) -> Option<MapSpec> {
         let (proc_key, proc) = match (obj.get("ItemProcessor"), obj.get("Iterator")) {
             (Some(p), _) => ("ItemProcessor", p),
             (None, Some(p)) => ("Iterator", p),
@@ -789,8 +1005,10 @@ impl Builder {
             .and_then(|c| c.get("Mode"))
             .and_then(Value::as_str)
             == Some("DISTRIBUTED");
-        let processor = self.machine(proc, &format!("{at}/{proc_key}"), depth + 1, false)?;
+        let processor =
+            self.machine(proc, &format!("{at}/{proc_key}"), depth + 1, false, jsonata)?;
         let item_selector = match (obj.get("ItemSelector"), obj.get("Parameters")) {
+            _ if jsonata => None,
             (Some(_), _) => self.template(obj, "ItemSelector", at),
             (None, Some(_)) => self.template(obj, "Parameters", at),
             _ => None,
@@ -843,18 +1061,35 @@ impl Builder {
                 .map(|w| ResultWriter {
                     parameters: self.template(w, "Parameters", &format!("{at}/ResultWriter")),
                 });
+        let amount = |b: &mut Builder, key: &str, integer: bool| {
+            if jsonata {
+                b.query_amount(obj, key, at, integer)
+            } else {
+                b.amount(obj, key, at, integer)
+            }
+        };
         Some(MapSpec {
             items_path,
             item_selector,
             processor,
             distributed,
-            max_concurrency: self.amount(obj, "MaxConcurrency", at, true),
-            tolerated_count: self.amount(obj, "ToleratedFailureCount", at, true),
-            tolerated_percentage: self.amount(obj, "ToleratedFailurePercentage", at, false),
+            max_concurrency: amount(self, "MaxConcurrency", true),
+            tolerated_count: amount(self, "ToleratedFailureCount", true),
+            tolerated_percentage: amount(self, "ToleratedFailurePercentage", false),
             item_reader,
             batcher,
             result_writer,
             label: obj.get("Label").and_then(Value::as_str).map(str::to_string),
+            items: if jsonata {
+                self.query(obj, "Items", at, "Items")
+            } else {
+                None
+            },
+            item_query: if jsonata {
+                self.query(obj, "ItemSelector", at, "ItemSelector")
+            } else {
+                None
+            },
         })
     }
 }

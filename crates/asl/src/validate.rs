@@ -54,6 +54,7 @@ pub fn validate(source: &str) -> Vec<Diagnostic> {
         map: &src.map,
         diags: Vec::new(),
         names: HashMap::new(),
+        scopes: Vec::new(),
     };
     v.machine(&src.value);
     v.diags
@@ -77,6 +78,8 @@ struct Validator<'a> {
     diags: Vec<Diagnostic>,
     /// Every state name in the machine and where it was first defined.
     names: HashMap<String, String>,
+    /// Variable names assigned in each enclosing scope (machine, branch, iteration).
+    scopes: Vec<HashSet<String>>,
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -288,6 +291,108 @@ impl Validator<'_> {
                 );
             }
         }
+        let assigned = self.scope_assigns(states, &states_ptr, lang);
+        self.scopes.push(assigned);
+        self.scope_states(states, &states_ptr, &local, start, lang, depth);
+        self.scopes.pop();
+    }
+
+    /// Every `Assign` of one scope's states (the state's own, its choice rules' and its
+    /// catchers'): names checked, JSONPath values checked like Parameters, and no name of an
+    /// enclosing scope assigned here. Returns the names this scope assigns.
+    /// <https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html>
+    fn scope_assigns(
+        &mut self,
+        states: &Map<String, Value>,
+        states_ptr: &str,
+        lang: Lang,
+    ) -> HashSet<String> {
+        let mut found: Vec<(String, &Value, bool)> = Vec::new();
+        for (name, st) in states {
+            let Some(obj) = st.as_object() else { continue };
+            let jsonata = match obj.get("QueryLanguage").and_then(Value::as_str) {
+                Some("JSONata") => true,
+                Some(_) => false,
+                None => lang == Lang::Jsonata,
+            };
+            let sp = push_pointer(states_ptr, name);
+            if let Some(a) = obj.get("Assign") {
+                if matches!(
+                    obj.get("Type").and_then(Value::as_str),
+                    Some("Succeed" | "Fail")
+                ) {
+                    self.err(
+                        &push_pointer(&sp, "Assign"),
+                        "Assign is not supported by Succeed and Fail states: they end the workflow (or branch), so nothing could read the variables.".into(),
+                    );
+                    continue;
+                }
+                found.push((push_pointer(&sp, "Assign"), a, jsonata));
+            }
+            for list in ["Choices", "Catch"] {
+                if let Some(Value::Array(items)) = obj.get(list) {
+                    for (i, item) in items.iter().enumerate() {
+                        if let Some(a) = item.get("Assign") {
+                            let p = push_pointer(
+                                &push_pointer(&push_pointer(&sp, list), &i.to_string()),
+                                "Assign",
+                            );
+                            found.push((p, a, jsonata));
+                        }
+                    }
+                }
+            }
+        }
+        let mut names = HashSet::new();
+        for (p, a, jsonata) in found {
+            let Some(m) = a.as_object() else {
+                self.err(
+                    &p,
+                    format!(
+                        "Assign must be an object mapping variable names to values, not {}",
+                        type_name(a)
+                    ),
+                );
+                continue;
+            };
+            if !jsonata {
+                self.template(&p, "Assign", a, true);
+            }
+            for k in m.keys() {
+                let name = if jsonata {
+                    k.as_str()
+                } else {
+                    k.strip_suffix(".$").unwrap_or(k)
+                };
+                let kp = push_pointer(&p, k);
+                if !is_variable_name(name) {
+                    self.err(&kp, format!("The variable name '{name}' is not valid: use a letter or '_' followed by letters, digits or '_'{}.", if jsonata { "" } else { " (a key ending in '.$' names the variable before the suffix)" }));
+                    continue;
+                }
+                if name == "states" {
+                    self.err(&kp, "The variable name 'states' is reserved: Step Functions provides $states in JSONata expressions. Choose another name.".into());
+                    continue;
+                }
+                if self.scopes.iter().any(|outer| outer.contains(name)) {
+                    self.err(&kp, format!("The variable '{name}' is assigned in an enclosing scope. Parallel branches and Map iterations can read outer variables but not assign them: choose another name, and return values through Output."));
+                    continue;
+                }
+                names.insert(name.to_string());
+            }
+        }
+        names
+    }
+
+    fn scope_states(
+        &mut self,
+        states: &Map<String, Value>,
+        states_ptr: &str,
+        local: &HashSet<&str>,
+        start: Option<&str>,
+        lang: Lang,
+        depth: usize,
+    ) {
+        let states_ptr = states_ptr.to_string();
         let mut edges: HashMap<&str, Vec<(String, String)>> = HashMap::new();
         let mut has_terminal = false;
         for (name, st) in states {
@@ -327,7 +432,7 @@ impl Validator<'_> {
                         tp,
                         format!(
                             "Missing 'Next' target: {target}. No state of that name exists in this scope; use one of: {}.",
-                            list(&local)
+                            list(local)
                         ),
                     );
                 }
@@ -1275,7 +1380,6 @@ const JSONPATH_ONLY: &[&str] = &[
     "ResultSelector",
     "ResultPath",
     "ItemsPath",
-    "ItemSelector",
     "SecondsPath",
     "TimestampPath",
     "TimeoutSecondsPath",
@@ -1383,6 +1487,15 @@ fn allowed_fields(ty: &str) -> &'static [&'static str] {
 fn is_substitution(v: &Value) -> bool {
     v.as_str()
         .is_some_and(|s| s.contains("${") && s.contains('}'))
+}
+
+/// Step Functions variable names are JSONata identifiers.
+fn is_variable_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn is_jsonata_expr(s: &str) -> bool {

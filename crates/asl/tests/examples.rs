@@ -107,3 +107,73 @@ fn without_mocks_the_task_echoes_and_the_choice_sees_no_validation() {
     assert_eq!(o.status, "FAILED", "{o:?}");
     assert_eq!(o.error.as_deref(), Some("States.Runtime"), "{o:?}");
 }
+
+/// The JSONata twin of the example (static/examples/order-processing-jsonata.asl.json), run
+/// with the same input and mock file.
+/// https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+fn run_jsonata_case(test_case: &str, input: &str) -> RunOutcome {
+    run(&RunRequest {
+        definition: read("order-processing-jsonata.asl.json"),
+        input: input.to_string(),
+        mock_config: Some(read("order-processing.mocks.json")),
+        test_case: Some(test_case.to_string()),
+        ..Default::default()
+    })
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+#[test]
+fn jsonata_example_behaves_like_the_jsonpath_one_in_every_test_case() {
+    let mut standard: Value =
+        serde_json::from_str(&read("order-processing.input.json")).expect("input");
+    standard["customer"]["tier"] = json!("standard");
+    let inputs = [read("order-processing.input.json"), standard.to_string()];
+    for case in ["HappyPath", "BigStandardOrder", "Throttled", "InvalidOrder"] {
+        for input in &inputs {
+            let path = run(&RunRequest {
+                definition: read("order-processing.asl.json"),
+                input: input.clone(),
+                mock_config: Some(read("order-processing.mocks.json")),
+                test_case: Some(case.to_string()),
+                ..Default::default()
+            });
+            let ata = run_jsonata_case(case, input);
+            assert_eq!(ata.diagnostics, vec![], "{case}");
+            assert_eq!(ata.status, path.status, "{case}: {:?}", ata.cause);
+            assert_eq!(ata.output, path.output, "{case}");
+            assert_eq!(ata.error, path.error, "{case}");
+            assert_eq!(ata.cause, path.cause, "{case}");
+            assert_eq!(ata.stop_time, path.stop_time, "{case}");
+            assert_eq!(types(&ata), types(&path), "{case}");
+        }
+    }
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+#[test]
+fn jsonata_example_keeps_the_order_in_variables() {
+    let o = run_jsonata_case("HappyPath", &read("order-processing.input.json"));
+    assert_eq!(o.status, "SUCCEEDED", "{o:?}");
+    let vars = o.variables.as_ref().expect("top-level variables");
+    assert_eq!(vars["valid"], json!(true));
+    assert_eq!(vars["total"], json!(31));
+    assert_eq!(
+        vars["payment"],
+        json!({"charged": 31, "receipt": "receipt-A-1001"})
+    );
+    assert_eq!(
+        vars["inventory"],
+        json!({"reserved": 2, "items": ["BOOK-1", "PEN-7"]})
+    );
+    assert_eq!(vars["order"]["orderId"], json!("A-1001"));
+    // The Task's StateExited event lists what it assigned, as JSON text.
+    let exited = o
+        .history
+        .iter()
+        .find(|e| e["type"] == "TaskStateExited")
+        .expect("TaskStateExited");
+    let d = &exited["stateExitedEventDetails"];
+    assert_eq!(d["assignedVariables"]["valid"], json!("true"));
+    assert_eq!(d["assignedVariables"]["total"], json!("31"));
+    assert_eq!(d["assignedVariablesDetails"], json!({"truncated": false}));
+}

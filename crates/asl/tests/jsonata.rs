@@ -1,0 +1,456 @@
+//! QueryLanguage JSONata in the interpreter: `{% %}` templates in Arguments, Output and the
+//! other JSONata fields, the `$states` variable, and States.QueryEvaluationError.
+
+use serde_json::{json, Value};
+use stepbridge_asl::{run, RunOutcome, RunRequest};
+
+fn exec(definition: Value, input: Value, mocks: Option<Value>) -> RunOutcome {
+    run(&RunRequest {
+        definition: definition.to_string(),
+        input: input.to_string(),
+        test_case: mocks.as_ref().map(|_| "T".to_string()),
+        mock_config: mocks.map(|m| m.to_string()),
+        ..RunRequest::default()
+    })
+}
+
+fn ok(o: &RunOutcome) -> &Value {
+    assert_eq!(
+        o.status, "SUCCEEDED",
+        "{:?}: {:?} {:?}",
+        o.diagnostics, o.error, o.cause
+    );
+    o.output.as_ref().expect("output")
+}
+
+fn trace<'a>(o: &'a RunOutcome, name: &str) -> &'a Value {
+    o.states
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no trace for {name}"))
+}
+
+/// Mocks for a state machine named "StateMachine" with one test case "T".
+fn mocks(responses: Value) -> Value {
+    json!({"StateMachines": {"StateMachine": {"TestCases": {"T": responses}}},
+           "MockedResponses": {}})
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+#[test]
+fn pass_output_template_with_nested_expressions() {
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {
+            "Type": "Pass",
+            "Output": {"total": "{% $sum($states.input.items.price) %}",
+                       "names": ["{% $states.input.items[0].name %}", "literal", 3],
+                       "plain": "$.not.a.path"},
+            "End": true}}}),
+        json!({"items": [{"name": "a", "price": 2}, {"name": "b", "price": 5}]}),
+        None,
+    );
+    assert_eq!(
+        ok(&o),
+        &json!({"total": 7, "names": ["a", "literal", 3], "plain": "$.not.a.path"})
+    );
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+#[test]
+fn task_arguments_result_and_output_with_inspection_data() {
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "T", "States": {"T": {
+            "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Arguments": {"FunctionName": "f", "Payload": {"id": "{% $states.input.id %}"}},
+            "Output": {"got": "{% $states.result.Payload.n * 2 %}", "id": "{% $states.input.id %}"},
+            "End": true}}}),
+        json!({"id": "x-1"}),
+        Some(mocks(json!({"T": "R"}))).map(|mut m| {
+            m["MockedResponses"] = json!({"R": {"0": {"Return": {"Payload": {"n": 21}}}}});
+            m
+        }),
+    );
+    assert_eq!(ok(&o), &json!({"got": 42, "id": "x-1"}));
+    let t = trace(&o, "T");
+    assert_eq!(t["input"], json!({"id": "x-1"}));
+    assert_eq!(
+        t["afterArguments"],
+        json!({"FunctionName": "f", "Payload": {"id": "x-1"}})
+    );
+    assert_eq!(t["result"], json!({"Payload": {"n": 21}}));
+    assert_eq!(t["output"], json!({"got": 42, "id": "x-1"}));
+    assert!(t.get("afterInputPath").is_none());
+    // The task was scheduled with the evaluated Arguments.
+    let sched = o
+        .history
+        .iter()
+        .find(|e| e["type"] == "TaskScheduled")
+        .unwrap();
+    let params: Value = serde_json::from_str(
+        sched["taskScheduledEventDetails"]["parameters"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(params["Payload"], json!({"id": "x-1"}));
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+#[test]
+fn task_output_defaults_to_the_result_and_pass_output_to_the_input() {
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+            "P": {"Type": "Pass", "Next": "T"},
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                  "Arguments": {"x": "{% $states.input.a + 1 %}"}, "End": true}}}),
+        json!({"a": 1}),
+        None,
+    );
+    // Unmocked, the task returns its arguments, which become the output.
+    assert_eq!(ok(&o), &json!({"x": 2}));
+    assert_eq!(trace(&o, "P")["output"], json!({"a": 1}));
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html
+#[test]
+fn choice_condition_picks_the_rule_and_rule_output_applies() {
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [
+                {"Condition": "{% $states.input.n > 10 %}", "Next": "Big",
+                 "Output": {"size": "big", "n": "{% $states.input.n %}"}}],
+              "Default": "Small", "Output": {"size": "small"}},
+        "Big": {"Type": "Succeed"},
+        "Small": {"Type": "Succeed"}}});
+    assert_eq!(
+        ok(&exec(def.clone(), json!({"n": 11}), None)),
+        &json!({"size": "big", "n": 11})
+    );
+    assert_eq!(
+        ok(&exec(def, json!({"n": 1}), None)),
+        &json!({"size": "small"})
+    );
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html
+#[test]
+fn a_condition_that_is_not_boolean_is_a_query_evaluation_error() {
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "C", "States": {
+            "C": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.n %}", "Next": "D"}],
+                  "Default": "D"},
+            "D": {"Type": "Succeed"}}}),
+        json!({"n": 3}),
+        None,
+    );
+    assert_eq!(o.status, "FAILED");
+    assert_eq!(o.error.as_deref(), Some("States.QueryEvaluationError"));
+    assert!(
+        o.cause.as_deref().unwrap().contains("Expected 'boolean'"),
+        "{:?}",
+        o.cause
+    );
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html
+#[test]
+fn wait_seconds_and_timestamp_expressions_move_the_virtual_clock() {
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "W", "States": {
+            "W": {"Type": "Wait", "Seconds": "{% $states.input.delay * 60 %}", "Next": "U"},
+            "U": {"Type": "Wait", "Timestamp": "{% $states.input.until %}",
+                  "Output": {"now": "{% $now() %}", "millis": "{% $millis() %}"}, "End": true}}}),
+        json!({"delay": 2, "until": "2024-01-01T01:00:00Z"}),
+        None,
+    );
+    // $now() and $millis() read the virtual clock, after the wait.
+    assert_eq!(
+        ok(&o),
+        &json!({"now": "2024-01-01T01:00:00.000Z", "millis": 1_704_070_800_000u64})
+    );
+    assert_eq!(o.stop_time.as_deref(), Some("2024-01-01T01:00:00.000Z"));
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html
+#[test]
+fn wait_seconds_must_be_a_non_negative_integer() {
+    for bad in [json!(-1), json!(1.5), json!("soon")] {
+        let o = exec(
+            json!({"QueryLanguage": "JSONata", "StartAt": "W", "States": {
+                "W": {"Type": "Wait", "Seconds": "{% $states.input.d %}", "End": true}}}),
+            json!({"d": bad}),
+            None,
+        );
+        assert_eq!(
+            o.error.as_deref(),
+            Some("States.QueryEvaluationError"),
+            "{bad}"
+        );
+    }
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "W", "States": {
+            "W": {"Type": "Wait", "Timestamp": "{% 'tomorrow' %}", "End": true}}}),
+        json!({}),
+        None,
+    );
+    assert_eq!(o.error.as_deref(), Some("States.QueryEvaluationError"));
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-fail.html
+#[test]
+fn fail_error_and_cause_expressions() {
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "F", "States": {
+            "F": {"Type": "Fail", "Error": "{% 'Order.' & $states.input.code %}",
+                  "Cause": "{% 'order ' & $states.input.id & ' rejected' %}"}}}),
+        json!({"code": "Rejected", "id": 7}),
+        None,
+    );
+    assert_eq!(o.status, "FAILED");
+    assert_eq!(o.error.as_deref(), Some("Order.Rejected"));
+    assert_eq!(o.cause.as_deref(), Some("order 7 rejected"));
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+#[test]
+fn undefined_field_value_is_a_query_evaluation_error_with_aws_cause() {
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+            "P": {"Type": "Pass", "Output": {"a": {"b": "{% $states.input.missing %}"}}, "End": true}}}),
+        json!({}),
+        None,
+    );
+    assert_eq!(o.status, "FAILED");
+    assert_eq!(o.error.as_deref(), Some("States.QueryEvaluationError"));
+    assert_eq!(
+        o.cause.as_deref(),
+        Some("An error occurred while executing the state 'P' (entered at the event id #2). The JSONata expression '$states.input.missing' specified for the field 'Output/a/b' returned nothing (undefined).")
+    );
+    // A type error inside an expression is one too.
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+            "P": {"Type": "Pass", "Output": "{% $states.input.s + 1 %}", "End": true}}}),
+        json!({"s": "text"}),
+        None,
+    );
+    assert_eq!(o.error.as_deref(), Some("States.QueryEvaluationError"));
+    assert!(
+        o.cause.as_deref().unwrap().contains("T2001"),
+        "{:?}",
+        o.cause
+    );
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+#[test]
+fn query_evaluation_errors_are_retried_and_caught_with_error_output() {
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                  "Arguments": {"v": "{% $states.input.nope %}"},
+                  "Retry": [{"ErrorEquals": ["States.QueryEvaluationError"], "IntervalSeconds": 1, "MaxAttempts": 2}],
+                  "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H",
+                             "Output": {"err": "{% $states.errorOutput.Error %}", "in": "{% $states.input %}"}}],
+                  "End": true},
+            "H": {"Type": "Pass", "End": true}}}),
+        json!({"k": 1}),
+        None,
+    );
+    assert_eq!(
+        ok(&o),
+        &json!({"err": "States.QueryEvaluationError", "in": {"k": 1}})
+    );
+    // Two retries: 1 s then 2 s.
+    assert_eq!(o.stop_time.as_deref(), Some("2024-01-01T00:00:03.000Z"));
+    assert_eq!(trace(&o, "T")["retryCount"], json!(2));
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+#[test]
+fn catch_without_output_passes_the_error_output() {
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+                  "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}]},
+            "H": {"Type": "Pass", "End": true}}}),
+        json!({}),
+        Some(mocks(json!({"T": "E"}))).map(|mut m| {
+            m["MockedResponses"] =
+                json!({"E": {"0": {"Throw": {"Error": "Boom", "Cause": "why"}}}});
+            m
+        }),
+    );
+    assert_eq!(ok(&o), &json!({"Error": "Boom", "Cause": "why"}));
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html
+#[test]
+fn map_items_and_item_selector_with_map_item_context() {
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {
+            "M": {"Type": "Map",
+                  "Items": "{% $states.input.orders[price > 1] %}",
+                  "ItemSelector": {"i": "{% $states.context.Map.Item.Index %}",
+                                   "sku": "{% $states.context.Map.Item.Value.sku %}",
+                                   "cur": "{% $states.input.currency %}"},
+                  "MaxConcurrency": "{% $states.input.width %}",
+                  "ItemProcessor": {"StartAt": "I", "States": {
+                      "I": {"Type": "Pass", "Output": "{% $states.input.sku & '/' & $states.input.i & $states.input.cur %}", "End": true}}},
+                  "Output": {"all": "{% $states.result %}", "n": "{% $count($states.result) %}"},
+                  "End": true}}}),
+        json!({"currency": "EUR", "width": 1,
+               "orders": [{"sku": "a", "price": 2}, {"sku": "b", "price": 1}, {"sku": "c", "price": 5}]}),
+        None,
+    );
+    assert_eq!(ok(&o), &json!({"all": ["a/0EUR", "c/1EUR"], "n": 2}));
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html
+#[test]
+fn map_items_must_be_an_array() {
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {
+            "M": {"Type": "Map", "Items": "{% $states.input.one %}",
+                  "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+                  "End": true}}}),
+        json!({"one": {"a": 1}}),
+        None,
+    );
+    assert_eq!(o.error.as_deref(), Some("States.QueryEvaluationError"));
+    assert!(
+        o.cause.as_deref().unwrap().contains("'Items'"),
+        "{:?}",
+        o.cause
+    );
+    // Literal Items are iterated as given.
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {
+            "M": {"Type": "Map", "Items": [1, 2, "{% $states.input.x %}"],
+                  "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+                  "End": true}}}),
+        json!({"x": 3}),
+        None,
+    );
+    assert_eq!(ok(&o), &json!([1, 2, 3]));
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-parallel.html
+#[test]
+fn parallel_arguments_feed_every_branch() {
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+            "P": {"Type": "Parallel", "Arguments": {"v": "{% $states.input.v * 10 %}"},
+                  "Branches": [
+                    {"StartAt": "A", "States": {"A": {"Type": "Pass", "Output": "{% $states.input.v + 1 %}", "End": true}}},
+                    {"StartAt": "B", "States": {"B": {"Type": "Pass", "Output": "{% $states.input.v + 2 %}", "End": true}}}],
+                  "Output": "{% $sum($states.result) %}",
+                  "End": true}}}),
+        json!({"v": 1}),
+        None,
+    );
+    assert_eq!(ok(&o), &json!(23));
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html
+#[test]
+fn task_timeout_expression_applies() {
+    let m = {
+        let mut m = mocks(json!({"T": "Slow"}));
+        m["MockedResponses"] = json!({"Slow": {"0": {"Return": {"ok": true}, "Delay": 0}}});
+        m
+    };
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                  "TimeoutSeconds": "{% $states.input.t %}", "End": true}}}),
+        json!({"t": 30}),
+        Some(m),
+    );
+    assert_eq!(ok(&o), &json!({"ok": true}));
+    let sched = o
+        .history
+        .iter()
+        .find(|e| e["type"] == "TaskScheduled")
+        .unwrap();
+    assert_eq!(
+        sched["taskScheduledEventDetails"]["timeoutInSeconds"],
+        json!(30)
+    );
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                  "TimeoutSeconds": "{% 'long' %}", "End": true}}}),
+        json!({}),
+        None,
+    );
+    assert_eq!(o.error.as_deref(), Some("States.QueryEvaluationError"));
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+#[test]
+fn random_and_uuid_are_reproducible_per_seed() {
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+        "P": {"Type": "Pass", "Output": {"r": "{% $random() %}", "u": "{% $uuid() %}"}, "End": true}}});
+    let with_seed = |seed| {
+        run(&RunRequest {
+            definition: def.to_string(),
+            input: "{}".into(),
+            seed,
+            ..RunRequest::default()
+        })
+        .output
+    };
+    assert_eq!(with_seed(1), with_seed(1));
+    assert_ne!(with_seed(1), with_seed(2));
+    let out = with_seed(1).unwrap();
+    assert!((0.0..1.0).contains(&out["r"].as_f64().unwrap()));
+    assert_eq!(out["u"].as_str().unwrap().len(), 36);
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html
+#[test]
+fn states_context_is_the_context_object() {
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+            "P": {"Type": "Pass", "Output": {"state": "{% $states.context.State.Name %}",
+                                             "in": "{% $states.context.Execution.Input.a %}",
+                                             "sm": "{% $states.context.StateMachine.Name %}"}, "End": true}}}),
+        json!({"a": 5}),
+        None,
+    );
+    assert_eq!(
+        ok(&o),
+        &json!({"state": "P", "in": 5, "sm": "StateMachine"})
+    );
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/statemachine-structure.html
+#[test]
+fn a_jsonata_state_inside_a_jsonpath_machine() {
+    let o = exec(
+        json!({"StartAt": "A", "States": {
+            "A": {"Type": "Pass", "Parameters": {"x.$": "$.v"}, "Next": "B"},
+            "B": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.input.x * 3 %}", "End": true}}}),
+        json!({"v": 4}),
+        None,
+    );
+    assert_eq!(ok(&o), &json!(12));
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+#[test]
+fn invalid_expressions_are_refused_before_running() {
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+            "P": {"Type": "Pass", "Output": "{% $states.input. %}", "End": true}}}),
+        json!({}),
+        None,
+    );
+    assert_eq!(o.status, "INVALID");
+    assert!(
+        o.diagnostics
+            .iter()
+            .any(|d| d.location.pointer == "/States/P/Output"),
+        "{:?}",
+        o.diagnostics
+    );
+}
