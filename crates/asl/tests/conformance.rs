@@ -1,7 +1,8 @@
 //! Data-driven conformance suite: every `tests/conformance/asl/*.json` file holds
 //! `{"cases": [...]}`; each case names the AWS page that documents the behaviour it proves
 //! (`doc`), a definition, an input, optional mocks/test case/options, and what AWS does
-//! (`expect`: status, output, error, cause, stopTime, historyTypes, states, taskTokens).
+//! (`expect`: status, output, error, cause, stopTime, historyTypes, states, taskTokens,
+//! variables — the top-level variables at the end, null for none).
 //! Prints "N passed, M failed" and fails on any failure.
 
 use serde_json::Value;
@@ -101,6 +102,16 @@ fn check(expect: &Value, o: &RunOutcome) -> Vec<String> {
             .unwrap_or_default();
         if got != want {
             bad.push(format!("historyTypes:\n  want {want:?}\n  got  {got:?}"));
+        }
+    }
+    if let Some(v) = want("variables") {
+        let got = o
+            .variables
+            .clone()
+            .map(Value::Object)
+            .unwrap_or(Value::Null);
+        if *v != got {
+            bad.push(format!("variables: want {v}, got {got}"));
         }
     }
     if let Some(v) = want("historyCount") {
