@@ -102,3 +102,36 @@ test('an invalid pattern shows AWS\'s exception with its place', async () => {
   assert.match(message, /line 1/);
   await page.close();
 });
+
+test('the JSONata example runs to the same output and shows its variables', async () => {
+  const { page, errors } = await open();
+  await page.getByTestId('example').selectOption({ label: 'Order processing (JSONata, variables)' });
+  assert.match(await page.getByTestId('definition').inputValue(), /"QueryLanguage": "JSONata"/);
+  assert.equal(await page.getByTestId('test-case').inputValue(), 'HappyPath');
+  await page.getByTestId('run').click();
+  assert.equal(await page.getByTestId('status').textContent(), 'SUCCEEDED');
+  const output = JSON.parse(await page.getByTestId('output').textContent());
+  assert.deepEqual(output, { orderId: 'A-1001', status: 'SHIPPED', receipt: 'receipt-A-1001', itemCount: 2 });
+  const variables = JSON.parse(await page.getByTestId('variables').textContent());
+  assert.equal(typeof variables, 'object');
+  assert.ok(Object.keys(variables).length > 0, 'the example assigns variables');
+  assert.match(await page.getByTestId('assignments').textContent(), /Variables as they changed/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('switching examples after an edit asks first, and declining keeps the text', async () => {
+  const { page } = await open();
+  const typed = '{"orderId": "mine", "items": []}';
+  await page.getByTestId('input').fill(typed);
+  page.once('dialog', (d) => d.dismiss());
+  await page.getByTestId('example').selectOption({ label: 'Order processing (JSONata, variables)' });
+  assert.equal(await page.getByTestId('input').inputValue(), typed);
+  assert.match(await page.getByTestId('definition').inputValue(), /"StartAt": "ValidateOrder"/);
+  assert.doesNotMatch(await page.getByTestId('definition').inputValue(), /JSONata/);
+  page.once('dialog', (d) => d.accept());
+  await page.getByTestId('example').selectOption({ label: 'Order processing (JSONata, variables)' });
+  assert.match(await page.getByTestId('definition').inputValue(), /"QueryLanguage": "JSONata"/);
+  assert.notEqual(await page.getByTestId('input').inputValue(), typed);
+  await page.close();
+});

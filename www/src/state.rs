@@ -31,7 +31,7 @@ pub struct Workspace {
 
 impl Default for Workspace {
     fn default() -> Self {
-        let example = &examples::ORDER_PROCESSING;
+        let example = &examples::STATE_MACHINES[0];
         Workspace {
             definition: example.definition.to_string(),
             input: example.input.to_string(),
@@ -53,9 +53,45 @@ pub enum RunView {
         cause: Option<String>,
         diagnostics: Vec<String>,
         events: usize,
+        /// The workflow variables at the end of the run, pretty JSON; None when none exist.
+        variables: Option<String>,
+        /// The states after which the variables changed, in execution order.
+        assignments: Vec<Assignment>,
     },
     /// A text box does not hold JSON: the message names the box and the place.
     BadJson(String),
+}
+
+/// One state's effect on the workflow variables, as its inspection data records it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assignment {
+    pub state: String,
+    /// The variables in the state's scope after its `Assign`, pretty JSON.
+    pub variables: String,
+}
+
+/// The steps whose `variables` differ from those of the step before: a run of many states
+/// shows only where something was assigned.
+fn assignments(states: &[Value]) -> Vec<Assignment> {
+    let mut last: Option<&Value> = None;
+    let mut out = Vec::new();
+    for step in states {
+        let Some(vars) = step.get("variables") else {
+            continue;
+        };
+        if last != Some(vars) {
+            out.push(Assignment {
+                state: step
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                variables: serde_json::to_string_pretty(vars).unwrap_or_default(),
+            });
+        }
+        last = Some(vars);
+    }
+    out
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -73,11 +109,26 @@ pub struct AppState {
 
 pub enum Action {
     Edit(Field, String),
+    /// Replace the state machine, input, mocks and test case with a built-in example.
+    LoadExample(usize),
     Run,
     Test,
 }
 
 impl AppState {
+    /// The built-in example the state machine text is, if it is one unchanged.
+    pub fn current_example(&self) -> Option<usize> {
+        let ws = &self.workspace;
+        examples::STATE_MACHINES.iter().position(|ex| {
+            ex.definition == ws.definition && ex.input == ws.input && ex.mocks == ws.mocks
+        })
+    }
+
+    /// Whether loading an example would throw away text the user wrote.
+    pub fn has_own_edits(&self) -> bool {
+        self.current_example().is_none()
+    }
+
     /// Test case names of the mock file, for the picker; empty when it is not usable yet.
     pub fn test_cases(&self) -> Vec<String> {
         let Ok(mocks) = serde_json::from_str::<Value>(&self.workspace.mocks) else {
@@ -113,6 +164,12 @@ impl AppState {
             ..RunRequest::default()
         };
         let outcome: RunOutcome = stepbridge_wasm::asl::run_execution_value(&request);
+        let variables = outcome
+            .variables
+            .as_ref()
+            .filter(|v| !v.is_empty())
+            .map(|v| serde_json::to_string_pretty(v).unwrap_or_default());
+        let assignments = assignments(&outcome.states);
         RunView::Finished {
             status: outcome.status,
             output: outcome
@@ -131,6 +188,8 @@ impl AppState {
                 })
                 .collect(),
             events: outcome.history.len(),
+            variables,
+            assignments,
         }
     }
 
@@ -181,9 +240,75 @@ impl Reducible for AppState {
                     Field::Event => ws.event = text,
                 }
             }
+            Action::LoadExample(index) => {
+                if let Some(example) = examples::STATE_MACHINES.get(index) {
+                    let ws = &mut next.workspace;
+                    ws.definition = example.definition.to_string();
+                    ws.input = example.input.to_string();
+                    ws.mocks = example.mocks.to_string();
+                    ws.test_case = example.test_case.to_string();
+                    next.run = None;
+                }
+            }
             Action::Run => next.run = Some(next.run()),
             Action::Test => next.test = Some(next.test()),
         }
         Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_steps_that_change_the_variables_are_listed() {
+        let states = vec![
+            json!({"name": "A"}),
+            json!({"name": "B", "variables": {"x": 1}}),
+            json!({"name": "C", "variables": {"x": 1}}),
+            json!({"name": "D", "variables": {"x": 2, "y": "z"}}),
+        ];
+        let got = assignments(&states);
+        assert_eq!(
+            got.iter().map(|a| a.state.as_str()).collect::<Vec<_>>(),
+            ["B", "D"]
+        );
+        assert_eq!(
+            serde_json::from_str::<Value>(&got[1].variables).unwrap(),
+            json!({"x": 2, "y": "z"})
+        );
+    }
+
+    #[test]
+    fn loading_an_example_replaces_the_state_machine_and_keeps_the_pattern() {
+        let mut state = AppState::default();
+        state.workspace.pattern = "{\"source\": [\"mine\"]}".into();
+        state.workspace.input = "{}".into();
+        assert!(state.has_own_edits());
+        let next = Rc::new(state).reduce(Action::LoadExample(1));
+        assert_eq!(next.current_example(), Some(1));
+        assert_eq!(
+            next.workspace.definition,
+            examples::STATE_MACHINES[1].definition
+        );
+        assert_eq!(next.workspace.test_case, "HappyPath");
+        assert_eq!(next.workspace.pattern, "{\"source\": [\"mine\"]}");
+        assert!(!next.has_own_edits());
+    }
+
+    #[test]
+    fn every_example_runs_to_success_with_its_test_case() {
+        for (i, example) in examples::STATE_MACHINES.iter().enumerate() {
+            let state = Rc::new(AppState::default()).reduce(Action::LoadExample(i));
+            let state = state.reduce(Action::Run);
+            match &state.run {
+                Some(RunView::Finished { status, .. }) => {
+                    assert_eq!(status, "SUCCEEDED", "{}", example.title)
+                }
+                other => panic!("{}: {other:?}", example.title),
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@ mod editor;
 mod pattern_panel;
 mod run_panel;
 
+use crate::examples::STATE_MACHINES;
 use crate::state::{Action, AppState, Field};
 use editor::Editor;
 use pattern_panel::PatternPanel;
@@ -25,8 +26,39 @@ pub fn app() -> Html {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(Action::Test))
     };
+    let on_example = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let Ok(index) = select.value().parse::<usize>() else {
+                return;
+            };
+            // Nothing the user typed is lost without their say.
+            if state.has_own_edits() {
+                let agreed = web_sys::window()
+                    .and_then(|w| {
+                        w.confirm_with_message(
+                            "Replace your state machine, input and mocks with this example?",
+                        )
+                        .ok()
+                    })
+                    .unwrap_or(false);
+                if !agreed {
+                    select.set_value(
+                        &state
+                            .current_example()
+                            .map(|i| i.to_string())
+                            .unwrap_or_default(),
+                    );
+                    return;
+                }
+            }
+            state.dispatch(Action::LoadExample(index));
+        })
+    };
     let ws = &state.workspace;
     let test_cases = state.test_cases();
+    let current_example = state.current_example();
 
     html! {
         <div class="app">
@@ -37,6 +69,17 @@ pub fn app() -> Html {
             <main>
                 <section class="panel" aria-label="State machine">
                     <h2>{ "State machine" }</h2>
+                    <div class="actions">
+                        <label for="example">{ "Example " }</label>
+                        <select id="example" data-testid="example" onchange={on_example}>
+                            if current_example.is_none() {
+                                <option value="" selected=true>{ "(your own)" }</option>
+                            }
+                            { for STATE_MACHINES.iter().enumerate().map(|(i, ex)| html! {
+                                <option value={i.to_string()} selected={current_example == Some(i)}>{ ex.title }</option>
+                            }) }
+                        </select>
+                    </div>
                     <div class="editors">
                         <Editor id="definition" label="Definition (ASL)" value={ws.definition.clone()} rows={24} on_change={edit(Field::Definition)} />
                         <div class="stack">

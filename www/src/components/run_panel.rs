@@ -22,6 +22,8 @@ pub fn run_panel(props: &RunPanelProps) -> Html {
             cause,
             diagnostics,
             events,
+            variables,
+            assignments,
         } => html! {
             <div class="result">
                 <p>
@@ -33,6 +35,23 @@ pub fn run_panel(props: &RunPanelProps) -> Html {
                 }
                 if let Some(error) = error {
                     <p class="error" data-testid="error"><strong>{ error }</strong>{ " " }{ cause.clone().unwrap_or_default() }</p>
+                }
+                if let Some(variables) = variables {
+                    <h3>{ "Variables at the end" }</h3>
+                    <pre class="variables" data-testid="variables">{ variables }</pre>
+                }
+                if !assignments.is_empty() {
+                    <details class="assignments" data-testid="assignments">
+                        <summary>{ format!("Variables as they changed ({} states)", assignments.len()) }</summary>
+                        <ol>
+                            { for assignments.iter().map(|a| html! {
+                                <li>
+                                    <span class="state-name">{ &a.state }</span>
+                                    <pre>{ &a.variables }</pre>
+                                </li>
+                            }) }
+                        </ol>
+                    </details>
                 }
                 if !diagnostics.is_empty() {
                     <ul class="diagnostics" data-testid="diagnostics">
