@@ -136,8 +136,6 @@ struct Trace {
     retries: u64,
     /// Id of the state's StateEntered event (JSONata error messages cite it).
     entered_id: u64,
-    /// Visible variables after the state's Assign.
-    variables: Option<Value>,
 }
 
 /// How an execution ended.
@@ -729,8 +727,9 @@ impl<'a> Engine<'a> {
         if t.retries > 0 {
             o.insert("retryCount".into(), json!(t.retries));
         }
-        if let Some(v) = t.variables {
-            o.insert("variables".into(), v);
+        // The variables visible after the state's Assign (applied before the trace is kept).
+        if self.vars_on && vars::any_visible() {
+            o.insert("variables".into(), Value::Object(vars::visible()));
         }
         self.traces.push(Value::Object(o));
     }
@@ -753,30 +752,41 @@ impl<'a> Engine<'a> {
         if self.record {
             trace.input = Some(raw.clone());
         }
-        self.assigned = None;
-        let outcome = if st.jsonata {
+        let mut outcome = if st.jsonata {
             self.run_jsonata(st, raw, rb, depth, &mut trace)
         } else {
-            self.run_jsonpath(st, raw, rb, depth, &mut trace)
-        };
-        let outcome = match outcome {
-            Ok(ok) => match self.assigned.take() {
-                Some(a) => match vars::assign(&a, &st.name) {
-                    Ok(()) => Ok((ok, Some(a))),
-                    Err(e) => Err(Stop::Error(e)),
-                },
-                None => Ok((ok, None)),
-            },
-            Err(e) => {
-                self.assigned = None;
-                Err(e)
+            match &st.kind {
+                Kind::Pass { result } => self.run_pass(st, result.as_ref(), raw, rb, &mut trace),
+                Kind::Choice { choices, default } => {
+                    self.run_choice(st, choices, *default, raw, rb, &mut trace)
+                }
+                Kind::Wait(spec) => self.run_wait(st, spec, raw, rb, &mut trace),
+                Kind::Succeed => self
+                    .run_succeed(st, raw, rb, &mut trace)
+                    .map(|(v, b)| (None, v, b)),
+                Kind::Fail(spec) => {
+                    Err(Stop::Error(self.run_fail(spec, &raw, trace.entered_id, st)))
+                }
+                Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_) => {
+                    self.run_with_retry(st, raw, rb, depth, &mut trace)
+                }
             }
         };
-        if self.record && self.vars_on && vars::any_visible() {
-            trace.variables = Some(Value::Object(vars::visible()));
+        // Variables: what the state assigned takes effect now that its output is known.
+        // (Without any Assign in the definition nothing is ever pending.)
+        let mut assigned = None;
+        if self.vars_on {
+            if let Some(a) = self.assigned.take() {
+                if outcome.is_ok() {
+                    match vars::assign(&a, &st.name) {
+                        Ok(()) => assigned = Some(a),
+                        Err(e) => outcome = Err(Stop::Error(e)),
+                    }
+                }
+            }
         }
         match outcome {
-            Ok(((next, output, out_bound), assigned)) => {
+            Ok((next, output, out_bound)) => {
                 let next = match (next, &st.transition) {
                     (Some(n), _) => Some(n),
                     (None, Transition::Next(n)) if !matches!(st.kind, Kind::Succeed) => Some(*n),
@@ -797,31 +807,6 @@ impl<'a> Engine<'a> {
             Err(other) => {
                 self.push_trace(st, entered_at, &mut trace);
                 Err(other)
-            }
-        }
-    }
-
-    /// A JSONPath state's own work (InputPath ... OutputPath).
-    fn run_jsonpath(
-        &mut self,
-        st: &State,
-        raw: Value,
-        rb: Bound,
-        depth: usize,
-        trace: &mut Trace,
-    ) -> Flow<(Option<usize>, Value, Bound)> {
-        match &st.kind {
-            Kind::Pass { result } => self.run_pass(st, result.as_ref(), raw, rb, trace),
-            Kind::Choice { choices, default } => {
-                self.run_choice(st, choices, *default, raw, rb, trace)
-            }
-            Kind::Wait(spec) => self.run_wait(st, spec, raw, rb, trace),
-            Kind::Succeed => self
-                .run_succeed(st, raw, rb, trace)
-                .map(|(v, b)| (None, v, b)),
-            Kind::Fail(spec) => Err(Stop::Error(self.run_fail(spec, &raw, trace.entered_id, st))),
-            Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_) => {
-                self.run_with_retry(st, raw, rb, depth, trace)
             }
         }
     }
@@ -1427,12 +1412,18 @@ impl<'a> Engine<'a> {
         } else {
             (String::new(), String::new())
         };
-        let timeout = self.amount_of(st, &spec.timeout, raw, "TimeoutSeconds", trace.entered_id)?;
+        let timeout = self.amount_of(
+            st,
+            &spec.timeout,
+            raw,
+            ("TimeoutSeconds", "TimeoutSecondsPath"),
+            trace.entered_id,
+        )?;
         let heartbeat = self.amount_of(
             st,
             &spec.heartbeat,
             raw,
-            "HeartbeatSeconds",
+            ("HeartbeatSeconds", "HeartbeatSecondsPath"),
             trace.entered_id,
         )?;
         let resource = &spec.resource;
@@ -1925,7 +1916,13 @@ impl<'a> Engine<'a> {
             })?;
         }
         let concurrency = self
-            .amount_of(st, &spec.max_concurrency, raw, "MaxConcurrency", entered_id)?
+            .amount_of(
+                st,
+                &spec.max_concurrency,
+                raw,
+                ("MaxConcurrency", "MaxConcurrencyPath"),
+                entered_id,
+            )?
             .map(|c| c as usize)
             .filter(|c| *c > 0)
             .unwrap_or(usize::MAX)
@@ -1934,14 +1931,17 @@ impl<'a> Engine<'a> {
             st,
             &spec.tolerated_count,
             raw,
-            "ToleratedFailureCount",
+            ("ToleratedFailureCount", "ToleratedFailureCountPath"),
             entered_id,
         )?;
         let tolerated_pct = self.amount_of(
             st,
             &spec.tolerated_percentage,
             raw,
-            "ToleratedFailurePercentage",
+            (
+                "ToleratedFailurePercentage",
+                "ToleratedFailurePercentagePath",
+            ),
             entered_id,
         )?;
         let start = self.now;
@@ -2174,17 +2174,32 @@ impl Engine<'_> {
 
     /// A number field given literally, by a `...Path` (JSONPath) or by an expression
     /// (JSONata), read against the state's raw input.
+    #[inline]
     fn amount_of(
         &mut self,
         st: &State,
         a: &Option<Amount>,
         raw: &Value,
+        (field, path_field): (&str, &str),
+        entered_id: u64,
+    ) -> Result<Option<f64>, StatesError> {
+        match a {
+            None => Ok(None),
+            Some(Amount::Fixed(n)) => Ok(Some(*n)),
+            Some(Amount::Query(q)) => self.query_amount(st, q, raw, field, entered_id),
+            Some(Amount::Path(_)) => amount(a, raw, &self.context, path_field),
+        }
+    }
+
+    #[inline(never)]
+    fn query_amount(
+        &mut self,
+        st: &State,
+        q: &Query,
+        raw: &Value,
         field: &str,
         entered_id: u64,
     ) -> Result<Option<f64>, StatesError> {
-        let Some(Amount::Query(q)) = a else {
-            return amount(a, raw, &self.context, &format!("{field}Path"));
-        };
         let states = self.states_value(raw, None);
         let mut cx = QueryCx::new(
             &states,

@@ -293,6 +293,7 @@ impl Path {
         self.select_from(doc)
     }
 
+    #[inline]
     fn select_from(&self, doc: &Value) -> Option<Value> {
         if self.definite {
             let mut cur = doc;

@@ -177,6 +177,9 @@ pub fn run(args: RunArgs) -> u8 {
     if !outcome.unmocked.is_empty() {
         out.insert("unmocked".into(), json!(outcome.unmocked));
     }
+    if let Some(v) = &outcome.variables {
+        out.insert("variables".into(), Value::Object(v.clone()));
+    }
     if args.history {
         out.insert("history".into(), Value::Array(outcome.history));
         out.insert("states".into(), Value::Array(outcome.states));

@@ -86,6 +86,50 @@ fn history_flag_adds_the_events() {
     assert!(history.iter().any(|e| e["type"] == "TaskFailed"));
 }
 
+// https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+#[test]
+fn jsonata_example_prints_its_variables_and_history_carries_assignments() {
+    let def = example("order-processing-jsonata.asl.json");
+    let input = example("order-processing.input.json");
+    let mocks = example("order-processing.mocks.json");
+    let (code, doc) = stepbridge(&[
+        "run",
+        &def,
+        "--input",
+        &input,
+        "--mock-config",
+        &mocks,
+        "--test-case",
+        "HappyPath",
+        "--history",
+    ]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(
+        doc["output"],
+        json!({"orderId": "A-1001", "status": "SHIPPED", "receipt": "receipt-A-1001", "itemCount": 2})
+    );
+    assert_eq!(doc["variables"]["total"], json!(31));
+    assert_eq!(doc["variables"]["inventory"]["reserved"], json!(2));
+    let history = doc["history"].as_array().expect("history array");
+    let exited = history
+        .iter()
+        .find(|e| e["type"] == "ParallelStateExited")
+        .expect("ParallelStateExited");
+    assert_eq!(
+        exited["stateExitedEventDetails"]["assignedVariables"]["payment"],
+        json!("{\"charged\":31,\"receipt\":\"receipt-A-1001\"}")
+    );
+    let task = doc["states"]
+        .as_array()
+        .and_then(|s| s.iter().find(|t| t["name"] == "ValidateOrder"))
+        .expect("ValidateOrder inspection");
+    assert_eq!(
+        task["afterArguments"]["Payload"]["orderId"],
+        json!("A-1001")
+    );
+    assert_eq!(task["variables"]["valid"], json!(true));
+}
+
 #[test]
 fn invalid_definition_exits_2_with_diagnostics() {
     let dir = scratch("invalid");

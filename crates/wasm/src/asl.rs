@@ -215,6 +215,30 @@ pub fn stop_execution(execution_id: &str) -> bool {
 mod tests {
     use super::*;
 
+    // https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+    #[test]
+    fn outcomes_carry_variables_and_jsonata_inspection_data() {
+        let def = json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+            "A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                  "Arguments": {"n": "{% $states.input.n + 1 %}"},
+                  "Assign": {"seen": "{% $states.result.n %}"}, "End": true}}});
+        let out = run_execution_value(&RunRequest {
+            definition: def.to_string(),
+            input: r#"{"n": 1}"#.into(),
+            ..Default::default()
+        });
+        let doc: Value = serde_json::from_str(&out.to_json()).expect("JSON");
+        assert_eq!(doc["status"], "SUCCEEDED");
+        assert_eq!(doc["variables"], json!({"seen": 2}));
+        assert_eq!(doc["states"][0]["afterArguments"], json!({"n": 2}));
+        assert_eq!(doc["states"][0]["variables"], json!({"seen": 2}));
+        let exited = &doc["history"][doc["history"].as_array().unwrap().len() - 2];
+        assert_eq!(
+            exited["stateExitedEventDetails"]["assignedVariables"],
+            json!({"seen": "2"})
+        );
+    }
+
     #[test]
     fn a_waiting_execution_is_kept_and_resumed() {
         let def = json!({"StartAt": "A", "States": {"A": {

@@ -31,10 +31,22 @@ export interface RunRequest {
 export type ExecutionStatus =
   "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED" | "WAITING_FOR_CALLBACK" | "INVALID";
 export interface PendingToken { token: string; state: string; waited: number }
+/** Per-state inspection data (TestState's field names). JSONPath states fill
+ *  afterInputPath/afterParameters/afterResultSelector/afterResultPath, JSONata states
+ *  afterArguments; `variables` are those visible after the state's Assign. */
+export interface StateInspection {
+  name: string; type: string; enteredTime: string;
+  input?: unknown; afterInputPath?: unknown; afterParameters?: unknown; afterArguments?: unknown;
+  result?: unknown; afterResultSelector?: unknown; afterResultPath?: unknown; output?: unknown;
+  variables?: Record<string, unknown>;
+  error?: string; cause?: string; unmocked?: boolean; retryCount?: number
+}
 export interface RunOutcome {
   status: ExecutionStatus; output?: unknown; error?: string; cause?: string;
-  diagnostics?: Diagnostic[]; history: object[]; states?: object[];
-  taskTokens?: PendingToken[]; unmocked?: string[]; executionArn?: string; stopTime?: string
+  diagnostics?: Diagnostic[]; history: object[]; states?: StateInspection[];
+  taskTokens?: PendingToken[]; unmocked?: string[]; executionArn?: string; stopTime?: string;
+  /** Top-level workflow variables at the end of the run; absent when there are none. */
+  variables?: Record<string, unknown>
 }
 export interface ExecutionOutcome extends RunOutcome { executionId: string }
 export interface ValidateOutcome { result: "OK" | "FAIL"; diagnostics: Diagnostic[] }
