@@ -800,6 +800,13 @@ impl<'a> Engine<'a> {
                 Ok((next, output, out_bound))
             }
             Err(Stop::Error(e)) => {
+                if !matches!(
+                    st.kind,
+                    Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_)
+                ) {
+                    // (Task, Parallel and Map report theirs as they happen, before Retry.)
+                    self.eval_failed(st, trace.entered_id, &e)?;
+                }
                 trace.error = Some(e.clone());
                 self.push_trace(st, entered_at, &mut trace);
                 Err(Stop::Error(e))
@@ -1156,6 +1163,7 @@ impl<'a> Engine<'a> {
             match self.attempt(st, &raw, rb, owned, depth, trace) {
                 Ok(result) => break Ok(result),
                 Err(Stop::Error(e)) => {
+                    self.eval_failed(st, trace.entered_id, &e)?;
                     let retrier = st
                         .retry
                         .iter()
@@ -1193,7 +1201,10 @@ impl<'a> Engine<'a> {
                     trace,
                 ) {
                     Ok(done) => return Ok(done),
-                    Err(e) => e,
+                    Err(e) => {
+                        self.eval_failed(st, trace.entered_id, &e)?;
+                        e
+                    }
                 }
             }
             Ok((result, result_bound)) => match match &st.assign {
@@ -1265,13 +1276,25 @@ impl<'a> Engine<'a> {
                     &st.name,
                     trace.entered_id,
                 );
-                let out = match &c.output {
-                    Some(q) => q.evaluate(&mut cx)?,
-                    None => err,
+                let evaluated = (|| {
+                    let out = match &c.output {
+                        Some(q) => q.evaluate(&mut cx)?,
+                        None => err,
+                    };
+                    let assigned = match c.assign.as_deref() {
+                        Some(Assign::Query(q)) => Some(q.evaluate_object(&mut cx)?),
+                        _ => None,
+                    };
+                    Ok::<_, StatesError>((out, assigned))
+                })();
+                let (out, assigned) = match evaluated {
+                    Ok(v) => v,
+                    Err(e) => {
+                        self.eval_failed(st, trace.entered_id, &e)?;
+                        return Err(e.into());
+                    }
                 };
-                if let Some(Assign::Query(q)) = c.assign.as_deref() {
-                    self.assigned = Some(q.evaluate_object(&mut cx)?);
-                }
+                self.assigned = assigned;
                 let out_bound = check_size(self.payload_limit, &out, UNKNOWN, "output", &st.name)?;
                 trace.error = Some(failure);
                 return Ok((Some(c.next), out, out_bound));
@@ -2151,6 +2174,36 @@ impl Engine<'_> {
             m.insert(k.into(), v.clone());
         }
         Value::Object(m)
+    }
+
+    /// AWS's EvaluationFailed event for a JSONata evaluation failure of this state's own
+    /// fields (an error passing up from a Map iteration or Parallel branch was reported
+    /// there). The field named in the cause is the event's `location`.
+    /// <https://docs.aws.amazon.com/step-functions/latest/apireference/API_EvaluationFailedEventDetails.html>
+    fn eval_failed(&mut self, st: &State, entered_id: u64, e: &StatesError) -> Result<(), Stop> {
+        if !st.jsonata || e.error != crate::query::QUERY_ERROR {
+            return Ok(());
+        }
+        let own = format!(
+            "An error occurred while executing the state '{}' (entered at the event id #{entered_id}).",
+            st.name
+        );
+        if !e.cause.starts_with(&own) {
+            return Ok(());
+        }
+        let location = e
+            .cause
+            .split_once("for the field '")
+            .and_then(|(_, rest)| rest.split_once('\''))
+            .map(|(field, _)| field)
+            .unwrap_or("");
+        let name = &st.name;
+        self.event_with("EvaluationFailed", || {
+            (
+                "evaluationFailedEventDetails",
+                json!({"error": e.error, "cause": e.cause, "location": location, "state": name}),
+            )
+        })
     }
 
     /// A JSONPath Assign evaluated against `value` (keys ending in `.$` read it, or a

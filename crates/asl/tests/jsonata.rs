@@ -454,3 +454,61 @@ fn invalid_expressions_are_refused_before_running() {
         o.diagnostics
     );
 }
+
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_EvaluationFailedEventDetails.html
+#[test]
+fn evaluation_failures_are_recorded_as_evaluation_failed_events() {
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+            "P": {"Type": "Pass", "Output": {"a": {"b": "{% $states.input.missing %}"}}, "End": true}}}),
+        json!({}),
+        None,
+    );
+    let types: Vec<&str> = o
+        .history
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "ExecutionStarted",
+            "PassStateEntered",
+            "EvaluationFailed",
+            "ExecutionFailed"
+        ]
+    );
+    let d = &o.history[2]["evaluationFailedEventDetails"];
+    assert_eq!(d["error"], json!("States.QueryEvaluationError"));
+    assert_eq!(d["location"], json!("Output/a/b"));
+    assert_eq!(d["state"], json!("P"));
+    assert_eq!(d["cause"].as_str(), o.cause.as_deref());
+    // A task's Arguments failing under Retry: one event per attempt, none for the error a
+    // Map iteration passes up to its Map state.
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {
+            "M": {"Type": "Map", "Items": [1],
+                  "ItemProcessor": {"StartAt": "T", "States": {
+                      "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                            "Arguments": {"x": "{% $states.input.nope %}"},
+                            "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 1}],
+                            "End": true}}},
+                  "End": true}}}),
+        json!({}),
+        None,
+    );
+    assert_eq!(o.error.as_deref(), Some("States.QueryEvaluationError"));
+    let failed: Vec<&Value> = o
+        .history
+        .iter()
+        .filter(|e| e["type"] == "EvaluationFailed")
+        .collect();
+    assert_eq!(failed.len(), 2);
+    assert!(failed
+        .iter()
+        .all(|e| e["evaluationFailedEventDetails"]["state"] == "T"));
+    assert_eq!(
+        failed[0]["evaluationFailedEventDetails"]["location"],
+        json!("Arguments/x")
+    );
+}
