@@ -13,6 +13,7 @@
 
 use crate::choice::{parse_timestamp, ChoiceRule};
 use crate::jsonpath::Path;
+use crate::query::Query;
 use crate::source::{push_pointer, Source, SourceMap};
 use crate::template::{compile_dynamic, Dynamic, Template};
 use crate::{Diagnostic, Location, Severity};
@@ -648,6 +649,9 @@ impl Validator<'_> {
             }
         }
 
+        if lang == Lang::Jsonata {
+            self.jsonata_fields(sp, obj);
+        }
         match ty {
             "Pass" => self.pass(sp, obj),
             "Task" => self.task(sp, obj, lang),
@@ -663,6 +667,52 @@ impl Validator<'_> {
             self.catch(sp, obj, lang, &mut info);
         }
         info
+    }
+
+    /// Every `{% %}` expression of a JSONata state must parse (JSONata 2.0.6, as AWS runs it).
+    /// <https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html>
+    fn jsonata_fields(&mut self, sp: &str, obj: &Map<String, Value>) {
+        const FIELDS: &[&str] = &[
+            "Arguments",
+            "Output",
+            "Assign",
+            "Items",
+            "ItemSelector",
+            "Seconds",
+            "Timestamp",
+            "Error",
+            "Cause",
+            "TimeoutSeconds",
+            "HeartbeatSeconds",
+            "MaxConcurrency",
+            "ToleratedFailureCount",
+            "ToleratedFailurePercentage",
+        ];
+        let mut check = |v: &mut Self, at: &str, key: &str, value: &Value| {
+            if let Err(e) = Query::compile(value, key) {
+                v.err(&push_pointer(at, key), format!("{e}."));
+            }
+        };
+        for key in FIELDS {
+            if let Some(value) = obj.get(*key) {
+                check(self, sp, key, value);
+            }
+        }
+        for (list, keys) in [
+            ("Choices", &["Condition", "Output", "Assign"][..]),
+            ("Catch", &["Output", "Assign"][..]),
+        ] {
+            if let Some(Value::Array(items)) = obj.get(list) {
+                for (i, item) in items.iter().enumerate() {
+                    let ip = push_pointer(&push_pointer(sp, list), &i.to_string());
+                    for key in keys {
+                        if let Some(value) = item.get(*key) {
+                            check(self, &ip, key, value);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     fn pass(&mut self, sp: &str, obj: &Map<String, Value>) {

@@ -512,3 +512,33 @@ fn evaluation_failures_are_recorded_as_evaluation_failed_events() {
         json!("Arguments/x")
     );
 }
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+#[test]
+fn validate_reports_each_bad_expression_with_its_pointer() {
+    let d = stepbridge_asl::validate(
+        &json!({"QueryLanguage": "JSONata", "StartAt": "C", "States": {
+            "C": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.a = %}", "Next": "T"}],
+                  "Default": "T"},
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                  "Arguments": {"ok": "{% 1 %}", "bad": ["{% ( %}"]},
+                  "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% } %}", "Next": "E"}],
+                  "End": true},
+            "E": {"Type": "Succeed"}}})
+        .to_string(),
+    );
+    let pointers: Vec<&str> = d.iter().map(|d| d.location.pointer.as_str()).collect();
+    assert!(pointers.contains(&"/States/C/Choices/0/Condition"), "{d:?}");
+    assert!(pointers.contains(&"/States/T/Arguments"), "{d:?}");
+    assert!(pointers.contains(&"/States/T/Catch/0/Output"), "{d:?}");
+    let args = d
+        .iter()
+        .find(|d| d.location.pointer == "/States/T/Arguments")
+        .unwrap();
+    assert_eq!(args.code, "SCHEMA_VALIDATION_FAILED");
+    assert!(
+        args.message.contains("Arguments/bad[0]"),
+        "{}",
+        args.message
+    );
+}
