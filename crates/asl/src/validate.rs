@@ -688,7 +688,7 @@ impl Validator<'_> {
             "ToleratedFailureCount",
             "ToleratedFailurePercentage",
         ];
-        let mut check = |v: &mut Self, at: &str, key: &str, value: &Value| {
+        let check = |v: &mut Self, at: &str, key: &str, value: &Value| {
             if let Err(e) = Query::compile(value, key) {
                 v.err(&push_pointer(at, key), format!("{e}."));
             }
