@@ -542,3 +542,19 @@ fn validate_reports_each_bad_expression_with_its_pointer() {
         args.message
     );
 }
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html
+#[test]
+fn task_token_is_in_states_context_while_arguments_are_evaluated() {
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                  "Arguments": {"MessageBody": {"token": "{% $states.context.Task.Token %}"}},
+                  "End": true}}}),
+        json!({}),
+        None,
+    );
+    assert_eq!(o.status, "WAITING_FOR_CALLBACK");
+    let token = &o.task_tokens[0].token;
+    assert_eq!(trace(&o, "T")["afterArguments"]["MessageBody"]["token"], json!(token));
+}
