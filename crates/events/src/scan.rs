@@ -23,17 +23,31 @@ pub const MAX_DEPTH: usize = 127;
 struct Children {
     list: Vec<(Box<[u8]>, u32)>,
     map: Option<FxHashMap<Box<[u8]>, u32>>,
-    /// Per entry of `list`: its length and, for keys of at most eight bytes, the key as
-    /// a little-endian word (zero padded), so short keys compare as one integer.
-    heads: Vec<(usize, u64)>,
+    /// Per entry of `list`: its length and, for keys of at most sixteen bytes, the key
+    /// as two little-endian words (zero padded), so short keys compare as integers.
+    heads: Vec<(usize, u64, u64)>,
 }
 
-/// A short key (at most eight bytes) as a zero-padded little-endian word.
-fn key_head(key: &[u8]) -> u64 {
-    let mut a = [0u8; 8];
-    let n = key.len().min(8);
+/// The first sixteen bytes of a key as two zero-padded little-endian words.
+fn key_head(key: &[u8]) -> (u64, u64) {
+    let mut a = [0u8; 16];
+    let n = key.len().min(16);
     a[..n].copy_from_slice(&key[..n]);
-    u64::from_le_bytes(a)
+    let (lo, hi) = a.split_at(8);
+    (
+        u64::from_le_bytes(lo.try_into().unwrap_or_default()),
+        u64::from_le_bytes(hi.try_into().unwrap_or_default()),
+    )
+}
+
+/// The low `n` (0..=8) bytes of `x`.
+#[inline(always)]
+fn low_bytes(x: u64, n: usize) -> u64 {
+    if n >= 8 {
+        x
+    } else {
+        x & ((1u64 << (8 * n)) - 1)
+    }
 }
 
 const LINEAR_CHILDREN: usize = 12;
@@ -58,6 +72,15 @@ pub struct KeyTrie {
     /// Per field id: sorted numbers between which every test on the field answers the
     /// same (see [`KeyTrie::set_number_breaks`]).
     breaks: Vec<Option<Box<[f64]>>>,
+    /// Changes whenever fields or breaks do, so what a [`Recorded`] learnt about numbers
+    /// under one trie is never used under another.
+    id: u64,
+}
+
+/// A fresh [`KeyTrie::id`].
+fn next_trie_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Default for KeyTrie {
@@ -67,6 +90,7 @@ impl Default for KeyTrie {
             fields: 0,
             strict: false,
             breaks: Vec::new(),
+            id: next_trie_id(),
         }
     }
 }
@@ -75,6 +99,7 @@ impl KeyTrie {
     /// Registers `path` (object keys from the event root) and returns its field id;
     /// the same path always gets the same id.
     pub fn insert(&mut self, path: &[String]) -> u32 {
+        self.id = next_trie_id();
         let node = self.node(path) as usize;
         match self.nodes[node].field {
             Some(f) => f,
@@ -104,7 +129,8 @@ impl KeyTrie {
                     self.nodes.push(Node::default());
                     let ch = &mut self.nodes[node].children;
                     ch.list.push((key.as_bytes().into(), id));
-                    ch.heads.push((key.len(), key_head(key.as_bytes())));
+                    let (h0, h1) = key_head(key.as_bytes());
+                    ch.heads.push((key.len(), h0, h1));
                     if let Some(map) = &mut ch.map {
                         map.insert(key.as_bytes().into(), (ch.list.len() - 1) as u32);
                     } else if ch.list.len() > LINEAR_CHILDREN {
@@ -136,6 +162,7 @@ impl KeyTrie {
     /// a number only when no earlier number of the same event fell in its interval,
     /// since a second one could not satisfy anything the first did not.
     pub fn set_number_breaks(&mut self, field: u32, points: &[f64]) {
+        self.id = next_trie_id();
         let f = field as usize;
         if self.breaks.len() <= f {
             self.breaks.resize(f + 1, None);
@@ -163,23 +190,29 @@ impl KeyTrie {
             .map(|(i, (_, id))| (i, *id))
     }
 
-    /// [`KeyTrie::child`] for the key `b[start..end]` of an event: a short key is read
-    /// as one word from the event and compared with the children's heads.
+    /// [`KeyTrie::child`] for the key `b[start..end]` of an event: a key of up to
+    /// sixteen bytes is read as two words from the event and compared with the
+    /// children's heads.
     #[inline(always)]
     fn child_at(&self, node: usize, b: &[u8], start: usize, end: usize) -> Option<(usize, u32)> {
         let len = end - start;
         let ch = &self.nodes[node].children;
         if len <= 8 && ch.map.is_none() {
             if let Some(x) = load8(b, start) {
-                let head = if len == 8 {
-                    x
-                } else {
-                    x & ((1u64 << (8 * len)) - 1)
-                };
+                let head = low_bytes(x, len);
                 return ch
                     .heads
                     .iter()
-                    .position(|&(l, h)| l == len && h == head)
+                    .position(|&(l, h, _)| l == len && h == head)
+                    .map(|i| (i, ch.list[i].1));
+            }
+        } else if len <= 16 && ch.map.is_none() {
+            if let (Some(x), Some(y)) = (load8(b, start), load8(b, start + 8)) {
+                let tail = low_bytes(y, len - 8);
+                return ch
+                    .heads
+                    .iter()
+                    .position(|&(l, h, t)| l == len && h == x && t == tail)
                     .map(|i| (i, ch.list[i].1));
             }
         }
@@ -237,24 +270,176 @@ pub struct Recorded {
     /// Trie nodes marked sensitive, once per object found there.
     pub sensitive_hits: Vec<u32>,
     key_buf: Vec<u8>,
-    /// Per field: (event stamp, low, high) of the open interval of the last number
-    /// recorded there (see [`KeyTrie::set_number_breaks`]).
-    intervals: Vec<Intervals>,
+    /// Per field with number breaks: the regions between them that some number of the
+    /// current event already fell in (see [`KeyTrie::set_number_breaks`]).
+    regions: Vec<Regions>,
     stamp: u32,
+    /// Per field with number breaks: number beginnings known to pin a region, learnt
+    /// from earlier numbers and kept across events of the same trie ([`KeyTrie::id`]).
+    pins: Vec<Pins>,
+    pins_owner: u64,
 }
 
-const INTERVALS: usize = 4;
-
-/// The open intervals (between a field's number breaks) some number of the current
-/// event already fell in.
+/// The regions of one field some number of the current event fell in. A field's
+/// breaks split the number line into regions `2k` (the open interval below break `k`)
+/// and `2k + 1` (break `k` itself), every test answering the same across one region.
 #[derive(Debug, Default, Clone, Copy)]
-struct Intervals {
+struct Regions {
     stamp: u32,
+    /// Regions below 64, one bit each: coordinates and readings fall in a handful, so
+    /// telling whether a region is new is one test.
+    bits: u64,
+    /// Regions from 64 up (fields with more than 31 breaks): the last few seen, so a run
+    /// of numbers in one region is still recorded once.
+    recent: [u32; 4],
+    next: u8,
+}
+
+impl Regions {
+    /// Marks region `r`; whether it was not marked before (as far as remembered).
+    #[inline(always)]
+    fn insert(&mut self, r: u32) -> bool {
+        if r < 64 {
+            let bit = 1u64 << r;
+            let new = self.bits & bit == 0;
+            self.bits |= bit;
+            return new;
+        }
+        if self.recent.contains(&(r + 1)) {
+            return false;
+        }
+        self.recent[usize::from(self.next & 3)] = r + 1;
+        self.next = self.next.wrapping_add(1);
+        true
+    }
+}
+
+const PINS: usize = 16;
+
+/// Beginnings of numbers (up to eight bytes: sign, integer digits, point, fraction
+/// digits) all of whose continuations fall strictly inside one region of a field, with
+/// that region and one number of it. Numbers of one field tend to share their leading
+/// digits (coordinates of one area, readings of one sensor), so most numbers are placed
+/// from one masked comparison and a scan for their end, without being converted.
+#[derive(Debug, Clone, Copy)]
+struct Pins {
     len: usize,
-    spans: [(f64, f64); INTERVALS],
-    /// 8-byte number prefixes all of whose numbers fall inside one of `spans`.
-    prefixes: usize,
-    prefix: [(u64, u64); INTERVALS],
+    /// The slot the next pin replaces once all are taken (never a hot one).
+    next: usize,
+    /// The hot slot (0 or 1) used less recently.
+    cold: usize,
+    /// (mask, masked bytes) of the first eight bytes of the number.
+    heads: [(u64, u64); PINS],
+    regions: [u32; PINS],
+    values: [f64; PINS],
+    /// Per digit: its region plus one when the digit was seen alone (`0` height, flags).
+    digits: [u32; 10],
+}
+
+impl Default for Pins {
+    fn default() -> Self {
+        Pins {
+            len: 0,
+            next: 2,
+            cold: 0,
+            // Empty slots match nothing.
+            heads: [(0, u64::MAX); PINS],
+            regions: [0; PINS],
+            values: [0.0; PINS],
+            digits: [0; 10],
+        }
+    }
+}
+
+impl Pins {
+    /// The hot pin `x` (the first eight bytes of a number) begins with. Slots 0 and 1 hold
+    /// the two pins used last (numbers often alternate between two, like longitude and
+    /// latitude), so they are tried first and a hit elsewhere is moved into them.
+    #[inline(always)]
+    fn find_hot(&mut self, x: u64) -> Option<usize> {
+        let (m0, b0) = self.heads[0];
+        if x & m0 == b0 {
+            self.cold = 1;
+            return Some(0);
+        }
+        let (m1, b1) = self.heads[1];
+        if x & m1 == b1 {
+            self.cold = 0;
+            return Some(1);
+        }
+        None
+    }
+
+    /// The other pin `x` begins with, moved into a hot slot.
+    #[inline(never)]
+    fn find_cold(&mut self, x: u64) -> Option<usize> {
+        let k = 2 + self
+            .heads
+            .get(2..self.len)?
+            .iter()
+            .position(|&(mask, bytes)| x & mask == bytes)?;
+        let hot = self.cold;
+        self.heads.swap(k, hot);
+        self.regions.swap(k, hot);
+        self.values.swap(k, hot);
+        self.cold = 1 - hot;
+        Some(hot)
+    }
+
+    /// Remembers a pin, in a slot other than the two hot ones once those are taken.
+    fn add(&mut self, head: (u64, u64), region: u32, value: f64) {
+        let k = if self.len < PINS {
+            self.len += 1;
+            self.len - 1
+        } else {
+            self.next = if self.next + 1 >= PINS {
+                2
+            } else {
+                self.next + 1
+            };
+            self.next
+        };
+        self.heads[k] = head;
+        self.regions[k] = region;
+        self.values[k] = value;
+    }
+}
+
+/// Where the number at `b[start..]`, whose first eight bytes `x` begin with a pin of
+/// mask `mask`, ends, when it is just more digits after the pin (a point or an exponent
+/// after them makes it some other number: `None`, for the general path).
+#[inline(always)]
+fn pinned_end(b: &[u8], start: usize, x: u64, mask: u64) -> Option<usize> {
+    // The pin's bytes (digits, a sign, a point) never flag a later byte spuriously.
+    let rest = non_digits(x) & !mask;
+    let end = if rest != 0 {
+        start + (rest.trailing_zeros() / 8) as usize
+    } else {
+        digits(b, start + 8)
+    };
+    match b.get(end) {
+        Some(b'.' | b'e' | b'E') => None,
+        _ => Some(end),
+    }
+}
+
+/// The open interval of values of region `r` (a break region has none).
+#[inline]
+fn region_bounds(points: &[f64], r: u32) -> Option<(f64, f64)> {
+    if r % 2 == 1 {
+        return None;
+    }
+    let k = (r / 2) as usize;
+    let lo = k.checked_sub(1).map_or(f64::NEG_INFINITY, |j| points[j]);
+    let hi = points.get(k).copied().unwrap_or(f64::INFINITY);
+    Some((lo, hi))
+}
+
+/// The region of `v` among sorted, distinct `points` (see [`Regions`]).
+#[inline(always)]
+fn region_of(points: &[f64], v: f64) -> u32 {
+    let k = points.partition_point(|&p| p < v);
+    (2 * k + usize::from(points.get(k) == Some(&v))) as u32
 }
 
 /// For a number written `text[start..]` that begins with an optional `-`, integer digits
@@ -307,118 +492,43 @@ impl Recorded {
         self.sensitive_hits.clear();
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
-            self.intervals.clear();
+            self.regions.clear();
             self.stamp = 1;
         }
     }
 
-    /// Records number `v` of field `f`, unless an earlier number of this event fell in
-    /// the same open interval between `breaks` (the last few intervals of each field are
-    /// remembered: coordinates alternate between a handful).
+    /// Records number `v` of field `f`, unless `breaks` are known for the field and an
+    /// earlier number of this event fell in the same region between them (it could
+    /// satisfy nothing that one did not).
     #[inline(always)]
     fn number(&mut self, f: u32, v: f64, breaks: Option<&[f64]>) {
         match breaks {
-            Some(points) => self.number_in(f, v, points, &[], 0),
+            Some(points) => {
+                let mut seen = self.take_regions(f);
+                if seen.insert(region_of(points, v)) {
+                    self.values.push((f, Raw::Num(v)));
+                }
+                self.regions[f as usize] = seen;
+            }
             None => self.values.push((f, Raw::Num(v))),
         }
     }
 
-    /// [`Recorded::number`] for a field with break points. `text[start..]` is where the
-    /// number was written: when a leading 8-byte prefix of it pins every number sharing
-    /// that prefix into the interval `v` fell in, the prefix is remembered, and later
-    /// numbers of the event starting with it are passed over unconverted (see
-    /// [`Recorded::known_prefix`]).
+    /// The regions field `f` has reached in this event (a copy, to be stored back).
     #[inline(always)]
-    fn number_in(&mut self, f: u32, v: f64, points: &[f64], text: &[u8], start: usize) {
+    fn take_regions(&mut self, f: u32) -> Regions {
         let fi = f as usize;
-        if self.intervals.len() <= fi {
-            self.intervals.resize(fi + 1, Intervals::default());
+        if self.regions.len() <= fi {
+            self.regions.resize(fi + 1, Regions::default());
         }
-        let stamp = self.stamp;
-        let seen = &mut self.intervals[fi];
-        if seen.stamp != stamp {
-            seen.stamp = stamp;
-            seen.len = 0;
-            seen.prefixes = 0;
-        }
-        // A span (lo, hi) is the open interval between two breaks, or (p, p) a break.
-        let mut known = None;
-        for k in 0..seen.len.min(INTERVALS) {
-            let (lo, hi) = seen.spans[k];
-            if (lo < v && v < hi) || (lo == v && hi == v) {
-                known = Some(k);
-                break;
-            }
-        }
-        let span = match known {
-            Some(k) if seen.spans[k].0 == v => return,
-            Some(k) => seen.spans[k],
-            None => {
-                let k = points.partition_point(|&p| p < v);
-                if points.get(k) == Some(&v) {
-                    let slot = seen.len % INTERVALS;
-                    seen.spans[slot] = (v, v);
-                    seen.len = (seen.len + 1).min(INTERVALS);
-                    self.values.push((f, Raw::Num(v)));
-                    return;
-                }
-                let lo = k.checked_sub(1).map_or(f64::NEG_INFINITY, |j| points[j]);
-                let hi = points.get(k).copied().unwrap_or(f64::INFINITY);
-                let slot = seen.len % INTERVALS;
-                seen.spans[slot] = (lo, hi);
-                seen.len = (seen.len + 1).min(INTERVALS);
-                self.values.push((f, Raw::Num(v)));
-                (lo, hi)
-            }
-        };
-        if seen.prefixes < INTERVALS {
-            if let Some(p) = prefix_inside(text, start, span.0, span.1) {
-                seen.prefix[seen.prefixes] = p;
-                seen.prefixes += 1;
-            }
-        }
-    }
-
-    /// When the number at `text[start..]` begins with an 8-byte prefix remembered for
-    /// field `f` in this event, where it ends (its remaining digits checked): it can
-    /// satisfy nothing a number already recorded did not.
-    #[inline(always)]
-    fn known_prefix(&self, text: &[u8], start: usize, f: u32) -> Option<usize> {
-        let seen = self.intervals.get(f as usize)?;
-        if seen.stamp != self.stamp || seen.prefixes == 0 {
-            return None;
-        }
-        let w: &[u8; 24] = text.get(start..start + 24)?.try_into().ok()?;
-        let mut a = [0u8; 8];
-        a.copy_from_slice(&w[..8]);
-        let x = u64::from_le_bytes(a);
-        let &(mask, _) = seen.prefix[..seen.prefixes]
-            .iter()
-            .find(|&&(mask, bytes)| x & mask == bytes)?;
-        // The rest of the number: digits up to the first non-digit after the prefix.
-        let len = (mask.count_ones() / 8) as usize;
-        let rest = non_digits(x) & !mask;
-        let n = if rest != 0 {
-            (rest.trailing_zeros() / 8) as usize
+        let r = self.regions[fi];
+        if r.stamp == self.stamp {
+            r
         } else {
-            a.copy_from_slice(&w[8..16]);
-            let more = (non_digits(u64::from_le_bytes(a)).trailing_zeros() / 8) as usize;
-            if more < 8 {
-                8 + more
-            } else {
-                a.copy_from_slice(&w[16..]);
-                let more = (non_digits(u64::from_le_bytes(a)).trailing_zeros() / 8) as usize;
-                if more == 8 {
-                    return None;
-                }
-                16 + more
+            Regions {
+                stamp: self.stamp,
+                ..Regions::default()
             }
-        };
-        debug_assert!(n >= len);
-        let end = start + n;
-        match text.get(end) {
-            Some(b'.' | b'e' | b'E') => None,
-            _ => Some(end),
         }
     }
 
@@ -510,6 +620,10 @@ pub fn scan(trie: &KeyTrie, event: &[u8], out: &mut Recorded) -> Result<(), Scan
             message: "event is larger than 4 GiB".into(),
             offset: 0,
         });
+    }
+    if out.pins_owner != trie.id {
+        out.pins.clear();
+        out.pins_owner = trie.id;
     }
     let mut s = Scanner {
         b: event,
@@ -1470,52 +1584,205 @@ impl Scanner<'_, '_> {
     /// every element of nested arrays) is a value of the same field.
     fn array(&mut self, node: u32, open: usize, depth: usize, arrays: usize) -> R<usize> {
         depth_check(open, depth)?;
+        match self.trie.field(node) {
+            Some(f) => match self.trie.breaks(f) {
+                Some(points) => {
+                    let fi = f as usize;
+                    if self.out.pins.len() <= fi {
+                        self.out.pins.resize(fi + 1, Pins::default());
+                    }
+                    let mut place = Placed {
+                        f,
+                        points,
+                        pins: self.out.pins[fi],
+                        seen: self.out.take_regions(f),
+                    };
+                    let end = self.walk_array(node, open, depth, arrays, &mut place)?;
+                    self.out.pins[fi] = place.pins;
+                    self.out.regions[fi] = place.seen;
+                    Ok(end)
+                }
+                None => self.walk_array(node, open, depth, arrays, &mut Converted(f)),
+            },
+            None => self.walk_array(node, open, depth, arrays, &mut Skipped),
+        }
+    }
+
+    /// The body of [`Scanner::array`], one loop for the array and the arrays nested in
+    /// it (no recursion: arrays of numbers, often nested like coordinates, are the bulk
+    /// of many events), numbers handed to `numbers`; other elements take the general
+    /// path, which never records a number of this field (an object element holds other
+    /// fields), so `numbers` may hold the field's state for the whole walk.
+    #[inline(always)]
+    fn walk_array<N: Numbers>(
+        &mut self,
+        node: u32,
+        open: usize,
+        depth: usize,
+        arrays: usize,
+        numbers: &mut N,
+    ) -> R<usize> {
         let b = self.b;
+        // Arrays entered below this one.
+        let mut d = 0usize;
         let mut i = ws(b, open + 1);
         if b.get(i) == Some(&b']') {
             return Ok(i + 1);
         }
-        // Arrays of numbers (coordinates, readings) are the bulk of many events: their
-        // elements are converted and recorded here without the general dispatch.
-        let field = self.trie.field(node);
-        let breaks = field.and_then(|f| self.trie.breaks(f));
-        loop {
-            i = match (b.get(i), field) {
-                (Some(b'-' | b'0'..=b'9'), Some(f)) => match self.out.known_prefix(b, i, f) {
-                    Some(next) => next,
-                    None => {
-                        let (next, v) = number_value(b, i)?;
-                        if let Some(points) = breaks {
-                            self.out.number_in(f, v, points, b, i);
-                        } else {
-                            self.out.values.push((f, Raw::Num(v)));
-                        }
-                        next
-                    }
-                },
-                // Arrays of arrays (coordinates): straight to the inner array.
-                (Some(b'['), _) if arrays < crate::pattern::MAX_DEPTH => {
-                    self.array(node, i, depth + 1, arrays + 1)?
-                }
-                _ => self.value(node, i, depth, arrays)?,
-            };
-            if b.get(i) != Some(&b',') && b.get(i) != Some(&b']') {
-                i = ws(b, i);
-            }
+        'value: loop {
+            // At an element.
             match b.get(i) {
-                Some(b',') => {
+                Some(b'-' | b'0'..=b'9') => i = numbers.number(b, i, &mut self.out.values)?,
+                // The reference matcher stops looking through arrays nested
+                // `MAX_DEPTH` deep inside one field (the general path skips those).
+                Some(b'[') if arrays + d < crate::pattern::MAX_DEPTH => {
+                    d += 1;
+                    depth_check(i, depth + d)?;
+                    i = ws(b, i + 1);
+                    if b.get(i) != Some(&b']') {
+                        continue 'value;
+                    }
+                    // An empty array: an element of the enclosing one.
                     i += 1;
-                    if b.get(i) == Some(&b' ') {
-                        i += 1;
-                    }
-                    if !matches!(b.get(i), Some(b'-' | b'0'..=b'9' | b'"' | b'[' | b'{')) {
-                        i = ws(b, i);
-                    }
+                    d -= 1;
                 }
-                Some(b']') => return Ok(i + 1),
-                _ => return expected(i, "',' or ']' in an array"),
+                _ => i = self.value(node, i, depth + d, arrays + d)?,
+            }
+            // After an element.
+            loop {
+                match b.get(i) {
+                    Some(b',') => {
+                        i += 1;
+                        if b.get(i) == Some(&b' ') {
+                            i += 1;
+                        }
+                        if !matches!(b.get(i), Some(b'-' | b'0'..=b'9' | b'"' | b'[' | b'{')) {
+                            i = ws(b, i);
+                        }
+                        continue 'value;
+                    }
+                    Some(b']') => {
+                        i += 1;
+                        if d == 0 {
+                            return Ok(i);
+                        }
+                        d -= 1;
+                    }
+                    Some(b' ' | b'\n' | b'\r' | b'\t') => i = ws(b, i),
+                    _ => return expected(i, "',' or ']' in an array"),
+                }
             }
         }
+    }
+}
+
+/// What an array walk does with the numbers of its field.
+trait Numbers {
+    /// Takes the number at `b[i..]`, returns where it ends.
+    fn number(&mut self, b: &[u8], i: usize, values: &mut Vec<(u32, Raw)>) -> R<usize>;
+}
+
+/// No rule reads numbers here (the path only leads to deeper fields).
+struct Skipped;
+
+impl Numbers for Skipped {
+    #[inline(always)]
+    fn number(&mut self, b: &[u8], i: usize, _: &mut Vec<(u32, Raw)>) -> R<usize> {
+        number(b, i)
+    }
+}
+
+/// Every number of field `.0` is recorded.
+struct Converted(u32);
+
+impl Numbers for Converted {
+    #[inline(always)]
+    fn number(&mut self, b: &[u8], i: usize, values: &mut Vec<(u32, Raw)>) -> R<usize> {
+        let (next, v) = number_value(b, i)?;
+        values.push((self.0, Raw::Num(v)));
+        Ok(next)
+    }
+}
+
+/// Numbers of field `f`, which has breaks `points`: each placed in its region, and
+/// recorded only when the event had none there yet.
+struct Placed<'t> {
+    f: u32,
+    points: &'t [f64],
+    pins: Pins,
+    seen: Regions,
+}
+
+impl Numbers for Placed<'_> {
+    #[inline(always)]
+    fn number(&mut self, b: &[u8], i: usize, values: &mut Vec<(u32, Raw)>) -> R<usize> {
+        let Some(x) = load8(b, i) else {
+            return self.convert(b, i, values);
+        };
+        if let Some(k) = self.pins.find_hot(x) {
+            if let Some(end) = self.pinned(b, i, x, k, values) {
+                return Ok(end);
+            }
+        }
+        // A lone digit (a `0` height, a flag, a count); never a pin's beginning, which
+        // has a point.
+        let (d, next) = (x as u8, (x >> 8) as u8);
+        if d.is_ascii_digit() && !matches!(next, b'0'..=b'9' | b'.' | b'e' | b'E') {
+            let k = usize::from(d - b'0');
+            let r = match self.pins.digits[k] {
+                0 => {
+                    let r = region_of(self.points, k as f64);
+                    self.pins.digits[k] = r + 1;
+                    r
+                }
+                r => r - 1,
+            };
+            if self.seen.insert(r) {
+                values.push((self.f, Raw::Num(k as f64)));
+            }
+            return Ok(i + 1);
+        }
+        if let Some(k) = self.pins.find_cold(x) {
+            if let Some(end) = self.pinned(b, i, x, k, values) {
+                return Ok(end);
+            }
+        }
+        self.convert(b, i, values)
+    }
+}
+
+impl Placed<'_> {
+    /// The number at `b[i..]` placed by pin `k`, when it is one the pin covers.
+    #[inline(always)]
+    fn pinned(
+        &mut self,
+        b: &[u8],
+        i: usize,
+        x: u64,
+        k: usize,
+        values: &mut Vec<(u32, Raw)>,
+    ) -> Option<usize> {
+        let end = pinned_end(b, i, x, self.pins.heads[k].0)?;
+        if self.seen.insert(self.pins.regions[k]) {
+            values.push((self.f, Raw::Num(self.pins.values[k])));
+        }
+        Some(end)
+    }
+
+    /// A number no pin covers: converted, placed, and its pin learnt when it has one.
+    #[inline(never)]
+    fn convert(&mut self, b: &[u8], i: usize, values: &mut Vec<(u32, Raw)>) -> R<usize> {
+        let (end, v) = number_value(b, i)?;
+        let r = region_of(self.points, v);
+        if self.seen.insert(r) {
+            values.push((self.f, Raw::Num(v)));
+        }
+        if let Some((lo, hi)) = region_bounds(self.points, r) {
+            if let Some(head) = prefix_inside(b, i, lo, hi) {
+                self.pins.add(head, r, v);
+            }
+        }
+        Ok(end)
     }
 }
 
