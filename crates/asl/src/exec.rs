@@ -30,6 +30,7 @@ use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
+use stepbridge_jsonata::Converted;
 
 /// Hasher for addresses: one multiply (addresses are distinct and well spread already).
 #[derive(Default)]
@@ -1875,14 +1876,15 @@ impl<'a> Engine<'a> {
         let mut inputs: Vec<(Value, Bound)> = Vec::with_capacity(items.len());
         match items {
             Cow::Owned(items) if st.jsonata => {
+                let parts = spec.item_query.as_ref().map(|_| self.item_parts(raw));
                 for (i, item) in items.into_iter().enumerate() {
-                    let v = match &spec.item_query {
-                        Some(q) => {
-                            let v = self.jsonata_item(st, q, raw, i, item, entered_id)?;
+                    let v = match (&spec.item_query, &parts) {
+                        (Some(q), Some(parts)) => {
+                            let v = self.jsonata_item(st, q, parts, i, item, entered_id)?;
                             let b = check_size(self.payload_limit, &v, UNKNOWN, "input", &st.name)?;
                             (v, b)
                         }
-                        None => (item, item_bound),
+                        _ => (item, item_bound),
                     };
                     inputs.push(v);
                 }
@@ -2539,29 +2541,46 @@ impl Engine<'_> {
         }
     }
 
+    /// The Map's input and the context object's members, converted for JSONata once per
+    /// Map rather than once per item (the input holds every item).
+    fn item_parts(&self, raw: &Value) -> ItemParts {
+        let context = match &self.context {
+            Value::Object(m) => m
+                .iter()
+                .map(|(k, v)| (k.clone(), Converted::new(v)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        ItemParts {
+            input: Converted::new(raw),
+            context,
+        }
+    }
+
     /// A JSONata ItemSelector for one item: `$states.context.Map.Item.Index/Value` exist
     /// while it is evaluated.
     fn jsonata_item(
         &mut self,
         st: &State,
         q: &Query,
-        raw: &Value,
+        parts: &ItemParts,
         index: usize,
         item: Value,
         entered_id: u64,
     ) -> Result<Value, StatesError> {
-        let mut context = self.context.clone();
-        if let Value::Object(c) = &mut context {
-            c.insert(
-                "Map".into(),
-                json!({"Item": {"Index": index, "Value": item}}),
-            );
-        }
-        let mut m = Map::new();
-        m.insert("input".into(), raw.clone());
-        m.insert("context".into(), context);
-        let states = Value::Object(m);
-        let mut cx = QueryCx::new(
+        let map = Converted::new(&json!({"Item": {"Index": index, "Value": item}}));
+        let context = Converted::object(
+            parts
+                .context
+                .iter()
+                .cloned()
+                .chain(std::iter::once(("Map".to_string(), map))),
+        );
+        let states = Converted::object([
+            ("input".to_string(), parts.input.clone()),
+            ("context".to_string(), context),
+        ]);
+        let mut cx = QueryCx::with_converted(
             &states,
             self.now as f64,
             &mut self.rng,
@@ -2570,6 +2589,12 @@ impl Engine<'_> {
         );
         q.evaluate(&mut cx)
     }
+}
+
+/// See [`Engine::item_parts`].
+struct ItemParts {
+    input: Converted,
+    context: Vec<(String, Converted)>,
 }
 
 fn cx_now(cx: &QueryCx) -> i64 {

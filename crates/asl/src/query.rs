@@ -10,7 +10,7 @@
 use crate::error::StatesError;
 use crate::rng::Rng;
 use serde_json::{Map, Value};
-use stepbridge_jsonata::{Environment, Expression, Prepared};
+use stepbridge_jsonata::{Converted, Environment, Expression, Prepared};
 
 pub const QUERY_ERROR: &str = "States.QueryEvaluationError";
 
@@ -66,6 +66,25 @@ impl<'a> QueryCx<'a> {
     ) -> Self {
         let mut prepared = Prepared::new(None, &Map::new());
         prepared.bind("states", states);
+        QueryCx {
+            prepared,
+            now_ms,
+            rng,
+            state,
+            entered_id,
+        }
+    }
+
+    /// Like [`QueryCx::new`] with `$states` assembled from parts converted earlier.
+    pub fn with_converted(
+        states: &Converted,
+        now_ms: f64,
+        rng: &'a mut Rng,
+        state: &'a str,
+        entered_id: u64,
+    ) -> Self {
+        let mut prepared = Prepared::new(None, &Map::new());
+        prepared.bind_converted("states", states);
         QueryCx {
             prepared,
             now_ms,

@@ -556,5 +556,26 @@ fn task_token_is_in_states_context_while_arguments_are_evaluated() {
     );
     assert_eq!(o.status, "WAITING_FOR_CALLBACK");
     let token = &o.task_tokens[0].token;
-    assert_eq!(trace(&o, "T")["afterArguments"]["MessageBody"]["token"], json!(token));
+    assert_eq!(
+        trace(&o, "T")["afterArguments"]["MessageBody"]["token"],
+        json!(token)
+    );
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html
+#[test]
+fn item_selector_over_many_items() {
+    let items: Vec<Value> = (0..2000).map(|i| json!({"n": i})).collect();
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {
+            "M": {"Type": "Map", "Items": "{% $states.input.items %}",
+                  "ItemSelector": "{% $states.context.Map.Item.Value.n + $states.context.Map.Item.Index %}",
+                  "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+                  "Output": "{% $sum($states.result) %}",
+                  "End": true}}}),
+        json!({"items": items}),
+        None,
+    );
+    // Σ 2i for i < 2000
+    assert_eq!(ok(&o), &json!(1999 * 2000));
 }

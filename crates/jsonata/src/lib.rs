@@ -188,6 +188,36 @@ impl Prepared {
     }
 }
 
+/// A JSON value converted once to the engine's representation. Cloning shares it, so a
+/// host can assemble bindings from parts converted earlier (e.g. a large input reused for
+/// every item of an iteration) without converting them again.
+#[derive(Clone, Default)]
+pub struct Converted(Value);
+
+impl Converted {
+    pub fn new(v: &serde_json::Value) -> Converted {
+        Converted(Value::from_json(v))
+    }
+
+    /// An object of already converted members, in order.
+    pub fn object(members: impl IntoIterator<Item = (String, Converted)>) -> Converted {
+        Converted(Value::object(
+            members.into_iter().map(|(k, v)| (k, v.0)).collect(),
+        ))
+    }
+}
+
+impl Prepared {
+    /// Adds (or replaces) a variable binding with a value converted earlier.
+    pub fn bind_converted(&mut self, name: &str, value: &Converted) {
+        let v = value.0.clone();
+        match self.bindings.iter_mut().find(|(k, _)| k == name) {
+            Some(slot) => slot.1 = v,
+            None => self.bindings.push((name.to_string(), v)),
+        }
+    }
+}
+
 /// One-shot convenience: compile and evaluate with the given variable bindings.
 pub fn evaluate(
     expr: &str,

@@ -421,3 +421,21 @@ fn prepared_input_and_bindings_are_reusable() {
     p.bind("states", &json!({"input": {"items": [10]}}));
     assert_eq!(a.evaluate_prepared(&p, &env).unwrap(), Some(json!(20)));
 }
+
+#[test]
+fn converted_parts_assemble_bindings() {
+    use stepbridge_jsonata::Converted;
+    let input = Converted::new(&json!({"items": [1, 2, 3]}));
+    let states = Converted::object([
+        ("input".to_string(), input.clone()),
+        ("index".to_string(), Converted::new(&json!(1))),
+    ]);
+    let mut prepared = Prepared::new(None, &serde_json::Map::new());
+    prepared.bind_converted("states", &states);
+    let e = Expression::compile("$states.input.items[$states.index]").unwrap();
+    assert_eq!(
+        e.evaluate_prepared(&prepared, &Environment::default())
+            .unwrap(),
+        Some(json!(2))
+    );
+}
