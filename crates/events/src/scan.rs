@@ -314,80 +314,115 @@ impl Regions {
     }
 }
 
-const PINS: usize = 16;
+const PINS: usize = 8;
 
-/// Beginnings of numbers (up to eight bytes: sign, integer digits, point, fraction
-/// digits) all of whose continuations fall strictly inside one region of a field, with
-/// that region and one number of it. Numbers of one field tend to share their leading
-/// digits (coordinates of one area, readings of one sensor), so most numbers are placed
-/// from one masked comparison and a scan for their end, without being converted.
+/// A shape of number beginning (sign, integer digits, point, fraction digits: at most
+/// eight bytes) with a range of digits, such that every number beginning so lies strictly
+/// inside one region of a field: its region and one number of it are then known without
+/// converting it. Numbers of one field tend to share their leading digits (coordinates
+/// of one area, readings of one sensor), so a few pins place most of them.
 #[derive(Debug, Clone, Copy)]
+struct Pin {
+    /// The sign and point bytes at their places (`sep_mask` selects them).
+    sep_mask: u64,
+    sep_bytes: u64,
+    /// High bits of the digit places.
+    digit_bits: u64,
+    /// The beginning's bytes (little-endian), to find where the number goes on.
+    mask: u64,
+    /// The beginning read big-endian (first byte highest) and masked by `top`: with sign
+    /// and point fixed, these compare as the digits, so the digits range is `lo..=hi`.
+    top: u64,
+    lo: u64,
+    hi: u64,
+    region: u32,
+    value: f64,
+}
+
+impl Pin {
+    /// Matches nothing.
+    const EMPTY: Pin = Pin {
+        sep_mask: 0,
+        sep_bytes: u64::MAX,
+        digit_bits: 0,
+        mask: 0,
+        top: 0,
+        lo: 1,
+        hi: 0,
+        region: 0,
+        value: 0.0,
+    };
+
+    /// Whether the number whose first eight bytes are `x` (`nd`: their non-digit flags,
+    /// see [`non_digits`]) begins as this pin says.
+    #[inline(always)]
+    fn covers(&self, x: u64, nd: u64) -> bool {
+        let key = x.swap_bytes() & self.top;
+        x & self.sep_mask == self.sep_bytes
+            && nd & self.digit_bits == 0
+            && self.lo <= key
+            && key <= self.hi
+    }
+}
+
+/// A field's pins, with the digits seen alone (`0` heights, flags, counts).
+#[derive(Debug, Clone)]
 struct Pins {
+    /// Slots 0 and 1 hold the two pins used last (numbers often alternate between two,
+    /// like longitude and latitude) and are tried first.
+    pins: [Pin; PINS],
     len: usize,
     /// The slot the next pin replaces once all are taken (never a hot one).
     next: usize,
     /// The hot slot (0 or 1) used less recently.
     cold: usize,
-    /// (mask, masked bytes) of the first eight bytes of the number.
-    heads: [(u64, u64); PINS],
-    regions: [u32; PINS],
-    values: [f64; PINS],
-    /// Per digit: its region plus one when the digit was seen alone (`0` height, flags).
+    /// Per digit: its region plus one, once seen alone.
     digits: [u32; 10],
 }
 
 impl Default for Pins {
     fn default() -> Self {
         Pins {
+            pins: [Pin::EMPTY; PINS],
             len: 0,
             next: 2,
             cold: 0,
-            // Empty slots match nothing.
-            heads: [(0, u64::MAX); PINS],
-            regions: [0; PINS],
-            values: [0.0; PINS],
             digits: [0; 10],
         }
     }
 }
 
 impl Pins {
-    /// The hot pin `x` (the first eight bytes of a number) begins with. Slots 0 and 1 hold
-    /// the two pins used last (numbers often alternate between two, like longitude and
-    /// latitude), so they are tried first and a hit elsewhere is moved into them.
+    /// The hot pin covering the number that begins with `x`.
     #[inline(always)]
-    fn find_hot(&mut self, x: u64) -> Option<usize> {
-        let (m0, b0) = self.heads[0];
-        if x & m0 == b0 {
+    fn find_hot(&mut self, x: u64, nd: u64) -> Option<usize> {
+        if self.pins[0].covers(x, nd) {
             self.cold = 1;
             return Some(0);
         }
-        let (m1, b1) = self.heads[1];
-        if x & m1 == b1 {
+        if self.pins[1].covers(x, nd) {
             self.cold = 0;
             return Some(1);
         }
         None
     }
 
-    /// The other pin `x` begins with, moved into a hot slot.
+    /// Another pin covering it, moved into a hot slot.
     #[inline(never)]
-    fn find_cold(&mut self, x: u64) -> Option<usize> {
+    fn find_cold(&mut self, x: u64, nd: u64) -> Option<usize> {
         let k = 2 + self
-            .heads
+            .pins
             .get(2..self.len)?
             .iter()
-            .position(|&(mask, bytes)| x & mask == bytes)?;
+            .position(|p| p.covers(x, nd))?;
         let hot = self.cold;
-        self.heads.swap(k, hot);
-        self.regions.swap(k, hot);
-        self.values.swap(k, hot);
+        self.pins.swap(k, hot);
         self.cold = 1 - hot;
         Some(hot)
     }
 
     /// Remembers a pin, in a slot other than the two hot ones once those are taken.
-    fn add(&mut self, head: (u64, u64), region: u32, value: f64) {
+    fn add(&mut self, pin: Pin) {
         let k = if self.len < PINS {
             self.len += 1;
             self.len - 1
@@ -399,19 +434,18 @@ impl Pins {
             };
             self.next
         };
-        self.heads[k] = head;
-        self.regions[k] = region;
-        self.values[k] = value;
+        self.pins[k] = pin;
     }
 }
 
-/// Where the number at `b[start..]`, whose first eight bytes `x` begin with a pin of
-/// mask `mask`, ends, when it is just more digits after the pin (a point or an exponent
-/// after them makes it some other number: `None`, for the general path).
+/// Where the number at `b[start..]`, whose first eight bytes `x` (non-digit flags `nd`)
+/// begin as a pin of byte mask `mask` says, ends, when it is just more digits after that
+/// beginning (a point or an exponent after them makes it some other number: `None`, for
+/// the general path).
 #[inline(always)]
-fn pinned_end(b: &[u8], start: usize, x: u64, mask: u64) -> Option<usize> {
-    // The pin's bytes (digits, a sign, a point) never flag a later byte spuriously.
-    let rest = non_digits(x) & !mask;
+fn pinned_end(b: &[u8], start: usize, nd: u64, mask: u64) -> Option<usize> {
+    // A pin's bytes (digits, a sign, a point) never flag a later byte spuriously.
+    let rest = nd & !mask;
     let end = if rest != 0 {
         start + (rest.trailing_zeros() / 8) as usize
     } else {
@@ -442,20 +476,31 @@ fn region_of(points: &[f64], v: f64) -> u32 {
     (2 * k + usize::from(points.get(k) == Some(&v))) as u32
 }
 
-/// For a number written `text[start..]` that begins with an optional `-`, integer digits
-/// (no leading zero unless alone), a point and at least one more digit within its first
-/// eight bytes: the shortest such beginning whose numbers all lie strictly inside
-/// `(lo, hi)`, as (mask, masked bytes) of its first eight bytes.
-fn prefix_inside(text: &[u8], start: usize, lo: f64, hi: f64) -> Option<(u64, u64)> {
-    let w: &[u8; 8] = text.get(start..start + 8)?.try_into().ok()?;
+/// Whether every number whose digits (integer and `frac` fraction digits, point left
+/// out) begin with `m` has a magnitude strictly inside `(a, b)`: their magnitudes lie
+/// in `[m, m + 1] / 10^frac`, widened by a margin far above the rounding of the
+/// divisions and of any conversion of the number itself.
+fn digits_inside(m: u64, frac: usize, a: f64, b: f64) -> (bool, bool) {
+    let unit = POW10[frac];
+    let (low, high) = (m as f64 / unit, (m + 1) as f64 / unit);
+    let pad = high * 1e-12;
+    (a < low - pad, high + pad < b)
+}
+
+/// For the number at `text[start..]`, in region `(lo, hi)`, a pin: the shortest
+/// beginning (optional `-`, integer digits, point, at least one fraction digit, within
+/// eight bytes) all of whose numbers lie strictly inside the region, widened to every
+/// digit string of the same shape that does too.
+fn pin_for(text: &[u8], start: usize, lo: f64, hi: f64, region: u32, value: f64) -> Option<Pin> {
+    let w: [u8; 8] = text.get(start..start + 8)?.try_into().ok()?;
     let neg = usize::from(w[0] == b'-');
     let point = neg + w[neg..].iter().position(|&c| c == b'.')?;
-    if point == neg
-        || (w[neg] == b'0' && point > neg + 1)
-        || !w[neg..point].iter().all(u8::is_ascii_digit)
-    {
+    let int = point - neg;
+    if int == 0 || (w[neg] == b'0' && int > 1) || !w[neg..point].iter().all(u8::is_ascii_digit) {
         return None;
     }
+    // Magnitudes allowed.
+    let (a, b) = if neg == 1 { (-hi, -lo) } else { (lo, hi) };
     let mut m = 0u64;
     for &c in &w[neg..point] {
         m = m * 10 + u64::from(c - b'0');
@@ -466,20 +511,71 @@ fn prefix_inside(text: &[u8], start: usize, lo: f64, hi: f64) -> Option<(u64, u6
             return None;
         }
         m = m * 10 + u64::from(c - b'0');
-        let unit = POW10[len - point];
-        // Magnitudes of the numbers beginning so: [m, m + 1] / unit, widened by a margin
-        // far above the rounding of the two divisions.
-        let (a, b) = (m as f64 / unit, (m + 1) as f64 / unit);
-        let pad = b * 1e-12;
-        let (low, high) = if neg == 1 {
-            (-b - pad, -a + pad)
-        } else {
-            (a - pad, b + pad)
-        };
-        if lo < low && high < hi {
-            let mask = u64::MAX >> (8 * (7 - len));
-            return Some((mask, u64::from_le_bytes(*w) & mask));
+        let frac = len - point;
+        if digits_inside(m, frac, a, b) != (true, true) {
+            continue;
         }
+        // Widen: the lowest and highest digit strings of this shape still inside
+        // (each bound moves one way only as the digits grow).
+        let places = (int + frac) as u32;
+        let floor = if int == 1 { 0 } else { 10u64.pow(places - 1) };
+        let ceil = 10u64.pow(places) - 1;
+        let (mut l, mut h) = (floor, m);
+        while l < h {
+            let mid = l + (h - l) / 2;
+            if digits_inside(mid, frac, a, b).0 {
+                h = mid;
+            } else {
+                l = mid + 1;
+            }
+        }
+        let least = l;
+        let (mut l, mut h) = (m, ceil);
+        while l < h {
+            let mid = l + (h - l).div_ceil(2);
+            if digits_inside(mid, frac, a, b).1 {
+                l = mid;
+            } else {
+                h = mid - 1;
+            }
+        }
+        let most = l;
+        let size = len + 1;
+        let spell = |digits: u64| {
+            let mut out = [0u8; 8];
+            if neg == 1 {
+                out[0] = b'-';
+            }
+            let mut d = digits;
+            for k in (neg..size).rev() {
+                if k == point {
+                    out[k] = b'.';
+                } else {
+                    out[k] = b'0' + (d % 10) as u8;
+                    d /= 10;
+                }
+            }
+            u64::from_be_bytes(out)
+        };
+        let mask = u64::MAX >> (8 * (8 - size));
+        let top = u64::MAX << (8 * (8 - size));
+        let mut sep_mask = 0xFFu64 << (8 * point);
+        if neg == 1 {
+            sep_mask |= 0xFF;
+        }
+        let digit_bits = HIGHS & mask & !sep_mask;
+        let here = u64::from_le_bytes(w);
+        return Some(Pin {
+            sep_mask,
+            sep_bytes: here & sep_mask,
+            digit_bits,
+            mask,
+            top,
+            lo: spell(least) & top,
+            hi: spell(most) & top,
+            region,
+            value,
+        });
     }
     None
 }
@@ -1588,19 +1684,23 @@ impl Scanner<'_, '_> {
             Some(f) => match self.trie.breaks(f) {
                 Some(points) => {
                     let fi = f as usize;
-                    if self.out.pins.len() <= fi {
-                        self.out.pins.resize(fi + 1, Pins::default());
+                    // Out of `self.out` during the walk (an element's general path
+                    // may reach other fields' pins: those then start afresh).
+                    let mut pins = std::mem::take(&mut self.out.pins);
+                    if pins.len() <= fi {
+                        pins.resize(fi + 1, Pins::default());
                     }
                     let mut place = Placed {
                         f,
                         points,
-                        pins: self.out.pins[fi],
+                        pins: &mut pins[fi],
                         seen: self.out.take_regions(f),
                     };
-                    let end = self.walk_array(node, open, depth, arrays, &mut place)?;
-                    self.out.pins[fi] = place.pins;
-                    self.out.regions[fi] = place.seen;
-                    Ok(end)
+                    let walked = self.walk_array(node, open, depth, arrays, &mut place);
+                    let seen = place.seen;
+                    self.out.pins = pins;
+                    self.out.regions[fi] = seen;
+                    walked
                 }
                 None => self.walk_array(node, open, depth, arrays, &mut Converted(f)),
             },
@@ -1706,21 +1806,22 @@ impl Numbers for Converted {
 
 /// Numbers of field `f`, which has breaks `points`: each placed in its region, and
 /// recorded only when the event had none there yet.
-struct Placed<'t> {
+struct Placed<'t, 'p> {
     f: u32,
     points: &'t [f64],
-    pins: Pins,
+    pins: &'p mut Pins,
     seen: Regions,
 }
 
-impl Numbers for Placed<'_> {
+impl Numbers for Placed<'_, '_> {
     #[inline(always)]
     fn number(&mut self, b: &[u8], i: usize, values: &mut Vec<(u32, Raw)>) -> R<usize> {
         let Some(x) = load8(b, i) else {
             return self.convert(b, i, values);
         };
-        if let Some(k) = self.pins.find_hot(x) {
-            if let Some(end) = self.pinned(b, i, x, k, values) {
+        let nd = non_digits(x);
+        if let Some(k) = self.pins.find_hot(x, nd) {
+            if let Some(end) = self.pinned(b, i, nd, k, values) {
                 return Ok(end);
             }
         }
@@ -1742,8 +1843,8 @@ impl Numbers for Placed<'_> {
             }
             return Ok(i + 1);
         }
-        if let Some(k) = self.pins.find_cold(x) {
-            if let Some(end) = self.pinned(b, i, x, k, values) {
+        if let Some(k) = self.pins.find_cold(x, nd) {
+            if let Some(end) = self.pinned(b, i, nd, k, values) {
                 return Ok(end);
             }
         }
@@ -1751,20 +1852,21 @@ impl Numbers for Placed<'_> {
     }
 }
 
-impl Placed<'_> {
+impl Placed<'_, '_> {
     /// The number at `b[i..]` placed by pin `k`, when it is one the pin covers.
     #[inline(always)]
     fn pinned(
         &mut self,
         b: &[u8],
         i: usize,
-        x: u64,
+        nd: u64,
         k: usize,
         values: &mut Vec<(u32, Raw)>,
     ) -> Option<usize> {
-        let end = pinned_end(b, i, x, self.pins.heads[k].0)?;
-        if self.seen.insert(self.pins.regions[k]) {
-            values.push((self.f, Raw::Num(self.pins.values[k])));
+        let pin = &self.pins.pins[k];
+        let end = pinned_end(b, i, nd, pin.mask)?;
+        if self.seen.insert(pin.region) {
+            values.push((self.f, Raw::Num(pin.value)));
         }
         Some(end)
     }
@@ -1778,8 +1880,8 @@ impl Placed<'_> {
             values.push((self.f, Raw::Num(v)));
         }
         if let Some((lo, hi)) = region_bounds(self.points, r) {
-            if let Some(head) = prefix_inside(b, i, lo, hi) {
-                self.pins.add(head, r, v);
+            if let Some(pin) = pin_for(b, i, lo, hi, r, v) {
+                self.pins.add(pin);
             }
         }
         Ok(end)
