@@ -1707,8 +1707,27 @@ impl<'a> Engine<'a> {
         spec: &MapSpec,
         input: &'v Value,
         raw: &Value,
+        entered_id: u64,
     ) -> Flow<Cow<'v, [Value]>> {
         if let Some(reader) = &spec.item_reader {
+            // JSONata: the reader's Arguments are evaluated (their failures fail the state)
+            // before the items are read.
+            if let Some(q) = &reader.arguments {
+                match self.map_query(st, q, raw, entered_id)? {
+                    Value::Object(_) => {}
+                    other => {
+                        return Err(self
+                            .map_query_type_error(
+                                st,
+                                entered_id,
+                                "ItemReader/Arguments",
+                                "object",
+                                &other,
+                            )
+                            .into())
+                    }
+                }
+            }
             let mock = self.mocks.and_then(|m| m.states.get(&st.name));
             let Some(responses) = mock else {
                 return Err(StatesError::new(
@@ -1737,7 +1756,13 @@ impl<'a> Engine<'a> {
                 }
                 None => Vec::new(),
             };
-            let max = amount(&reader.max_items, raw, &self.context, "MaxItemsPath")?;
+            let max = self.amount_of(
+                st,
+                &reader.max_items,
+                raw,
+                ("MaxItems", "MaxItemsPath"),
+                entered_id,
+            )?;
             let mut items = items;
             if let Some(max) = max.filter(|m| *m > 0.0) {
                 items.truncate(max as usize);
@@ -1871,7 +1896,7 @@ impl<'a> Engine<'a> {
         let input_bound = plus(input_bound, 4);
         let items: Cow<[Value]> = match taken {
             Some(r) => Cow::Owned(r?),
-            None => self.map_items(st, spec, &input, raw)?,
+            None => self.map_items(st, spec, &input, raw, entered_id)?,
         };
         let mut inputs: Vec<(Value, Bound)> = Vec::with_capacity(items.len());
         match items {
@@ -1917,7 +1942,7 @@ impl<'a> Engine<'a> {
         if let Some(b) = &spec.batcher {
             let plain = inputs.into_iter().map(|(v, _)| v).collect();
             inputs = self
-                .batch(b, plain, &input, raw)?
+                .batch(st, b, plain, &input, raw, entered_id)?
                 .into_iter()
                 .map(|v| (v, UNKNOWN))
                 .collect();
@@ -2085,9 +2110,23 @@ impl<'a> Engine<'a> {
         }
         self.event("MapStateSucceeded", None)?;
         if let Some(w) = &spec.result_writer {
-            let params = match &w.parameters {
-                Some(t) => t.evaluate(input, &self.context, &mut self.rng)?,
-                None => json!({}),
+            let params = match (&w.parameters, &w.arguments) {
+                (Some(t), _) => t.evaluate(input, &self.context, &mut self.rng)?,
+                (None, Some(q)) => match self.map_query(st, q, raw, entered_id)? {
+                    v @ Value::Object(_) => v,
+                    other => {
+                        return Err(self
+                            .map_query_type_error(
+                                st,
+                                entered_id,
+                                "ResultWriter/Arguments",
+                                "object",
+                                &other,
+                            )
+                            .into())
+                    }
+                },
+                (None, None) => json!({}),
             };
             let bucket = params.get("Bucket").cloned().unwrap_or(Value::Null);
             let prefix = params.get("Prefix").and_then(Value::as_str).unwrap_or("");
@@ -2113,25 +2152,37 @@ impl<'a> Engine<'a> {
 
     fn batch(
         &mut self,
+        st: &State,
         b: &Batcher,
         items: Vec<Value>,
         input: &Value,
         raw: &Value,
+        entered_id: u64,
     ) -> Flow<Vec<Value>> {
-        let max_items = amount(&b.max_items, raw, &self.context, "MaxItemsPerBatchPath")?
+        let max_items = self
+            .amount_of(
+                st,
+                &b.max_items,
+                raw,
+                ("MaxItemsPerBatch", "MaxItemsPerBatchPath"),
+                entered_id,
+            )?
             .map(|n| n as usize)
             .filter(|n| *n > 0);
-        let max_bytes = amount(
-            &b.max_bytes,
-            raw,
-            &self.context,
-            "MaxInputBytesPerBatchPath",
-        )?
-        .map(|n| n as usize)
-        .filter(|n| *n > 0);
-        let batch_input = match &b.batch_input {
-            Some(t) => Some(t.evaluate(input, &self.context, &mut self.rng)?),
-            None => None,
+        let max_bytes = self
+            .amount_of(
+                st,
+                &b.max_bytes,
+                raw,
+                ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"),
+                entered_id,
+            )?
+            .map(|n| n as usize)
+            .filter(|n| *n > 0);
+        let batch_input = match (&b.batch_input, &b.batch_query) {
+            (Some(t), _) => Some(t.evaluate(input, &self.context, &mut self.rng)?),
+            (None, Some(q)) => Some(self.map_query(st, q, raw, entered_id)?),
+            (None, None) => None,
         };
         let mut batches = Vec::new();
         let mut cur: Vec<Value> = Vec::new();
@@ -2504,6 +2555,52 @@ impl Engine<'_> {
             trace.result = Some(result.0.clone());
         }
         Ok(result)
+    }
+
+    /// A JSONata Map field below the state's top level (ItemReader and ResultWriter
+    /// Arguments, ItemBatcher BatchInput): `$states.input` is the state input.
+    #[inline(never)]
+    fn map_query(
+        &mut self,
+        st: &State,
+        q: &Query,
+        raw: &Value,
+        entered_id: u64,
+    ) -> Result<Value, StatesError> {
+        if let Some(v) = q.literal() {
+            return Ok(v.clone());
+        }
+        let states = self.states_value(raw, None);
+        let mut cx = QueryCx::new(
+            &states,
+            self.now as f64,
+            &mut self.rng,
+            &st.name,
+            entered_id,
+        );
+        q.evaluate(&mut cx)
+    }
+
+    fn map_query_type_error(
+        &mut self,
+        st: &State,
+        entered_id: u64,
+        field: &str,
+        expected: &str,
+        v: &Value,
+    ) -> StatesError {
+        let states = Value::Null;
+        let cx = QueryCx::new(
+            &states,
+            self.now as f64,
+            &mut self.rng,
+            &st.name,
+            entered_id,
+        );
+        cx.error(format!(
+            "The JSONata expression specified for the field '{field}' returned an unexpected result type. Expected '{expected}', but was '{}' for value: {v}",
+            json_type(v)
+        ))
     }
 
     /// A JSONata Map's items: `Items` (an array or an expression giving one), or the input.

@@ -710,19 +710,21 @@ impl<'a> Parser<'a> {
         self.pos >= self.bytes.len()
     }
 
-    /// A variable name right after the root `$`: a letter or `_`, then letters, digits and
-    /// `_` (the identifiers JSONata accepts, which is what Step Functions' variables are).
+    /// A variable name right after the root `$`: a Unicode ID_Start character, then
+    /// ID_Continue characters, as AWS defines variable names.
+    /// <https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html#variable-name-syntax>
     fn variable_name(&mut self) -> Option<String> {
         let start = self.pos;
-        if !matches!(self.peek(), Some(b'a'..=b'z' | b'A'..=b'Z' | b'_')) {
+        let mut chars = self.src[start..].chars();
+        if !chars.next().is_some_and(unicode_ident::is_xid_start) {
             return None;
         }
-        while matches!(
-            self.peek(),
-            Some(b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_')
-        ) {
-            self.pos += 1;
-        }
+        let rest: usize = chars
+            .take_while(|c| unicode_ident::is_xid_continue(*c))
+            .map(char::len_utf8)
+            .sum();
+        let first = self.src[start..].chars().next().map_or(0, char::len_utf8);
+        self.pos = start + first + rest;
         Some(self.src[start..self.pos].to_string())
     }
 

@@ -193,7 +193,9 @@ fn may_read_state_context(definition: &str) -> bool {
     })
 }
 
-/// Conservative: any mention of `Execution`, or `$$` used whole (`"$$"`, `States.JsonToString($$)`).
+/// Conservative: any mention of `Execution`, `$$` used whole (`"$$"`,
+/// `States.JsonToString($$)`), or in JSONata `$states` / `$states.context` used whole
+/// (`{% $states.context %}`, `{% $keys($states) %}`).
 fn may_read_execution_input(definition: &str) -> bool {
     if definition.contains("Execution") {
         return true;
@@ -201,6 +203,31 @@ fn may_read_execution_input(definition: &str) -> bool {
     definition
         .match_indices("$$")
         .any(|(i, _)| !matches!(definition.as_bytes().get(i + 2), Some(b'.') | Some(b'[')))
+        || definition.match_indices("$states").any(|(i, _)| {
+            let rest = &definition[i + "$states".len()..];
+            let member = |r: &str, name: &str| {
+                r.strip_prefix(name).is_some_and(|after| {
+                    !after
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+                })
+            };
+            match rest.strip_prefix('.') {
+                None => true,
+                Some(r)
+                    if ["input", "result", "errorOutput"]
+                        .iter()
+                        .any(|n| member(r, n)) =>
+                {
+                    false
+                }
+                // `$states.context.X` reads X only; `Execution` was ruled out above.
+                Some(r) => !r
+                    .strip_prefix("context.")
+                    .is_some_and(|x| x.starts_with(|c: char| c.is_alphabetic())),
+            }
+        })
 }
 
 /// Everything about one execution except the definition.

@@ -253,12 +253,16 @@ pub struct MapSpec {
 pub struct ItemReader {
     pub resource: String,
     pub parameters: Option<Template>,
+    /// JSONata `Arguments` (in place of `Parameters`).
+    pub arguments: Option<Query>,
     pub max_items: Option<Amount>,
 }
 
 #[derive(Debug)]
 pub struct ResultWriter {
     pub parameters: Option<Template>,
+    /// JSONata `Arguments` (in place of `Parameters`).
+    pub arguments: Option<Query>,
 }
 
 #[derive(Debug)]
@@ -266,6 +270,8 @@ pub struct Batcher {
     pub max_items: Option<Amount>,
     pub max_bytes: Option<Amount>,
     pub batch_input: Option<Template>,
+    /// JSONata `BatchInput`: a value whose `{% %}` strings are expressions.
+    pub batch_query: Option<Query>,
 }
 
 /// Compile a whole definition.
@@ -1034,12 +1040,26 @@ impl Builder {
                     self.err(&format!("{here}/Resource"), "ItemReader needs a 'Resource'");
                 }
                 let max_items = match robj.get("ReaderConfig").and_then(Value::as_object) {
+                    Some(rc) if jsonata => {
+                        self.query_amount(rc, "MaxItems", &format!("{here}/ReaderConfig"), true)
+                    }
                     Some(rc) => self.amount(rc, "MaxItems", &format!("{here}/ReaderConfig"), true),
                     None => None,
                 };
+                // JSONata: Arguments replaces Parameters.
+                // <https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html>
+                let (parameters, arguments) = if jsonata {
+                    (
+                        None,
+                        self.query(robj, "Arguments", &here, "ItemReader/Arguments"),
+                    )
+                } else {
+                    (self.template(robj, "Parameters", &here), None)
+                };
                 Some(ItemReader {
                     resource,
-                    parameters: self.template(robj, "Parameters", &here),
+                    parameters,
+                    arguments,
                     max_items,
                 })
             }
@@ -1048,19 +1068,41 @@ impl Builder {
             None => None,
             Some(bo) => {
                 let here = format!("{at}/ItemBatcher");
-                Some(Batcher {
-                    max_items: self.amount(bo, "MaxItemsPerBatch", &here, true),
-                    max_bytes: self.amount(bo, "MaxInputBytesPerBatch", &here, true),
-                    batch_input: self.template(bo, "BatchInput", &here),
-                })
+                // JSONata: the amounts may be expressions giving integers, and BatchInput
+                // may hold expressions anywhere in it.
+                // <https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html>
+                if jsonata {
+                    Some(Batcher {
+                        max_items: self.query_amount(bo, "MaxItemsPerBatch", &here, true),
+                        max_bytes: self.query_amount(bo, "MaxInputBytesPerBatch", &here, true),
+                        batch_input: None,
+                        batch_query: self.query(bo, "BatchInput", &here, "ItemBatcher/BatchInput"),
+                    })
+                } else {
+                    Some(Batcher {
+                        max_items: self.amount(bo, "MaxItemsPerBatch", &here, true),
+                        max_bytes: self.amount(bo, "MaxInputBytesPerBatch", &here, true),
+                        batch_input: self.template(bo, "BatchInput", &here),
+                        batch_query: None,
+                    })
+                }
             }
         };
-        let result_writer =
-            obj.get("ResultWriter")
-                .and_then(Value::as_object)
-                .map(|w| ResultWriter {
-                    parameters: self.template(w, "Parameters", &format!("{at}/ResultWriter")),
-                });
+        let result_writer = obj.get("ResultWriter").and_then(Value::as_object).map(|w| {
+            let here = format!("{at}/ResultWriter");
+            // <https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html>
+            if jsonata {
+                ResultWriter {
+                    parameters: None,
+                    arguments: self.query(w, "Arguments", &here, "ResultWriter/Arguments"),
+                }
+            } else {
+                ResultWriter {
+                    parameters: self.template(w, "Parameters", &here),
+                    arguments: None,
+                }
+            }
+        });
         let amount = |b: &mut Builder, key: &str, integer: bool| {
             if jsonata {
                 b.query_amount(obj, key, at, integer)

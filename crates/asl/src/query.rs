@@ -164,26 +164,22 @@ impl Query {
 }
 
 /// Variable names an expression mentions (`$name`, not `$states`); over-inclusive is fine.
+/// Names are Unicode identifiers, as AWS defines variable names.
+/// <https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html#variable-name-syntax>
 fn scan_vars(src: &str, out: &mut Vec<String>) {
-    let b = src.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'$' {
-            let start = i + 1;
-            let mut j = start;
-            while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
-                j += 1;
-            }
-            if j > start {
-                let name = &src[start..j];
-                if name != "states" && !out.iter().any(|n| n == name) {
-                    out.push(name.to_string());
-                }
-            }
-            i = j.max(i + 1);
-        } else {
-            i += 1;
+    let mut rest = src;
+    while let Some(at) = rest.find('$') {
+        let after = &rest[at + 1..];
+        let len: usize = after
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || unicode_ident::is_xid_continue(*c))
+            .map(char::len_utf8)
+            .sum();
+        let name = &after[..len];
+        if !name.is_empty() && name != "states" && !out.iter().any(|n| n == name) {
+            out.push(name.to_string());
         }
+        rest = &after[len..];
     }
 }
 
@@ -287,8 +283,11 @@ mod tests {
     #[test]
     fn variable_names_are_scanned() {
         let mut v = Vec::new();
-        scan_vars("$states.input.a + $total + $sum($items) + $total", &mut v);
-        assert_eq!(v, ["total", "sum", "items"]);
+        scan_vars(
+            "$states.input.a + $total + $sum($items) + $total + $変数",
+            &mut v,
+        );
+        assert_eq!(v, ["total", "sum", "items", "変数"]);
     }
 
     #[test]

@@ -27,6 +27,8 @@ const MAX_SCOPE_DEPTH: usize = 20;
 const MAX_STATE_NAME: usize = 80;
 /// AWS: a Map Label is at most 40 characters.
 const MAX_LABEL: usize = 40;
+/// AWS: a variable name is at most 80 characters.
+const MAX_VARIABLE_NAME: usize = 80;
 
 pub const STATE_TYPES: &[&str] = &[
     "Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
@@ -367,7 +369,22 @@ impl Validator<'_> {
                 };
                 let kp = push_pointer(&p, k);
                 if !is_variable_name(name) {
-                    self.err(&kp, format!("The variable name '{name}' is not valid: use a letter or '_' followed by letters, digits or '_'{}.", if jsonata { "" } else { " (a key ending in '.$' names the variable before the suffix)" }));
+                    let why = if name.chars().count() > MAX_VARIABLE_NAME {
+                        format!("it is longer than {MAX_VARIABLE_NAME} characters")
+                    } else {
+                        "it must start with a Unicode ID_Start character (a letter) followed by Unicode ID_Continue characters (letters, digits, '_')".to_string()
+                    };
+                    self.err(
+                        &kp,
+                        format!(
+                            "The variable name '{name}' is not valid: {why}{}.",
+                            if jsonata {
+                                ""
+                            } else {
+                                " (a key ending in '.$' names the variable before the suffix)"
+                            }
+                        ),
+                    );
                     continue;
                 }
                 if name == "states" {
@@ -650,7 +667,7 @@ impl Validator<'_> {
         }
 
         if lang == Lang::Jsonata {
-            self.jsonata_fields(sp, obj);
+            self.jsonata_fields(sp, ty, obj);
         }
         match ty {
             "Pass" => self.pass(sp, obj),
@@ -669,9 +686,14 @@ impl Validator<'_> {
         info
     }
 
-    /// Every `{% %}` expression of a JSONata state must parse (JSONata 2.0.6, as AWS runs it).
+    /// Every `{% %}` expression of a JSONata state must parse (JSONata 2.0.6, as AWS runs it),
+    /// and may read `$states.result` / `$states.errorOutput` only where they exist: AWS
+    /// catches any other use "at creation, update, or validation of the state machine".
+    /// `$states.result` is for the top-level Output and Assign of a Task, Map or Parallel
+    /// state, `$states.errorOutput` for a catcher's Output and Assign.
     /// <https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html>
-    fn jsonata_fields(&mut self, sp: &str, obj: &Map<String, Value>) {
+    /// <https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html#reserved-variable-states>
+    fn jsonata_fields(&mut self, sp: &str, ty: &str, obj: &Map<String, Value>) {
         const FIELDS: &[&str] = &[
             "Arguments",
             "Output",
@@ -688,26 +710,68 @@ impl Validator<'_> {
             "ToleratedFailureCount",
             "ToleratedFailurePercentage",
         ];
-        let check = |v: &mut Self, at: &str, key: &str, value: &Value| {
+        // The Map fields below the state's top level that take expressions in JSONata.
+        // <https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html>
+        // <https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html>
+        // <https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html>
+        const NESTED: &[(&str, &str)] = &[
+            ("ItemReader", "Arguments"),
+            ("ItemBatcher", "MaxItemsPerBatch"),
+            ("ItemBatcher", "MaxInputBytesPerBatch"),
+            ("ItemBatcher", "BatchInput"),
+            ("ResultWriter", "Arguments"),
+        ];
+        let produces_result = matches!(ty, "Task" | "Map" | "Parallel");
+        let check = |v: &mut Self,
+                     at: &str,
+                     key: &str,
+                     value: &Value,
+                     result: bool,
+                     error: bool| {
+            let p = push_pointer(at, key);
             if let Err(e) = Query::compile(value, key) {
-                v.err(&push_pointer(at, key), format!("{e}."));
+                v.err(&p, format!("{e}."));
+                return;
+            }
+            let (reads_result, reads_error) = reads_states_members(value, 0);
+            if reads_result && !result {
+                v.err(&p, format!("The field '{key}' reads $states.result, which exists only in the top-level Output and Assign of a Task, Map or Parallel state (it holds that state's result). Use $states.input here, or move the expression to Output or Assign."));
+            }
+            if reads_error && !error {
+                v.err(&p, format!("The field '{key}' reads $states.errorOutput, which exists only in a catcher's Output and Assign (it holds the Error Output of the caught error)."));
             }
         };
         for key in FIELDS {
             if let Some(value) = obj.get(*key) {
-                check(self, sp, key, value);
+                let result = produces_result && matches!(*key, "Output" | "Assign");
+                check(self, sp, key, value, result, false);
             }
         }
-        for (list, keys) in [
-            ("Choices", &["Condition", "Output", "Assign"][..]),
-            ("Catch", &["Output", "Assign"][..]),
+        if ty == "Map" {
+            for (outer, key) in NESTED {
+                if let Some(value) = obj.get(*outer).and_then(|o| o.get(*key)) {
+                    check(self, &push_pointer(sp, outer), key, value, false, false);
+                }
+            }
+            if let Some(value) = obj
+                .get("ItemReader")
+                .and_then(|r| r.get("ReaderConfig"))
+                .and_then(|c| c.get("MaxItems"))
+            {
+                let at = push_pointer(&push_pointer(sp, "ItemReader"), "ReaderConfig");
+                check(self, &at, "MaxItems", value, false, false);
+            }
+        }
+        for (list, keys, error) in [
+            ("Choices", &["Condition", "Output", "Assign"][..], false),
+            ("Catch", &["Output", "Assign"][..], true),
         ] {
             if let Some(Value::Array(items)) = obj.get(list) {
                 for (i, item) in items.iter().enumerate() {
                     let ip = push_pointer(&push_pointer(sp, list), &i.to_string());
                     for key in keys {
                         if let Some(value) = item.get(*key) {
-                            check(self, &ip, key, value);
+                            check(self, &ip, key, value, false, error);
                         }
                     }
                 }
@@ -1040,15 +1104,64 @@ impl Validator<'_> {
                 }
             }
         }
+        // In JSONata, ItemReader and ResultWriter take Arguments where JSONPath has
+        // Parameters, and the `...Path` amounts give way to expressions.
+        // <https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html>
+        // <https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html>
+        for f in ["ItemReader", "ResultWriter"] {
+            if let Some(Value::Object(m)) = obj.get(f) {
+                let fp = push_pointer(sp, f);
+                let (wrong, right) = match lang {
+                    Lang::Jsonata => ("Parameters", "Arguments"),
+                    Lang::JsonPath => ("Arguments", "Parameters"),
+                };
+                if m.contains_key(wrong) {
+                    let (is, not) = match lang {
+                        Lang::Jsonata => ("JSONata", "JSONPath"),
+                        Lang::JsonPath => ("JSONPath", "JSONata"),
+                    };
+                    self.err(
+                        &push_pointer(&fp, wrong),
+                        format!("The QueryLanguage is set to '{is}', but field '{wrong}' of {f} is only supported for the '{not}' QueryLanguage. Use '{right}'."),
+                    );
+                }
+                if lang == Lang::Jsonata {
+                    if let Some(Value::Object(rc)) = m.get("ReaderConfig") {
+                        if rc.contains_key("MaxItemsPath") {
+                            self.err(
+                                &push_pointer(&push_pointer(&fp, "ReaderConfig"), "MaxItemsPath"),
+                                "The QueryLanguage is set to 'JSONata', but field 'MaxItemsPath' is only supported for the 'JSONPath' QueryLanguage. Give MaxItems a JSONata expression instead.".into(),
+                            );
+                        }
+                    }
+                }
+            }
+        }
         if let Some(Value::Object(b)) = obj.get("ItemBatcher") {
             let bp = push_pointer(sp, "ItemBatcher");
             for (k, v) in b {
                 let p = push_pointer(&bp, k);
                 match k.as_str() {
                     "MaxItemsPerBatch" | "MaxInputBytesPerBatch" => {
-                        if as_int(v).is_none_or(|n| n < 0) {
-                            self.err(&p, format!("{k} must be a whole number, 0 or more"));
+                        let expr = lang == Lang::Jsonata && v.as_str().is_some_and(is_jsonata_expr);
+                        if !expr && as_int(v).is_none_or(|n| n < 0) {
+                            self.err(
+                                &p,
+                                format!(
+                                    "{k} must be a whole number, 0 or more{}",
+                                    if lang == Lang::Jsonata {
+                                        ", or a JSONata expression giving one"
+                                    } else {
+                                        ""
+                                    }
+                                ),
+                            );
                         }
+                    }
+                    "MaxItemsPerBatchPath" | "MaxInputBytesPerBatchPath"
+                        if lang == Lang::Jsonata =>
+                    {
+                        self.err(&p, format!("The QueryLanguage is set to 'JSONata', but field '{k}' is only supported for the 'JSONPath' QueryLanguage. Give {} a JSONata expression instead.", k.trim_end_matches("Path")));
                     }
                     "MaxItemsPerBatchPath" | "MaxInputBytesPerBatchPath" => {
                         self.reference_path(&p, k, v)
@@ -1444,7 +1557,9 @@ const JSONPATH_ONLY: &[&str] = &[
 fn jsonata_field_ok(ty: &str, k: &str) -> bool {
     match k {
         "Output" => !matches!(ty, "Fail"),
-        "Arguments" => matches!(ty, "Task" | "Parallel" | "Map"),
+        // AWS's JSONata field table: Arguments belongs to Task and Parallel only.
+        // <https://states-language.net/spec.html#state-type-table-jsonata>
+        "Arguments" => matches!(ty, "Task" | "Parallel"),
         "Items" => ty == "Map",
         _ => false,
     }
@@ -1540,12 +1655,87 @@ fn is_substitution(v: &Value) -> bool {
 }
 
 /// Step Functions variable names are JSONata identifiers.
-fn is_variable_name(s: &str) -> bool {
+/// AWS: a variable name follows Unicode Standard Annex #31 — an ID_Start character, then
+/// ID_Continue characters — and is at most 80 characters long.
+/// <https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html#variable-name-syntax>
+pub(crate) fn is_variable_name(s: &str) -> bool {
     let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    chars.next().is_some_and(unicode_ident::is_xid_start)
+        && chars.all(unicode_ident::is_xid_continue)
+        && s.chars().count() <= MAX_VARIABLE_NAME
+}
+
+/// Whether the JSONata expressions in a field value read `$states.result` and
+/// `$states.errorOutput` (string literals and comments inside expressions are skipped).
+fn reads_states_members(v: &Value, depth: usize) -> (bool, bool) {
+    if depth > 64 {
+        return (false, false);
+    }
+    match v {
+        Value::String(s) => match crate::query::expression_text(s) {
+            Some(text) => states_members_in(text),
+            None => (false, false),
+        },
+        Value::Array(a) => a.iter().fold((false, false), |acc, x| {
+            let r = reads_states_members(x, depth + 1);
+            (acc.0 || r.0, acc.1 || r.1)
+        }),
+        Value::Object(m) => m.values().fold((false, false), |acc, x| {
+            let r = reads_states_members(x, depth + 1);
+            (acc.0 || r.0, acc.1 || r.1)
+        }),
+        _ => (false, false),
+    }
+}
+
+fn states_members_in(text: &str) -> (bool, bool) {
+    let chars: Vec<char> = text.chars().collect();
+    let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    let (mut result, mut error) = (false, false);
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            q @ ('\'' | '"' | '`') => {
+                i += 1;
+                while i < chars.len() && chars[i] != q {
+                    i += if chars[i] == '\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            '/' if chars.get(i + 1) == Some(&'*') => {
+                i += 2;
+                while i + 1 < chars.len() && !(chars[i] == '*' && chars[i + 1] == '/') {
+                    i += 1;
+                }
+                i += 2;
+            }
+            '$' if chars[i..].starts_with(&['$', 's', 't', 'a', 't', 'e', 's'])
+                && (i == 0 || !ident(chars[i - 1]))
+                && !chars.get(i + 7).copied().is_some_and(ident) =>
+            {
+                let mut j = i + 7;
+                while chars.get(j).is_some_and(|c| c.is_whitespace()) {
+                    j += 1;
+                }
+                if chars.get(j) == Some(&'.') {
+                    j += 1;
+                    while chars.get(j).is_some_and(|c| c.is_whitespace()) {
+                        j += 1;
+                    }
+                    let start = j;
+                    while chars.get(j).copied().is_some_and(ident) {
+                        j += 1;
+                    }
+                    let member: String = chars[start..j].iter().collect();
+                    result |= member == "result";
+                    error |= member == "errorOutput";
+                }
+                i = j.max(i + 1);
+            }
+            _ => i += 1,
+        }
+    }
+    (result, error)
 }
 
 fn is_jsonata_expr(s: &str) -> bool {

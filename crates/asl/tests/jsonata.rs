@@ -579,3 +579,335 @@ fn item_selector_over_many_items() {
     // Σ 2i for i < 2000
     assert_eq!(ok(&o), &json!(1999 * 2000));
 }
+
+fn invalid(definition: Value) -> Vec<String> {
+    let o = exec(definition, json!({}), None);
+    assert_eq!(o.status, "INVALID", "{o:?}");
+    o.diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.location.pointer, d.message))
+        .collect()
+}
+
+fn distributed(states: Value) -> Value {
+    json!({"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+           "StartAt": "D", "States": states})
+}
+
+fn reader_mocks(items: Value) -> Value {
+    let mut m = mocks(json!({"M": "MR"}));
+    m["MockedResponses"] = json!({"MR": {"0": {"Return": items}}});
+    m
+}
+
+// ItemReader: in JSONata, Arguments replaces Parameters and ReaderConfig.MaxItems may be an
+// expression; ItemBatcher: MaxItemsPerBatch / MaxInputBytesPerBatch may be expressions giving
+// positive integers and BatchInput may hold expressions.
+// https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html
+// https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html
+#[test]
+fn distributed_map_reader_and_batcher_take_expressions() {
+    let items: Vec<Value> = (1..=7).map(|i| json!({"id": i})).collect();
+    let def = |batcher: Value| {
+        json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {
+            "Type": "Map",
+            "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                           "ReaderConfig": {"InputType": "JSON", "MaxItems": "{% $states.input.max %}"},
+                           "Arguments": {"Bucket": "{% $states.input.bucket %}", "Key": "k.json"}},
+            "ItemBatcher": batcher,
+            "ItemProcessor": distributed(json!({"D": {"Type": "Pass", "End": true}})),
+            "End": true}}})
+    };
+    let input = json!({"max": 5, "bucket": "b", "per": 2, "bytes": 20, "tag": "t"});
+    let batches = json!([
+        {"BatchInput": {"tag": "t", "n": 2}, "Items": [{"id": 1}, {"id": 2}]},
+        {"BatchInput": {"tag": "t", "n": 2}, "Items": [{"id": 3}, {"id": 4}]},
+        {"BatchInput": {"tag": "t", "n": 2}, "Items": [{"id": 5}]}
+    ]);
+    let o = exec(
+        def(json!({"MaxItemsPerBatch": "{% $states.input.per %}",
+                   "BatchInput": {"tag": "{% $states.input.tag %}", "n": "{% $states.input.per %}"}})),
+        input.clone(),
+        Some(reader_mocks(json!(items))),
+    );
+    assert_eq!(ok(&o), &batches);
+    // {"id":n} is 8 bytes: two items fit in 20 bytes, a third does not.
+    let o = exec(
+        def(json!({"MaxInputBytesPerBatch": "{% $states.input.bytes %}",
+                   "BatchInput": "{% {'tag': $states.input.tag, 'n': 2} %}"})),
+        input.clone(),
+        Some(reader_mocks(json!(items))),
+    );
+    assert_eq!(ok(&o), &batches);
+    // An amount that is not an integer, and Arguments that evaluate to nothing, are
+    // States.QueryEvaluationError naming the field.
+    let o = exec(
+        def(json!({"MaxItemsPerBatch": "{% $states.input.tag %}"})),
+        input.clone(),
+        Some(reader_mocks(json!(items))),
+    );
+    assert_eq!(o.error.as_deref(), Some("States.QueryEvaluationError"));
+    assert!(
+        o.cause.as_deref().unwrap().contains("'MaxItemsPerBatch'"),
+        "{:?}",
+        o.cause
+    );
+    let o = exec(
+        def(json!({"MaxItemsPerBatch": 2})),
+        json!({"max": 5}),
+        Some(reader_mocks(json!(items))),
+    );
+    assert_eq!(o.error.as_deref(), Some("States.QueryEvaluationError"));
+    assert!(
+        o.cause
+            .as_deref()
+            .unwrap()
+            .contains("ItemReader/Arguments/Bucket"),
+        "{:?}",
+        o.cause
+    );
+}
+
+// ResultWriter: in JSONata, Arguments (with expressions) replaces Parameters.
+// https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
+#[test]
+fn distributed_map_result_writer_arguments_take_expressions() {
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {
+            "Type": "Map", "Items": [1, 2],
+            "ItemProcessor": distributed(json!({"D": {"Type": "Pass", "End": true}})),
+            "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject",
+                             "Arguments": {"Bucket": "{% $states.input.bucket %}",
+                                           "Prefix": "{% 'runs/' & $states.input.job %}"}},
+            "Output": "{% $states.result.ResultWriterDetails %}",
+            "End": true}}}),
+        json!({"bucket": "out", "job": "j7"}),
+        None,
+    );
+    let details = ok(&o);
+    assert_eq!(details["Bucket"], json!("out"));
+    let key = details["Key"].as_str().unwrap();
+    assert!(
+        key.starts_with("runs/j7/") && key.ends_with("/manifest.json"),
+        "{key}"
+    );
+}
+
+// AWS's field table for JSONata states gives Arguments to Task and Parallel only; a JSONata
+// ItemReader/ItemBatcher takes no JSONPath sub-fields.
+// https://states-language.net/spec.html#state-type-table-jsonata
+// https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html
+#[test]
+fn map_arguments_and_jsonpath_sub_fields_are_refused_in_jsonata() {
+    let d = invalid(
+        json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {
+        "Type": "Map", "Arguments": {"x": 1},
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                       "ReaderConfig": {"InputType": "JSON", "MaxItemsPath": "$.n"},
+                       "Parameters": {"Bucket": "b", "Key": "k"}},
+        "ItemBatcher": {"MaxItemsPerBatchPath": "$.n"},
+        "ItemProcessor": distributed(json!({"D": {"Type": "Pass", "End": true}})),
+        "End": true}}}),
+    );
+    for at in [
+        "/States/M/Arguments ",
+        "/States/M/ItemReader/Parameters ",
+        "/States/M/ItemReader/ReaderConfig/MaxItemsPath ",
+        "/States/M/ItemBatcher/MaxItemsPerBatchPath ",
+    ] {
+        assert!(d.iter().any(|m| m.starts_with(at)), "{at}: {d:?}");
+    }
+    // And the other way round: Arguments in a JSONPath ItemReader.
+    let d = invalid(json!({"StartAt": "M", "States": {"M": {
+        "Type": "Map",
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "Arguments": {"Bucket": "b"}},
+        "ItemProcessor": distributed(json!({"D": {"Type": "Pass", "End": true}})),
+        "End": true}}}));
+    assert!(
+        d.iter()
+            .any(|m| m.starts_with("/States/M/ItemReader/Arguments ")),
+        "{d:?}"
+    );
+}
+
+// "Attempting to access $states.result or $states.errorOutput in fields and states where they
+// are not accessible will be caught at creation, update, or validation of the state machine."
+// https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+#[test]
+fn states_result_and_error_output_are_checked_where_they_are_read() {
+    let d = invalid(
+        json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+        "P": {"Type": "Pass", "Output": "{% $states.result %}", "Next": "T"},
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Arguments": {"x": "{% $states.result.a %}"},
+              "Output": "{% $states.errorOutput %}",
+              "Catch": [{"ErrorEquals": ["States.ALL"],
+                         "Output": "{% $states . result %}", "Next": "F"}],
+              "Next": "F"},
+        "F": {"Type": "Fail", "Cause": "{% $string($states.errorOutput) %}"}}}),
+    );
+    for (at, what) in [
+        ("/States/P/Output ", "$states.result"),
+        ("/States/T/Arguments ", "$states.result"),
+        ("/States/T/Output ", "$states.errorOutput"),
+        ("/States/T/Catch/0/Output ", "$states.result"),
+        ("/States/F/Cause ", "$states.errorOutput"),
+    ] {
+        assert!(
+            d.iter().any(|m| m.starts_with(at) && m.contains(what)),
+            "{at}: {d:?}"
+        );
+    }
+    assert_eq!(d.len(), 5, "{d:?}");
+    // Where they exist, and inside string literals, they are fine.
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                  "Arguments": {"note": "{% '$states.result is not read here' %}"},
+                  "Output": "{% $states.result.Payload %}",
+                  "Assign": {"r": "{% $states.result.Payload %}"},
+                  "Catch": [{"ErrorEquals": ["States.ALL"],
+                             "Assign": {"e": "{% $states.errorOutput.Error %}"},
+                             "Output": "{% $states.errorOutput %}", "Next": "E"}],
+                  "End": true},
+            "E": {"Type": "Succeed"}}}),
+        json!({}),
+        Some({
+            let mut m = mocks(json!({"T": "R"}));
+            m["MockedResponses"] = json!({"R": {"0": {"Return": {"Payload": 1}}}});
+            m
+        }),
+    );
+    assert_eq!(ok(&o), &json!(1));
+}
+
+// The States Language provides no input document: `$` and unqualified names at the top level
+// of an expression refer to nothing (use $states.input), while nested inside an expression
+// `$` is the context value at that point.
+// https://states-language.net/spec.html#jsonata-restrictions
+// https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+#[test]
+fn dollar_is_not_the_state_input() {
+    let input = json!({"total": 3, "products": [{"name": "a", "calories": 0},
+                                                {"name": "b", "calories": 9}]});
+    for expr in ["{% $ %}", "{% total %}", "{% $.total %}"] {
+        let o = exec(
+            json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+                "P": {"Type": "Pass", "Output": {"v": expr}, "End": true}}}),
+            input.clone(),
+            None,
+        );
+        assert_eq!(
+            o.error.as_deref(),
+            Some("States.QueryEvaluationError"),
+            "{expr}"
+        );
+        assert!(
+            o.cause
+                .as_deref()
+                .unwrap()
+                .contains("returned nothing (undefined)"),
+            "{expr}: {:?}",
+            o.cause
+        );
+    }
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+            "P": {"Type": "Pass",
+                  "Output": {"zero": "{% $states.input.products[$.calories = 0].name %}",
+                             "nine": "{% $states.input.products[calories > 0].name %}"},
+                  "End": true}}}),
+        input,
+        None,
+    );
+    assert_eq!(ok(&o), &json!({"zero": "a", "nine": "b"}));
+}
+
+// A catcher's Output replaces the state output; $states.errorOutput is the Error Output,
+// an object with the Error name and the Cause.
+// https://states-language.net/spec.html#jsonata-catchers
+// https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html#reserved-variable-states
+#[test]
+fn catch_output_reads_the_error_output() {
+    let def = |catcher: Value| {
+        json!({"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                  "Arguments": {"FunctionName": "f"},
+                  "Catch": [catcher], "End": true},
+            "After": {"Type": "Pass", "End": true}}})
+    };
+    let m = {
+        let mut m = mocks(json!({"T": "R"}));
+        m["MockedResponses"] =
+            json!({"R": {"0": {"Throw": {"Error": "Order.Invalid", "Cause": "no items"}}}});
+        m
+    };
+    let o = exec(
+        def(json!({"ErrorEquals": ["States.ALL"], "Next": "After",
+                   "Output": {"err": "{% $states.errorOutput %}",
+                              "id": "{% $states.input.id %}"}})),
+        json!({"id": 7}),
+        Some(m.clone()),
+    );
+    assert_eq!(
+        ok(&o),
+        &json!({"err": {"Error": "Order.Invalid", "Cause": "no items"}, "id": 7})
+    );
+    // Without Output, the state output is the Error Output itself.
+    let o = exec(
+        def(json!({"ErrorEquals": ["States.ALL"], "Next": "After"})),
+        json!({"id": 7}),
+        Some(m),
+    );
+    assert_eq!(
+        ok(&o),
+        &json!({"Error": "Order.Invalid", "Cause": "no items"})
+    );
+}
+
+// $states.context is the Context object: Execution (Id, Input, Name, RoleArn, StartTime,
+// RedriveCount), State (EnteredTime, Name, RetryCount) and StateMachine (Id, Name); Task only
+// for a task that waits for a token, RedriveTime only after a redrive.
+// https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html
+#[test]
+fn states_context_holds_the_context_object() {
+    let o = exec(
+        json!({"QueryLanguage": "JSONata", "StartAt": "Here", "States": {
+            "Here": {"Type": "Pass", "Output": "{% $states.context %}", "End": true}}}),
+        json!({"order": 1}),
+        None,
+    );
+    let c = ok(&o);
+    let keys = |v: &Value| {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(c), ["Execution", "State", "StateMachine"]);
+    assert_eq!(
+        keys(&c["Execution"]),
+        [
+            "Id",
+            "Input",
+            "Name",
+            "RedriveCount",
+            "RoleArn",
+            "StartTime"
+        ]
+    );
+    assert_eq!(keys(&c["State"]), ["EnteredTime", "Name", "RetryCount"]);
+    assert_eq!(keys(&c["StateMachine"]), ["Id", "Name"]);
+    assert_eq!(c["Execution"]["Input"], json!({"order": 1}));
+    assert_eq!(c["State"]["Name"], json!("Here"));
+    assert_eq!(c["State"]["RetryCount"], json!(0));
+    assert_eq!(c["Execution"]["RedriveCount"], json!(0));
+    let id = c["Execution"]["Id"].as_str().unwrap();
+    assert!(
+        id.starts_with("arn:aws:states:") && id.contains(":execution:"),
+        "{id}"
+    );
+    assert!(
+        id.ends_with(&format!(":{}", c["Execution"]["Name"].as_str().unwrap())),
+        "{id}"
+    );
+}

@@ -491,3 +491,115 @@ fn machines_without_variables_report_none() {
     assert!(trace(&o, "A").get("variables").is_none());
     assert!(!serde_json::to_string(&o).unwrap().contains("\"variables\""));
 }
+
+// "Variable names follow the rules for Unicode Identifiers as described in Unicode® Standard
+// Annex #31. The first character of a variable name must be a Unicode ID_Start character, and
+// the second and subsequent characters must be Unicode ID_Continue characters. The maximum
+// length of a variable name is 80."
+// https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html#variable-name-syntax
+#[test]
+fn variable_names_are_unicode_identifiers_of_at_most_80_characters() {
+    let longest = "v".repeat(80);
+    let o = exec(
+        json!({"StartAt": "A", "States": {
+            "A": {"Type": "Pass", "Assign": {"変数": 1, "café_2": "c", longest.clone(): true},
+                  "Next": "B"},
+            "B": {"Type": "Pass", "Parameters": {"a.$": "$変数", "b.$": "$café_2"}, "Next": "C"},
+            "C": {"Type": "Pass", "QueryLanguage": "JSONata",
+                  "Output": {"a": "{% $変数 + 1 %}", "b": "{% $café_2 %}",
+                             "long": format!("{{% ${longest} %}}"),
+                             "prev": "{% $states.input %}"},
+                  "End": true}}}),
+        json!({}),
+    );
+    assert_eq!(
+        ok(&o),
+        &json!({"a": 2, "b": "c", "long": true, "prev": {"a": 1, "b": "c"}})
+    );
+    let too_long = "v".repeat(81);
+    let d = invalid(
+        json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+        "A": {"Type": "Pass",
+              "Assign": {"_lead": 1, "a-b": 2, "x y": 3, too_long.clone(): 4, "ok": 5},
+              "End": true}}}),
+    );
+    for (name, why) in [
+        ("_lead", "ID_Start"),
+        ("a-b", "ID_Continue"),
+        ("x y", "ID_Continue"),
+        (too_long.as_str(), "longer than 80"),
+    ] {
+        let at = format!("/States/A/Assign/{name} ");
+        assert!(
+            d.iter().any(|m| m.starts_with(&at) && m.contains(why)),
+            "{name}: {d:?}"
+        );
+    }
+    assert_eq!(d.len(), 4, "{d:?}");
+}
+
+// "The total size of all stored variables cannot exceed 10MiB per execution."
+// https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html#limits
+#[test]
+fn variables_of_an_execution_hold_at_most_10_mib_together() {
+    // 41 variables of 250 KiB each (every one under the per-variable and per-Assign quotas)
+    // pass 10 MiB at the 41st.
+    let mut states = serde_json::Map::new();
+    for i in 0..41 {
+        let next = if i == 40 {
+            json!({"End": true})
+        } else {
+            json!({"Next": format!("S{}", i + 1)})
+        };
+        let mut st = json!({"Type": "Pass", "Assign": {format!("v{i}.$"): "$.s"}});
+        st.as_object_mut()
+            .unwrap()
+            .extend(next.as_object().unwrap().clone());
+        states.insert(format!("S{i}"), st);
+    }
+    let def = json!({"StartAt": "S0", "States": states});
+    let o = exec(def, json!({"s": "z".repeat(250 * 1024)}));
+    assert_eq!(
+        o.error.as_deref(),
+        Some("States.DataLimitExceeded"),
+        "{:?}",
+        o.cause
+    );
+    assert!(
+        o.cause.as_deref().unwrap().contains("'S40'"),
+        "{:?}",
+        o.cause
+    );
+    // A Map iteration's variables are gone when it ends, so iterations do not add up.
+    let o = exec(
+        json!({"StartAt": "M", "States": {"M": {"Type": "Map",
+            "ItemSelector": {"s.$": "$.s"},
+            "ItemsPath": "$.n",
+            "ItemProcessor": {"StartAt": "I", "States": {
+                "I": {"Type": "Pass", "Assign": {"big.$": "$.s"}, "OutputPath": null, "End": true}}},
+            "ResultPath": null, "OutputPath": null, "End": true}}}),
+        json!({"s": "z".repeat(200 * 1024), "n": (0..60).collect::<Vec<_>>()}),
+    );
+    ok(&o);
+}
+
+// "When handling errors, the Assign field in a Catch can assign values to variables in the
+// outer scope, that is, the scope in which the Parallel/Map state exists."
+// https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html#variable-scope
+#[test]
+fn a_map_catcher_assigns_in_the_scope_of_the_map() {
+    let o = exec(
+        json!({"StartAt": "Init", "States": {
+            "Init": {"Type": "Pass", "Assign": {"failed": false}, "Next": "M"},
+            "M": {"Type": "Map", "ItemsPath": "$.items",
+                  "ItemProcessor": {"StartAt": "F", "States": {
+                      "F": {"Type": "Fail", "Error": "Bad", "Cause": "item"}}},
+                  "Catch": [{"ErrorEquals": ["States.ALL"],
+                             "Assign": {"failed": true, "why.$": "$.Error"}, "Next": "Done"}],
+                  "End": true},
+            "Done": {"Type": "Pass", "Parameters": {"failed.$": "$failed", "why.$": "$why"},
+                     "End": true}}}),
+        json!({"items": [1]}),
+    );
+    assert_eq!(ok(&o), &json!({"failed": true, "why": "Bad"}));
+}
