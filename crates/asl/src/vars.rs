@@ -15,9 +15,16 @@ use crate::size::json_size;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 
-/// AWS: one variable holds at most 256 KiB, and so do all the values one `Assign` sets.
+/// AWS: "The maximum size of a single variable is 256Kib", and "The maximum combined size
+/// for all variables in a single `Assign` field is also 256Kib".
+/// <https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html#limits>
+///
+/// AWS documents the quotas but not the error a state gets past them; this interpreter
+/// reports States.DataLimitExceeded, the error AWS documents for payloads over their quota.
 pub const VARIABLE_LIMIT: usize = 256 * 1024;
-/// AWS: all the variables of an execution together hold at most 10 MiB.
+/// AWS: "The total size of all stored variables cannot exceed 10MiB per execution." Stored
+/// variables are those of live scopes: a finished Map iteration or Parallel branch frees its
+/// own.
 pub const TOTAL_LIMIT: usize = 10 * 1024 * 1024;
 
 #[derive(Default)]
