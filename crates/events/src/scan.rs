@@ -1732,7 +1732,17 @@ impl Scanner<'_, '_> {
         'value: loop {
             // At an element.
             match b.get(i) {
-                Some(b'-' | b'0'..=b'9') => i = numbers.number(b, i, &mut self.out.values)?,
+                Some(b'-' | b'0'..=b'9') => {
+                    let values = &mut self.out.values;
+                    i = numbers.number(b, i, values)?;
+                    // A run of numbers written `, ` apart stays here.
+                    while let Some(&[b',', b' ', c]) = b.get(i..i + 3) {
+                        if c != b'-' && !c.is_ascii_digit() {
+                            break;
+                        }
+                        i = numbers.number(b, i + 2, values)?;
+                    }
+                }
                 // The reference matcher stops looking through arrays nested
                 // `MAX_DEPTH` deep inside one field (the general path skips those).
                 Some(b'[') if arrays + d < crate::pattern::MAX_DEPTH => {
@@ -1756,7 +1766,8 @@ impl Scanner<'_, '_> {
                         if b.get(i) == Some(&b' ') {
                             i += 1;
                         }
-                        if !matches!(b.get(i), Some(b'-' | b'0'..=b'9' | b'"' | b'[' | b'{')) {
+                        // Every value begins above a space.
+                        if b.get(i).is_some_and(|&c| c <= b' ') {
                             i = ws(b, i);
                         }
                         continue 'value;
@@ -1816,6 +1827,87 @@ struct Placed<'t, 'p> {
 impl Numbers for Placed<'_, '_> {
     #[inline(always)]
     fn number(&mut self, b: &[u8], i: usize, values: &mut Vec<(u32, Raw)>) -> R<usize> {
+        // The common case first, inside one bounds-checked window: a number a hot pin
+        // covers, then at most sixteen more digits.
+        if let Some(w) = b.get(i..i + 24) {
+            let word = |k: usize| u64::from_le_bytes(w[k..k + 8].try_into().unwrap_or([0; 8]));
+            let x = word(0);
+            let nd = non_digits(x);
+            let hot = if self.pins.pins[0].covers(x, nd) {
+                self.pins.cold = 1;
+                Some(0)
+            } else if self.pins.pins[1].covers(x, nd) {
+                self.pins.cold = 0;
+                Some(1)
+            } else {
+                // A lone digit (a `0` height, a flag, a count); never a pin's
+                // beginning, which has a point.
+                let (d, next) = (x as u8, (x >> 8) as u8);
+                if d.is_ascii_digit() && !matches!(next, b'0'..=b'9' | b'.' | b'e' | b'E') {
+                    self.digit(d - b'0', values);
+                    return Ok(i + 1);
+                }
+                None
+            };
+            if let Some(k) = hot {
+                let pin = &self.pins.pins[k];
+                // A pin's bytes (digits, a sign, a point) never flag a later byte
+                // spuriously.
+                let rest = nd & !pin.mask;
+                let n = if rest != 0 {
+                    Some((rest.trailing_zeros() / 8) as usize)
+                } else {
+                    let more = non_digits(word(8));
+                    if more != 0 {
+                        Some(8 + (more.trailing_zeros() / 8) as usize)
+                    } else {
+                        let more = non_digits(word(16));
+                        (more != 0).then(|| 16 + (more.trailing_zeros() / 8) as usize)
+                    }
+                };
+                // A point or an exponent after the digits makes it another number.
+                if let Some(n) = n {
+                    if !matches!(w[n], b'.' | b'e' | b'E') {
+                        if self.seen.insert(pin.region) {
+                            values.push((self.f, Raw::Num(pin.value)));
+                        }
+                        return Ok(i + n);
+                    }
+                }
+            }
+        }
+        self.number_rest(b, i, values)
+    }
+}
+
+impl Placed<'_, '_> {
+    /// Places the lone digit `d`.
+    #[inline(always)]
+    fn digit(&mut self, d: u8, values: &mut Vec<(u32, Raw)>) {
+        let k = usize::from(d);
+        let r = match self.pins.digits[k] {
+            0 => {
+                let r = region_of(self.points, f64::from(d));
+                self.pins.digits[k] = r + 1;
+                r
+            }
+            r => r - 1,
+        };
+        if self.seen.insert(r) {
+            values.push((self.f, Raw::Num(f64::from(d))));
+        }
+    }
+
+    /// [`Numbers::number`] past the hot pins (numbers near the end of the event, lone
+    /// digits, other pins, conversion).
+    #[inline(never)]
+    fn number_rest(&mut self, b: &[u8], i: usize, values: &mut Vec<(u32, Raw)>) -> R<usize> {
+        if let Some(&[d, next]) = b.get(i..i + 2) {
+            if d.is_ascii_digit() && !matches!(next, b'0'..=b'9' | b'.' | b'e' | b'E') {
+                self.digit(d - b'0', values);
+                return Ok(i + 1);
+            }
+        }
         let Some(x) = load8(b, i) else {
             return self.convert(b, i, values);
         };
@@ -1825,24 +1917,6 @@ impl Numbers for Placed<'_, '_> {
                 return Ok(end);
             }
         }
-        // A lone digit (a `0` height, a flag, a count); never a pin's beginning, which
-        // has a point.
-        let (d, next) = (x as u8, (x >> 8) as u8);
-        if d.is_ascii_digit() && !matches!(next, b'0'..=b'9' | b'.' | b'e' | b'E') {
-            let k = usize::from(d - b'0');
-            let r = match self.pins.digits[k] {
-                0 => {
-                    let r = region_of(self.points, k as f64);
-                    self.pins.digits[k] = r + 1;
-                    r
-                }
-                r => r - 1,
-            };
-            if self.seen.insert(r) {
-                values.push((self.f, Raw::Num(k as f64)));
-            }
-            return Ok(i + 1);
-        }
         if let Some(k) = self.pins.find_cold(x, nd) {
             if let Some(end) = self.pinned(b, i, nd, k, values) {
                 return Ok(end);
@@ -1850,9 +1924,7 @@ impl Numbers for Placed<'_, '_> {
         }
         self.convert(b, i, values)
     }
-}
 
-impl Placed<'_, '_> {
     /// The number at `b[i..]` placed by pin `k`, when it is one the pin covers.
     #[inline(always)]
     fn pinned(
