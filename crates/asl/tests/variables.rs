@@ -520,13 +520,18 @@ fn variable_names_are_unicode_identifiers_of_at_most_80_characters() {
     let d = invalid(
         json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
         "A": {"Type": "Pass",
-              "Assign": {"_lead": 1, "a-b": 2, "x y": 3, too_long.clone(): 4, "ok": 5},
+              "Assign": {"_lead": 1, "a-b": 2, "x y": 3, too_long.clone(): 4, "ok": 5,
+                         "x.y": 6, "x[2]": 7},
               "End": true}}}),
     );
+    // "You cannot assign a value to a part of a variable": x.y and x[2] are not names.
+    // https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html#assign-field-in-asl
     for (name, why) in [
         ("_lead", "ID_Start"),
         ("a-b", "ID_Continue"),
         ("x y", "ID_Continue"),
+        ("x.y", "ID_Continue"),
+        ("x[2]", "ID_Continue"),
         (too_long.as_str(), "longer than 80"),
     ] {
         let at = format!("/States/A/Assign/{name} ");
@@ -535,7 +540,7 @@ fn variable_names_are_unicode_identifiers_of_at_most_80_characters() {
             "{name}: {d:?}"
         );
     }
-    assert_eq!(d.len(), 4, "{d:?}");
+    assert_eq!(d.len(), 6, "{d:?}");
 }
 
 // "The total size of all stored variables cannot exceed 10MiB per execution."
