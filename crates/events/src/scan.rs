@@ -520,7 +520,16 @@ fn pin_for(text: &[u8], start: usize, lo: f64, hi: f64, region: u32, value: f64)
         let places = (int + frac) as u32;
         let floor = if int == 1 { 0 } else { 10u64.pow(places - 1) };
         let ceil = 10u64.pow(places) - 1;
-        let (mut l, mut h) = (floor, m);
+        // The bounds scaled to digits are close guesses: the searches start in a few
+        // digits around them when the guess is confirmed.
+        let unit = POW10[frac];
+        let guess = |bound: f64| (bound * unit).clamp(floor as f64, ceil as f64) as u64;
+        let near = guess(a).saturating_sub(2).max(floor);
+        let (mut l, mut h) = if near < m && !digits_inside(near, frac, a, b).0 {
+            (near, m)
+        } else {
+            (floor, m)
+        };
         while l < h {
             let mid = l + (h - l) / 2;
             if digits_inside(mid, frac, a, b).0 {
@@ -530,7 +539,12 @@ fn pin_for(text: &[u8], start: usize, lo: f64, hi: f64, region: u32, value: f64)
             }
         }
         let least = l;
-        let (mut l, mut h) = (m, ceil);
+        let near = (guess(b) + 2).min(ceil);
+        let (mut l, mut h) = if near > m && !digits_inside(near, frac, a, b).1 {
+            (m, near)
+        } else {
+            (m, ceil)
+        };
         while l < h {
             let mid = l + (h - l).div_ceil(2);
             if digits_inside(mid, frac, a, b).1 {
@@ -1523,6 +1537,8 @@ impl Scanner<'_, '_> {
                     }
                     return Ok(at + 1);
                 }
+                // An unread string (codes, names, ids: most unread values) inline.
+                None if b.get(i) == Some(&b'"') => string(b, i)?.2,
                 None => self.skip(i, depth)?,
                 Some((index, id)) => {
                     let dup = if index < 64 {
@@ -1829,7 +1845,7 @@ impl Numbers for Placed<'_, '_> {
     fn number(&mut self, b: &[u8], i: usize, values: &mut Vec<(u32, Raw)>) -> R<usize> {
         // The common case first, inside one bounds-checked window: a number a hot pin
         // covers, then at most sixteen more digits.
-        if let Some(w) = b.get(i..i + 24) {
+        if let Some(w) = b.get(i..i + 16) {
             let word = |k: usize| u64::from_le_bytes(w[k..k + 8].try_into().unwrap_or([0; 8]));
             let x = word(0);
             let nd = non_digits(x);
@@ -1861,13 +1877,15 @@ impl Numbers for Placed<'_, '_> {
                     if more != 0 {
                         Some(8 + (more.trailing_zeros() / 8) as usize)
                     } else {
-                        let more = non_digits(word(16));
-                        (more != 0).then(|| 16 + (more.trailing_zeros() / 8) as usize)
+                        load8(b, i + 16)
+                            .map(non_digits)
+                            .filter(|&more| more != 0)
+                            .map(|more| 16 + (more.trailing_zeros() / 8) as usize)
                     }
                 };
                 // A point or an exponent after the digits makes it another number.
                 if let Some(n) = n {
-                    if !matches!(w[n], b'.' | b'e' | b'E') {
+                    if !matches!(b.get(i + n), Some(b'.' | b'e' | b'E')) {
                         if self.seen.insert(pin.region) {
                             values.push((self.f, Raw::Num(pin.value)));
                         }
