@@ -2187,6 +2187,88 @@ mod tests {
         }
     }
 
+    /// A pin may only cover numbers whose value lies strictly inside its region: probed
+    /// with numbers of every shape, many spelled just beside the region's bounds.
+    #[test]
+    fn pins_cover_only_numbers_of_their_region() {
+        let mut seed = 777u64;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let spell = |next: &mut dyn FnMut(u64) -> u64| {
+            let mut t = String::new();
+            if next(2) == 0 {
+                t.push('-');
+            }
+            let int = 1 + next(4) as usize;
+            for k in 0..int {
+                let d = next(10) as u8;
+                t.push(char::from(
+                    b'0' + if k == 0 && int > 1 { 1 + d % 9 } else { d },
+                ));
+            }
+            t.push('.');
+            for _ in 0..1 + next(12) {
+                t.push(char::from(b'0' + next(10) as u8));
+            }
+            t
+        };
+        let (mut pins, mut probes) = (0, 0);
+        for _ in 0..300 {
+            let mut points: Vec<f64> = (0..1 + next(5))
+                .map(|_| spell(&mut next).parse::<f64>().unwrap())
+                .collect();
+            points.push(0.0);
+            points.sort_by(f64::total_cmp);
+            points.dedup();
+            // Texts right beside the bounds, and anywhere.
+            let mut texts: Vec<String> = Vec::new();
+            for p in &points {
+                for digits in [1usize, 2, 4, 7, 12] {
+                    for delta in [-2.0, -1.0, 0.0, 1.0, 2.0] {
+                        let v = p + delta * 10f64.powi(-(digits as i32));
+                        texts.push(format!("{v:.digits$}"));
+                    }
+                }
+            }
+            for _ in 0..200 {
+                texts.push(spell(&mut next));
+            }
+            for text in &texts {
+                let padded = format!("{text}, 0]]]]]]]]]]]]]]]]]]]]");
+                let v: f64 = text.parse().unwrap();
+                let r = region_of(&points, v);
+                let Some((lo, hi)) = region_bounds(&points, r) else {
+                    continue;
+                };
+                let Some(pin) = pin_for(padded.as_bytes(), 0, lo, hi, r, v) else {
+                    continue;
+                };
+                pins += 1;
+                for probe in &texts {
+                    let probe_padded = format!("{probe}, 0]]]]]]]]]]]]]]]]]]]]]");
+                    let x = load8(probe_padded.as_bytes(), 0).unwrap();
+                    if pin.covers(x, non_digits(x)) {
+                        probes += 1;
+                        let w: f64 = probe.parse().unwrap();
+                        assert!(
+                            lo < w && w < hi,
+                            "{probe} under the pin of {text}: {lo}..{hi}"
+                        );
+                        assert_eq!(region_of(&points, w), r, "{probe} / {text}");
+                    }
+                }
+            }
+        }
+        assert!(
+            pins > 1000 && probes > 10000,
+            "{pins} pins, {probes} probes"
+        );
+    }
+
     #[test]
     fn notices_duplicate_keys_that_matter() {
         let t = trie(&[&["a"]]);
