@@ -1,6 +1,7 @@
 //! Runtime errors as Step Functions names them (`States.Runtime`, `States.IntrinsicFailure`...).
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// An error as it travels through Retry/Catch: a name matched by `ErrorEquals` and a cause.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,3 +34,16 @@ impl std::fmt::Display for StatesError {
 }
 
 impl std::error::Error for StatesError {}
+
+/// JSON's type names as JSONata spells them; AWS's QueryEvaluationError causes and this
+/// interpreter's intrinsic failures both use them.
+pub(crate) fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}

@@ -19,7 +19,7 @@ use crate::jsonpath::{
 };
 use crate::mock::{Answer, Responses, TestCase};
 use crate::model::*;
-use crate::query::{Query, QueryCx};
+use crate::query::{self, Query, QueryCx};
 use crate::rng::Rng;
 pub use crate::size::json_size;
 use crate::size::{fits, measure, plus, str_size, Bound, UNKNOWN};
@@ -961,16 +961,7 @@ impl<'a> Engine<'a> {
         };
         let next = match next.or(default) {
             Some(n) => n,
-            None => {
-                return Err(StatesError::new(
-                    "States.NoChoiceMatched",
-                    format!(
-                        "No Choice Rules matched and no Default in state '{}'",
-                        st.name
-                    ),
-                )
-                .into())
-            }
+            None => return Err(no_choice_matched(st).into()),
         };
         // Choice has no ResultPath: the output is the (filtered) input.
         let eff = match &st.input_path {
@@ -1083,27 +1074,16 @@ impl<'a> Engine<'a> {
             Ok(match d {
                 None => None,
                 Some(Dyn::Query(q)) => {
-                    let mut cx = QueryCx::new(
-                        &states,
-                        self.now as f64,
-                        &mut self.rng,
-                        &st.name,
-                        entered_id,
-                    );
-                    match q.evaluate(&mut cx)? {
-                        Value::String(s) => Some(s),
-                        other => {
-                            let what = if field == "ErrorPath" {
-                                "Error"
-                            } else {
-                                "Cause"
-                            };
-                            return Err(cx.error(format!(
-                                "The JSONata expression specified for the field '{what}' returned an unexpected result type. Expected 'string', but was '{}' for value: {other}",
-                                json_type(&other)
-                            )));
-                        }
-                    }
+                    let what = if field == "ErrorPath" {
+                        "Error"
+                    } else {
+                        "Cause"
+                    };
+                    let mut cx = self.query_cx(st, &states, entered_id);
+                    Some(q.evaluate_as(&mut cx, what, "'string'", |v| match v {
+                        Value::String(s) => Ok(s),
+                        other => Err(other),
+                    })?)
                 }
                 Some(Dyn::Literal(s)) => Some(s.clone()),
                 Some(Dyn::Path(p)) => {
@@ -1270,24 +1250,9 @@ impl<'a> Engine<'a> {
                 // The catcher's Output (default: the error output) and Assign read
                 // `$states.errorOutput`.
                 let states = self.states_value(&raw, Some(("errorOutput", &err)));
-                let mut cx = QueryCx::new(
-                    &states,
-                    self.now as f64,
-                    &mut self.rng,
-                    &st.name,
-                    trace.entered_id,
-                );
-                let evaluated = (|| {
-                    let out = match &c.output {
-                        Some(q) => q.evaluate(&mut cx)?,
-                        None => err,
-                    };
-                    let assigned = match c.assign.as_deref() {
-                        Some(Assign::Query(q)) => Some(q.evaluate_object(&mut cx)?),
-                        _ => None,
-                    };
-                    Ok::<_, StatesError>((out, assigned))
-                })();
+                let mut cx = self.query_cx(st, &states, trace.entered_id);
+                let evaluated =
+                    output_and_assign(&mut cx, c.output.as_ref(), c.assign.as_deref(), err);
                 let (out, assigned) = match evaluated {
                     Ok(v) => v,
                     Err(e) => {
@@ -1329,17 +1294,7 @@ impl<'a> Engine<'a> {
         }
         let record = self.record;
         let limit = self.payload_limit;
-        let token = match &st.kind {
-            Kind::Task(t) if needs_token(t) => {
-                Some(format!("{}{}", hex_id(&mut self.rng), hex_id(&mut self.rng)).replace('-', ""))
-            }
-            _ => None,
-        };
-        if let Some(tok) = &token {
-            if let Value::Object(c) = &mut self.context {
-                c.insert("Task".into(), json!({"Token": tok}));
-            }
-        }
+        let token = self.issue_token(st);
         let (eff, eff_bound) = match owned {
             Some(v) => (Cow::Owned(v), rb),
             None => (
@@ -1358,11 +1313,7 @@ impl<'a> Engine<'a> {
             }
             _ => (eff, eff_bound),
         };
-        if token.is_some() {
-            if let Value::Object(c) = &mut self.context {
-                c.shift_remove("Task");
-            }
-        }
+        self.withdraw_token(&token);
         if st.parameters.is_some() && !matches!(st.kind, Kind::Map(_)) {
             params_bound = check_size(
                 limit,
@@ -1375,19 +1326,8 @@ impl<'a> Engine<'a> {
                 trace.after_parameters = Some(params.as_ref().clone());
             }
         }
-        let (result, result_bound) = match &st.kind {
-            Kind::Task(spec) => self.invoke(st, spec, params, params_bound, raw, token, trace)?,
-            Kind::Parallel { branches } => {
-                self.run_parallel(branches, params, params_bound, depth)?
-            }
-            Kind::Map(spec) => {
-                self.run_map(st, spec, params, params_bound, raw, depth, trace.entered_id)?
-            }
-            _ => (params.into_owned(), params_bound),
-        };
-        if record {
-            trace.result = Some(result.clone());
-        }
+        let (result, result_bound) =
+            self.work(st, (params, params_bound), raw, token, depth, trace)?;
         let result = match &st.result_selector {
             Some(t) => {
                 // The raw result is not needed afterwards: parts of it may move.
@@ -1406,6 +1346,60 @@ impl<'a> Engine<'a> {
             }
             None => (result, result_bound),
         };
+        Ok(result)
+    }
+
+    /// A Task that waits for a token gets a fresh one, which its Parameters or Arguments
+    /// read from the context object (`$$.Task.Token`, `$states.context.Task.Token`).
+    #[inline]
+    fn issue_token(&mut self, st: &State) -> Option<String> {
+        let token = match &st.kind {
+            Kind::Task(t) if needs_token(t) => {
+                Some(format!("{}{}", hex_id(&mut self.rng), hex_id(&mut self.rng)).replace('-', ""))
+            }
+            _ => None,
+        };
+        if let (Some(tok), Value::Object(c)) = (&token, &mut self.context) {
+            c.insert("Task".into(), json!({"Token": tok}));
+        }
+        token
+    }
+
+    /// The token is in the context object only while the parameters are evaluated.
+    #[inline]
+    fn withdraw_token(&mut self, token: &Option<String>) {
+        if token.is_some() {
+            if let Value::Object(c) = &mut self.context {
+                c.shift_remove("Task");
+            }
+        }
+    }
+
+    /// The work of a Task, Parallel or Map on its parameters, in both query languages: the
+    /// raw result (ResultSelector, or `$states.result`, is applied by the caller).
+    #[inline]
+    fn work(
+        &mut self,
+        st: &State,
+        (params, params_bound): (Cow<Value>, Bound),
+        raw: &Value,
+        token: Option<String>,
+        depth: usize,
+        trace: &mut Trace,
+    ) -> Flow<(Value, Bound)> {
+        let result = match &st.kind {
+            Kind::Task(spec) => self.invoke(st, spec, params, params_bound, raw, token, trace)?,
+            Kind::Parallel { branches } => {
+                self.run_parallel(branches, params, params_bound, depth)?
+            }
+            Kind::Map(spec) => {
+                self.run_map(st, spec, params, params_bound, raw, depth, trace.entered_id)?
+            }
+            _ => (params.into_owned(), params_bound),
+        };
+        if self.record {
+            trace.result = Some(result.0.clone());
+        }
         Ok(result)
     }
 
@@ -1713,20 +1707,7 @@ impl<'a> Engine<'a> {
             // JSONata: the reader's Arguments are evaluated (their failures fail the state)
             // before the items are read.
             if let Some(q) = &reader.arguments {
-                match self.map_query(st, q, raw, entered_id)? {
-                    Value::Object(_) => {}
-                    other => {
-                        return Err(self
-                            .map_query_type_error(
-                                st,
-                                entered_id,
-                                "ItemReader/Arguments",
-                                "object",
-                                &other,
-                            )
-                            .into())
-                    }
-                }
+                self.map_object(st, q, raw, entered_id, "ItemReader/Arguments")?;
             }
             let mock = self.mocks.and_then(|m| m.states.get(&st.name));
             let Some(responses) = mock else {
@@ -2112,20 +2093,9 @@ impl<'a> Engine<'a> {
         if let Some(w) = &spec.result_writer {
             let params = match (&w.parameters, &w.arguments) {
                 (Some(t), _) => t.evaluate(input, &self.context, &mut self.rng)?,
-                (None, Some(q)) => match self.map_query(st, q, raw, entered_id)? {
-                    v @ Value::Object(_) => v,
-                    other => {
-                        return Err(self
-                            .map_query_type_error(
-                                st,
-                                entered_id,
-                                "ResultWriter/Arguments",
-                                "object",
-                                &other,
-                            )
-                            .into())
-                    }
-                },
+                (None, Some(q)) => {
+                    self.map_object(st, q, raw, entered_id, "ResultWriter/Arguments")?
+                }
                 (None, None) => json!({}),
             };
             let bucket = params.get("Bucket").cloned().unwrap_or(Value::Null);
@@ -2181,7 +2151,7 @@ impl<'a> Engine<'a> {
             .filter(|n| *n > 0);
         let batch_input = match (&b.batch_input, &b.batch_query) {
             (Some(t), _) => Some(t.evaluate(input, &self.context, &mut self.rng)?),
-            (None, Some(q)) => Some(self.map_query(st, q, raw, entered_id)?),
+            (None, Some(q)) => Some(self.eval_query(st, q, raw, entered_id)?),
             (None, None) => None,
         };
         let mut batches = Vec::new();
@@ -2229,6 +2199,14 @@ impl Engine<'_> {
         Value::Object(m)
     }
 
+    /// Evaluation of `st`'s JSONata fields on the run's clock and random source; causes
+    /// name the state and its StateEntered event.
+    fn query_cx<'s>(&'s mut self, st: &'s State, states: &Value, entered_id: u64) -> QueryCx<'s> {
+        let mut cx = QueryCx::new(self.now as f64, &mut self.rng, &st.name, entered_id);
+        cx.set_states(states);
+        cx
+    }
+
     /// AWS's EvaluationFailed event for a JSONata evaluation failure of this state's own
     /// fields (an error passing up from a Map iteration or Parallel branch was reported
     /// there). The field named in the cause is the event's `location`.
@@ -2237,10 +2215,7 @@ impl Engine<'_> {
         if !st.jsonata || e.error != crate::query::QUERY_ERROR {
             return Ok(());
         }
-        let own = format!(
-            "An error occurred while executing the state '{}' (entered at the event id #{entered_id}).",
-            st.name
-        );
+        let own = query::cause_prefix(&st.name, entered_id);
         if !e.cause.starts_with(&own) {
             return Ok(());
         }
@@ -2307,21 +2282,9 @@ impl Engine<'_> {
         entered_id: u64,
     ) -> Result<Option<f64>, StatesError> {
         let states = self.states_value(raw, None);
-        let mut cx = QueryCx::new(
-            &states,
-            self.now as f64,
-            &mut self.rng,
-            &st.name,
-            entered_id,
-        );
-        let v = q.evaluate(&mut cx)?;
-        match v.as_f64() {
-            Some(n) if n >= 0.0 && n.fract() == 0.0 => Ok(Some(n)),
-            _ => Err(cx.error(format!(
-                "The JSONata expression specified for the field '{field}' returned an unexpected result type. Expected a non-negative integer, but was '{}' for value: {v}",
-                json_type(&v)
-            ))),
-        }
+        let mut cx = self.query_cx(st, &states, entered_id);
+        q.evaluate_as(&mut cx, field, NON_NEGATIVE_INTEGER, non_negative_integer)
+            .map(Some)
     }
 
     /// A JSONata state's output (Output, or `default`) and Assign, both evaluated against
@@ -2335,21 +2298,9 @@ impl Engine<'_> {
         trace: &Trace,
     ) -> Result<(Option<usize>, Value, Bound), StatesError> {
         let states = self.states_value(raw, extra);
-        let mut cx = QueryCx::new(
-            &states,
-            self.now as f64,
-            &mut self.rng,
-            &st.name,
-            trace.entered_id,
-        );
-        let out = match &st.output {
-            Some(q) => q.evaluate(&mut cx)?,
-            None => default,
-        };
-        let assigned = match st.assign.as_deref() {
-            Some(Assign::Query(q)) => Some(q.evaluate_object(&mut cx)?),
-            _ => None,
-        };
+        let mut cx = self.query_cx(st, &states, trace.entered_id);
+        let (out, assigned) =
+            output_and_assign(&mut cx, st.output.as_ref(), st.assign.as_deref(), default)?;
         let bound = check_size(self.payload_limit, &out, UNKNOWN, "output", &st.name)?;
         self.assigned = assigned;
         Ok((None, out, bound))
@@ -2385,53 +2336,28 @@ impl Engine<'_> {
             }
             Kind::Choice { choices, default } => {
                 let states = self.states_value(&raw, None);
-                let mut cx = QueryCx::new(
-                    &states,
-                    self.now as f64,
-                    &mut self.rng,
-                    &st.name,
-                    trace.entered_id,
-                );
+                let mut cx = self.query_cx(st, &states, trace.entered_id);
                 let mut matched = None;
                 for c in choices {
                     let Cond::Query(q) = &c.cond else { continue };
-                    match q.evaluate(&mut cx)? {
-                        Value::Bool(true) => {
-                            matched = Some(c);
-                            break;
-                        }
-                        Value::Bool(false) => {}
-                        other => {
-                            return Err(cx
-                                .error(format!(
-                                    "The JSONata expression specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '{}' for value: {other}",
-                                    json_type(&other)
-                                ))
-                                .into())
-                        }
+                    let holds = q.evaluate_as(&mut cx, "Condition", "'boolean'", |v| match v {
+                        Value::Bool(b) => Ok(b),
+                        other => Err(other),
+                    })?;
+                    if holds {
+                        matched = Some(c);
+                        break;
                     }
                 }
                 // The matched rule's Output/Assign, or the state's when Default is taken.
                 let (next, output, assign) = match (matched, default) {
                     (Some(c), _) => (c.next, c.output.as_ref(), c.assign.as_deref()),
                     (None, Some(d)) => (*d, st.output.as_ref(), st.assign.as_deref()),
-                    (None, None) => {
-                        return Err(StatesError::new(
-                            "States.NoChoiceMatched",
-                            format!(
-                                "No Choice Rules matched and no Default in state '{}'",
-                                st.name
-                            ),
-                        )
-                        .into())
-                    }
+                    (None, None) => return Err(no_choice_matched(st).into()),
                 };
-                let out = match output {
-                    Some(q) => q.evaluate(&mut cx)?,
-                    None => raw,
-                };
-                if let Some(Assign::Query(q)) = assign {
-                    self.assigned = Some(q.evaluate_object(&mut cx)?);
+                let (out, assigned) = output_and_assign(&mut cx, output, assign, raw)?;
+                if assigned.is_some() {
+                    self.assigned = assigned;
                 }
                 let bound = check_size(self.payload_limit, &out, UNKNOWN, "output", &st.name)?;
                 Ok((Some(next), out, bound))
@@ -2457,23 +2383,17 @@ impl Engine<'_> {
             }
         };
         let states = self.states_value(raw, None);
-        let mut cx = QueryCx::new(
-            &states,
-            self.now as f64,
-            &mut self.rng,
-            &st.name,
-            trace.entered_id,
-        );
-        let v = query.evaluate(&mut cx)?;
+        let mut cx = self.query_cx(st, &states, trace.entered_id);
         if let WaitSpec::SecondsQuery(_) = spec {
-            return match v.as_f64() {
-                Some(n) if n >= 0.0 && n.fract() == 0.0 => Ok(clock::add_seconds(cx_now(&cx), n)),
-                _ => Err(cx.error(format!(
-                    "The JSONata expression specified for the field 'Seconds' returned an unexpected result type. Expected a non-negative integer, but was '{}' for value: {v}",
-                    json_type(&v)
-                ))),
-            };
+            let n = query.evaluate_as(
+                &mut cx,
+                "Seconds",
+                NON_NEGATIVE_INTEGER,
+                non_negative_integer,
+            )?;
+            return Ok(clock::add_seconds(cx_now(&cx), n));
         }
+        let v = query.evaluate(&mut cx)?;
         match v
             .as_str()
             .and_then(crate::choice::parse_timestamp)
@@ -2496,35 +2416,15 @@ impl Engine<'_> {
         depth: usize,
         trace: &mut Trace,
     ) -> Flow<(Value, Bound)> {
-        let token = match &st.kind {
-            Kind::Task(t) if needs_token(t) => {
-                Some(format!("{}{}", hex_id(&mut self.rng), hex_id(&mut self.rng)).replace('-', ""))
-            }
-            _ => None,
-        };
-        if let (Some(tok), Value::Object(c)) = (&token, &mut self.context) {
-            c.insert("Task".into(), json!({"Token": tok}));
-        }
+        let token = self.issue_token(st);
         let args = match (&st.arguments, &st.kind) {
             (Some(q), Kind::Task(_) | Kind::Parallel { .. }) => {
-                let states = self.states_value(raw, None);
-                let mut cx = QueryCx::new(
-                    &states,
-                    self.now as f64,
-                    &mut self.rng,
-                    &st.name,
-                    trace.entered_id,
-                );
-                Some(q.evaluate(&mut cx))
+                Some(self.eval_query(st, q, raw, trace.entered_id))
             }
             _ => None,
         };
-        if token.is_some() {
-            if let Value::Object(c) = &mut self.context {
-                c.shift_remove("Task");
-            }
-        }
-        let (params, params_bound) = match args {
+        self.withdraw_token(&token);
+        let params = match args {
             Some(v) => {
                 let v = v?;
                 let b = check_size(
@@ -2541,26 +2441,14 @@ impl Engine<'_> {
             }
             None => (Cow::Borrowed(raw), rb),
         };
-        let result = match &st.kind {
-            Kind::Task(spec) => self.invoke(st, spec, params, params_bound, raw, token, trace)?,
-            Kind::Parallel { branches } => {
-                self.run_parallel(branches, params, params_bound, depth)?
-            }
-            Kind::Map(spec) => {
-                self.run_map(st, spec, params, params_bound, raw, depth, trace.entered_id)?
-            }
-            _ => (params.into_owned(), params_bound),
-        };
-        if self.record {
-            trace.result = Some(result.0.clone());
-        }
-        Ok(result)
+        self.work(st, params, raw, token, depth, trace)
     }
 
-    /// A JSONata Map field below the state's top level (ItemReader and ResultWriter
-    /// Arguments, ItemBatcher BatchInput): `$states.input` is the state input.
+    /// A JSONata field whose `$states` is the state's input and context (Task and Parallel
+    /// Arguments; ItemReader and ResultWriter Arguments and ItemBatcher BatchInput, below
+    /// a Map's top level). A literal skips building `$states`.
     #[inline(never)]
-    fn map_query(
+    fn eval_query(
         &mut self,
         st: &State,
         q: &Query,
@@ -2571,36 +2459,25 @@ impl Engine<'_> {
             return Ok(v.clone());
         }
         let states = self.states_value(raw, None);
-        let mut cx = QueryCx::new(
-            &states,
-            self.now as f64,
-            &mut self.rng,
-            &st.name,
-            entered_id,
-        );
+        let mut cx = self.query_cx(st, &states, entered_id);
         q.evaluate(&mut cx)
     }
 
-    fn map_query_type_error(
+    /// [`Engine::eval_query`] for the Map fields that must give an object.
+    fn map_object(
         &mut self,
         st: &State,
+        q: &Query,
+        raw: &Value,
         entered_id: u64,
         field: &str,
-        expected: &str,
-        v: &Value,
-    ) -> StatesError {
-        let states = Value::Null;
-        let cx = QueryCx::new(
-            &states,
-            self.now as f64,
-            &mut self.rng,
-            &st.name,
-            entered_id,
-        );
-        cx.error(format!(
-            "The JSONata expression specified for the field '{field}' returned an unexpected result type. Expected '{expected}', but was '{}' for value: {v}",
-            json_type(v)
-        ))
+    ) -> Result<Value, StatesError> {
+        match self.eval_query(st, q, raw, entered_id)? {
+            v @ Value::Object(_) => Ok(v),
+            other => Err(query::type_error(
+                &st.name, entered_id, field, "'object'", &other,
+            )),
+        }
     }
 
     /// A JSONata Map's items: `Items` (an array or an expression giving one), or the input.
@@ -2622,20 +2499,11 @@ impl Engine<'_> {
             };
         };
         let states = self.states_value(raw, None);
-        let mut cx = QueryCx::new(
-            &states,
-            self.now as f64,
-            &mut self.rng,
-            &st.name,
-            entered_id,
-        );
-        match q.evaluate(&mut cx)? {
+        let mut cx = self.query_cx(st, &states, entered_id);
+        q.evaluate_as(&mut cx, "Items", "'array'", |v| match v {
             Value::Array(a) => Ok(a),
-            other => Err(cx.error(format!(
-                "The JSONata expression specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {other}",
-                json_type(&other)
-            ))),
-        }
+            other => Err(other),
+        })
     }
 
     /// The Map's input and the context object's members, converted for JSONata once per
@@ -2677,13 +2545,8 @@ impl Engine<'_> {
             ("input".to_string(), parts.input.clone()),
             ("context".to_string(), context),
         ]);
-        let mut cx = QueryCx::with_converted(
-            &states,
-            self.now as f64,
-            &mut self.rng,
-            &st.name,
-            entered_id,
-        );
+        let mut cx = QueryCx::new(self.now as f64, &mut self.rng, &st.name, entered_id);
+        cx.set_converted_states(&states);
         q.evaluate(&mut cx)
     }
 }
@@ -2692,6 +2555,26 @@ impl Engine<'_> {
 struct ItemParts {
     input: Converted,
     context: Vec<(String, Converted)>,
+}
+
+/// A JSONata state's Output (else `default`) and Assign, or those of the Choice rule or
+/// catcher that replaces them: both read the same `$states` and the variables as they were
+/// when the state was entered.
+fn output_and_assign(
+    cx: &mut QueryCx,
+    output: Option<&Query>,
+    assign: Option<&Assign>,
+    default: Value,
+) -> Result<(Value, Option<Map<String, Value>>), StatesError> {
+    let out = match output {
+        Some(q) => q.evaluate(cx)?,
+        None => default,
+    };
+    let assigned = match assign {
+        Some(Assign::Query(q)) => Some(q.evaluate_object(cx)?),
+        _ => None,
+    };
+    Ok((out, assigned))
 }
 
 fn cx_now(cx: &QueryCx) -> i64 {
@@ -2777,6 +2660,16 @@ fn min_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     }
 }
 
+fn no_choice_matched(st: &State) -> StatesError {
+    StatesError::new(
+        "States.NoChoiceMatched",
+        format!(
+            "No Choice Rules matched and no Default in state '{}'",
+            st.name
+        ),
+    )
+}
+
 fn timeout_error(heartbeat: bool) -> StatesError {
     if heartbeat {
         StatesError::new(
@@ -2801,15 +2694,13 @@ fn resource_parts(resource: &str) -> (String, String) {
     (String::new(), resource.to_string())
 }
 
-/// JSONata's names for JSON types, as AWS's QueryEvaluationError causes use them.
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
+/// How AWS words the type of Wait Seconds and of the Task, Map and ItemBatcher amounts.
+const NON_NEGATIVE_INTEGER: &str = "a non-negative integer";
+
+fn non_negative_integer(v: Value) -> Result<f64, Value> {
+    match v.as_f64() {
+        Some(n) if n >= 0.0 && n.fract() == 0.0 => Ok(n),
+        _ => Err(v),
     }
 }
 

@@ -13,7 +13,7 @@
 //! Argument types and arity are checked when the definition loads where they are literal,
 //! and at run time otherwise; failures are `States.IntrinsicFailure`.
 
-use crate::error::StatesError;
+use crate::error::{json_type, StatesError};
 use crate::jsonpath::Path;
 use crate::rng::Rng;
 use base64::Engine as _;
@@ -206,23 +206,12 @@ fn fail(f: Function, msg: impl std::fmt::Display) -> StatesError {
     StatesError::intrinsic(format!("Invalid arguments in {}: {msg}", f.name()))
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 fn want_str(f: Function, v: &Value, what: &str) -> Result<String, StatesError> {
     match v {
         Value::String(s) => Ok(s.clone()),
         other => Err(fail(
             f,
-            format!("the {what} must be a string, got {}", type_name(other)),
+            format!("the {what} must be a string, got {}", json_type(other)),
         )),
     }
 }
@@ -237,7 +226,7 @@ fn want_array_ref<'v>(f: Function, v: &'v Value, what: &str) -> Result<&'v [Valu
         Value::Array(a) => Ok(a),
         other => Err(fail(
             f,
-            format!("the {what} must be an array, got {}", type_name(other)),
+            format!("the {what} must be an array, got {}", json_type(other)),
         )),
     }
 }
@@ -247,7 +236,7 @@ fn want_array(f: Function, v: Value, what: &str) -> Result<Vec<Value>, StatesErr
         Value::Array(a) => Ok(a),
         other => Err(fail(
             f,
-            format!("the {what} must be an array, got {}", type_name(&other)),
+            format!("the {what} must be an array, got {}", json_type(&other)),
         )),
     }
 }
@@ -259,7 +248,7 @@ fn want_int(f: Function, v: &Value, what: &str) -> Result<i64, StatesError> {
         other => {
             return Err(fail(
                 f,
-                format!("the {what} must be an integer, got {}", type_name(other)),
+                format!("the {what} must be an integer, got {}", json_type(other)),
             ))
         }
     };
@@ -284,7 +273,7 @@ fn call(f: Function, a: &mut [Cow<'_, Value>], rng: &mut Rng) -> Result<Value, S
                 f,
                 format!(
                     "the first argument (the format string) must be a string, got {}",
-                    type_name(other)
+                    json_type(other)
                 ),
             )),
         },
@@ -415,7 +404,7 @@ fn call(f: Function, a: &mut [Cow<'_, Value>], rng: &mut Rng) -> Result<Value, S
                         f,
                         format!(
                             "the third argument must be the boolean false, got {}",
-                            type_name(other)
+                            json_type(other)
                         ),
                     ))
                 }
@@ -433,8 +422,8 @@ fn call(f: Function, a: &mut [Cow<'_, Value>], rng: &mut Rng) -> Result<Value, S
                     f,
                     format!(
                         "both JSON arguments must be objects, got {} and {}",
-                        type_name(&l),
-                        type_name(&r)
+                        json_type(&l),
+                        json_type(&r)
                     ),
                 )),
             }
@@ -523,7 +512,7 @@ fn want_number(f: Function, v: &Value) -> Result<Number, StatesError> {
         Value::Number(n) => Ok(n.clone()),
         other => Err(fail(
             f,
-            format!("the arguments must be numbers, got {}", type_name(other)),
+            format!("the arguments must be numbers, got {}", json_type(other)),
         )),
     }
 }
@@ -849,7 +838,7 @@ fn static_check(call: &Intrinsic) -> Result<(), String> {
             Some(v) => Err(format!(
                 "the {what} of {} must be an integer, got {}",
                 f.name(),
-                type_name(v)
+                json_type(v)
             )),
             None => Ok(()),
         }
@@ -860,7 +849,7 @@ fn static_check(call: &Intrinsic) -> Result<(), String> {
             Some(v) => Err(format!(
                 "the {what} of {} must be a string, got {}",
                 f.name(),
-                type_name(v)
+                json_type(v)
             )),
         }
     };

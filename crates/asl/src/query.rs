@@ -7,7 +7,7 @@
 //! with the dialect AWS runs (JSONata 2.0.6, no `$eval`), and every failure becomes
 //! `States.QueryEvaluationError` naming the field, as AWS reports it.
 
-use crate::error::StatesError;
+use crate::error::{json_type, StatesError};
 use crate::rng::Rng;
 use serde_json::{Map, Value};
 use stepbridge_jsonata::{Converted, Environment, Expression, Prepared};
@@ -57,17 +57,10 @@ pub struct QueryCx<'a> {
 }
 
 impl<'a> QueryCx<'a> {
-    pub fn new(
-        states: &Value,
-        now_ms: f64,
-        rng: &'a mut Rng,
-        state: &'a str,
-        entered_id: u64,
-    ) -> Self {
-        let mut prepared = Prepared::new(None, &Map::new());
-        prepared.bind("states", states);
+    /// `$states` is bound next, from a value or from parts converted earlier.
+    pub fn new(now_ms: f64, rng: &'a mut Rng, state: &'a str, entered_id: u64) -> Self {
         QueryCx {
-            prepared,
+            prepared: Prepared::new(None, &Map::new()),
             now_ms,
             rng,
             state,
@@ -75,41 +68,55 @@ impl<'a> QueryCx<'a> {
         }
     }
 
-    /// Like [`QueryCx::new`] with `$states` assembled from parts converted earlier.
-    pub fn with_converted(
-        states: &Converted,
-        now_ms: f64,
-        rng: &'a mut Rng,
-        state: &'a str,
-        entered_id: u64,
-    ) -> Self {
-        let mut prepared = Prepared::new(None, &Map::new());
-        prepared.bind_converted("states", states);
-        QueryCx {
-            prepared,
-            now_ms,
-            rng,
-            state,
-            entered_id,
-        }
-    }
-
-    /// Replaces `$states` (e.g. once the result is known).
     pub fn set_states(&mut self, states: &Value) {
         self.prepared.bind("states", states);
     }
 
-    fn prefix(&self) -> String {
-        format!(
-            "An error occurred while executing the state '{}' (entered at the event id #{}).",
-            self.state, self.entered_id
-        )
+    pub fn set_converted_states(&mut self, states: &Converted) {
+        self.prepared.bind_converted("states", states);
     }
 
     /// A failure of the field as a whole (wrong type of result, for example).
     pub fn error(&self, detail: impl std::fmt::Display) -> StatesError {
-        StatesError::new(QUERY_ERROR, format!("{} {detail}", self.prefix()))
+        query_error(self.state, self.entered_id, detail)
     }
+
+    /// See [`type_error`].
+    pub fn type_error(&self, field: &str, expected: &str, v: &Value) -> StatesError {
+        type_error(self.state, self.entered_id, field, expected, v)
+    }
+}
+
+/// How AWS begins the cause of each of a state's QueryEvaluationErrors; EvaluationFailed
+/// events are told from errors passing up from branches by it.
+pub fn cause_prefix(state: &str, entered_id: u64) -> String {
+    format!("An error occurred while executing the state '{state}' (entered at the event id #{entered_id}).")
+}
+
+fn query_error(state: &str, entered_id: u64, detail: impl std::fmt::Display) -> StatesError {
+    StatesError::new(
+        QUERY_ERROR,
+        format!("{} {detail}", cause_prefix(state, entered_id)),
+    )
+}
+
+/// AWS's cause for an expression whose value is of the wrong type for its field;
+/// `expected` as AWS words it (`'string'`, `a non-negative integer`).
+pub fn type_error(
+    state: &str,
+    entered_id: u64,
+    field: &str,
+    expected: &str,
+    v: &Value,
+) -> StatesError {
+    query_error(
+        state,
+        entered_id,
+        format!(
+            "The JSONata expression specified for the field '{field}' returned an unexpected result type. Expected {expected}, but was '{}' for value: {v}",
+            json_type(v)
+        ),
+    )
 }
 
 impl Query {
@@ -142,6 +149,18 @@ impl Query {
             });
         }
         eval(&self.root, cx)
+    }
+
+    /// A field whose value must be of one type: `take` gives the value back when it is
+    /// not, and the error names `field` and what AWS `expected` (see [`type_error`]).
+    pub fn evaluate_as<T>(
+        &self,
+        cx: &mut QueryCx,
+        field: &str,
+        expected: &str,
+        take: impl FnOnce(Value) -> Result<T, Value>,
+    ) -> Result<T, StatesError> {
+        take(self.evaluate(cx)?).map_err(|v| cx.type_error(field, expected, &v))
     }
 
     /// An object-valued field (Assign): its members in order.
