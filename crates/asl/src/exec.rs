@@ -2129,26 +2129,16 @@ impl<'a> Engine<'a> {
         raw: &Value,
         entered_id: u64,
     ) -> Flow<Vec<Value>> {
-        let max_items = self
-            .amount_of(
-                st,
-                &b.max_items,
-                raw,
-                ("MaxItemsPerBatch", "MaxItemsPerBatchPath"),
-                entered_id,
-            )?
-            .map(|n| n as usize)
-            .filter(|n| *n > 0);
-        let max_bytes = self
-            .amount_of(
-                st,
-                &b.max_bytes,
-                raw,
-                ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"),
-                entered_id,
-            )?
-            .map(|n| n as usize)
-            .filter(|n| *n > 0);
+        // A limit of 0 is no limit.
+        let mut limit = |a: &Option<Amount>, fields| {
+            let n = self.amount_of(st, a, raw, fields, entered_id)?;
+            Ok::<_, StatesError>(n.map(|n| n as usize).filter(|n| *n > 0))
+        };
+        let max_items = limit(&b.max_items, ("MaxItemsPerBatch", "MaxItemsPerBatchPath"))?;
+        let max_bytes = limit(
+            &b.max_bytes,
+            ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"),
+        )?;
         let batch_input = match (&b.batch_input, &b.batch_query) {
             (Some(t), _) => Some(t.evaluate(input, &self.context, &mut self.rng)?),
             (None, Some(q)) => Some(self.eval_query(st, q, raw, entered_id)?),

@@ -466,15 +466,22 @@ impl Builder {
         }
     }
 
-    fn template(&mut self, obj: &Map<String, Value>, key: &str, at: &str) -> Option<Template> {
+    /// `key`'s value compiled, a failure reported at the key.
+    fn compiled<T>(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        at: &str,
+        compile: impl FnOnce(&Value) -> Result<T, String>,
+    ) -> Option<T> {
         let v = obj.get(key)?;
-        match Template::compile(v) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                self.err(&format!("{at}/{key}"), e);
-                None
-            }
-        }
+        compile(v)
+            .map_err(|e| self.err(&format!("{at}/{key}"), e))
+            .ok()
+    }
+
+    fn template(&mut self, obj: &Map<String, Value>, key: &str, at: &str) -> Option<Template> {
+        self.compiled(obj, key, at, Template::compile)
     }
 
     /// A JSONata-mode field; `field` names it in runtime messages.
@@ -485,14 +492,7 @@ impl Builder {
         at: &str,
         field: &str,
     ) -> Option<Query> {
-        let v = obj.get(key)?;
-        match Query::compile(v, field) {
-            Ok(q) => Some(q),
-            Err(e) => {
-                self.err(&format!("{at}/{key}"), e);
-                None
-            }
-        }
+        self.compiled(obj, key, at, |v| Query::compile(v, field))
     }
 
     fn assign(&mut self, obj: &Map<String, Value>, at: &str, jsonata: bool) -> Option<Box<Assign>> {
@@ -504,23 +504,6 @@ impl Builder {
         } else {
             self.template(obj, "Assign", at)
                 .map(|t| Box::new(Assign::Path(t)))
-        }
-    }
-
-    /// A JSONata-mode number field: a literal number or a `{% %}` expression.
-    fn query_amount(
-        &mut self,
-        obj: &Map<String, Value>,
-        key: &str,
-        at: &str,
-        integer: bool,
-    ) -> Option<Amount> {
-        let v = obj.get(key)?;
-        if v.as_str().and_then(expression_text).is_some() {
-            self.query(obj, key, at, key).map(Amount::Query)
-        } else {
-            self.number(v, &format!("{at}/{key}"), integer)
-                .map(Amount::Fixed)
         }
     }
 
@@ -541,14 +524,25 @@ impl Builder {
         }
     }
 
-    /// `Key` (a literal number) or `KeyPath` (a reference path).
+    /// `Key` as a literal number, or else `KeyPath` (a reference path) in JSONPath and a
+    /// `{% %}` expression in JSONata.
     fn amount(
         &mut self,
         obj: &Map<String, Value>,
         key: &str,
         at: &str,
         integer: bool,
+        jsonata: bool,
     ) -> Option<Amount> {
+        if jsonata {
+            let v = obj.get(key)?;
+            return if v.as_str().and_then(expression_text).is_some() {
+                self.query(obj, key, at, key).map(Amount::Query)
+            } else {
+                self.number(v, &format!("{at}/{key}"), integer)
+                    .map(Amount::Fixed)
+            };
+        }
         let path_key = format!("{key}Path");
         match (obj.get(key), obj.get(&path_key)) {
             (Some(_), Some(_)) => {
@@ -975,16 +969,8 @@ impl Builder {
         Some(TaskSpec {
             resource: resource.to_string(),
             kind: classify_resource(resource),
-            timeout: if jsonata {
-                self.query_amount(obj, "TimeoutSeconds", at, true)
-            } else {
-                self.amount(obj, "TimeoutSeconds", at, true)
-            },
-            heartbeat: if jsonata {
-                self.query_amount(obj, "HeartbeatSeconds", at, true)
-            } else {
-                self.amount(obj, "HeartbeatSeconds", at, true)
-            },
+            timeout: self.amount(obj, "TimeoutSeconds", at, true, jsonata),
+            heartbeat: self.amount(obj, "HeartbeatSeconds", at, true, jsonata),
         })
     }
 
@@ -1040,10 +1026,10 @@ impl Builder {
                     self.err(&format!("{here}/Resource"), "ItemReader needs a 'Resource'");
                 }
                 let max_items = match robj.get("ReaderConfig").and_then(Value::as_object) {
-                    Some(rc) if jsonata => {
-                        self.query_amount(rc, "MaxItems", &format!("{here}/ReaderConfig"), true)
+                    Some(rc) => {
+                        let at = format!("{here}/ReaderConfig");
+                        self.amount(rc, "MaxItems", &at, true, jsonata)
                     }
-                    Some(rc) => self.amount(rc, "MaxItems", &format!("{here}/ReaderConfig"), true),
                     None => None,
                 };
                 // JSONata: Arguments replaces Parameters.
@@ -1071,21 +1057,20 @@ impl Builder {
                 // JSONata: the amounts may be expressions giving integers, and BatchInput
                 // may hold expressions anywhere in it.
                 // <https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html>
-                if jsonata {
-                    Some(Batcher {
-                        max_items: self.query_amount(bo, "MaxItemsPerBatch", &here, true),
-                        max_bytes: self.query_amount(bo, "MaxInputBytesPerBatch", &here, true),
-                        batch_input: None,
-                        batch_query: self.query(bo, "BatchInput", &here, "ItemBatcher/BatchInput"),
-                    })
-                } else {
-                    Some(Batcher {
-                        max_items: self.amount(bo, "MaxItemsPerBatch", &here, true),
-                        max_bytes: self.amount(bo, "MaxInputBytesPerBatch", &here, true),
-                        batch_input: self.template(bo, "BatchInput", &here),
-                        batch_query: None,
-                    })
-                }
+                Some(Batcher {
+                    max_items: self.amount(bo, "MaxItemsPerBatch", &here, true, jsonata),
+                    max_bytes: self.amount(bo, "MaxInputBytesPerBatch", &here, true, jsonata),
+                    batch_input: if jsonata {
+                        None
+                    } else {
+                        self.template(bo, "BatchInput", &here)
+                    },
+                    batch_query: if jsonata {
+                        self.query(bo, "BatchInput", &here, "ItemBatcher/BatchInput")
+                    } else {
+                        None
+                    },
+                })
             }
         };
         let result_writer = obj.get("ResultWriter").and_then(Value::as_object).map(|w| {
@@ -1103,13 +1088,8 @@ impl Builder {
                 }
             }
         });
-        let amount = |b: &mut Builder, key: &str, integer: bool| {
-            if jsonata {
-                b.query_amount(obj, key, at, integer)
-            } else {
-                b.amount(obj, key, at, integer)
-            }
-        };
+        let amount =
+            |b: &mut Builder, key: &str, integer: bool| b.amount(obj, key, at, integer, jsonata);
         Some(MapSpec {
             items_path,
             item_selector,
