@@ -1,40 +1,11 @@
 //! QueryLanguage JSONata in the interpreter: `{% %}` templates in Arguments, Output and the
 //! other JSONata fields, the `$states` variable, and States.QueryEvaluationError.
 
+#[path = "common/run.rs"]
+mod common;
+use common::{exec, failed_with, invalid, mocks, ok, trace};
 use serde_json::{json, Value};
-use stepbridge_asl::{run, RunOutcome, RunRequest};
-
-fn exec(definition: Value, input: Value, mocks: Option<Value>) -> RunOutcome {
-    run(&RunRequest {
-        definition: definition.to_string(),
-        input: input.to_string(),
-        test_case: mocks.as_ref().map(|_| "T".to_string()),
-        mock_config: mocks.map(|m| m.to_string()),
-        ..RunRequest::default()
-    })
-}
-
-fn ok(o: &RunOutcome) -> &Value {
-    assert_eq!(
-        o.status, "SUCCEEDED",
-        "{:?}: {:?} {:?}",
-        o.diagnostics, o.error, o.cause
-    );
-    o.output.as_ref().expect("output")
-}
-
-fn trace<'a>(o: &'a RunOutcome, name: &str) -> &'a Value {
-    o.states
-        .iter()
-        .find(|s| s["name"] == name)
-        .unwrap_or_else(|| panic!("no trace for {name}"))
-}
-
-/// Mocks for a state machine named "StateMachine" with one test case "T".
-fn mocks(responses: Value) -> Value {
-    json!({"StateMachines": {"StateMachine": {"TestCases": {"T": responses}}},
-           "MockedResponses": {}})
-}
+use stepbridge_asl::{run, RunRequest};
 
 // https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
 #[test]
@@ -143,12 +114,7 @@ fn a_condition_that_is_not_boolean_is_a_query_evaluation_error() {
         None,
     );
     assert_eq!(o.status, "FAILED");
-    assert_eq!(o.error.as_deref(), Some("States.QueryEvaluationError"));
-    assert!(
-        o.cause.as_deref().unwrap().contains("Expected 'boolean'"),
-        "{:?}",
-        o.cause
-    );
+    failed_with(&o, "States.QueryEvaluationError", "Expected 'boolean'");
 }
 
 // https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html
@@ -232,12 +198,7 @@ fn undefined_field_value_is_a_query_evaluation_error_with_aws_cause() {
         json!({"s": "text"}),
         None,
     );
-    assert_eq!(o.error.as_deref(), Some("States.QueryEvaluationError"));
-    assert!(
-        o.cause.as_deref().unwrap().contains("T2001"),
-        "{:?}",
-        o.cause
-    );
+    failed_with(&o, "States.QueryEvaluationError", "T2001");
 }
 
 // https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
@@ -315,12 +276,7 @@ fn map_items_must_be_an_array() {
         json!({"one": {"a": 1}}),
         None,
     );
-    assert_eq!(o.error.as_deref(), Some("States.QueryEvaluationError"));
-    assert!(
-        o.cause.as_deref().unwrap().contains("'Items'"),
-        "{:?}",
-        o.cause
-    );
+    failed_with(&o, "States.QueryEvaluationError", "'Items'");
     // Literal Items are iterated as given.
     let o = exec(
         json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {
@@ -580,15 +536,6 @@ fn item_selector_over_many_items() {
     assert_eq!(ok(&o), &json!(1999 * 2000));
 }
 
-fn invalid(definition: Value) -> Vec<String> {
-    let o = exec(definition, json!({}), None);
-    assert_eq!(o.status, "INVALID", "{o:?}");
-    o.diagnostics
-        .iter()
-        .map(|d| format!("{} {}", d.location.pointer, d.message))
-        .collect()
-}
-
 fn distributed(states: Value) -> Value {
     json!({"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
            "StartAt": "D", "States": states})
@@ -646,12 +593,7 @@ fn distributed_map_reader_and_batcher_take_expressions() {
         input.clone(),
         Some(reader_mocks(json!(items))),
     );
-    assert_eq!(o.error.as_deref(), Some("States.QueryEvaluationError"));
-    assert!(
-        o.cause.as_deref().unwrap().contains("'MaxItemsPerBatch'"),
-        "{:?}",
-        o.cause
-    );
+    failed_with(&o, "States.QueryEvaluationError", "'MaxItemsPerBatch'");
     let o = exec(
         def(json!({"MaxItemsPerBatch": 2})),
         json!({"max": 5}),

@@ -2,40 +2,14 @@
 //! quotas, history and inspection data.
 //! <https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html>
 
+#[path = "common/run.rs"]
+mod common;
+use common::{failed_with, invalid, ok, trace};
 use serde_json::{json, Value};
 use stepbridge_asl::{run, RunOutcome, RunRequest};
 
 fn exec(definition: Value, input: Value) -> RunOutcome {
-    run(&RunRequest {
-        definition: definition.to_string(),
-        input: input.to_string(),
-        ..RunRequest::default()
-    })
-}
-
-fn ok(o: &RunOutcome) -> &Value {
-    assert_eq!(
-        o.status, "SUCCEEDED",
-        "{:?}: {:?} {:?}",
-        o.diagnostics, o.error, o.cause
-    );
-    o.output.as_ref().expect("output")
-}
-
-fn trace<'a>(o: &'a RunOutcome, name: &str) -> &'a Value {
-    o.states
-        .iter()
-        .find(|s| s["name"] == name)
-        .unwrap_or_else(|| panic!("no trace for {name}"))
-}
-
-fn invalid(definition: Value) -> Vec<String> {
-    let o = exec(definition, json!({}));
-    assert_eq!(o.status, "INVALID", "{o:?}");
-    o.diagnostics
-        .iter()
-        .map(|d| format!("{} {}", d.location.pointer, d.message))
-        .collect()
+    common::exec(definition, input, None)
 }
 
 // https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
@@ -377,23 +351,13 @@ fn unknown_variables_fail_the_state() {
             "P": {"Type": "Pass", "Output": {"v": "{% $nowhere %}"}, "End": true}}}),
         json!({}),
     );
-    assert_eq!(o.error.as_deref(), Some("States.QueryEvaluationError"));
-    assert!(
-        o.cause.as_deref().unwrap().contains("'$nowhere'"),
-        "{:?}",
-        o.cause
-    );
+    failed_with(&o, "States.QueryEvaluationError", "'$nowhere'");
     let o = exec(
         json!({"StartAt": "P", "States": {
             "P": {"Type": "Pass", "Parameters": {"v.$": "$nowhere"}, "End": true}}}),
         json!({}),
     );
-    assert_eq!(o.error.as_deref(), Some("States.Runtime"));
-    assert!(
-        o.cause.as_deref().unwrap().contains("$nowhere"),
-        "{:?}",
-        o.cause
-    );
+    failed_with(&o, "States.Runtime", "$nowhere");
 }
 
 // https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
@@ -415,17 +379,7 @@ fn variable_size_quota() {
         ..RunRequest::default()
     });
     assert_eq!(o.error.as_deref(), Some("States.DataLimitExceeded"));
-    assert_eq!(
-        o2.error.as_deref(),
-        Some("States.DataLimitExceeded"),
-        "{:?}",
-        o2.cause
-    );
-    assert!(
-        o2.cause.as_deref().unwrap().contains("'big'"),
-        "{:?}",
-        o2.cause
-    );
+    failed_with(&o2, "States.DataLimitExceeded", "'big'");
     // Two values under the per-variable quota but over it together.
     let half = "y".repeat(150 * 1024);
     let o3 = run(&RunRequest {
@@ -564,17 +518,7 @@ fn variables_of_an_execution_hold_at_most_10_mib_together() {
     }
     let def = json!({"StartAt": "S0", "States": states});
     let o = exec(def, json!({"s": "z".repeat(250 * 1024)}));
-    assert_eq!(
-        o.error.as_deref(),
-        Some("States.DataLimitExceeded"),
-        "{:?}",
-        o.cause
-    );
-    assert!(
-        o.cause.as_deref().unwrap().contains("'S40'"),
-        "{:?}",
-        o.cause
-    );
+    failed_with(&o, "States.DataLimitExceeded", "'S40'");
     // A Map iteration's variables are gone when it ends, so iterations do not add up.
     let o = exec(
         json!({"StartAt": "M", "States": {"M": {"Type": "Map",

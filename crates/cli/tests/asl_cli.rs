@@ -36,7 +36,12 @@ fn scratch(test: &str) -> PathBuf {
 }
 
 fn order_run(test_case: &str, extra: &[&str]) -> (i32, Value) {
-    let def = example("order-processing.asl.json");
+    example_run("order-processing.asl.json", test_case, extra)
+}
+
+/// An order-processing definition run on the example's input and mock file.
+fn example_run(definition: &str, test_case: &str, extra: &[&str]) -> (i32, Value) {
+    let def = example(definition);
     let input = example("order-processing.input.json");
     let mocks = example("order-processing.mocks.json");
     let mut args = vec![
@@ -89,20 +94,11 @@ fn history_flag_adds_the_events() {
 // https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
 #[test]
 fn jsonata_example_prints_its_variables_and_history_carries_assignments() {
-    let def = example("order-processing-jsonata.asl.json");
-    let input = example("order-processing.input.json");
-    let mocks = example("order-processing.mocks.json");
-    let (code, doc) = stepbridge(&[
-        "run",
-        &def,
-        "--input",
-        &input,
-        "--mock-config",
-        &mocks,
-        "--test-case",
+    let (code, doc) = example_run(
+        "order-processing-jsonata.asl.json",
         "HappyPath",
-        "--history",
-    ]);
+        &["--history"],
+    );
     assert_eq!(code, 0, "{doc}");
     assert_eq!(
         doc["output"],
