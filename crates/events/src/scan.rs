@@ -314,7 +314,7 @@ impl Regions {
     }
 }
 
-const PINS: usize = 8;
+const PINS: usize = 16;
 
 /// A shape of number beginning (sign, integer digits, point, fraction digits: at most
 /// eight bytes) with a range of digits, such that every number beginning so lies strictly
