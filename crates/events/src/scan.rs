@@ -1793,6 +1793,17 @@ impl Scanner<'_, '_> {
                         if d == 0 {
                             return Ok(i);
                         }
+                        // `], [`: straight into the next array at this depth (lists
+                        // of points), when a value follows the bracket at once.
+                        if b.get(i) == Some(&b',') {
+                            let open = i + 1 + usize::from(b.get(i + 1) == Some(&b' '));
+                            if b.get(open) == Some(&b'[')
+                                && b.get(open + 1).is_some_and(|&c| c > b' ' && c != b']')
+                            {
+                                i = open + 1;
+                                continue 'value;
+                            }
+                        }
                         d -= 1;
                     }
                     Some(b' ' | b'\n' | b'\r' | b'\t') => i = ws(b, i),

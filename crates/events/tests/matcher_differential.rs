@@ -654,3 +654,37 @@ fn long_keys_are_told_apart() {
         }
     }
 }
+
+/// Sibling arrays (`], [`) at every nesting depth around the reference matcher's limit
+/// on arrays inside one field, in both spacings, with values at several depths.
+#[test]
+fn sibling_arrays_near_the_array_depth_limit_agree() {
+    let rules: Vec<(String, Pattern)> = [
+        r#"{"a": [1]}"#,
+        r#"{"a": [2]}"#,
+        r#"{"a": [{"numeric": [">", 2.5]}]}"#,
+        r#"{"a": ["s"]}"#,
+    ]
+    .iter()
+    .enumerate()
+    .map(|(k, p)| (format!("r{k}"), Pattern::parse(p).unwrap()))
+    .collect();
+    let set = RuleSet::compile(&rules);
+    let mut scratch = Scratch::default();
+    let mut got = Vec::new();
+    for depth in [0usize, 1, 2, 97, 98, 99, 100, 101, 120] {
+        for sep in [", ", ","] {
+            for (x, y) in [("1", "2"), ("3.5", "\"s\""), ("[]", "2"), ("2", "[ 1]")] {
+                // `depth` arrays around two sibling arrays `[x]` and `[y]`.
+                let (open, close) = ("[".repeat(depth), "]".repeat(depth));
+                let text = format!(r#"{{"a": {open}[{x}]{sep}[{y}]{close}}}"#);
+                let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+                    continue;
+                };
+                set.matching_with(text.as_bytes(), &mut scratch, &mut got)
+                    .unwrap_or_else(|e| panic!("{e}: {text}"));
+                assert_eq!(got, reference(&rules, &value), "depth {depth}: {text}");
+            }
+        }
+    }
+}
