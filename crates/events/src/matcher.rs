@@ -21,7 +21,9 @@
 //! arrays and objects no rule reads only for their extent (braces and strings), which is
 //! where most of an event's bytes are; [`RuleSet::set_strict_events`] checks those in full
 //! too, refusing exactly what serde_json refuses. Numbers of a field are placed in the
-//! field's precomputed regions (see `ScalarIndex`), each region once per event.
+//! field's precomputed regions (see `ScalarIndex`), each region once per event; the scan
+//! learns which number beginnings fall inside one region, so most numbers of an array
+//! (coordinates) are placed from their first eight bytes, unconverted.
 //!
 //! Two things a flat view cannot see are routed to `Pattern::matches` on a parsed event:
 //! events that repeat a key a rule reads (serde_json keeps the last one), and events where

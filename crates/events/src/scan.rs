@@ -158,9 +158,10 @@ impl KeyTrie {
     }
 
     /// Declares that every test on field `field` gives one answer for all numbers
-    /// strictly between two consecutive `points` (sorted, distinct): the scan then records
-    /// a number only when no earlier number of the same event fell in its interval,
-    /// since a second one could not satisfy anything the first did not.
+    /// strictly between two consecutive `points` (sorted, distinct), and for each point:
+    /// the scan then records a number only when no earlier number of the same event fell
+    /// in its region (`Regions`), since a second one could not satisfy anything the
+    /// first did not, and most numbers are placed without being converted (`Pin`).
     pub fn set_number_breaks(&mut self, field: u32, points: &[f64]) {
         self.id = next_trie_id();
         let f = field as usize;
