@@ -439,3 +439,30 @@ fn converted_parts_assemble_bindings() {
         Some(json!(2))
     );
 }
+
+// Fuzz finding: regress 0.10 counted every `(` (non-capturing groups and lookarounds too)
+// as a capture group, so `\2` with one real group compiled to a backreference past the
+// capture array (an out-of-bounds read that crashed), and named backreferences after a
+// `(?:` pointed at the wrong group. JavaScript reads such a `\2` as the octal escape \x02.
+#[test]
+fn backreferences_count_only_capturing_groups() {
+    assert_eq!(
+        eval(
+            r#"$replace("temrrrrr8F today", /(-?\d+(?:\2.\d*)?\x10)F\b/, "C")"#,
+            json!(null)
+        ),
+        Some(json!("temrrrrr8F today"))
+    );
+    assert_eq!(
+        eval(r#"$contains("x\u0002", /(?:x)(a)?\2/)"#, json!(null)),
+        Some(json!(true))
+    );
+    assert_eq!(
+        eval(r#"$match("aabbaaba", /(?:x)?(?<n>a)(b)\k<n>/).match"#, json!(null)),
+        Some(json!("aba"))
+    );
+    assert_eq!(
+        eval(r#"$match("aabb", /(?:a)(?<n>b)\k<n>/).match"#, json!(null)),
+        Some(json!("abb"))
+    );
+}
