@@ -25,10 +25,9 @@ pub struct MatchArgs {
     /// One event per line (a file path, or `-` for standard input).
     #[arg(long)]
     pub events: String,
-    /// Validate every event in full, parts no rule reads included (refuse exactly what a
-    /// JSON parser refuses). By default arrays and objects no rule reads are only checked
-    /// for their extent, which is faster and never changes the counts of valid events.
-    #[arg(long)]
+    /// Accepted for compatibility: every event is now validated in full (exactly what a
+    /// JSON parser refuses is refused), which this flag used to ask for.
+    #[arg(long, hide = true)]
     pub strict_events: bool,
 }
 
@@ -76,8 +75,7 @@ pub fn match_events(args: MatchArgs) -> u8 {
             return 2;
         }
     };
-    let mut set = RuleSet::compile(&rules);
-    set.set_strict_events(args.strict_events);
+    let set = RuleSet::compile(&rules);
     let passes: usize = std::env::var("STEPBRIDGE_BENCH_PASSES")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -109,6 +109,33 @@ fn a_bad_event_line_fails_the_run_and_names_the_line() {
     assert!(out["message"].as_str().unwrap().contains("line 3"), "{out}");
 }
 
+/// A fault in a part no rule reads fails the run too (by default, and with the old
+/// `--strict-events` flag, still accepted), naming its line and column.
+#[test]
+fn a_fault_no_rule_reads_fails_the_run_too() {
+    let rules = temp_file("rules4.json", r#"{"r": {"source": ["a"]}}"#);
+    let events = temp_file(
+        "unread_fault.jsonl",
+        "{\"source\":\"a\",\"detail\":{\"x\": [1, 2]}}\n{\"source\":\"a\",\"detail\":{\"x\": tru}}\n",
+    );
+    for extra in [&[][..], &["--strict-events"][..]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_stepbridge"))
+            .args(["match", "--rules", rules.to_str().unwrap()])
+            .args(["--events", events.to_str().unwrap()])
+            .args(extra)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2));
+        let out: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(out["error"], stepbridge_events::INVALID_EVENT);
+        assert_eq!(
+            (&out["line"], &out["column"]),
+            (&2.into(), &30.into()),
+            "{out}"
+        );
+    }
+}
+
 #[test]
 fn duplicate_rule_names_are_refused() {
     let rules = temp_file("dup.json", r#"{"r": {"a": [1]}, "r": {"a": [2]}}"#);

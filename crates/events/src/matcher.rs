@@ -17,10 +17,10 @@
 //! outcome for a string value is remembered per field (pure functions of the value), so
 //! low-cardinality fields cost one hash lookup per event whatever their operators.
 //!
-//! Events are checked as they are scanned: everything a rule reads in full, and by default
-//! arrays and objects no rule reads only for their extent (braces and strings), which is
-//! where most of an event's bytes are; [`RuleSet::set_strict_events`] checks those in full
-//! too, refusing exactly what serde_json refuses. Numbers of a field are placed in the
+//! Events are checked in full as they are scanned, values no rule reads included, so
+//! exactly the events serde_json refuses are refused (an event ruler must not act on
+//! malformed input); arrays of numbers, where most of an event's bytes are, are checked
+//! a block at a time (see `scan`). Numbers of a field are placed in the
 //! field's precomputed regions (see `ScalarIndex`), each region once per event; the scan
 //! learns which number beginnings fall inside one region, so most numbers of an array
 //! (coordinates) are placed from their first eight bytes, unconverted.
@@ -446,14 +446,6 @@ impl RuleSet {
                 plan.absent.push(id);
             }
         }
-    }
-
-    /// Whether events are validated in full, values no rule reads included, so that
-    /// exactly the events serde_json refuses are refused (see [`KeyTrie::set_strict`]).
-    /// By default arrays and objects no rule reads are only checked for their extent:
-    /// faster, and no valid event is ever refused or matched differently.
-    pub fn set_strict_events(&mut self, strict: bool) {
-        self.trie.set_strict(strict);
     }
 
     /// Number of rules.
