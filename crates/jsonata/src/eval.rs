@@ -92,11 +92,22 @@ pub struct Evaluator {
     stack_base: Cell<usize>,
     /// Step Functions dialect: `$eval` is not available.
     pub step_functions: bool,
+    /// A regex search is running (see [`Evaluator::with_regex_budget`]).
+    in_regex: Cell<bool>,
 }
 
 fn u1001() -> Error {
     Error::new("U1001")
 }
+
+fn timeout() -> Error {
+    u1001().message("Expression evaluation timeout: Check for infinite loop")
+}
+
+/// Regex backtracking steps per evaluation step: a regex search spends the evaluation's
+/// step budget too, so a catastrophically backtracking pattern (`/(a+)+$/`) ends with the
+/// U1001 timeout instead of running for an exponential time.
+const REGEX_STEPS_PER_STEP: u64 = 16;
 
 impl Evaluator {
     pub fn new(timestamp: f64, seed: u64, max_depth: usize, max_steps: u64) -> Evaluator {
@@ -109,7 +120,36 @@ impl Evaluator {
             max_steps,
             stack_base: Cell::new(0),
             step_functions: false,
+            in_regex: Cell::new(false),
         }
+    }
+
+    /// Runs `f`, which searches with regexes, on what is left of the step budget (nested
+    /// calls share the outermost one's budget), and charges the backtracking it did.
+    pub fn with_regex_budget<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        if self.in_regex.get() {
+            let r = f();
+            return if regress::budget::exhausted() {
+                Err(timeout())
+            } else {
+                r
+            };
+        }
+        let budget = self
+            .max_steps
+            .saturating_sub(self.steps.get())
+            .saturating_mul(REGEX_STEPS_PER_STEP);
+        regress::budget::set(budget);
+        self.in_regex.set(true);
+        let r = f();
+        self.in_regex.set(false);
+        let used = budget - regress::budget::remaining().min(budget);
+        self.steps
+            .set(self.steps.get().saturating_add(used / REGEX_STEPS_PER_STEP));
+        if regress::budget::exhausted() {
+            return Err(timeout());
+        }
+        r
     }
 
     pub fn eval(&self, node: &Node, input: &Value, env: &Env) -> Result<Value> {
@@ -1141,16 +1181,16 @@ impl Evaluator {
                     Some(Value::String(s)) => s.clone(),
                     _ => return Ok(Value::Undefined),
                 };
-                Ok(match re.exec(&s, 0) {
+                Ok(match self.with_regex_budget(|| Ok(re.exec(&s, 0)))? {
                     Some(m) => functions::match_object(re, &s, m),
                     None => Value::Undefined,
                 })
             }
             Func::RegexNext { re, s, prev } => Ok(
-                match re
-                    .next_match(s, prev)
-                    .map_err(|e| Error::new(e.code).message(e.message))?
-                {
+                match self.with_regex_budget(|| {
+                    re.next_match(s, prev)
+                        .map_err(|e| Error::new(e.code).message(e.message))
+                })? {
                     Some(m) => functions::match_object(re, s, m),
                     None => Value::Undefined,
                 },

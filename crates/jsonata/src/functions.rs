@@ -637,7 +637,7 @@ fn fn_match(ev: &Evaluator, args: &[Value], _: &Value, env: &Env) -> Result<Valu
     let limit = limit_arg(args, 2, "D3040")?;
     let mut out = Vec::new();
     if let Some(re) = regex_of(arg(args, 1)) {
-        for m in lib_fns::match_regex(&s, &re, limit).map_err(lib_err)? {
+        for m in ev.with_regex_budget(|| lib_fns::match_regex(&s, &re, limit).map_err(lib_err))? {
             let mut o = Map::new();
             o.insert("match".into(), Value::string(m.matched.as_str()));
             o.insert("index".into(), Value::Number(m.start as f64));
@@ -677,7 +677,9 @@ fn fn_contains(ev: &Evaluator, args: &[Value], _: &Value, env: &Env) -> Result<V
     Ok(Value::Bool(match arg(args, 1) {
         Value::String(p) => s.contains(&**p),
         other => match regex_of(other) {
-            Some(re) => lib_fns::contains_regex(&s, &re).map_err(lib_err)?,
+            Some(re) => {
+                ev.with_regex_budget(|| lib_fns::contains_regex(&s, &re).map_err(lib_err))?
+            }
             None => !custom_matches(ev, other, &s, Some(1), env)?.is_empty(),
         },
     }))
@@ -708,46 +710,48 @@ fn fn_replace(ev: &Evaluator, args: &[Value], _: &Value, env: &Env) -> Result<Va
         return Err(Error::new("T1010"));
     };
     let failure: RefCell<Option<Error>> = RefCell::new(None);
-    let result = match replacement {
-        Value::String(tpl) => lib_fns::replace_regex(&s, &re, limit, &mut |m| {
-            Ok(lib_fns::expand_replacement(tpl, m))
-        }),
-        f => lib_fns::replace_regex(&s, &re, limit, &mut |m| {
-            let mut o = Map::new();
-            o.insert("match".into(), Value::string(m.matched.as_str()));
-            o.insert("index".into(), Value::Number(m.start as f64));
-            o.insert("start".into(), Value::Number(m.start as f64));
-            o.insert("end".into(), Value::Number(m.end as f64));
-            o.insert(
-                "groups".into(),
-                Value::array(
-                    m.groups
-                        .iter()
-                        .map(|g| Value::string(g.clone().unwrap_or_default()))
-                        .collect(),
-                ),
-            );
-            match ev.apply(f, vec![Value::object(o)], &Value::Undefined, env) {
-                Ok(Value::String(r)) => Ok(r.to_string()),
-                Ok(other) => {
-                    *failure.borrow_mut() =
-                        Some(Error::new("D3012").value(to_json_string(&other, false)));
-                    Err(FnError {
-                        code: "D3012",
-                        message: String::new(),
-                    })
+    let replaced = ev.with_regex_budget(|| {
+        Ok(match replacement {
+            Value::String(tpl) => lib_fns::replace_regex(&s, &re, limit, &mut |m| {
+                Ok(lib_fns::expand_replacement(tpl, m))
+            }),
+            f => lib_fns::replace_regex(&s, &re, limit, &mut |m| {
+                let mut o = Map::new();
+                o.insert("match".into(), Value::string(m.matched.as_str()));
+                o.insert("index".into(), Value::Number(m.start as f64));
+                o.insert("start".into(), Value::Number(m.start as f64));
+                o.insert("end".into(), Value::Number(m.end as f64));
+                o.insert(
+                    "groups".into(),
+                    Value::array(
+                        m.groups
+                            .iter()
+                            .map(|g| Value::string(g.clone().unwrap_or_default()))
+                            .collect(),
+                    ),
+                );
+                match ev.apply(f, vec![Value::object(o)], &Value::Undefined, env) {
+                    Ok(Value::String(r)) => Ok(r.to_string()),
+                    Ok(other) => {
+                        *failure.borrow_mut() =
+                            Some(Error::new("D3012").value(to_json_string(&other, false)));
+                        Err(FnError {
+                            code: "D3012",
+                            message: String::new(),
+                        })
+                    }
+                    Err(e) => {
+                        *failure.borrow_mut() = Some(e);
+                        Err(FnError {
+                            code: "D3012",
+                            message: String::new(),
+                        })
+                    }
                 }
-                Err(e) => {
-                    *failure.borrow_mut() = Some(e);
-                    Err(FnError {
-                        code: "D3012",
-                        message: String::new(),
-                    })
-                }
-            }
-        }),
-    };
-    match result {
+            }),
+        })
+    })?;
+    match replaced {
         Ok(r) => Ok(Value::string(r)),
         Err(e) => Err(failure.into_inner().unwrap_or_else(|| lib_err(e))),
     }
@@ -764,7 +768,9 @@ fn fn_split(ev: &Evaluator, args: &[Value], _: &Value, env: &Env) -> Result<Valu
     let parts = match arg(args, 1) {
         Value::String(sep) => lib_fns::split_str(&s, sep, limit),
         other => match regex_of(other) {
-            Some(re) => lib_fns::split_regex(&s, &re, limit).map_err(lib_err)?,
+            Some(re) => {
+                ev.with_regex_budget(|| lib_fns::split_regex(&s, &re, limit).map_err(lib_err))?
+            }
             None => {
                 let ms = custom_matches(ev, other, &s, None, env)?;
                 let chars: Vec<u16> = s.encode_utf16().collect();

@@ -458,11 +458,53 @@ fn backreferences_count_only_capturing_groups() {
         Some(json!(true))
     );
     assert_eq!(
-        eval(r#"$match("aabbaaba", /(?:x)?(?<n>a)(b)\k<n>/).match"#, json!(null)),
+        eval(
+            r#"$match("aabbaaba", /(?:x)?(?<n>a)(b)\k<n>/).match"#,
+            json!(null)
+        ),
         Some(json!("aba"))
     );
     assert_eq!(
         eval(r#"$match("aabb", /(?:a)(?<n>b)\k<n>/).match"#, json!(null)),
         Some(json!("abb"))
+    );
+}
+
+// Fuzz finding: regexes backtrack as JavaScript's do, so a nested quantifier against a long
+// run that fails at the end takes exponential time (it hung the fuzzer). Backtracking now
+// spends the step budget and ends with the U1001 timeout.
+#[test]
+fn catastrophic_regex_backtracking_hits_the_step_budget() {
+    // A small budget keeps the unoptimized test quick; the default allows ~16x10^7 steps.
+    let env = Environment {
+        max_steps: 100_000,
+        ..Environment::default()
+    };
+    let code = |e: &str| match Expression::compile(e).and_then(|x| x.evaluate(&json!(null), &env)) {
+        Ok(v) => panic!("expected an error from {e}, got {v:?}"),
+        Err(err) => err.code,
+    };
+    let start = std::time::Instant::now();
+    let run = format!("\"{}!\"", "a".repeat(40));
+    for call in [
+        format!("$match({run}, /(a+)+$/)"),
+        format!("$replace({run}, /(a*)*b/, \"x\")"),
+        format!("$contains({run}, /^(a|aa)+$/)"),
+        format!("$split({run}, /(a+)+b/)"),
+        format!("/(a+)+$/({run})"),
+        r#"$replace("t888888888888888888888888888888888 = 68F", /(-?\d+(?:\.\d*)?)+F\b/, function($m) {"C"})"#.to_string(),
+    ] {
+        assert_eq!(code(&call), "U1001", "{call}");
+    }
+    assert!(start.elapsed().as_secs() < 30, "took {:?}", start.elapsed());
+    // Ordinary backtracking on longer text stays well within the budget.
+    let text = format!("\"{}foo\"", "x".repeat(2000));
+    assert_eq!(
+        eval(&format!("$contains({text}, /.*foo/)"), json!(null)),
+        Some(json!(true))
+    );
+    assert_eq!(
+        eval(&format!("$count($match({text}, /x*?y|x/))"), json!(null)),
+        Some(json!(2000))
     );
 }
