@@ -1388,6 +1388,29 @@ fn number_array_classes(block: &[u8; 64]) -> [u64; 8] {
     out
 }
 
+/// [`number_array_classes`] with 32-byte vectors: half the compares and mask moves, on
+/// machines that have AVX2 (checked once per array).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn number_array_classes_avx2(block: &[u8; 64]) -> [u64; 8] {
+    use std::arch::x86_64::*;
+    let mut out = [0u64; 8];
+    let splat = |c: u8| _mm256_set1_epi8(c as i8);
+    let (below, above) = (splat(b'0' - 1), splat(b'9' + 1));
+    let singles = [b'0', b'.', b'-', b',', b' ', b'[', b']'].map(splat);
+    for part in 0..2 {
+        // SAFETY: an unaligned 32-byte load from within the 64-byte array.
+        let x = unsafe { _mm256_loadu_si256(block.as_ptr().add(32 * part) as *const __m256i) };
+        let digit = _mm256_and_si256(_mm256_cmpgt_epi8(x, below), _mm256_cmpgt_epi8(above, x));
+        out[0] |= (_mm256_movemask_epi8(digit) as u32 as u64) << (32 * part);
+        for (k, c) in singles.iter().enumerate() {
+            let m = _mm256_movemask_epi8(_mm256_cmpeq_epi8(x, *c)) as u32 as u64;
+            out[k + 1] |= m << (32 * part);
+        }
+    }
+    out
+}
+
 /// Validates an array of numbers and arrays of numbers (coordinates, series: the bulk of
 /// many events' bytes) 64 bytes at a time, with bitmasks instead of a parse per number.
 /// Only the compact shapes are taken (`,` or `, ` between elements, no exponent, nothing
@@ -1405,6 +1428,7 @@ fn number_array_fast(b: &[u8], open: usize, depth: usize) -> Option<usize> {
     let (mut cd, mut cp, mut cc, mut cs, mut cl, mut cr) = (0, 0, 0, 0, 1u64, 0);
     let (mut cz, mut carry) = (0u64, false);
     let mut tail = [0u8; 64];
+    let avx2 = std::arch::is_x86_feature_detected!("avx2");
     loop {
         let block: &[u8; 64] = match b.get(i..i + 64) {
             Some(s) => s.try_into().ok()?,
@@ -1416,7 +1440,12 @@ fn number_array_fast(b: &[u8], open: usize, depth: usize) -> Option<usize> {
                 &tail
             }
         };
-        let [d, zero, p, m, c, s, l, r] = number_array_classes(block);
+        let [d, zero, p, m, c, s, l, r] = if avx2 {
+            // SAFETY: AVX2 was detected above.
+            unsafe { number_array_classes_avx2(block) }
+        } else {
+            number_array_classes(block)
+        };
         // A run of digits as long as a block may be too large for an f64: parsed in full.
         if d == !0 {
             return None;
@@ -2050,6 +2079,29 @@ mod tests {
             let text = String::from_utf8_lossy(case);
             assert_eq!(scan(&t, case, &mut r).is_ok(), want, "{text:?}");
             assert_eq!(scan(&t2, case, &mut r).is_ok(), want, "{text:?}");
+        }
+    }
+
+    /// Both byte classifiers agree, so the one this machine does not take is tested too.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn number_array_classifiers_agree() {
+        if !std::arch::is_x86_feature_detected!("avx2") {
+            return;
+        }
+        let alphabet = b"0123456789.-, []e\"\n\x7f\x80\xff/:ZA\\";
+        let mut seed = 99u64;
+        for _ in 0..2000 {
+            let mut block = [0u8; 64];
+            for byte in &mut block {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                *byte = alphabet[(seed >> 33) as usize % alphabet.len()];
+            }
+            // SAFETY: AVX2 was detected above.
+            let wide = unsafe { number_array_classes_avx2(&block) };
+            assert_eq!(number_array_classes(&block), wide);
         }
     }
 
