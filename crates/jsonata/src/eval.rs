@@ -109,6 +109,12 @@ fn timeout() -> Error {
 /// U1001 timeout instead of running for an exponential time.
 const REGEX_STEPS_PER_STEP: u64 = 16;
 
+/// String bytes built per evaluation step (see [`Evaluator::charge`]).
+pub const BYTES_PER_STEP: usize = 16;
+/// Array items built per evaluation step: `[1..10000000]` (the largest range) costs a
+/// quarter of the default 10 million steps.
+pub const ITEMS_PER_STEP: usize = 4;
+
 impl Evaluator {
     pub fn new(timestamp: f64, seed: u64, max_depth: usize, max_steps: u64) -> Evaluator {
         Evaluator {
@@ -150,6 +156,21 @@ impl Evaluator {
             return Err(timeout());
         }
         r
+    }
+
+    /// Charges bulk work done within one step (building a long string or array), so that
+    /// values doubling on every step (`$s & $s` in a loop) end with the U1001 timeout
+    /// instead of exhausting memory: a step per [`BYTES_PER_STEP`] bytes of string or
+    /// [`ITEMS_PER_STEP`] array items.
+    pub fn charge(&self, bytes: usize, items: usize) -> Result<()> {
+        let units = (bytes / BYTES_PER_STEP + items / ITEMS_PER_STEP) as u64;
+        let s = self.steps.get().saturating_add(units);
+        self.steps.set(s);
+        if s > self.max_steps {
+            Err(timeout())
+        } else {
+            Ok(())
+        }
     }
 
     pub fn eval(&self, node: &Node, input: &Value, env: &Env) -> Result<Value> {
@@ -199,7 +220,10 @@ impl Evaluator {
                     match v {
                         Value::Undefined => {}
                         v if matches!(item.kind, NodeKind::ArrayCons(_)) => out.push(v),
-                        Value::Array(a, _) => out.extend(a.iter().cloned()),
+                        Value::Array(a, _) => {
+                            self.charge(0, a.len()).map_err(|e| e.at(node.position))?;
+                            out.extend(a.iter().cloned())
+                        }
                         v => out.push(v),
                     }
                 }
@@ -785,6 +809,7 @@ impl Evaluator {
                 } else {
                     functions::string_of(&rhs, false).map_err(loc)?
                 };
+                self.charge(a.len() + b.len(), 0).map_err(loc)?;
                 Ok(Value::string(a + &b))
             }
             BinOp::Range => {
@@ -808,6 +833,7 @@ impl Evaluator {
                         Error::new("D2014").value(functions::num_to_string(size))
                     ));
                 }
+                self.charge(0, size as usize).map_err(loc)?;
                 let mut out = Vec::with_capacity(size as usize);
                 let mut x = *a;
                 while x <= *b {

@@ -277,6 +277,10 @@ pub fn merge_sort<T: Clone>(
     Ok(out)
 }
 
+/// Longest JSON text (64 MiB) `$string` and messages build, as a value shared many times
+/// over expands exponentially.
+const MAX_JSON_TEXT: usize = 1 << 26;
+
 /// JSON text of a value for messages: never fails (non-finite numbers print as JS would).
 pub fn to_json_string(v: &Value, pretty: bool) -> String {
     let mut out = String::new();
@@ -301,6 +305,12 @@ fn write_json(
 ) -> Result<()> {
     if indent > 2000 {
         return Err(Error::new("U1001"));
+    }
+    if out.len() > MAX_JSON_TEXT {
+        // A value shared many times over expands exponentially in text.
+        return Err(Error::new("U1001").message(format!(
+            "The JSON text of the value is longer than {MAX_JSON_TEXT} bytes"
+        )));
     }
     match v {
         Value::Undefined | Value::Null => out.push_str("null"),
@@ -618,11 +628,15 @@ fn fn_trim(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
         .unwrap_or_default())
 }
 
-fn fn_pad(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
+fn fn_pad(ev: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
     let Some(s) = str_arg(args, 0) else {
         return Ok(Value::Undefined);
     };
     let width = num_arg(args, 1).unwrap_or(0.0);
+    if width.is_finite() {
+        // Bytes at least (the padding may be multibyte), capped as js_pad caps it.
+        ev.charge(width.abs().min(1e8) as usize, 0)?;
+    }
     let pad = str_arg(args, 2);
     Ok(Value::string(lib_fns::js_pad(&s, width, pad.as_deref())))
 }
@@ -1247,7 +1261,12 @@ fn fn_lookup(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value>
     Ok(arg(args, 0).lookup(&key))
 }
 
-fn fn_append(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
+fn fn_append(ev: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
+    let len = |v: &Value| match v {
+        Value::Array(a, _) => a.len(),
+        _ => 1,
+    };
+    ev.charge(0, len(arg(args, 0)) + len(arg(args, 1)))?;
     Ok(append(arg(args, 0).clone(), arg(args, 1).clone()))
 }
 

@@ -237,15 +237,26 @@ impl Value {
     /// Converts to JSON. `undefined` gives `None`; inside arrays and objects undefined items
     /// and functions are dropped (functions print as ""). Values nested deeper than
     /// [`MAX_JSON_DEPTH`] are refused: callers could not even drop such a JSON tree safely.
+    /// Values shared many times over (a value that nests itself twice, 40 times over, is
+    /// 2^40 values in JSON) are refused beyond [`MAX_JSON_VALUES`].
     pub fn to_json(&self) -> Result<Option<serde_json::Value>, crate::Error> {
-        self.to_json_at(0)
+        self.to_json_at(0, &mut 0)
     }
 
-    fn to_json_at(&self, depth: usize) -> Result<Option<serde_json::Value>, crate::Error> {
+    fn to_json_at(
+        &self,
+        depth: usize,
+        count: &mut usize,
+    ) -> Result<Option<serde_json::Value>, crate::Error> {
         if depth > MAX_JSON_DEPTH {
             return Err(crate::Error::new("U1001").message(format!(
                 "The result is nested more than {MAX_JSON_DEPTH} levels deep"
             )));
+        }
+        *count += 1;
+        if *count > MAX_JSON_VALUES {
+            return Err(crate::Error::new("U1001")
+                .message(format!("The result has more than {MAX_JSON_VALUES} values")));
         }
         Ok(Some(match self {
             Value::Undefined => return Ok(None),
@@ -256,7 +267,7 @@ impl Value {
             Value::Array(a, _) => {
                 let mut out = Vec::with_capacity(a.len());
                 for v in a.iter() {
-                    if let Some(j) = crate::stack::guarded(|| v.to_json_at(depth + 1))? {
+                    if let Some(j) = crate::stack::guarded(|| v.to_json_at(depth + 1, count))? {
                         out.push(j);
                     }
                 }
@@ -265,7 +276,7 @@ impl Value {
             Value::Object(o) => {
                 let mut m = serde_json::Map::new();
                 for (k, v) in o.iter() {
-                    if let Some(j) = crate::stack::guarded(|| v.to_json_at(depth + 1))? {
+                    if let Some(j) = crate::stack::guarded(|| v.to_json_at(depth + 1, count))? {
                         m.insert(k.clone(), j);
                     }
                 }
@@ -278,6 +289,10 @@ impl Value {
 
 /// Deepest nesting a result may have when converted to JSON.
 pub const MAX_JSON_DEPTH: usize = 1000;
+
+/// Most values (array items, object members and scalars) a result may have when converted
+/// to JSON (about 2 million; far beyond any Step Functions payload).
+pub const MAX_JSON_VALUES: usize = 1 << 21;
 
 /// Integral numbers become JSON integers so they print without a fractional part, like JS.
 pub fn number_to_json(n: f64) -> serde_json::Value {

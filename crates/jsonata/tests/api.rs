@@ -508,3 +508,47 @@ fn catastrophic_regex_backtracking_hits_the_step_budget() {
         Some(json!(2000))
     );
 }
+
+// Fuzz-style amplification: values that double on every step, ranges built in a loop and
+// values shared many times over used to exhaust memory (tens of GB) or run for minutes
+// within a few thousand steps. Building strings and arrays now spends the step budget, and
+// expanding a shared value into JSON text or JSON values is bounded.
+#[test]
+fn amplifying_expressions_end_with_u1001_instead_of_exhausting_memory() {
+    let start = std::time::Instant::now();
+    for expr in [
+        r#"$reduce([1..40], function($a, $i) {$a & $a}, "x") ~> $length()"#,
+        r#"$reduce([1..40], function($a, $i) {$append($a, $a)}, [1]) ~> $count()"#,
+        r#"($r := function($s, $n) {$n <= 0 ? "" : $s & $r($s & $s, $n - 1)}; $length($r("x", 40)))"#,
+        "$count([1..10000000].[1..10000000])",
+        r#"$sum([1..1000].$length($pad("", 100000000)))"#,
+        r#"($f := function($a, $n) {$n = 0 ? $a : $f({"a": $a, "b": $a}, $n - 1)}; $f(1, 40))"#,
+        r#"($f := function($a, $n) {$n = 0 ? $a : $f([$a, $a], $n - 1)}; $string($f("x", 40)))"#,
+        r#"($f := function($a, $n) {$n = 0 ? $a : $f({"a": $a, "b": $a}, $n - 1)}; $string($f(1, 40)))"#,
+    ] {
+        assert_eq!(err_code(expr, json!(null)), "U1001", "{expr}");
+    }
+    assert!(start.elapsed().as_secs() < 60, "took {:?}", start.elapsed());
+    // Fuzz finding (a timeout at the fuzzer's 200,000 steps): a 4-million range stringified
+    // for a concatenation took seconds within a handful of steps.
+    let env = Environment {
+        max_steps: 200_000,
+        ..Environment::default()
+    };
+    let r = Expression::compile("[3..4E6] & $string()")
+        .unwrap()
+        .evaluate(&json!(null), &env);
+    assert_eq!(r.map_err(|e| e.code).map(|_| ()), Err("U1001"));
+    // The largest range and moderately large strings still work.
+    assert_eq!(
+        eval("[1..10000000] ~> $count()", json!(null)),
+        Some(json!(10000000))
+    );
+    assert_eq!(
+        eval(
+            r#"$reduce([1..20], function($a, $i) {$a & $a}, "x") ~> $length()"#,
+            json!(null)
+        ),
+        Some(json!(1048576))
+    );
+}
