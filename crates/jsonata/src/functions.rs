@@ -1325,7 +1325,7 @@ fn fn_reverse(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value
     Ok(Value::array(items))
 }
 
-fn fn_distinct(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
+fn fn_distinct(ev: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
     let v = arg(args, 0);
     let Value::Array(a, f) = v else {
         return Ok(v.clone());
@@ -1333,9 +1333,43 @@ fn fn_distinct(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Valu
     if a.len() <= 1 {
         return Ok(v.clone());
     }
+    // Scalars are looked up in a set (a pairwise scan made `$distinct([1..1e6])` run for
+    // hours); arrays and objects are compared pairwise among themselves, which spends budget.
+    #[derive(PartialEq, Eq, Hash)]
+    enum Key<'a> {
+        Null,
+        Bool(bool),
+        Number(u64),
+        Str(&'a str),
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut structured: Vec<&Value> = Vec::new();
     let mut out: Vec<Value> = Vec::new();
     for x in a.iter() {
-        if !out.iter().any(|y| deep_equal(x, y)) {
+        let key = match x {
+            Value::Null => Some(Key::Null),
+            Value::Bool(b) => Some(Key::Bool(*b)),
+            // 0 and -0 are equal; NaN equals nothing, so every NaN is kept.
+            Value::Number(n) if !n.is_nan() => Some(Key::Number((n + 0.0).to_bits())),
+            Value::String(s) => Some(Key::Str(s)),
+            _ => None,
+        };
+        let new = match key {
+            Some(k) => seen.insert(k),
+            None if matches!(x, Value::Array(..) | Value::Object(_)) => {
+                ev.charge(0, structured.len())?;
+                let new = !structured.iter().any(|y| deep_equal(x, y));
+                if new {
+                    structured.push(x);
+                }
+                new
+            }
+            None => {
+                ev.charge(0, out.len())?;
+                !out.iter().any(|y| deep_equal(x, y))
+            }
+        };
+        if new {
             out.push(x.clone());
         }
     }

@@ -552,3 +552,24 @@ fn amplifying_expressions_end_with_u1001_instead_of_exhausting_memory() {
         Some(json!(1048576))
     );
 }
+
+// $distinct compared every item with every earlier one: `$distinct([1..1e6])` ran for hours.
+// Scalars now go through a set; arrays and objects still compare pairwise, on the budget.
+#[test]
+fn distinct_is_fast_on_large_arrays_and_keeps_deep_equality() {
+    assert_eq!(
+        eval("$count($distinct([1..1000000].($ % 1000)))", json!(null)),
+        Some(json!(1000))
+    );
+    assert_eq!(
+        eval(
+            r#"$distinct([1, "1", 1.0, 0, -0, true, null, null, [1], [1], {"a": 1}, {"a": 1}, "x", true])"#,
+            json!(null)
+        ),
+        Some(json!([1, "1", 0, true, null, [1], {"a": 1}, "x"]))
+    );
+    assert_eq!(
+        err_code("$count($distinct([1..1000000].[$]))", json!(null)),
+        "U1001"
+    );
+}

@@ -11,9 +11,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let (expr, doc) = text.split_once('\0').unwrap_or((text, ""));
-    let doc: Value = serde_json::from_str(doc).unwrap_or_else(|_| {
-        json!({"s": "a,b", "n": 3, "a": [1, 2, 2], "o": {"k": "v", "l": [{"x": 1}, {"x": 2}]}})
-    });
+    let doc: Value = serde_json::from_str(doc).unwrap_or_else(
+        |_| json!({"s": "a,b", "n": 3, "a": [1, 2, 2], "o": {"k": "v", "l": [{"x": 1}, {"x": 2}]}}),
+    );
     let mut env = Environment {
         now_ms: 1.7e12,
         seed: 7,
@@ -22,7 +22,8 @@ fuzz_target!(|data: &[u8]| {
         max_steps: 200_000,
         ..Environment::default()
     };
-    env.bindings.insert("v".into(), json!([{"k": 1}, "x", null]));
+    env.bindings
+        .insert("v".into(), json!([{"k": 1}, "x", null]));
     if let Ok(e) = Expression::compile(expr) {
         let _ = e.evaluate(&doc, &env);
         let _ = e.evaluate_opt(None, &env);
