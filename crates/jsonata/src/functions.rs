@@ -417,6 +417,16 @@ fn call_hof(
     ev.apply(f, args, &Value::Undefined, env)
 }
 
+/// A match's capture groups as JSONata gives them: unmatched groups are empty strings.
+fn groups_value(m: &RegexMatch) -> Value {
+    Value::array(
+        m.groups
+            .iter()
+            .map(|g| Value::string(g.clone().unwrap_or_default()))
+            .collect(),
+    )
+}
+
 /// Builds the match object a regex value returns when called: `{match, start, end, groups,
 /// next}`.
 pub fn match_object(re: &Rc<JsRegex>, s: &Rc<str>, m: RegexMatch) -> Value {
@@ -424,15 +434,7 @@ pub fn match_object(re: &Rc<JsRegex>, s: &Rc<str>, m: RegexMatch) -> Value {
     o.insert("match".into(), Value::string(m.matched.as_str()));
     o.insert("start".into(), Value::Number(m.start as f64));
     o.insert("end".into(), Value::Number(m.end as f64));
-    o.insert(
-        "groups".into(),
-        Value::array(
-            m.groups
-                .iter()
-                .map(|g| Value::string(g.clone().unwrap_or_default()))
-                .collect(),
-        ),
-    );
+    o.insert("groups".into(), groups_value(&m));
     o.insert(
         "next".into(),
         Value::Function(Rc::new(Func::RegexNext {
@@ -655,15 +657,7 @@ fn fn_match(ev: &Evaluator, args: &[Value], _: &Value, env: &Env) -> Result<Valu
             let mut o = Map::new();
             o.insert("match".into(), Value::string(m.matched.as_str()));
             o.insert("index".into(), Value::Number(m.start as f64));
-            o.insert(
-                "groups".into(),
-                Value::array(
-                    m.groups
-                        .iter()
-                        .map(|g| Value::string(g.clone().unwrap_or_default()))
-                        .collect(),
-                ),
-            );
+            o.insert("groups".into(), groups_value(&m));
             out.push(Value::object(o));
         }
     } else {
@@ -735,15 +729,7 @@ fn fn_replace(ev: &Evaluator, args: &[Value], _: &Value, env: &Env) -> Result<Va
                 o.insert("index".into(), Value::Number(m.start as f64));
                 o.insert("start".into(), Value::Number(m.start as f64));
                 o.insert("end".into(), Value::Number(m.end as f64));
-                o.insert(
-                    "groups".into(),
-                    Value::array(
-                        m.groups
-                            .iter()
-                            .map(|g| Value::string(g.clone().unwrap_or_default()))
-                            .collect(),
-                    ),
-                );
+                o.insert("groups".into(), groups_value(m));
                 match ev.apply(f, vec![Value::object(o)], &Value::Undefined, env) {
                     Ok(Value::String(r)) => Ok(r.to_string()),
                     Ok(other) => {
