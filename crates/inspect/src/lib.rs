@@ -1,0 +1,4 @@
+//! What the playground shows about a state machine and its runs, computed from plain JSON
+//! (the definition as a value, a `RunOutcome` as the engines serialise it) so that the
+//! browser worker, the CLI and native tests share one implementation and none of it needs
+//! a browser to be tested.
