@@ -7,6 +7,7 @@ pub mod asl;
 pub mod bus;
 pub mod events;
 pub mod matcher;
+pub mod worker;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

@@ -1,0 +1,513 @@
+//! The playground's engine worker: answers the UI thread's [`Request`]s.
+//!
+//! The session keeps the last run (its history and per-state data) so the UI asks for a
+//! window of events or one step at a time instead of receiving megabytes at once: the UI
+//! thread never parses more than a view needs, which keeps every main-thread task short.
+//! Plain Rust, so the whole protocol is tested natively; the `stepbridge-worker` binary
+//! only moves JSON text between `postMessage` and [`Session::handle_text`].
+
+use serde_json::{json, Value};
+use stepbridge_asl::{Diagnostic, Execution, RunOutcome, RunRequest, Severity};
+use stepbridge_inspect::protocol::{
+    CallbackAction, Diag, Envelope, EventFilter, Request, Response, RunReport, RunSettings,
+};
+
+/// Past this many characters the output is cut in the report (the full value stays here).
+const OUTPUT_DISPLAY_LIMIT: usize = 200_000;
+/// The most events one page may hold, whatever the UI asks.
+const MAX_PAGE: usize = 2_000;
+
+/// The last run, kept for the views that page through it.
+struct LastRun {
+    outcome: RunOutcome,
+    /// For each history event, the name of the state it belongs to ("" for execution events).
+    event_states: Vec<String>,
+}
+
+#[derive(Default)]
+pub struct Session {
+    last: Option<LastRun>,
+    /// A paused execution that callbacks resume.
+    paused: Option<Execution>,
+    settings: Option<RunSettings>,
+}
+
+impl Session {
+    /// One request as JSON text in, the replies as JSON text out (progress first, if any).
+    pub fn handle_text(&mut self, text: &str, emit: &mut dyn FnMut(String)) {
+        let (id, reply) = match serde_json::from_str::<Envelope<Request>>(text) {
+            Ok(request) => (request.id, self.handle(request.body)),
+            Err(e) => (
+                0,
+                Response::Error {
+                    message: format!("the worker could not read a request: {e}"),
+                },
+            ),
+        };
+        let envelope = Envelope { id, body: reply };
+        emit(serde_json::to_string(&envelope).unwrap_or_default());
+    }
+
+    pub fn handle(&mut self, request: Request) -> Response {
+        match request {
+            Request::Validate {
+                definition,
+                input,
+                mocks,
+            } => validate(&definition, &input, &mocks),
+            Request::Run(settings) => self.run(settings),
+            Request::Events {
+                from,
+                count,
+                filter,
+            } => self.events(from, count, &filter),
+            Request::Step { visit } => self.step(visit),
+            Request::Callback(action) => self.callback(action),
+            Request::Pin => Response::Pinned {
+                ok: self.last.is_some(),
+            },
+            Request::SuggestInput { .. }
+            | Request::SuggestMocks { .. }
+            | Request::AwsCli { .. } => Response::Error {
+                message: "not available in this build".into(),
+            },
+            Request::TestPattern { pattern, event } => Response::Pattern {
+                answer: crate::events::test_pattern_value(&pattern, &event),
+            },
+        }
+    }
+
+    fn run(&mut self, settings: RunSettings) -> Response {
+        let mocks = settings.mocks.trim();
+        let request = RunRequest {
+            definition: settings.definition.clone(),
+            input: settings.input.clone(),
+            mock_config: (!mocks.is_empty()).then(|| mocks.to_string()),
+            test_case: (!mocks.is_empty() && !settings.test_case.is_empty())
+                .then(|| settings.test_case.clone()),
+            seed: settings.seed,
+            start_time: (!settings.start_time.trim().is_empty())
+                .then(|| settings.start_time.trim().to_string()),
+            ..RunRequest::default()
+        };
+        let execution = Execution::start(request);
+        let outcome = execution.outcome().clone();
+        self.paused = (outcome.status.as_str() == "WAITING_FOR_CALLBACK").then_some(execution);
+        self.settings = Some(settings);
+        self.finish(outcome)
+    }
+
+    fn callback(&mut self, action: CallbackAction) -> Response {
+        let Some(execution) = self.paused.as_mut() else {
+            return Response::Error {
+                message: "no execution is waiting for a callback: run one first".into(),
+            };
+        };
+        let result = match action {
+            CallbackAction::Success { token, output } => match serde_json::from_str(&output) {
+                Ok(value) => execution.send_task_success(&token, value).cloned(),
+                Err(e) => Err(format!("the task output is not valid JSON: {e}")),
+            },
+            CallbackAction::Failure {
+                token,
+                error,
+                cause,
+            } => execution.send_task_failure(&token, &error, &cause).cloned(),
+            CallbackAction::Heartbeat { token } => execution.send_task_heartbeat(&token).cloned(),
+            CallbackAction::AdvanceTime { seconds } => execution.advance_time(seconds).cloned(),
+        };
+        match result {
+            Ok(outcome) => {
+                if outcome.status.as_str() != "WAITING_FOR_CALLBACK" {
+                    self.paused = None;
+                }
+                self.finish(outcome)
+            }
+            Err(message) => Response::Error { message },
+        }
+    }
+
+    fn finish(&mut self, outcome: RunOutcome) -> Response {
+        let report = report(&outcome, self.paused.is_some());
+        let event_states = event_states(&outcome.history);
+        self.last = Some(LastRun {
+            outcome,
+            event_states,
+        });
+        Response::RunFinished(Box::new(report))
+    }
+
+    fn events(&self, from: usize, count: usize, filter: &EventFilter) -> Response {
+        let Some(last) = &self.last else {
+            return Response::EventsPage {
+                from,
+                total: 0,
+                events: Vec::new(),
+            };
+        };
+        let keep = |i: usize, event: &Value| {
+            (filter.types.is_empty()
+                || event
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| filter.types.iter().any(|k| k == t)))
+                && (filter.state.is_empty() || last.event_states[i] == filter.state)
+        };
+        let mut total = 0;
+        let mut events = Vec::new();
+        let count = count.min(MAX_PAGE);
+        for (i, event) in last.outcome.history.iter().enumerate() {
+            if !keep(i, event) {
+                continue;
+            }
+            if total >= from && events.len() < count {
+                events.push(event.clone());
+            }
+            total += 1;
+        }
+        Response::EventsPage {
+            from,
+            total,
+            events,
+        }
+    }
+
+    fn step(&self, visit: usize) -> Response {
+        let Some(last) = &self.last else {
+            return Response::Error {
+                message: "there is no run to inspect yet".into(),
+            };
+        };
+        match last.outcome.states.get(visit) {
+            Some(detail) => Response::StepDetail {
+                visit,
+                detail: detail.clone(),
+            },
+            None => Response::Error {
+                message: format!(
+                    "the run has {} state visits; there is no visit {visit}",
+                    last.outcome.states.len()
+                ),
+            },
+        }
+    }
+}
+
+/// The state each event belongs to: events that name a state give it; the others (task
+/// scheduled, started, failed...) belong to the state their previous event belongs to.
+fn event_states(history: &[Value]) -> Vec<String> {
+    let mut by_id = std::collections::HashMap::with_capacity(history.len());
+    let mut out = Vec::with_capacity(history.len());
+    for event in history {
+        let named = ["stateEnteredEventDetails", "stateExitedEventDetails"]
+            .iter()
+            .find_map(|k| event.get(*k)?.get("name")?.as_str());
+        let exited_before = event
+            .get("type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.ends_with("StateEntered"));
+        let state = match named {
+            Some(name) => name.to_string(),
+            None if exited_before => String::new(),
+            None => event
+                .get("previousEventId")
+                .and_then(Value::as_u64)
+                .and_then(|p| by_id.get(&p))
+                .map(|i: &usize| out.get(*i).cloned().unwrap_or_default())
+                .unwrap_or_default(),
+        };
+        // An exited state's events end with its exit: what follows belongs to the next.
+        let is_exit = event.get("stateExitedEventDetails").is_some();
+        if let Some(id) = event.get("id").and_then(Value::as_u64) {
+            by_id.insert(id, out.len());
+        }
+        out.push(if is_exit { state.clone() } else { state });
+    }
+    // The events after an exit point back to it; they belong to no state until the next
+    // state is entered, which names itself.
+    for i in 0..history.len() {
+        let prev_is_exit = history[i]
+            .get("previousEventId")
+            .and_then(Value::as_u64)
+            .and_then(|p| by_id.get(&p))
+            .is_some_and(|j| history[*j].get("stateExitedEventDetails").is_some());
+        let names_itself = ["stateEnteredEventDetails", "stateExitedEventDetails"]
+            .iter()
+            .any(|k| history[i].get(*k).is_some());
+        if prev_is_exit && !names_itself {
+            out[i] = String::new();
+        }
+    }
+    out
+}
+
+fn report(outcome: &RunOutcome, resumable: bool) -> RunReport {
+    let output = outcome.output.as_ref().map(|v| {
+        let mut text = serde_json::to_string_pretty(v).unwrap_or_default();
+        if text.len() > OUTPUT_DISPLAY_LIMIT {
+            let mut cut = OUTPUT_DISPLAY_LIMIT;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+            text.push_str("\n… (cut for display)");
+        }
+        text
+    });
+    RunReport {
+        status: outcome.status.as_str().to_string(),
+        output,
+        error: outcome.error.clone(),
+        cause: outcome.cause.clone(),
+        diagnostics: outcome.diagnostics.iter().map(diag).collect(),
+        history_events: outcome.history.len(),
+        state_visits: outcome.states.len(),
+        variables: outcome
+            .variables
+            .as_ref()
+            .filter(|v| !v.is_empty())
+            .map(|v| serde_json::to_string_pretty(v).unwrap_or_default()),
+        task_tokens: outcome
+            .task_tokens
+            .iter()
+            .filter_map(|t| serde_json::to_value(t).ok())
+            .collect(),
+        unmocked: outcome.unmocked.clone(),
+        stop_time: outcome.stop_time.clone(),
+        trace: Value::Null,
+        graph: Value::Null,
+        resumable,
+        comparison: None,
+        engine_ms: 0.0,
+    }
+}
+
+fn diag(d: &Diagnostic) -> Diag {
+    Diag {
+        severity: match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+        .into(),
+        code: d.code.clone(),
+        message: d.message.clone(),
+        line: d.location.line.max(1),
+        column: d.location.column.max(1),
+        pointer: d.location.pointer.clone(),
+    }
+}
+
+/// A JSON document's syntax error as a diagnostic at its place; empty text is allowed.
+fn json_diags(text: &str, what: &str) -> Vec<Diag> {
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(_) => Vec::new(),
+        Err(e) => vec![Diag {
+            severity: "error".into(),
+            code: "INVALID_JSON".into(),
+            message: format!("{what} is not valid JSON: {e}"),
+            line: (e.line() as u32).max(1),
+            column: (e.column() as u32).max(1),
+            pointer: String::new(),
+        }],
+    }
+}
+
+fn validate(definition: &str, input: &str, mocks: &str) -> Response {
+    let definition_diags: Vec<Diag> = stepbridge_asl::validate(definition)
+        .iter()
+        .map(diag)
+        .collect();
+    let parsed = stepbridge_asl::source::parse_source(definition).ok();
+    let state_names = parsed
+        .as_ref()
+        .and_then(|v| v.get("States")?.as_object().map(|s| s.keys().cloned().collect()))
+        .unwrap_or_default();
+    Response::Validated {
+        definition: definition_diags,
+        input: json_diags(input, "The input"),
+        mocks: json_diags(mocks, "The mock file"),
+        graph: None,
+        state_names,
+    }
+}
+
+/// The version the page shows and links carry.
+pub fn version() -> Value {
+    json!(env!("CARGO_PKG_VERSION"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORDER: &str = include_str!("../../../static/examples/order-processing.asl.json");
+    const INPUT: &str = include_str!("../../../static/examples/order-processing.input.json");
+    const MOCKS: &str = include_str!("../../../static/examples/order-processing.mocks.json");
+
+    fn ask(session: &mut Session, request: Request) -> Value {
+        let text = serde_json::to_string(&Envelope {
+            id: 7,
+            body: request,
+        })
+        .unwrap();
+        let mut replies = Vec::new();
+        session.handle_text(&text, &mut |r| replies.push(r));
+        assert_eq!(replies.len(), 1);
+        let reply: Value = serde_json::from_str(&replies[0]).unwrap();
+        assert_eq!(reply["id"], 7);
+        reply
+    }
+
+    fn order_run() -> Request {
+        Request::Run(RunSettings {
+            definition: ORDER.into(),
+            input: INPUT.into(),
+            mocks: MOCKS.into(),
+            test_case: "HappyPath".into(),
+            ..RunSettings::default()
+        })
+    }
+
+    #[test]
+    fn a_run_reports_its_end_and_keeps_the_history_for_paging() {
+        let mut session = Session::default();
+        let reply = ask(&mut session, order_run());
+        assert_eq!(reply["kind"], "runFinished");
+        assert_eq!(reply["status"], "SUCCEEDED");
+        let total = reply["historyEvents"].as_u64().unwrap() as usize;
+        assert!(total > 10);
+        let page = ask(
+            &mut session,
+            Request::Events {
+                from: 2,
+                count: 3,
+                filter: EventFilter::default(),
+            },
+        );
+        assert_eq!(page["total"], total);
+        assert_eq!(page["events"].as_array().unwrap().len(), 3);
+        assert_eq!(page["events"][0]["id"], 3);
+        let failed = ask(
+            &mut session,
+            Request::Events {
+                from: 0,
+                count: 100,
+                filter: EventFilter {
+                    types: vec!["TaskStateEntered".into()],
+                    state: String::new(),
+                },
+            },
+        );
+        let types: Vec<&str> = failed["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["type"].as_str().unwrap())
+            .collect();
+        assert!(!types.is_empty());
+        assert!(types.iter().all(|t| *t == "TaskStateEntered"));
+    }
+
+    #[test]
+    fn events_are_filtered_by_state() {
+        let mut session = Session::default();
+        ask(&mut session, order_run());
+        let page = ask(
+            &mut session,
+            Request::Events {
+                from: 0,
+                count: 100,
+                filter: EventFilter {
+                    types: Vec::new(),
+                    state: "ValidateOrder".into(),
+                },
+            },
+        );
+        let events = page["events"].as_array().unwrap();
+        let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+        assert_eq!(types.first(), Some(&"TaskStateEntered"), "{types:?}");
+        assert_eq!(types.last(), Some(&"TaskStateExited"), "{types:?}");
+        assert!(types.contains(&"TaskSucceeded"), "{types:?}");
+        assert!(!types.contains(&"ExecutionStarted"));
+    }
+
+    #[test]
+    fn a_step_gives_the_data_flow_of_one_visit() {
+        let mut session = Session::default();
+        ask(&mut session, order_run());
+        let step = ask(&mut session, Request::Step { visit: 0 });
+        assert_eq!(step["kind"], "stepDetail");
+        assert_eq!(step["detail"]["name"], "ValidateOrder");
+        assert!(step["detail"].get("input").is_some());
+        let missing = ask(&mut session, Request::Step { visit: 10_000 });
+        assert_eq!(missing["kind"], "error");
+    }
+
+    #[test]
+    fn validation_places_faults_in_each_editor() {
+        let mut session = Session::default();
+        let reply = ask(
+            &mut session,
+            Request::Validate {
+                definition: r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}"#
+                    .into(),
+                input: "{\n  \"a\": 1,\n}".into(),
+                mocks: String::new(),
+            },
+        );
+        assert_eq!(reply["kind"], "validated");
+        let def = reply["definition"].as_array().unwrap();
+        assert!(def.iter().any(|d| d["severity"] == "error" && d["line"] == 1));
+        assert_eq!(reply["input"][0]["line"], 3);
+        assert_eq!(reply["mocks"], json!([]));
+        assert_eq!(reply["stateNames"], json!(["A"]));
+    }
+
+    #[test]
+    fn a_paused_execution_resumes_with_a_callback() {
+        let mut session = Session::default();
+        let def = json!({"StartAt": "Approve", "States": {"Approve": {
+            "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"token.$": "$$.Task.Token"}, "End": true}}});
+        let started = ask(
+            &mut session,
+            Request::Run(RunSettings {
+                definition: def.to_string(),
+                ..RunSettings::default()
+            }),
+        );
+        assert_eq!(started["status"], "WAITING_FOR_CALLBACK");
+        assert_eq!(started["resumable"], true);
+        let token = started["taskTokens"][0]["token"].as_str().unwrap().to_string();
+        let bad = ask(
+            &mut session,
+            Request::Callback(CallbackAction::Success {
+                token: token.clone(),
+                output: "{oops".into(),
+            }),
+        );
+        assert_eq!(bad["kind"], "error");
+        let done = ask(
+            &mut session,
+            Request::Callback(CallbackAction::Success {
+                token,
+                output: r#"{"approved": true}"#.into(),
+            }),
+        );
+        assert_eq!(done["status"], "SUCCEEDED");
+        assert_eq!(done["resumable"], false);
+        assert!(done["output"].as_str().unwrap().contains("approved"));
+    }
+
+    #[test]
+    fn a_garbled_request_is_answered_with_an_error() {
+        let mut session = Session::default();
+        let mut replies = Vec::new();
+        session.handle_text("{not json", &mut |r| replies.push(r));
+        let reply: Value = serde_json::from_str(&replies[0]).unwrap();
+        assert_eq!(reply["kind"], "error");
+    }
+}
