@@ -28,7 +28,12 @@ pub struct CliCommands {
 /// `definition_text` is the definition as JSON (a YAML definition should be converted
 /// first: AWS accepts only JSON); `input_text` the execution input (empty means `{}`);
 /// `state` the state selected for `test-state`; `name` the state machine's name.
-pub fn aws_cli(definition_text: &str, input_text: &str, state: Option<&str>, name: &str) -> CliCommands {
+pub fn aws_cli(
+    definition_text: &str,
+    input_text: &str,
+    state: Option<&str>,
+    name: &str,
+) -> CliCommands {
     let definition: Option<Value> = serde_json::from_str(definition_text).ok();
     let input = compact(input_text);
     let role = format!("arn:aws:iam::{ACCOUNT}:role/StepFunctionsExecutionRole");
@@ -77,9 +82,19 @@ fn compact(text: &str) -> String {
 fn file_stem(name: &str) -> String {
     let stem: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
-    if stem.is_empty() { "state-machine".into() } else { stem }
+    if stem.is_empty() {
+        "state-machine".into()
+    } else {
+        stem
+    }
 }
 
 /// One POSIX shell word: bare when only safe characters, else single-quoted with each `'`
@@ -98,7 +113,11 @@ pub fn shell_quote(s: &str) -> String {
 /// The named state's definition, found at any depth, as TestState takes it: the state
 /// alone, with the query language it inherits made explicit.
 fn state_definition(machine: &Value, name: &str) -> Option<Value> {
-    fn find<'a>(m: &'a Value, name: &str, lang: Option<&'a str>) -> Option<(&'a Value, Option<&'a str>)> {
+    fn find<'a>(
+        m: &'a Value,
+        name: &str,
+        lang: Option<&'a str>,
+    ) -> Option<(&'a Value, Option<&'a str>)> {
         let lang = m.get("QueryLanguage").and_then(Value::as_str).or(lang);
         let states = m.get("States")?.as_object()?;
         if let Some(st) = states.get(name) {
@@ -118,7 +137,8 @@ fn state_definition(machine: &Value, name: &str) -> Option<Value> {
     let (st, lang) = find(machine, name, None)?;
     let mut st = st.clone();
     if let (Some(obj), Some("JSONata")) = (st.as_object_mut(), lang) {
-        obj.entry("QueryLanguage").or_insert_with(|| Value::from("JSONata"));
+        obj.entry("QueryLanguage")
+            .or_insert_with(|| Value::from("JSONata"));
     }
     Some(st)
 }

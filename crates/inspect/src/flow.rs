@@ -209,7 +209,9 @@ impl Reads {
 
     fn assign_var(&mut self, name: &str, flow: &Flow, rel: &[Seg]) {
         if let Some(b) = &flow.descend(rel).base {
-            self.vars.entry(name.to_string()).or_insert_with(|| b.clone());
+            self.vars
+                .entry(name.to_string())
+                .or_insert_with(|| b.clone());
         }
     }
 }
@@ -289,7 +291,12 @@ impl Reads {
                 self.template(&eff, p, None);
             }
         }
-        for rule in st.get("Choices").and_then(Value::as_array).into_iter().flatten() {
+        for rule in st
+            .get("Choices")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             self.rule(&eff, rule, false);
         }
         let selector = st.get("ResultSelector").cloned();
@@ -309,10 +316,9 @@ impl Reads {
             };
             self.template(&from, assign, None);
             for (k, v) in assign.as_object().into_iter().flatten() {
-                if let (Some(var), Some(p)) = (
-                    k.strip_suffix(".$"),
-                    v.as_str().and_then(parse_jsonpath),
-                ) {
+                if let (Some(var), Some(p)) =
+                    (k.strip_suffix(".$"), v.as_str().and_then(parse_jsonpath))
+                {
                     self.assign_var(var, &from, &p);
                 }
             }
@@ -324,7 +330,12 @@ impl Reads {
                 } else {
                     eff.clone()
                 };
-                for b in st.get("Branches").and_then(Value::as_array).into_iter().flatten() {
+                for b in st
+                    .get("Branches")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     self.machine(b, branch.clone(), lang);
                 }
             }
@@ -375,7 +386,12 @@ impl Reads {
             .map(|n| (n, out.clone()))
             .collect();
         // A catcher's target sees the raw input with the error output at its ResultPath.
-        for c in st.get("Catch").and_then(Value::as_array).into_iter().flatten() {
+        for c in st
+            .get("Catch")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(n) = c.get("Next").and_then(Value::as_str) {
                 let f =
                     apply_result_path(c.get("ResultPath"), raw, Flow::default(), Source::Opaque);
@@ -473,7 +489,12 @@ impl Reads {
 
     fn rule(&mut self, flow: &Flow, rule: &Value, negated: bool) {
         for key in ["And", "Or"] {
-            for r in rule.get(key).and_then(Value::as_array).into_iter().flatten() {
+            for r in rule
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 self.rule(flow, r, negated);
             }
         }
@@ -651,9 +672,7 @@ fn comparison_match(op: &str, v: &Value) -> Option<Value> {
         "NumericLessThan" => num(-1)?,
         "NumericGreaterThan" => num(1)?,
         "BooleanEquals" => v.clone(),
-        "TimestampEquals" | "TimestampLessThanEquals" | "TimestampGreaterThanEquals" => {
-            v.clone()
-        }
+        "TimestampEquals" | "TimestampLessThanEquals" | "TimestampGreaterThanEquals" => v.clone(),
         "TimestampLessThan" => json!("1970-01-01T00:00:00Z"),
         "TimestampGreaterThan" => json!("2999-12-31T23:59:59Z"),
         _ => return None,
@@ -698,10 +717,22 @@ mod tests {
     #[test]
     fn choice_values_follow_the_operator() {
         let m = |op: &str, v: Value| choice_want(op, &v, false).map(|w| w.matching);
-        assert_eq!(m("NumericGreaterThan", json!(10)), Some(Hint::Value(json!(11))));
-        assert_eq!(m("NumericLessThan", json!(1.5)), Some(Hint::Value(json!(0.5))));
-        assert_eq!(m("StringEquals", json!("gold")), Some(Hint::Value(json!("gold"))));
-        assert_eq!(m("StringLessThan", json!("b")), Some(Hint::Value(json!(""))));
+        assert_eq!(
+            m("NumericGreaterThan", json!(10)),
+            Some(Hint::Value(json!(11)))
+        );
+        assert_eq!(
+            m("NumericLessThan", json!(1.5)),
+            Some(Hint::Value(json!(0.5)))
+        );
+        assert_eq!(
+            m("StringEquals", json!("gold")),
+            Some(Hint::Value(json!("gold")))
+        );
+        assert_eq!(
+            m("StringLessThan", json!("b")),
+            Some(Hint::Value(json!("")))
+        );
         assert_eq!(m("IsPresent", json!(false)), None);
         assert_eq!(m("IsNull", json!(true)), Some(Hint::Value(Value::Null)));
         let neg = choice_want("BooleanEquals", &json!(false), true).map(|w| w.matching);

@@ -27,14 +27,19 @@ impl Reads {
         let item = (st.get("ItemSelector").is_some()).then_some(&items);
         if let Some(m) = st.as_object() {
             for (k, v) in m {
-                if matches!(k.as_str(), "Branches" | "ItemProcessor" | "Iterator" | "Items") {
+                if matches!(
+                    k.as_str(),
+                    "Branches" | "ItemProcessor" | "Iterator" | "Items"
+                ) {
                     continue;
                 }
                 let whole = match k.as_str() {
-                    "Seconds" | "TimeoutSeconds" | "HeartbeatSeconds" | "MaxConcurrency"
-                    | "ToleratedFailureCount" | "ToleratedFailurePercentage" => {
-                        Hint::Value(json!(5))
-                    }
+                    "Seconds"
+                    | "TimeoutSeconds"
+                    | "HeartbeatSeconds"
+                    | "MaxConcurrency"
+                    | "ToleratedFailureCount"
+                    | "ToleratedFailurePercentage" => Hint::Value(json!(5)),
                     "Timestamp" => Hint::Value(json!(TIMESTAMP)),
                     _ => Hint::Any,
                 };
@@ -64,7 +69,12 @@ impl Reads {
                 } else {
                     flow.clone()
                 };
-                for b in st.get("Branches").and_then(Value::as_array).into_iter().flatten() {
+                for b in st
+                    .get("Branches")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     self.machine(b, branch.clone(), lang);
                 }
             }
@@ -92,7 +102,12 @@ impl Reads {
             .into_iter()
             .map(|n| (n, out.clone()))
             .collect();
-        for c in st.get("Catch").and_then(Value::as_array).into_iter().flatten() {
+        for c in st
+            .get("Catch")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(n) = c.get("Next").and_then(Value::as_str) {
                 let f = match c.get("Output").and_then(Value::as_str).and_then(pure_ref) {
                     Some(Ref::Input(p)) => flow.descend(&p),
@@ -126,7 +141,13 @@ impl Reads {
                         flow.descend(&p)
                     }
                     _ => {
-                        self.scan(flow, &Flow::default(), None, &Value::String(s.clone()), Hint::Array);
+                        self.scan(
+                            flow,
+                            &Flow::default(),
+                            None,
+                            &Value::String(s.clone()),
+                            Hint::Array,
+                        );
                         Flow::default()
                     }
                 },
@@ -315,7 +336,9 @@ fn comparison(after: &str) -> Want {
         let n = lit
             .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
             .unwrap_or(lit.len());
-        serde_json::from_str::<Value>(&lit[..n]).ok().filter(Value::is_number)
+        serde_json::from_str::<Value>(&lit[..n])
+            .ok()
+            .filter(Value::is_number)
     };
     let Some(v) = value else {
         return Want::same(Hint::Any);
@@ -364,7 +387,9 @@ mod tests {
                 r#"var v [Field("items"), Index(0)]"#.to_string(),
             ]
         );
-        assert!(matches!(pure_ref("{% $states.result.Payload %}"), Some(Ref::Result(p)) if p.len() == 1));
+        assert!(
+            matches!(pure_ref("{% $states.result.Payload %}"), Some(Ref::Result(p)) if p.len() == 1)
+        );
         assert!(pure_ref("{% $states.input.a & 'x' %}").is_none());
     }
 }

@@ -31,8 +31,8 @@ const REGION: &str = "us-east-1";
 const DATE: &str = "2024-01-01T00:00:00Z";
 
 pub fn is_lambda_arn(resource: &str) -> bool {
-    resource.starts_with("arn:aws:lambda:") || resource.starts_with("arn:aws-")
-        && resource.contains(":lambda:")
+    resource.starts_with("arn:aws:lambda:")
+        || resource.starts_with("arn:aws-") && resource.contains(":lambda:")
 }
 
 /// A stable identifier per state, shaped like a UUID, so suggestions do not change between
@@ -101,11 +101,18 @@ pub fn documented(resource: &str, name: &str) -> Value {
             json!({"MD5OfMessageBody": id(name, 2).replace('-', ""), "MessageId": id(name, 3)}),
         ),
         ("states", "startExecution") => {
-            let arn = format!("arn:aws:states:{REGION}:{ACCOUNT}:execution:ChildStateMachine:{}", id(name, 4));
+            let arn = format!(
+                "arn:aws:states:{REGION}:{ACCOUNT}:execution:ChildStateMachine:{}",
+                id(name, 4)
+            );
             if !sync {
                 return with_metadata(name, json!({"ExecutionArn": arn, "StartDate": DATE}));
             }
-            let output = if pattern == "sync:2" { json!({}) } else { json!("{}") };
+            let output = if pattern == "sync:2" {
+                json!({})
+            } else {
+                json!("{}")
+            };
             with_metadata(
                 name,
                 json!({

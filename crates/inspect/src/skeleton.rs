@@ -104,12 +104,9 @@ fn render(node: &Node) -> Value {
         Node::Leaf(Hint::Array) => Value::Array(vec![Value::String(PLACEHOLDER.into())]),
         Node::Leaf(Hint::Object) => Value::Object(Map::new()),
         Node::Leaf(Hint::Value(v)) => v.clone(),
-        Node::Obj(fields) => Value::Object(
-            fields
-                .iter()
-                .map(|(k, v)| (k.clone(), render(v)))
-                .collect(),
-        ),
+        Node::Obj(fields) => {
+            Value::Object(fields.iter().map(|(k, v)| (k.clone(), render(v))).collect())
+        }
         Node::Arr(item) => Value::Array(vec![render(item)]),
     }
 }

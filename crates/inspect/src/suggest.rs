@@ -43,9 +43,19 @@ pub fn suggest_mocks(definition: &Value, state_machine_name: &str) -> Value {
 
 /// Every state with its name, nested ones (Parallel branches, Map processors) included.
 fn collect_states<'a>(machine: &'a Value, out: &mut Vec<(String, &'a Value)>) {
-    for (name, st) in machine.get("States").and_then(Value::as_object).into_iter().flatten() {
+    for (name, st) in machine
+        .get("States")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         out.push((name.clone(), st));
-        for b in st.get("Branches").and_then(Value::as_array).into_iter().flatten() {
+        for b in st
+            .get("Branches")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             collect_states(b, out);
         }
         if let Some(p) = st.get("ItemProcessor").or_else(|| st.get("Iterator")) {

@@ -8,7 +8,9 @@ use stepbridge_inspect::cli::{aws_cli, shell_quote};
 fn shell_words(command: &str) -> Vec<String> {
     let out = std::process::Command::new("sh")
         .arg("-c")
-        .arg(format!("for w in {command}; do printf '%s\\0' \"$w\"; done"))
+        .arg(format!(
+            "for w in {command}; do printf '%s\\0' \"$w\"; done"
+        ))
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -21,7 +23,10 @@ fn shell_words(command: &str) -> Vec<String> {
 }
 
 fn option(words: &[String], name: &str) -> String {
-    let i = words.iter().position(|w| w == name).unwrap_or_else(|| panic!("{name} in {words:?}"));
+    let i = words
+        .iter()
+        .position(|w| w == name)
+        .unwrap_or_else(|| panic!("{name} in {words:?}"));
     words[i + 1].clone()
 }
 
@@ -62,7 +67,10 @@ fn commands_quote_json_with_quotes_for_the_shell() {
     assert_eq!(state["QueryLanguage"], json!("JSONata"));
     assert_eq!(option(&words, "--inspection-level"), "DEBUG");
     assert!(option(&words, "--role-arn").starts_with("arn:aws:iam::"));
-    assert_eq!(serde_json::from_str::<Value>(&option(&words, "--input")).unwrap(), sent);
+    assert_eq!(
+        serde_json::from_str::<Value>(&option(&words, "--input")).unwrap(),
+        sent
+    );
 }
 
 #[test]
@@ -71,7 +79,10 @@ fn unknown_state_and_empty_input() {
     assert!(cmds.test_state.is_none());
     assert!(cmds.start_execution.ends_with("--input '{}'"));
     assert_eq!(cmds.definition_file, "my-machine.asl.json");
-    assert_eq!(option(&shell_words(&cmds.create_state_machine), "--name"), "my machine");
+    assert_eq!(
+        option(&shell_words(&cmds.create_state_machine), "--name"),
+        "my machine"
+    );
     assert_eq!(shell_quote("it's"), r"'it'\''s'");
     assert_eq!(shell_quote("plain-word"), "plain-word");
 }

@@ -194,44 +194,63 @@ fn jsonata_references_and_comparisons() {
 }
 
 fn example(name: &str) -> Value {
-    let path = format!("{}/../../static/examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../static/examples/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 #[test]
 fn order_examples_run_on_suggested_mocks_and_input() {
-    for file in ["order-processing.asl.json", "order-processing-jsonata.asl.json"] {
+    for file in [
+        "order-processing.asl.json",
+        "order-processing-jsonata.asl.json",
+    ] {
         let def = example(file);
         let mocks = suggest_mocks(&def, "order-processing");
         // The Lambda response carries the fields later states read, with neutral values
         // (the happy path is not steered into the rejecting rule).
         let ret = &mocks["MockedResponses"]["ValidateOrderResponse"]["0"]["Return"];
         assert_eq!(ret["StatusCode"], json!(200), "{file}: {mocks}");
-        assert_eq!(ret["Payload"], json!({"valid": true, "total": 0}), "{file}: {mocks}");
+        assert_eq!(
+            ret["Payload"],
+            json!({"valid": true, "total": 0}),
+            "{file}: {mocks}"
+        );
         assert_eq!(
             mocks["StateMachines"]["order-processing"]["TestCases"]["HappyPath"],
             json!({"ValidateOrder": "ValidateOrderResponse"})
         );
         let input = example("order-processing.input.json");
         let out = run_with(&def, &input, Some((&mocks, "order-processing")));
-        assert_eq!(out.status, "SUCCEEDED", "{file}: {:?} {:?}", out.error, out.cause);
+        assert_eq!(
+            out.status, "SUCCEEDED",
+            "{file}: {:?} {:?}",
+            out.error, out.cause
+        );
         assert!(out.unmocked.is_empty(), "{file}: {:?}", out.unmocked);
         // And on the suggested input as well.
         let input = suggest_input(&def);
         let out = run_with(&def, &input, Some((&mocks, "order-processing")));
-        assert_eq!(out.status, "SUCCEEDED", "{file} on {input}: {:?} {:?}", out.error, out.cause);
+        assert_eq!(
+            out.status, "SUCCEEDED",
+            "{file} on {input}: {:?} {:?}",
+            out.error, out.cause
+        );
     }
 }
 
 #[test]
 fn every_service_integration_gets_its_documented_response() {
-    let task = |resource: &str, next: &str| {
-        json!({"Type": "Task", "Resource": resource, "Parameters": {}, "ResultPath": null, "Next": next})
-    };
+    let task = |resource: &str, next: &str| json!({"Type": "Task", "Resource": resource, "Parameters": {}, "ResultPath": null, "Next": next});
     let mut states = serde_json::Map::new();
     let chain = [
         ("Invoke", "arn:aws:states:::lambda:invoke"),
-        ("Legacy", "arn:aws:lambda:us-east-1:123456789012:function:legacy"),
+        (
+            "Legacy",
+            "arn:aws:lambda:us-east-1:123456789012:function:legacy",
+        ),
         ("GetItem", "arn:aws:states:::dynamodb:getItem"),
         ("PutItem", "arn:aws:states:::dynamodb:putItem"),
         ("Publish", "arn:aws:states:::sns:publish"),
@@ -243,7 +262,10 @@ fn every_service_integration_gets_its_documented_response() {
         ("Events", "arn:aws:states:::events:putEvents"),
         ("Http", "arn:aws:states:::http:invoke"),
         ("Sdk", "arn:aws:states:::aws-sdk:s3:listBuckets"),
-        ("Approve", "arn:aws:states:::sqs:sendMessage.waitForTaskToken"),
+        (
+            "Approve",
+            "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        ),
     ];
     for (i, (name, resource)) in chain.iter().enumerate() {
         let next = chain.get(i + 1).map_or("Fan", |(n, _)| n);
@@ -276,7 +298,10 @@ fn every_service_integration_gets_its_documented_response() {
     assert!(r("Send")["MessageId"].is_string());
     assert_eq!(r("Send")["MD5OfMessageBody"].as_str().unwrap().len(), 32);
     assert_eq!(r("Child")["Status"], json!("SUCCEEDED"));
-    assert!(r("Child")["Output"].is_object(), ".sync:2 gives Output as JSON");
+    assert!(
+        r("Child")["Output"].is_object(),
+        ".sync:2 gives Output as JSON"
+    );
     assert_eq!(r("Container")["Tasks"][0]["LastStatus"], json!("STOPPED"));
     assert_eq!(r("Etl")["JobRunState"], json!("SUCCEEDED"));
     assert_eq!(r("Batch")["Status"], json!("SUCCEEDED"));
