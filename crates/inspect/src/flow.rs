@@ -477,12 +477,21 @@ impl Reads {
             return;
         }
         let name = s[..open].trim();
-        for (i, arg) in split_args(&s[open + 1..close]).iter().enumerate() {
+        let args = split_args(&s[open + 1..close]);
+        for (i, arg) in args.iter().enumerate() {
             let arg = arg.trim();
             if arg.starts_with("States.") {
                 self.intrinsic(flow, arg, item);
             } else if arg.starts_with('$') {
-                self.expr(flow, arg, item, intrinsic_hint(name, i));
+                let mut hint = intrinsic_hint(name, i);
+                // A constant index needs an array that long.
+                if let (true, Some(n)) = (
+                    name == "States.ArrayGetItem" && i == 0,
+                    args.get(1).and_then(|a| a.trim().parse::<usize>().ok()),
+                ) {
+                    hint = Hint::ArrayOfLen(n + 1);
+                }
+                self.expr(flow, arg, item, hint);
             }
         }
     }

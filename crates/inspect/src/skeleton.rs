@@ -27,6 +27,8 @@ pub enum Hint {
     Any,
     /// An array (rendered with one placeholder item so a Map runs once).
     Array,
+    /// An array with at least this many items (an index read by States.ArrayGetItem).
+    ArrayOfLen(usize),
     /// An object.
     Object,
     /// This very value (a compared constant, a number, a timestamp).
@@ -68,7 +70,13 @@ impl Skeleton {
 fn insert(node: &mut Node, path: &[Seg], hint: Hint) {
     let Some((first, rest)) = path.split_first() else {
         if let Node::Leaf(h) = node {
-            if *h == Hint::Any || (*h == Hint::Object && matches!(hint, Hint::Array)) {
+            let upgrade = match (&*h, &hint) {
+                (Hint::Any, _) => true,
+                (Hint::Object | Hint::Array, Hint::Array | Hint::ArrayOfLen(_)) => true,
+                (Hint::ArrayOfLen(a), Hint::ArrayOfLen(b)) => b > a,
+                _ => false,
+            };
+            if upgrade {
                 *h = hint;
             }
         }
@@ -102,6 +110,9 @@ fn render(node: &Node) -> Value {
     match node {
         Node::Leaf(Hint::Any) => Value::String(PLACEHOLDER.into()),
         Node::Leaf(Hint::Array) => Value::Array(vec![Value::String(PLACEHOLDER.into())]),
+        Node::Leaf(Hint::ArrayOfLen(n)) => {
+            Value::Array(vec![Value::String(PLACEHOLDER.into()); (*n).max(1)])
+        }
         Node::Leaf(Hint::Object) => Value::Object(Map::new()),
         Node::Leaf(Hint::Value(v)) => v.clone(),
         Node::Obj(fields) => {

@@ -42,7 +42,10 @@ fn every_example_runs_as_promised() {
         let id = e["id"].as_str().unwrap();
         assert!(ids.insert(id.to_string()), "duplicate id {id}");
         let explanation = e["explanation"].as_str().unwrap();
-        assert!(!explanation.is_empty() && !explanation.contains('\n'), "{id}");
+        assert!(
+            !explanation.is_empty() && !explanation.contains('\n'),
+            "{id}"
+        );
         assert!(!e["title"].as_str().unwrap().is_empty(), "{id}");
         assert_eq!(e["mocks"].is_null(), e["testCase"].is_null(), "{id}");
         let out = run_example(e);
@@ -55,7 +58,11 @@ fn every_example_runs_as_promised() {
             out.diagnostics
         );
         if !e["mocks"].is_null() {
-            assert!(out.unmocked.is_empty(), "{id} ran unmocked: {:?}", out.unmocked);
+            assert!(
+                out.unmocked.is_empty(),
+                "{id} ran unmocked: {:?}",
+                out.unmocked
+            );
         }
     }
 }
@@ -101,12 +108,21 @@ fn examples_show_what_they_are_about() {
     assert_eq!(out["chunks"], json!([[1, 2], [3, 4], [5]]));
     assert_eq!(out["range"], json!([1, 3, 5, 7, 9]));
     assert_eq!(out["decoded"], json!("hello world"));
-    assert_eq!(out["merged"], json!({"theme": "dark", "pageSize": 20, "lang": "en"}));
+    assert_eq!(
+        out["merged"],
+        json!({"theme": "dark", "pageSize": 20, "lang": "en"})
+    );
     assert_eq!(out["next"], json!(42));
-    assert_eq!(out["words"], json!(["step", "functions", "in", "the", "browser"]));
+    assert_eq!(
+        out["words"],
+        json!(["step", "functions", "in", "the", "browser"])
+    );
 
     let out = outcome("wait-until");
-    assert_eq!(out.output.unwrap()["sentAt"], json!("2024-01-02T08:00:00.000Z"));
+    assert_eq!(
+        out.output.unwrap()["sentAt"],
+        json!("2024-01-02T08:00:00.000Z")
+    );
 
     let out = outcome("sync-job").output.unwrap();
     assert_eq!(out["export"]["exitCode"], json!(0));
@@ -117,4 +133,41 @@ fn examples_show_what_they_are_about() {
         out,
         json!({"customer": "Ada", "total": 95, "discount": 10, "line": "Ada pays 95 less 10%"})
     );
+}
+
+/// The suggestions on the gallery's definitions alone (their inputs and mock files set
+/// aside): what a user pasting these definitions would get.
+#[test]
+fn suggestions_run_the_gallery_definitions() {
+    use stepbridge_inspect::suggest::{suggest_input, suggest_mocks};
+    for e in manifest() {
+        let id = e["id"].as_str().unwrap();
+        let text = read(e["definition"].as_str().unwrap());
+        let def: Value = serde_json::from_str(&text).unwrap();
+        let input = suggest_input(&def);
+        let mocks = suggest_mocks(&def, id);
+        let out = run(&RunRequest {
+            definition: text,
+            input: input.to_string(),
+            mock_config: Some(mocks.to_string()),
+            test_case: Some("HappyPath".into()),
+            ..Default::default()
+        });
+        // The suggested input matches each Choice's first rule: here that cancels the
+        // shipment, a Fail state of the definition rather than a missing path.
+        let expected = if id == "choice-rules" {
+            "FAILED"
+        } else {
+            "SUCCEEDED"
+        };
+        assert_eq!(
+            out.status, expected,
+            "{id} on {input}: {:?} {:?}",
+            out.error, out.cause
+        );
+        if id == "choice-rules" {
+            assert_eq!(out.error.as_deref(), Some("ShipmentCancelled"));
+        }
+        assert!(out.unmocked.is_empty(), "{id}: {:?}", out.unmocked);
+    }
 }
