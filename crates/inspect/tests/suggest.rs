@@ -320,3 +320,65 @@ fn every_service_integration_gets_its_documented_response() {
     assert_eq!(out.status, "SUCCEEDED", "{:?} {:?}", out.error, out.cause);
     assert!(out.unmocked.is_empty(), "{:?}", out.unmocked);
 }
+
+/// The worker's path: a YAML definition (as AWS SAM templates hold them) parsed with
+/// `parse_source`, JSONata throughout, the input suggested and the run clean.
+#[test]
+fn yaml_jsonata_s3_sample_runs_on_the_suggestions() {
+    let yaml = r#"
+QueryLanguage: JSONata
+Comment: Resize images dropped in a bucket (EventBridge S3 event)
+StartAt: CheckSize
+States:
+  CheckSize:
+    Type: Choice
+    Choices:
+      - Condition: "{% $states.input.detail.object.size > 1048576 %}"
+        Next: Resize
+    Default: Skip
+  Resize:
+    Type: Task
+    Resource: arn:aws:states:::lambda:invoke
+    Arguments:
+      FunctionName: resize
+      Payload:
+        bucket: "{% $states.input.detail.bucket.name %}"
+        key: "{% $states.input.detail.object.key %}"
+    Assign:
+      thumbnail: "{% $states.result.Payload.thumbnailKey %}"
+    Next: Notify
+  Notify:
+    Type: Task
+    Resource: arn:aws:states:::sns:publish
+    Arguments:
+      TopicArn: arn:aws:sns:us-east-1:123456789012:thumbnails
+      Message: "{% 'Thumbnail ' & $thumbnail & ' ready' %}"
+    Output:
+      thumbnail: "{% $thumbnail %}"
+      messageId: "{% $states.result.MessageId %}"
+    End: true
+  Skip:
+    Type: Succeed
+"#;
+    let def = stepbridge_asl::source::parse_source(yaml).unwrap();
+    let input = suggest_input(&def);
+    assert_eq!(
+        input,
+        json!({"detail": {"object": {"size": 1048577, "key": "…"}, "bucket": {"name": "…"}}})
+    );
+    let mocks = suggest_mocks(&def, "resize");
+    let r = |n: &str| mocks["MockedResponses"][format!("{n}Response")]["0"]["Return"].clone();
+    assert_eq!(r("Resize")["Payload"], json!({"thumbnailKey": "…"}));
+    assert!(r("Notify")["MessageId"].is_string());
+    let out = run(&RunRequest {
+        definition: yaml.to_string(),
+        input: input.to_string(),
+        mock_config: Some(mocks.to_string()),
+        test_case: Some("HappyPath".into()),
+        ..Default::default()
+    });
+    assert_eq!(out.status, "SUCCEEDED", "{:?} {:?}", out.error, out.cause);
+    let output = out.output.unwrap();
+    assert_eq!(output["thumbnail"], json!("…"));
+    assert_eq!(output["messageId"], r("Notify")["MessageId"]);
+}
