@@ -3,4 +3,9 @@
 //! browser worker, the CLI and native tests share one implementation and none of it needs
 //! a browser to be tested.
 
+pub mod cli;
+mod flow;
+mod skeleton;
+pub mod suggest;
+pub mod vocab;
 pub mod protocol;
