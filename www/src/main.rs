@@ -1,11 +1,12 @@
-//! The stepbridge playground: edit a state machine, its input and mocks, an event pattern and
-//! an event; run them through the same engines the CLI uses, entirely in the browser.
+//! The stepbridge playground's UI thread: editors and views over one reducer. The engines
+//! run in a Web Worker (`stepbridge-worker`, built from the wasm facade), so this wasm
+//! stays small and the page never freezes while a workflow runs.
 
+mod browser;
 mod components;
-mod examples;
+mod engine;
 mod state;
 
 fn main() {
-    stepbridge_wasm::install_panic_hook();
     yew::Renderer::<components::App>::new().render();
 }

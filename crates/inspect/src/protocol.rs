@@ -41,7 +41,7 @@ pub struct EventFilter {
 
 /// A callback sent to a paused `.waitForTaskToken` execution, or virtual time passing.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "camelCase")]
+#[serde(tag = "action", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum CallbackAction {
     Success { token: String, output: String },
     Failure { token: String, error: String, cause: String },
@@ -50,7 +50,7 @@ pub enum CallbackAction {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Request {
     /// Diagnostics for the three editors and the definition's graph, as the user types.
     Validate {
@@ -130,7 +130,7 @@ pub struct RunReport {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Response {
     /// The engines are loaded.
     Ready { version: String },

@@ -66,11 +66,33 @@ impl Session {
             Request::Pin => Response::Pinned {
                 ok: self.last.is_some(),
             },
-            Request::SuggestInput { .. }
-            | Request::SuggestMocks { .. }
-            | Request::AwsCli { .. } => Response::Error {
-                message: "not available in this build".into(),
-            },
+            Request::SuggestInput { definition } => with_definition(&definition, |def| {
+                text("input", &stepbridge_inspect::suggest::suggest_input(def))
+            }),
+            Request::SuggestMocks { definition } => with_definition(&definition, |def| {
+                text(
+                    "mocks",
+                    &stepbridge_inspect::suggest::suggest_mocks(def, "StateMachine"),
+                )
+            }),
+            Request::AwsCli {
+                definition,
+                input,
+                state,
+            } => with_definition(&definition, |def| {
+                // AWS takes JSON only: a YAML definition is sent as its JSON equivalent.
+                let json = serde_json::to_string_pretty(def).unwrap_or_default();
+                let cli = stepbridge_inspect::cli::aws_cli(
+                    &json,
+                    &input,
+                    state.as_deref(),
+                    "StateMachine",
+                );
+                Response::Text {
+                    purpose: "cli".into(),
+                    text: serde_json::to_string(&cli).unwrap_or_default(),
+                }
+            }),
             Request::TestPattern { pattern, event } => Response::Pattern {
                 answer: crate::events::test_pattern_value(&pattern, &event),
             },
@@ -190,6 +212,26 @@ impl Session {
                 ),
             },
         }
+    }
+}
+
+/// Runs `f` on the parsed definition, or says where it does not parse.
+fn with_definition(definition: &str, f: impl FnOnce(&Value) -> Response) -> Response {
+    match stepbridge_asl::source::parse_source(definition) {
+        Ok(def) => f(&def),
+        Err(d) => Response::Error {
+            message: format!(
+                "The definition does not parse (line {}, column {}): {}",
+                d.location.line, d.location.column, d.message
+            ),
+        },
+    }
+}
+
+fn text(purpose: &str, value: &Value) -> Response {
+    Response::Text {
+        purpose: purpose.into(),
+        text: serde_json::to_string_pretty(value).unwrap_or_default(),
     }
 }
 
@@ -500,6 +542,49 @@ mod tests {
         assert_eq!(done["status"], "SUCCEEDED");
         assert_eq!(done["resumable"], false);
         assert!(done["output"].as_str().unwrap().contains("approved"));
+    }
+
+    #[test]
+    fn suggestions_and_cli_commands_come_back_as_text() {
+        let mut session = Session::default();
+        let input = ask(
+            &mut session,
+            Request::SuggestInput {
+                definition: ORDER.into(),
+            },
+        );
+        assert_eq!(input["purpose"], "input");
+        let value: Value = serde_json::from_str(input["text"].as_str().unwrap()).unwrap();
+        assert!(value.is_object());
+        let mocks = ask(
+            &mut session,
+            Request::SuggestMocks {
+                definition: ORDER.into(),
+            },
+        );
+        assert!(mocks["text"].as_str().unwrap().contains("StateMachines"));
+        let cli = ask(
+            &mut session,
+            Request::AwsCli {
+                definition: ORDER.into(),
+                input: INPUT.into(),
+                state: Some("ValidateOrder".into()),
+            },
+        );
+        let commands: Value = serde_json::from_str(cli["text"].as_str().unwrap()).unwrap();
+        assert!(commands["createStateMachine"]
+            .as_str()
+            .unwrap()
+            .contains("aws stepfunctions create-state-machine"));
+        assert!(commands["testState"].as_str().unwrap().contains("test-state"));
+        let bad = ask(
+            &mut session,
+            Request::SuggestInput {
+                definition: "{\n  \"StartAt\": ".into(),
+            },
+        );
+        assert_eq!(bad["kind"], "error");
+        assert!(bad["message"].as_str().unwrap().contains("line"));
     }
 
     #[test]

@@ -146,6 +146,25 @@ pub struct AppState {
     pub goto: Option<Goto>,
     /// A replaced workspace is kept and can be restored with one click.
     pub can_restore: bool,
+    /// The workspace as last loaded (an example); None when it came from an autosave, a
+    /// link or a file. Loading another example asks first unless nothing changed since.
+    pub baseline: Option<Rc<Workspace>>,
+    pub gallery: Rc<Vec<GalleryEntry>>,
+}
+
+/// One example of `examples/gallery.json`.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GalleryEntry {
+    pub id: String,
+    pub title: String,
+    pub explanation: String,
+    pub definition: String,
+    pub input: String,
+    #[serde(default)]
+    pub mocks: Option<String>,
+    #[serde(default)]
+    pub test_case: Option<String>,
 }
 
 pub enum Action {
@@ -171,6 +190,7 @@ pub enum Action {
     Unpin,
     Notice(Option<String>),
     CloseText,
+    Gallery(Vec<GalleryEntry>),
 }
 
 impl AppState {
@@ -181,6 +201,11 @@ impl AppState {
             can_restore,
             ..AppState::default()
         }
+    }
+
+    /// Whether replacing the workspace would throw away text the user wrote.
+    pub fn has_own_edits(&self) -> bool {
+        self.baseline.as_deref() != Some(&self.workspace)
     }
 
     /// The number of steps to walk through in the last run.
@@ -284,6 +309,7 @@ impl Reducible for AppState {
         match action {
             Action::Edit(field, text) => next.workspace.set(field, text),
             Action::Load(workspace) => {
+                next.baseline = Some(Rc::new((*workspace).clone()));
                 next.workspace = *workspace;
                 next.report = None;
                 next.step = None;
@@ -347,6 +373,7 @@ impl Reducible for AppState {
             Action::Unpin => next.pinned = None,
             Action::Notice(notice) => next.notice = notice,
             Action::CloseText => next.text = None,
+            Action::Gallery(entries) => next.gallery = Rc::new(entries),
         }
         Rc::new(next)
     }
@@ -416,6 +443,9 @@ mod tests {
         state = reduce(state, Action::Load(Box::new(other)));
         assert!(state.can_restore);
         assert_eq!(state.workspace.definition, "{}");
+        assert!(!state.has_own_edits());
+        let state = reduce(state, Action::Edit(Field::Definition, "{ }".into()));
+        assert!(state.has_own_edits());
     }
 
     #[test]

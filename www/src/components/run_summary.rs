@@ -1,0 +1,67 @@
+//! How the last run ended: status, output or error, variables, and what ran unmocked.
+
+use super::use_ctx;
+use crate::state::Action;
+use yew::prelude::*;
+
+#[function_component(RunSummary)]
+pub fn run_summary() -> Html {
+    let ctx = use_ctx();
+    let state = &ctx.state;
+    let Some(report) = state.report.clone() else {
+        return html! {
+            <p class="hint" data-testid="run-hint">
+                { "Press Run (Ctrl+Enter) to execute the state machine; the graph, table and history of the run appear here." }
+            </p>
+        };
+    };
+    let pin = {
+        let ctx = ctx.clone();
+        let pinned = state.pinned.is_some();
+        Callback::from(move |_| ctx.dispatch(if pinned { Action::Unpin } else { Action::Pin }))
+    };
+    html! {
+        <div class="result" data-testid="run-result">
+            <p class="result-line">
+                <span class={classes!("status", report.status.to_lowercase())} data-testid="status">{ &report.status }</span>
+                <span class="events" data-testid="event-count">{ format!("{} history events", report.history_events) }</span>
+                if let Some(stop) = &report.stop_time {
+                    <span class="events">{ format!("ended {stop} (virtual clock)") }</span>
+                }
+                <span class="spacer" />
+                <button class="small" data-testid="pin" onclick={pin}>
+                    { if state.pinned.is_some() { "Unpin" } else { "Pin to compare" } }
+                </button>
+            </p>
+            if let Some(error) = &report.error {
+                <p class="error" data-testid="error"><strong>{ error }</strong>{ " " }{ report.cause.clone().unwrap_or_default() }</p>
+            }
+            if !report.diagnostics.is_empty() {
+                <ul class="diagnostics" data-testid="run-diagnostics">
+                    { for report.diagnostics.iter().map(|d| html! {
+                        <li class={d.severity.clone()}>{ format!("{} at line {}, column {}: {}", d.code, d.line, d.column, d.message) }</li>
+                    }) }
+                </ul>
+            }
+            if !report.unmocked.is_empty() {
+                <p class="hint" data-testid="unmocked">
+                    { format!("Ran without a mock (their result is their input): {}", report.unmocked.join(", ")) }
+                </p>
+            }
+            <div class="result-pair">
+                if let Some(output) = &report.output {
+                    <details open=true>
+                        <summary>{ "Output" }</summary>
+                        <pre class="output" data-testid="output">{ output }</pre>
+                    </details>
+                }
+                if let Some(variables) = &report.variables {
+                    <details open=true>
+                        <summary>{ "Variables at the end" }</summary>
+                        <pre class="variables" data-testid="variables">{ variables }</pre>
+                    </details>
+                }
+            </div>
+        </div>
+    }
+}

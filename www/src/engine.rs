@@ -1,0 +1,111 @@
+//! The UI thread's side of the engine worker: posts requests, routes replies to the reducer.
+//!
+//! Cancelling a run terminates the worker (a run is synchronous inside it, so nothing
+//! short of that stops it at once) and starts a fresh one; the engines' wasm comes from
+//! the browser's cache, so the new worker is ready again quickly.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use stepbridge_inspect::protocol::{Envelope, Request, Response};
+use wasm_bindgen::prelude::*;
+use web_sys::{MessageEvent, Worker};
+use yew::Callback;
+
+/// Trunk builds the worker (data-type="worker") next to the page under this name.
+const WORKER_URL: &str = "./stepbridge-worker_loader.js";
+
+pub enum Event {
+    Reply(u64, Response),
+    Failed(String),
+}
+
+pub struct Engine {
+    worker: RefCell<Option<Worker>>,
+    next_id: Cell<u64>,
+    on_event: Callback<Event>,
+    /// Kept alive as long as their worker.
+    handlers: RefCell<Vec<Closure<dyn FnMut(JsValue)>>>,
+}
+
+impl PartialEq for Engine {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Engine {
+    pub fn start(on_event: Callback<Event>) -> Rc<Engine> {
+        let engine = Rc::new(Engine {
+            worker: RefCell::new(None),
+            next_id: Cell::new(1),
+            on_event,
+            handlers: RefCell::new(Vec::new()),
+        });
+        engine.spawn();
+        engine
+    }
+
+    fn spawn(&self) {
+        let worker = match Worker::new(WORKER_URL) {
+            Ok(worker) => worker,
+            Err(e) => {
+                self.on_event.emit(Event::Failed(format!(
+                    "The engine worker could not start: {}",
+                    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+                )));
+                return;
+            }
+        };
+        let on_event = self.on_event.clone();
+        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let event: MessageEvent = event.unchecked_into();
+            let Some(text) = event.data().as_string() else {
+                return;
+            };
+            match serde_json::from_str::<Envelope<Response>>(&text) {
+                Ok(envelope) => on_event.emit(Event::Reply(envelope.id, envelope.body)),
+                Err(e) => on_event.emit(Event::Failed(format!(
+                    "The engine worker sent a reply the page cannot read: {e}"
+                ))),
+            }
+        });
+        let on_event = self.on_event.clone();
+        let on_error = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let message = js_sys::Reflect::get(&event, &JsValue::from_str("message"))
+                .ok()
+                .and_then(|m| m.as_string())
+                .unwrap_or_else(|| "the engine worker stopped with an error".into());
+            on_event.emit(Event::Failed(message));
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let mut handlers = self.handlers.borrow_mut();
+        handlers.clear();
+        handlers.push(on_message);
+        handlers.push(on_error);
+        *self.worker.borrow_mut() = Some(worker);
+    }
+
+    /// Posts a request and returns its id (to be dispatched as `Action::Sent`).
+    pub fn send(&self, request: Request) -> u64 {
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        let text = serde_json::to_string(&Envelope { id, body: request }).unwrap_or_default();
+        if let Some(worker) = self.worker.borrow().as_ref() {
+            if let Err(e) = worker.post_message(&JsValue::from_str(&text)) {
+                self.on_event.emit(Event::Failed(format!(
+                    "The engine worker could not take a request: {e:?}"
+                )));
+            }
+        }
+        id
+    }
+
+    /// Ends whatever the worker is doing, at once, and starts a fresh one.
+    pub fn cancel(&self) {
+        if let Some(worker) = self.worker.borrow_mut().take() {
+            worker.terminate();
+        }
+        self.spawn();
+    }
+}
