@@ -2,3 +2,5 @@
 //! (the definition as a value, a `RunOutcome` as the engines serialise it) so that the
 //! browser worker, the CLI and native tests share one implementation and none of it needs
 //! a browser to be tested.
+
+pub mod graph;
