@@ -3,4 +3,6 @@
 //! browser worker, the CLI and native tests share one implementation and none of it needs
 //! a browser to be tested.
 
+pub mod compare;
 pub mod graph;
+pub mod trace;
