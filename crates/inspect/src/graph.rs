@@ -23,6 +23,9 @@ const STATE_H: f64 = 40.0;
 const STATE_LABELLED_H: f64 = 52.0;
 const MARKER_W: f64 = 64.0;
 const MARKER_H: f64 = 28.0;
+/// A sub-machine's markers are smaller: they only show where it starts and ends.
+const NESTED_MARKER_W: f64 = 44.0;
+const NESTED_MARKER_H: f64 = 20.0;
 /// Space above a container's content for its title, and around it.
 const CONTAINER_HEADER: f64 = 34.0;
 const CONTAINER_PAD: f64 = 16.0;
@@ -153,8 +156,16 @@ fn machine_block(machine: &Value, prefix: &str, parent: Option<&str>, depth: usi
             kind: kind.to_string(),
             x: 0.0,
             y: 0.0,
-            w: MARKER_W,
-            h: MARKER_H,
+            w: if depth == 0 {
+                MARKER_W
+            } else {
+                NESTED_MARKER_W
+            },
+            h: if depth == 0 {
+                MARKER_H
+            } else {
+                NESTED_MARKER_H
+            },
             parent: parent.map(str::to_string),
             group: false,
             label: None,

@@ -549,3 +549,136 @@ fn the_trace_serialises_in_camel_case() {
     assert_eq!(v["retries"][0]["attempts"][0]["retrierIndex"], 0);
     assert_eq!(v["nodeStats"]["ValidateOrder"]["retries"], 2);
 }
+
+#[test]
+fn a_task_waiting_for_its_token_is_waiting() {
+    let def = r#"{
+      "StartAt": "Ask",
+      "States": {
+        "Ask": {
+          "Type": "Task",
+          "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+          "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+          "End": true
+        }
+      }
+    }"#;
+    let t = run_trace(def, "{}", None, None);
+    assert_eq!(t.summary.status, "WAITING_FOR_CALLBACK");
+    let ask = visit(&t, "Ask");
+    assert_eq!((ask.status.as_str(), ask.attempts), ("Waiting", 1));
+    assert_eq!(ask.error, None);
+}
+
+#[test]
+fn an_inline_map_fails_at_its_failing_iteration_and_is_caught() {
+    let def = r#"{
+      "StartAt": "Each",
+      "States": {
+        "Each": {
+          "Type": "Map",
+          "ItemProcessor": {
+            "StartAt": "Check",
+            "States": {
+              "Check": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "Bad"}], "Default": "Good"},
+              "Bad": {"Type": "Fail", "Error": "Item.Two", "Cause": "two"},
+              "Good": {"Type": "Pass", "End": true}
+            }
+          },
+          "Catch": [{"ErrorEquals": ["Item.Two"], "Next": "Cleanup"}],
+          "End": true
+        },
+        "Cleanup": {"Type": "Pass", "End": true}
+      }
+    }"#;
+    let t = run_trace(def, "[1, 2, 3]", None, None);
+    assert_eq!(
+        nodes(&t),
+        [
+            "Each",
+            "Each/Check",
+            "Each/Good",
+            "Each/Check",
+            "Each/Bad",
+            "Cleanup"
+        ]
+    );
+    let each = visit(&t, "Each");
+    assert_eq!(each.status, "Caught");
+    assert_eq!(each.error.as_deref(), Some("Item.Two"));
+    let bad = visit(&t, "Each/Bad");
+    assert_eq!(
+        (bad.status.as_str(), bad.map_iteration),
+        ("Failed", Some(1))
+    );
+    let m = &t.map_runs[0];
+    let got: Vec<(usize, &str)> = m
+        .iterations
+        .iter()
+        .map(|i| (i.index, i.status.as_str()))
+        .collect();
+    assert_eq!(got, [(0, "Succeeded"), (1, "Failed")]);
+    assert_eq!(
+        (
+            m.counts.total,
+            m.counts.succeeded,
+            m.counts.failed,
+            m.counts.pending
+        ),
+        (3, 1, 1, 1)
+    );
+    let r = t.retries.iter().find(|r| r.node == "Each").unwrap();
+    assert_eq!(r.attempts[0].error.as_deref(), Some("Item.Two"));
+    assert_eq!(r.catcher.as_ref().unwrap().next.as_deref(), Some("Cleanup"));
+    assert_eq!(t.summary.status, "SUCCEEDED");
+}
+
+#[test]
+fn every_visit_names_a_node_of_the_graph() {
+    use stepbridge_inspect::graph::layout;
+    let defs = [
+        common::example("order-processing.asl.json"),
+        RETRY_THEN_CATCH.to_string(),
+        DISTRIBUTED.to_string(),
+    ];
+    let mocks: serde_json::Value =
+        serde_json::from_str(&common::example("order-processing.mocks.json")).unwrap();
+    let runs = [
+        common::run(
+            &defs[0],
+            &common::example("order-processing.input.json"),
+            Some(&mocks),
+            Some("Throttled"),
+        ),
+        common::run(&defs[1], "{}", None, None),
+        common::run(&defs[2], r#"[{"ok": true}]"#, None, None),
+    ];
+    for (def, outcome) in &runs {
+        let g = layout(def);
+        let t = stepbridge_inspect::trace::trace(def, outcome);
+        assert!(!t.visits.is_empty());
+        for v in &t.visits {
+            assert!(
+                g.nodes.iter().any(|n| n.id == v.node),
+                "{} is a node",
+                v.node
+            );
+        }
+        for id in t.node_stats.keys() {
+            assert!(g.nodes.iter().any(|n| &n.id == id));
+        }
+    }
+}
+
+#[test]
+fn outcomes_without_history_give_an_empty_trace() {
+    for outcome in [
+        json!({}),
+        json!({"status": "INVALID", "history": []}),
+        json!({"history": [1, "x", {"type": 3}]}),
+    ] {
+        let t = stepbridge_inspect::trace::trace(&json!(null), &outcome);
+        assert!(t.visits.is_empty() && t.steps.is_empty() && t.retries.is_empty());
+        assert_eq!(t.summary.state_transitions, 0);
+    }
+}

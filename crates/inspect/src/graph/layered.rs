@@ -117,7 +117,8 @@ pub(crate) fn place(
     order_layers(&mut layers, &up, &down);
     assign_x(&mut verts, &layers, &up, &down);
 
-    // y: each layer as tall as its tallest box, boxes centred in it.
+    // y: each layer as tall as its tallest box, boxes at its top (a short state beside a
+    // tall container stays next to what leads to it).
     let mut layer_top = Vec::with_capacity(layer_count);
     let mut layer_h = Vec::with_capacity(layer_count);
     let mut y = 0.0;
@@ -128,7 +129,7 @@ pub(crate) fn place(
         y += h + GAP_Y;
     }
     for v in verts.iter_mut() {
-        v.y = layer_top[v.layer] + (layer_h[v.layer] - v.h) / 2.0;
+        v.y = layer_top[v.layer];
     }
 
     let mut routes = route_forward(&verts, &chains, &layer_top, &layer_h);
