@@ -255,3 +255,35 @@ fn the_layout_serialises_in_the_documented_shape() {
     assert!(v["edges"][1]["points"][0].as_array().unwrap().len() == 2);
     assert!(v["width"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn a_long_machine_with_a_shared_catch_handler_stays_valid() {
+    let n = 120;
+    let mut states = serde_json::Map::new();
+    for i in 0..n {
+        let mut st = json!({
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handler"}]
+        });
+        if i + 1 < n {
+            st["Next"] = json!(format!("Step{}", i + 1));
+        } else {
+            st["End"] = json!(true);
+        }
+        states.insert(format!("Step{i}"), st);
+    }
+    states.insert("Handler".into(), json!({"Type": "Fail", "Error": "Failed"}));
+    let started = std::time::Instant::now();
+    let g = layout(&json!({"StartAt": "Step0", "States": states}));
+    let elapsed = started.elapsed();
+    check_invariants(&g);
+    assert_eq!(g.nodes.len(), n + 3);
+    assert_eq!(
+        g.edges.iter().filter(|e| e.kind == EdgeKind::Catch).count(),
+        n
+    );
+    // The handler sits below the last step (longest path), the catch edges run down.
+    assert!(node(&g, "Handler").y > node(&g, &format!("Step{}", n - 1)).y);
+    eprintln!("{n} states laid out in {elapsed:?}");
+}

@@ -263,21 +263,29 @@ fn assign_layers(
     layer
 }
 
-fn crossings(upper: &[usize], lower: &[usize], down: &[Vec<usize>], pos: &[usize]) -> usize {
-    let mut edges: Vec<(usize, usize)> = Vec::new();
-    for &u in upper {
-        for &v in &down[u] {
-            if lower.contains(&v) {
-                edges.push((pos[u], pos[v]));
-            }
-        }
-    }
+/// Crossings between two adjacent layers: links sorted by their upper end, then the
+/// pairs whose lower ends are in the opposite order (counted with a Fenwick tree).
+fn crossings(upper: &[usize], lower_len: usize, down: &[Vec<usize>], pos: &[usize]) -> usize {
+    let mut edges: Vec<(usize, usize)> = upper
+        .iter()
+        .flat_map(|&u| down[u].iter().map(move |&v| (pos[u], pos[v])))
+        .collect();
+    edges.sort_unstable();
+    let mut tree = vec![0usize; lower_len + 1];
     let mut count = 0;
-    for (i, a) in edges.iter().enumerate() {
-        for b in &edges[i + 1..] {
-            if (a.0 < b.0 && a.1 > b.1) || (a.0 > b.0 && a.1 < b.1) {
-                count += 1;
-            }
+    for (seen, &(_, v)) in edges.iter().enumerate() {
+        // Links already seen whose lower end is at or left of v do not cross this one.
+        let mut at_or_left = 0;
+        let mut i = v + 1;
+        while i > 0 {
+            at_or_left += tree[i];
+            i &= i - 1;
+        }
+        count += seen - at_or_left;
+        let mut i = v + 1;
+        while i <= lower_len {
+            tree[i] += 1;
+            i += i & i.wrapping_neg();
         }
     }
     count
@@ -286,7 +294,7 @@ fn crossings(upper: &[usize], lower: &[usize], down: &[Vec<usize>], pos: &[usize
 fn total_crossings(layers: &[Vec<usize>], down: &[Vec<usize>], pos: &[usize]) -> usize {
     layers
         .windows(2)
-        .map(|pair| crossings(&pair[0], &pair[1], down, pos))
+        .map(|pair| crossings(&pair[0], pair[1].len(), down, pos))
         .sum()
 }
 
@@ -542,6 +550,19 @@ mod tests {
         // The lane lies right of the box.
         assert!(r[2][0] > p.pos[1].0 + 60.0);
         assert!(p.width >= r[2][0]);
+    }
+
+    #[test]
+    fn crossings_are_counted_pairwise() {
+        // Upper a b, lower x y: a→y and b→x cross once; a→x, b→y do not.
+        let down = vec![vec![3], vec![2], vec![], vec![]];
+        let pos = vec![0, 1, 0, 1];
+        assert_eq!(crossings(&[0, 1], 2, &down, &pos), 1);
+        let down = vec![vec![2], vec![3], vec![], vec![]];
+        assert_eq!(crossings(&[0, 1], 2, &down, &pos), 0);
+        // Shared ends never cross.
+        let down = vec![vec![2, 3], vec![3], vec![], vec![]];
+        assert_eq!(crossings(&[0, 1], 2, &down, &pos), 0);
     }
 
     #[test]
