@@ -7,14 +7,14 @@
 //! crates give patches (operations without the old value) or text lines.
 
 use crate::trace::{Step, Trace};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Diff entries kept per comparison; a change of a huge payload is summarised by its
 /// first entries.
 const MAX_DIFF: usize = 200;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DiffKind {
     Added,
@@ -22,7 +22,7 @@ pub enum DiffKind {
     Changed,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DiffEntry {
     pub path: String,
@@ -31,7 +31,7 @@ pub struct DiffEntry {
     pub kind: DiffKind,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum DifferenceKind {
     /// The runs went to different states at this point.
@@ -44,7 +44,7 @@ pub enum DifferenceKind {
     Missing,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FirstDifference {
     pub kind: DifferenceKind,
@@ -58,7 +58,7 @@ pub struct FirstDifference {
     pub diff: Vec<DiffEntry>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Comparison {
     pub identical: bool,

@@ -11,7 +11,7 @@
 mod layered;
 mod rules;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// Ids of the Start and End markers of the top-level machine; a nested machine's markers
@@ -35,7 +35,7 @@ const BRANCH_GAP: f64 = 20.0;
 /// Margin around the whole drawing.
 const MARGIN: f64 = 20.0;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GraphLayout {
     pub width: f64,
@@ -45,7 +45,7 @@ pub struct GraphLayout {
     pub edges: Vec<Edge>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Node {
     /// Unique path: `Name` at the top level, `Parallel/0/Name` in a branch (branch index),
@@ -66,11 +66,11 @@ pub struct Node {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// A transition names this state but the definition does not have it.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub missing: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EdgeKind {
     Next,
@@ -81,7 +81,7 @@ pub enum EdgeKind {
     Start,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Edge {
     pub from: String,

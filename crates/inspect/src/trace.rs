@@ -15,11 +15,11 @@ pub use cost::{Cost, PRICES};
 pub use retry::{AttemptRow, Catcher, RetryTimeline};
 pub use steps::{Stage, Step};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Trace {
     pub summary: Summary,
@@ -31,7 +31,7 @@ pub struct Trace {
     pub map_runs: Vec<MapRun>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Visit {
     pub index: usize,
@@ -58,7 +58,7 @@ pub struct Visit {
     pub cause: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeStats {
     pub visits: usize,
@@ -68,7 +68,7 @@ pub struct NodeStats {
     pub retries: usize,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MapCounts {
     pub total: usize,
@@ -80,7 +80,7 @@ pub struct MapCounts {
     pub pending: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MapIteration {
     pub index: usize,
@@ -91,7 +91,7 @@ pub struct MapIteration {
     pub last_visit: Option<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MapRun {
     pub visit: usize,
@@ -104,7 +104,7 @@ pub struct MapRun {
     pub iterations: Vec<MapIteration>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
     pub status: String,

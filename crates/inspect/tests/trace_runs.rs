@@ -682,3 +682,34 @@ fn outcomes_without_history_give_an_empty_trace() {
         assert_eq!(t.summary.state_transitions, 0);
     }
 }
+
+#[test]
+fn view_models_cross_the_worker_boundary_as_json() {
+    // The worker posts JSON; the Yew UI reads it back into the same types.
+    use stepbridge_inspect::{compare::Comparison, graph::GraphLayout, trace::Trace};
+    let t = order("Throttled");
+    let back: Trace = serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
+    assert_eq!(back.visits, t.visits);
+    assert_eq!(back.steps, t.steps);
+    assert_eq!(back.retries, t.retries);
+    assert_eq!(back.summary.state_transitions, 9);
+    assert_eq!(back.summary.cost.prices, t.summary.cost.prices);
+    let c = stepbridge_inspect::compare::compare(&t, &order("InvalidOrder"));
+    let back: Comparison = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
+    assert_eq!(back, c);
+    let def: serde_json::Value =
+        serde_json::from_str(&common::example("order-processing.asl.json")).unwrap();
+    let g = stepbridge_inspect::graph::layout(&def);
+    let back: GraphLayout = serde_json::from_str(&serde_json::to_string(&g).unwrap()).unwrap();
+    assert_eq!(back.nodes.len(), g.nodes.len());
+    assert_eq!(
+        back.edges
+            .iter()
+            .map(|e| (&e.from, &e.to, e.kind))
+            .collect::<Vec<_>>(),
+        g.edges
+            .iter()
+            .map(|e| (&e.from, &e.to, e.kind))
+            .collect::<Vec<_>>()
+    );
+}

@@ -17,16 +17,17 @@
 //! https://docs.aws.amazon.com/step-functions/latest/dg/concepts-transitions.html).
 
 use super::Visit;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// The price list in one place.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Prices {
-    pub region: &'static str,
-    pub source: &'static str,
+    pub region: Cow<'static, str>,
+    pub source: Cow<'static, str>,
     /// When the prices were read.
-    pub date: &'static str,
+    pub date: Cow<'static, str>,
     pub standard_per_transition_usd: f64,
     pub express_per_request_usd: f64,
     pub express_per_gb_second_usd: f64,
@@ -35,9 +36,9 @@ pub struct Prices {
 }
 
 pub const PRICES: Prices = Prices {
-    region: "us-east-1",
-    source: "https://aws.amazon.com/step-functions/pricing/",
-    date: "2026-12-03",
+    region: Cow::Borrowed("us-east-1"),
+    source: Cow::Borrowed("https://aws.amazon.com/step-functions/pricing/"),
+    date: Cow::Borrowed("2026-12-03"),
     standard_per_transition_usd: 0.025 / 1000.0,
     express_per_request_usd: 1.0 / 1_000_000.0,
     express_per_gb_second_usd: 0.06 / 3600.0,
@@ -45,7 +46,7 @@ pub const PRICES: Prices = Prices {
     express_duration_step_ms: 100,
 };
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Cost {
     pub standard_usd: f64,

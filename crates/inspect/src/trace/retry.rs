@@ -13,10 +13,10 @@
 
 use super::walk::WalkVisit;
 use super::Visit;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AttemptRow {
     /// 1 for the first try.
@@ -36,7 +36,7 @@ pub struct AttemptRow {
     pub jitter: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Catcher {
     pub index: usize,
@@ -44,7 +44,7 @@ pub struct Catcher {
     pub next: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RetryTimeline {
     pub visit: usize,
