@@ -239,7 +239,13 @@ fn build_visits(
             status: st.to_string(),
             start_ms: v.start_ms - w.start_ms,
             duration_ms: v.end_ms - v.start_ms,
-            attempts: v.attempts.len().max(1),
+            // Retries of a failure that wrote no event (e.g. of Parameters) still count.
+            attempts: v.attempts.len().max(1).max(
+                entry
+                    .and_then(|e| e.get("retryCount"))
+                    .and_then(Value::as_u64)
+                    .map_or(0, |n| n as usize + 1),
+            ),
             first_event_id: v.first_event,
             last_event_id: v.last_event,
             parent_visit: v.parent,

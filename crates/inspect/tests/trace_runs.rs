@@ -713,3 +713,48 @@ fn view_models_cross_the_worker_boundary_as_json() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn retries_of_a_failure_before_the_task_still_count() {
+    // An intrinsic fails in Parameters: no task event is written, the retries happen.
+    let def = r#"{
+      "StartAt": "Parse",
+      "States": {
+        "Parse": {
+          "Type": "Task",
+          "Resource": "arn:aws:states:::lambda:invoke",
+          "Parameters": {"v.$": "States.StringToJson($.s)"},
+          "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 2}],
+          "End": true
+        }
+      }
+    }"#;
+    let t = run_trace(def, r#"{"s": "{bad"}"#, None, None);
+    assert_eq!(t.summary.status, "FAILED");
+    let p = visit(&t, "Parse");
+    assert_eq!((p.status.as_str(), p.attempts), ("Failed", 3));
+    assert_eq!(p.error.as_deref(), t.summary.error.as_deref());
+    assert_eq!(t.node_stats["Parse"].retries, 2);
+    assert_eq!(t.summary.state_transitions, 3);
+    let r = &t.retries[0];
+    let got: Vec<(Option<usize>, Option<f64>, Option<f64>)> = r
+        .attempts
+        .iter()
+        .map(|a| {
+            (
+                a.retrier_index,
+                a.nominal_interval_seconds,
+                a.interval_seconds,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some(0), Some(1.0), None),
+            (Some(0), Some(2.0), None),
+            (None, None, None)
+        ]
+    );
+    assert!(r.attempts.iter().all(|a| a.error == p.error));
+}

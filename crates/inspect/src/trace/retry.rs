@@ -11,7 +11,7 @@
 //! IntervalSeconds (default 1) × BackoffRate (default 2.0) to the power of the retries it
 //! already made, capped by MaxDelaySeconds.
 
-use super::walk::WalkVisit;
+use super::walk::{Attempt, WalkVisit};
 use super::Visit;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -96,7 +96,27 @@ pub(crate) fn timelines(walked: &[WalkVisit], visits: &[Visit]) -> Vec<RetryTime
         let catch = list(w.def.as_ref(), "Catch");
         let mut used = vec![0u64; retry.len()];
         let mut rows = Vec::new();
-        for (i, a) in w.attempts.iter().enumerate() {
+        // Failures that wrote no event (before the task was scheduled) left no attempts in
+        // the history: each attempt then failed with the visit's error, at unknown times.
+        let observed = w.attempts.len() >= v.attempts;
+        let synthesized: Vec<Attempt>;
+        let attempts: &[Attempt] = if observed {
+            &w.attempts
+        } else {
+            let error = v
+                .error
+                .clone()
+                .map(|e| (e, v.cause.clone().unwrap_or_default()));
+            synthesized = (0..v.attempts)
+                .map(|_| Attempt {
+                    start_ms: w.start_ms,
+                    error: error.clone(),
+                    ..Attempt::default()
+                })
+                .collect();
+            &synthesized
+        };
+        for (i, a) in attempts.iter().enumerate() {
             let mut row = AttemptRow {
                 attempt: i + 1,
                 error: a.error.as_ref().map(|e| e.0.clone()),
@@ -108,7 +128,7 @@ pub(crate) fn timelines(walked: &[WalkVisit], visits: &[Visit]) -> Vec<RetryTime
                 max_delay_seconds: None,
                 jitter: None,
             };
-            let next = w.attempts.get(i + 1);
+            let next = attempts.get(i + 1);
             if let (Some(e), Some(next)) = (&a.error, next) {
                 let r = retry
                     .iter()
@@ -137,8 +157,10 @@ pub(crate) fn timelines(walked: &[WalkVisit], visits: &[Visit]) -> Vec<RetryTime
                         .and_then(Value::as_str)
                         .map(str::to_string);
                 }
-                let failed = a.failed_ms.unwrap_or(a.start_ms);
-                row.interval_seconds = Some((next.start_ms - failed) as f64 / 1000.0);
+                if observed {
+                    let failed = a.failed_ms.unwrap_or(a.start_ms);
+                    row.interval_seconds = Some((next.start_ms - failed) as f64 / 1000.0);
+                }
             }
             rows.push(row);
         }
