@@ -9,3 +9,6 @@ mod skeleton;
 pub mod suggest;
 pub mod vocab;
 pub mod protocol;
+pub mod compare;
+pub mod graph;
+pub mod trace;
