@@ -224,7 +224,14 @@ pub fn code_editor(props: &CodeEditorProps) -> Html {
             with_handle(&handle, &|h| editor_js::set_completions(h, &vocabulary));
         });
     }
-    use_effect_with(props.dark, |dark| editor_js::set_theme(*dark));
+    {
+        // The theme is page-wide on the JavaScript side; going through the handle keeps the
+        // call away from a page where the bundle failed to load.
+        let handle = handle.clone();
+        use_effect_with(props.dark, move |dark| {
+            with_handle(&handle, &|_| editor_js::set_theme(*dark));
+        });
+    }
     {
         let handle = handle.clone();
         use_effect_with(props.goto, move |goto| {
