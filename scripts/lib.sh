@@ -51,13 +51,14 @@ ensure_node() {
   apt_install nodejs npm
 }
 
-# npm packages pinned in package-lock.json: playwright-core and binaryen (wasm-opt).
+# npm packages pinned in package-lock.json: playwright-core, binaryen (wasm-opt), esbuild and
+# CodeMirror (the editor bundle).
 ensure_node_modules() {
   ensure_node
   if [ -f node_modules/.package-lock.json ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
     return 0
   fi
-  log "npm ci (playwright-core, binaryen)"
+  log "npm ci (playwright-core, binaryen, esbuild, CodeMirror)"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 }
 
@@ -122,6 +123,8 @@ setup_wasm() {
 
 # The production site: release wasm, wasm-opt applied, relative URLs (works under any sub-path).
 build_site() {
+  # Trunk's pre_build hook bundles the editor; its node_modules must be in place first.
+  ensure_node_modules
   log "trunk build --release → dist/"
   trunk build --release --offline --public-url ./ --dist "$ROOT/dist" "$ROOT/www/index.html"
 }

@@ -4,6 +4,7 @@
 
 mod browser;
 mod components;
+mod editor_js;
 mod engine;
 mod state;
 

@@ -10,7 +10,7 @@ use super::toolbar::Toolbar;
 use super::views::Views;
 use super::Ctx;
 use crate::browser;
-use crate::engine::{Engine, Event};
+use crate::engine::{Engine, Event as EngineEvent};
 use crate::state::{
     from_saved, to_saved, Action, AppState, Field, Kind, Theme, Workspace, AUTOSAVE_KEY,
 };
@@ -55,8 +55,8 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         use_memo((), move |_| {
             Engine::start(Callback::from(move |event| match event {
-                Event::Reply(id, response) => dispatcher.dispatch(Action::Reply(id, response)),
-                Event::Failed(message) => dispatcher.dispatch(Action::EngineFailed(message)),
+                EngineEvent::Reply(id, response) => dispatcher.dispatch(Action::Reply(id, response)),
+                EngineEvent::Failed(message) => dispatcher.dispatch(Action::EngineFailed(message)),
             }))
         })
     };

@@ -3,6 +3,7 @@
 
 mod app;
 mod callback_view;
+mod code_editor;
 mod diagnostics;
 mod editor_panel;
 mod events_view;
