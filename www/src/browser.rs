@@ -73,8 +73,11 @@ pub fn apply_theme(theme: &str) {
     }
 }
 
-pub fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
+/// Whether a theme setting ("system", "light", "dark") shows dark colours now.
+pub fn is_dark(theme: &str) -> bool {
+    match theme {
+        "dark" => true,
+        "light" => false,
+        _ => prefers_dark(),
+    }
 }

@@ -70,6 +70,7 @@ pub enum Request {
     Callback(CallbackAction),
     /// Keep the last run as the one to compare the next runs with.
     Pin,
+    Unpin,
     SuggestInput { definition: String },
     SuggestMocks { definition: String },
     AwsCli {
@@ -133,7 +134,12 @@ pub struct RunReport {
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Response {
     /// The engines are loaded.
-    Ready { version: String },
+    Ready {
+        version: String,
+        /// What the editors offer to complete, less the state names (see `Validated`):
+        /// `{fieldsByType, commonFields, intrinsics}`.
+        completions: Value,
+    },
     Validated {
         definition: Vec<Diag>,
         input: Vec<Diag>,

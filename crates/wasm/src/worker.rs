@@ -8,6 +8,7 @@
 
 use serde_json::{json, Value};
 use stepbridge_asl::{Diagnostic, Execution, RunOutcome, RunRequest, Severity};
+use stepbridge_inspect::trace::Trace;
 use stepbridge_inspect::protocol::{
     CallbackAction, Diag, Envelope, EventFilter, Request, Response, RunReport, RunSettings,
 };
@@ -20,6 +21,7 @@ const MAX_PAGE: usize = 2_000;
 /// The last run, kept for the views that page through it.
 struct LastRun {
     outcome: RunOutcome,
+    trace: Trace,
     /// For each history event, the name of the state it belongs to ("" for execution events).
     event_states: Vec<String>,
 }
@@ -30,6 +32,8 @@ pub struct Session {
     /// A paused execution that callbacks resume.
     paused: Option<Execution>,
     settings: Option<RunSettings>,
+    /// The run the next runs are compared with.
+    pinned: Option<Trace>,
 }
 
 impl Session {
@@ -63,9 +67,16 @@ impl Session {
             } => self.events(from, count, &filter),
             Request::Step { visit } => self.step(visit),
             Request::Callback(action) => self.callback(action),
-            Request::Pin => Response::Pinned {
-                ok: self.last.is_some(),
-            },
+            Request::Pin => {
+                self.pinned = self.last.as_ref().map(|l| l.trace.clone());
+                Response::Pinned {
+                    ok: self.pinned.is_some(),
+                }
+            }
+            Request::Unpin => {
+                self.pinned = None;
+                Response::Pinned { ok: false }
+            }
             Request::SuggestInput { definition } => with_definition(&definition, |def| {
                 text("input", &stepbridge_inspect::suggest::suggest_input(def))
             }),
@@ -150,10 +161,28 @@ impl Session {
     }
 
     fn finish(&mut self, outcome: RunOutcome) -> Response {
-        let report = report(&outcome, self.paused.is_some());
+        let mut report = report(&outcome, self.paused.is_some());
+        let definition = self
+            .settings
+            .as_ref()
+            .and_then(|s| stepbridge_asl::source::parse_source(&s.definition).ok())
+            .unwrap_or(Value::Null);
+        let outcome_value = serde_json::to_value(&outcome).unwrap_or(Value::Null);
+        let trace = stepbridge_inspect::trace::trace(&definition, &outcome_value);
+        report.state_visits = trace.steps.len();
+        report.trace = light_trace(&trace);
+        if !definition.is_null() {
+            report.graph =
+                serde_json::to_value(stepbridge_inspect::graph::layout(&definition)).unwrap_or_default();
+        }
+        report.comparison = self.pinned.as_ref().map(|pinned| {
+            serde_json::to_value(stepbridge_inspect::compare::compare(pinned, &trace))
+                .unwrap_or_default()
+        });
         let event_states = event_states(&outcome.history);
         self.last = Some(LastRun {
             outcome,
+            trace,
             event_states,
         });
         Response::RunFinished(Box::new(report))
@@ -200,19 +229,54 @@ impl Session {
                 message: "there is no run to inspect yet".into(),
             };
         };
-        match last.outcome.states.get(visit) {
-            Some(detail) => Response::StepDetail {
-                visit,
-                detail: detail.clone(),
-            },
-            None => Response::Error {
+        let trace = &last.trace;
+        let Some(step) = trace.steps.get(visit) else {
+            return Response::Error {
                 message: format!(
-                    "the run has {} state visits; there is no visit {visit}",
-                    last.outcome.states.len()
+                    "the run has {} steps; there is no step {}",
+                    trace.steps.len(),
+                    visit + 1
                 ),
-            },
+            };
+        };
+        let detail = json!({
+            "step": step,
+            "visit": trace.visits.get(step.visit),
+            "retry": trace.retries.iter().find(|r| r.visit == step.visit),
+            "mapRun": trace.map_runs.iter().find(|m| m.visit == step.visit),
+        });
+        Response::StepDetail { visit, detail }
+    }
+}
+
+/// The trace without each step's data (fetched one step at a time), and with each visit's
+/// step number, so the views can go from a row or a node to its step.
+fn light_trace(trace: &Trace) -> Value {
+    let mut step_of = vec![Value::Null; trace.visits.len()];
+    for (i, step) in trace.steps.iter().enumerate() {
+        if let Some(slot) = step_of.get_mut(step.visit) {
+            if slot.is_null() {
+                *slot = json!(i);
+            }
         }
     }
+    let mut value = serde_json::to_value(trace).unwrap_or_default();
+    if let Some(visits) = value.get_mut("visits").and_then(Value::as_array_mut) {
+        for (visit, step) in visits.iter_mut().zip(step_of) {
+            if let Some(v) = visit.as_object_mut() {
+                v.insert("step".into(), step);
+            }
+        }
+    }
+    if let Some(steps) = value.get_mut("steps").and_then(Value::as_array_mut) {
+        for step in steps.iter_mut() {
+            if let Some(s) = step.as_object_mut() {
+                s.remove("stages");
+                s.remove("variables");
+            }
+        }
+    }
+    value
 }
 
 /// Runs `f` on the parsed definition, or says where it does not parse.
@@ -365,20 +429,64 @@ fn validate(definition: &str, input: &str, mocks: &str) -> Response {
     let parsed = stepbridge_asl::source::parse_source(definition).ok();
     let state_names = parsed
         .as_ref()
-        .and_then(|v| v.get("States")?.as_object().map(|s| s.keys().cloned().collect()))
+        .map(stepbridge_inspect::vocab::state_names)
         .unwrap_or_default();
+    let graph = parsed
+        .as_ref()
+        .and_then(|d| serde_json::to_value(stepbridge_inspect::graph::layout(d)).ok());
     Response::Validated {
         definition: definition_diags,
         input: json_diags(input, "The input"),
         mocks: json_diags(mocks, "The mock file"),
-        graph: None,
+        graph,
         state_names,
     }
 }
 
 /// The version the page shows and links carry.
-pub fn version() -> Value {
-    json!(env!("CARGO_PKG_VERSION"))
+pub fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
+
+/// The first message of a worker: the engines are loaded, with what the editors complete.
+pub fn ready_message() -> String {
+    let envelope = Envelope {
+        id: 0,
+        body: Response::Ready {
+            version: version().into(),
+            completions: completions(),
+        },
+    };
+    serde_json::to_string(&envelope).unwrap_or_default()
+}
+
+/// The editor's completion tables from the ASL vocabulary: per state type the fields of
+/// both query languages (a state may switch with `QueryLanguage`), and the intrinsics.
+fn completions() -> Value {
+    let vocab = stepbridge_inspect::vocab::vocabulary();
+    let hint = |f: &stepbridge_inspect::vocab::Field| json!({"name": f.name, "detail": f.description});
+    let mut by_type = serde_json::Map::new();
+    for state in &vocab.state_types {
+        let mut seen = std::collections::HashSet::new();
+        let fields: Vec<Value> = state
+            .jsonpath
+            .iter()
+            .chain(&state.jsonata)
+            .filter(|f| seen.insert(f.name.clone()))
+            .map(hint)
+            .collect();
+        by_type.insert(state.state_type.to_string(), Value::Array(fields));
+    }
+    let common: Vec<Value> = ["Type", "Comment", "Next", "End", "QueryLanguage"]
+        .iter()
+        .map(|name| json!({"name": name, "detail": ""}))
+        .collect();
+    let intrinsics: Vec<Value> = vocab
+        .intrinsics
+        .iter()
+        .map(|i| json!({"name": i.name, "signature": i.signature}))
+        .collect();
+    json!({"fieldsByType": by_type, "commonFields": common, "intrinsics": intrinsics})
 }
 
 #[cfg(test)]
@@ -454,6 +562,29 @@ mod tests {
     }
 
     #[test]
+    fn a_run_carries_its_graph_trace_and_a_comparison_with_the_pinned_run() {
+        let mut session = Session::default();
+        let first = ask(&mut session, order_run());
+        assert!(first["graph"]["nodes"].as_array().unwrap().len() > 3);
+        let visits = first["trace"]["visits"].as_array().unwrap();
+        assert_eq!(visits[0]["name"], "ValidateOrder");
+        assert_eq!(visits[0]["step"], 0);
+        assert!(first["trace"]["steps"][0].get("stages").is_none());
+        assert_eq!(first["stateVisits"], first["trace"]["steps"].as_array().unwrap().len());
+        assert!(first["comparison"].is_null());
+        ask(&mut session, Request::Pin);
+        let Request::Run(mut settings) = order_run() else {
+            unreachable!()
+        };
+        settings.test_case = "InvalidOrder".into();
+        let second = ask(&mut session, Request::Run(settings));
+        assert_eq!(second["status"], "FAILED");
+        let comparison = &second["comparison"];
+        assert_eq!(comparison["identical"], false);
+        assert!(!comparison["firstDifference"].is_null());
+    }
+
+    #[test]
     fn events_are_filtered_by_state() {
         let mut session = Session::default();
         ask(&mut session, order_run());
@@ -482,8 +613,9 @@ mod tests {
         ask(&mut session, order_run());
         let step = ask(&mut session, Request::Step { visit: 0 });
         assert_eq!(step["kind"], "stepDetail");
-        assert_eq!(step["detail"]["name"], "ValidateOrder");
-        assert!(step["detail"].get("input").is_some());
+        assert_eq!(step["detail"]["step"]["name"], "ValidateOrder");
+        assert_eq!(step["detail"]["step"]["stages"][0]["name"], "input");
+        assert_eq!(step["detail"]["visit"]["type"], "Task");
         let missing = ask(&mut session, Request::Step { visit: 10_000 });
         assert_eq!(missing["kind"], "error");
     }
@@ -506,6 +638,8 @@ mod tests {
         assert_eq!(reply["input"][0]["line"], 3);
         assert_eq!(reply["mocks"], json!([]));
         assert_eq!(reply["stateNames"], json!(["A"]));
+        let nodes = reply["graph"]["nodes"].as_array().unwrap();
+        assert!(nodes.iter().any(|n| n["id"] == "A"));
     }
 
     #[test]
@@ -585,6 +719,17 @@ mod tests {
         );
         assert_eq!(bad["kind"], "error");
         assert!(bad["message"].as_str().unwrap().contains("line"));
+    }
+
+    #[test]
+    fn the_ready_message_carries_completion_tables() {
+        let ready: Value = serde_json::from_str(&ready_message()).unwrap();
+        assert_eq!(ready["kind"], "ready");
+        let task = ready["completions"]["fieldsByType"]["Task"].as_array().unwrap();
+        assert!(task.iter().any(|f| f["name"] == "Resource"));
+        assert!(task.iter().any(|f| f["name"] == "Arguments"));
+        let intrinsics = ready["completions"]["intrinsics"].as_array().unwrap();
+        assert!(intrinsics.iter().any(|i| i["name"] == "States.Format"));
     }
 
     #[test]

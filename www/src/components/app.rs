@@ -157,6 +157,27 @@ pub fn app() -> Html {
             ctx.dispatch(Action::Edit(Field::TestCase, select.value()));
         })
     };
+    let on_seed = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            match input.value().trim().parse::<u64>() {
+                Ok(seed) => ctx.dispatch(Action::SetSeed(seed)),
+                Err(_) => ctx.dispatch(Action::Notice(Some(format!(
+                    "The seed must be a whole number from 0 to {}; \"{}\" is not.",
+                    u64::MAX,
+                    input.value()
+                )))),
+            }
+        })
+    };
+    let on_start = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            ctx.dispatch(Action::Edit(Field::StartTime, input.value()));
+        })
+    };
     let ws = &state.workspace;
 
     html! {
@@ -181,6 +202,12 @@ pub fn app() -> Html {
                                     <option value={name.clone()} selected={*name == ws.test_case}>{ name }</option>
                                 }) }
                             </select>
+                            <label for="seed">{ "Seed" }</label>
+                            <input id="seed" data-testid="seed" type="number" min="0" class="narrow"
+                                value={ws.seed.to_string()} onchange={on_seed} />
+                            <label for="start-time">{ "Start time" }</label>
+                            <input id="start-time" data-testid="start-time" placeholder="2024-01-01T00:00:00Z"
+                                value={ws.start_time.clone()} onchange={on_start} />
                         </div>
                         <div class="editors-pair">
                             <EditorPanel field={Field::Input} language="json" rows={9} />

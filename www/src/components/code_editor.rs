@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
@@ -52,13 +52,13 @@ pub struct EditorDiagnostic {
 }
 
 /// A field a state may have, with a one-line hint shown beside it in the completion list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldHint {
     pub name: String,
     pub detail: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntrinsicHint {
     /// With its prefix: `States.Format`.
     pub name: String,
@@ -67,7 +67,7 @@ pub struct IntrinsicHint {
 
 /// What the editor offers to complete. It comes from the Rust side (the state names of the
 /// definition being edited, the ASL field tables) so the JavaScript holds no ASL knowledge.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CompletionVocabulary {
     /// Offered in the string values of `Next`, `Default` and `StartAt`.

@@ -1,13 +1,49 @@
 //! One labelled editor (definition, input or mock file) with open/save from disk, drag and
 //! drop, and its diagnostics listed underneath.
 
+use super::code_editor::{
+    CodeEditor, CompletionVocabulary, DiagnosticSeverity, EditorDiagnostic, EditorLanguage,
+};
 use super::diagnostics::DiagnosticList;
 use super::use_ctx;
 use crate::browser;
 use crate::state::{Action, Field};
 use gloo::file::callbacks::FileReader;
 use gloo::file::File;
+use serde::Deserialize;
+use std::rc::Rc;
+use stepbridge_inspect::protocol::Diag;
 use yew::prelude::*;
+
+fn language(setting: &str, text: &str) -> EditorLanguage {
+    match setting {
+        "yaml" => EditorLanguage::Yaml,
+        "json" => EditorLanguage::Json,
+        // A definition may be JSON or SAM/CloudFormation-style YAML.
+        _ if text.trim().is_empty() || text.trim_start().starts_with(['{', '[']) => {
+            EditorLanguage::Json
+        }
+        _ => EditorLanguage::Yaml,
+    }
+}
+
+fn editor_diagnostics(diags: &[Diag]) -> Vec<EditorDiagnostic> {
+    diags
+        .iter()
+        .map(|d| EditorDiagnostic {
+            line: d.line,
+            column: d.column,
+            end_line: None,
+            end_column: None,
+            severity: if d.severity == "warning" {
+                DiagnosticSeverity::Warning
+            } else {
+                DiagnosticSeverity::Error
+            },
+            message: format!("{}: {}", d.code, d.message),
+        })
+        .collect()
+}
 
 #[derive(Properties, PartialEq)]
 pub struct EditorPanelProps {
@@ -118,14 +154,44 @@ pub fn editor_panel(props: &EditorPanelProps) -> Html {
             browser::download(&name, &text, "application/json");
         })
     };
-    let on_input = {
+    let on_change = {
         let ctx = ctx.clone();
-        Callback::from(move |e: InputEvent| {
-            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-            ctx.dispatch(Action::Edit(field, area.value()));
+        Callback::from(move |text: String| ctx.dispatch(Action::Edit(field, text)))
+    };
+    let format = use_state(|| None::<u64>);
+    let on_format = {
+        let format = format.clone();
+        Callback::from(move |_| format.set(Some(format.map_or(1, |n| n + 1))))
+    };
+    let on_formatted = {
+        let ctx = ctx.clone();
+        Callback::from(move |ok: bool| {
+            if !ok {
+                ctx.dispatch(Action::Notice(Some(format!(
+                    "The {} is not valid JSON, so it was left as it is.",
+                    field.label().to_lowercase()
+                ))));
+            }
         })
     };
     let diagnostics = ctx.state.diagnostics.of(field);
+    let editor_diags = use_memo(diagnostics.clone(), |d| editor_diagnostics(d));
+    let completions = use_memo(
+        (ctx.state.completions.clone(), ctx.state.state_names.clone(), field),
+        |(tables, names, field)| {
+            let tables = tables.as_ref().filter(|_| *field == Field::Definition)?;
+            let mut vocab = CompletionVocabulary::deserialize(&**tables).ok()?;
+            vocab.state_names = (**names).clone();
+            Some(Rc::new(vocab))
+        },
+    );
+    let goto = ctx
+        .state
+        .goto
+        .filter(|g| g.field == field)
+        .map(|g| (g.line, g.column, g.seq));
+    let dark = browser::is_dark(ctx.state.theme.as_str());
+    let lang = language(&props.language, &text);
     let label = match field {
         Field::Definition => "Definition (ASL, JSON or YAML)",
         Field::Mocks => "Mocks (MockConfigFile)",
@@ -137,17 +203,23 @@ pub fn editor_panel(props: &EditorPanelProps) -> Html {
         <div class={classes!("editor", dragging.then_some("dragging"))}
             ondrop={on_drop} ondragover={on_drag_over} ondragleave={on_drag_leave}>
             <div class="editor-head">
-                <label for={id}>{ label }</label>
+                <span class="editor-label" id={format!("label-{id}")}>{ label }</span>
                 <span class="spacer" />
                 <label class="button small" for={file_input_id.clone()} tabindex="0"
                     data-testid={format!("open-{id}")}>{ "Open…" }</label>
                 <input type="file" class="sr-only" id={file_input_id} accept=".json,.yaml,.yml,.txt,application/json"
                     onchange={on_open} aria-label={format!("Open a file into the {}", field.label().to_lowercase())} />
                 <button class="small" onclick={on_save} data-testid={format!("save-{id}")}>{ "Save" }</button>
+                if lang == EditorLanguage::Json {
+                    <button class="small" onclick={on_format} data-testid={format!("format-{id}")}>{ "Format" }</button>
+                }
             </div>
-            <textarea id={id} data-testid={id} spellcheck="false" rows={props.rows.to_string()}
-                value={text} oninput={on_input}
-                aria-invalid={(!diagnostics.is_empty()).to_string()} />
+            <div class="code" style={format!("--rows: {}", props.rows)}>
+                <CodeEditor value={AttrValue::from(text)} language={lang} label={AttrValue::from(label)}
+                    test_id={AttrValue::from(id)} read_only={false} diagnostics={editor_diags.clone()}
+                    completions={(*completions).clone()} dark={dark} on_change={on_change} goto={goto}
+                    format={*format} on_format={on_formatted} />
+            </div>
             <DiagnosticList field={field} diagnostics={diagnostics} />
         </div>
     }

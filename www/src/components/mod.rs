@@ -4,12 +4,15 @@
 mod app;
 mod callback_view;
 mod code_editor;
+mod compare_view;
 mod diagnostics;
 mod editor_panel;
 mod events_view;
 mod graph_view;
 mod json_view;
+mod map_view;
 mod pattern_panel;
+mod retry_view;
 mod run_summary;
 mod step_view;
 mod table_view;

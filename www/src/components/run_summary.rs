@@ -2,7 +2,9 @@
 
 use super::use_ctx;
 use crate::state::Action;
+use stepbridge_inspect::protocol::Request;
 use yew::prelude::*;
+use super::compare_view::CompareView;
 
 #[function_component(RunSummary)]
 pub fn run_summary() -> Html {
@@ -18,7 +20,10 @@ pub fn run_summary() -> Html {
     let pin = {
         let ctx = ctx.clone();
         let pinned = state.pinned.is_some();
-        Callback::from(move |_| ctx.dispatch(if pinned { Action::Unpin } else { Action::Pin }))
+        Callback::from(move |_| {
+            ctx.engine.send(if pinned { Request::Unpin } else { Request::Pin });
+            ctx.dispatch(if pinned { Action::Unpin } else { Action::Pin });
+        })
     };
     html! {
         <div class="result" data-testid="run-result">
@@ -47,6 +52,9 @@ pub fn run_summary() -> Html {
                 <p class="hint" data-testid="unmocked">
                     { format!("Ran without a mock (their result is their input): {}", report.unmocked.join(", ")) }
                 </p>
+            }
+            if let Some(comparison) = report.comparison.clone() {
+                <CompareView comparison={comparison} />
             }
             <div class="result-pair">
                 if let Some(output) = &report.output {

@@ -2,23 +2,13 @@
 //! TestState's inspectionData vocabulary, and the variables in scope.
 
 use super::json_view::JsonView;
+use super::map_view::MapRunView;
+use super::retry_view::RetryTimeline;
 use super::use_ctx;
 use crate::state::{Action, Kind};
 use serde_json::Value;
 use stepbridge_inspect::protocol::Request;
 use yew::prelude::*;
-
-/// The stages in the order data flows through a state (JSONPath, then JSONata's).
-const STAGES: &[(&str, &str)] = &[
-    ("input", "Input"),
-    ("afterInputPath", "After InputPath"),
-    ("afterParameters", "After Parameters"),
-    ("afterArguments", "After Arguments"),
-    ("result", "Result"),
-    ("afterResultSelector", "After ResultSelector"),
-    ("afterResultPath", "After ResultPath"),
-    ("output", "Output"),
-];
 
 #[function_component(StepView)]
 pub fn step_view() -> Html {
@@ -71,38 +61,61 @@ pub fn step_view() -> Html {
     }
 }
 
+fn text<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
 fn stages(detail: &Value) -> Html {
-    let name = detail.get("name").and_then(Value::as_str).unwrap_or("");
-    let kind = detail.get("type").and_then(Value::as_str).unwrap_or("");
+    let step = &detail["step"];
+    let visit = &detail["visit"];
     let mut previous: Option<Value> = None;
     let mut rows = Vec::new();
-    for (key, label) in STAGES {
-        let Some(value) = detail.get(*key) else {
-            continue;
-        };
+    for stage in step.get("stages").and_then(Value::as_array).into_iter().flatten() {
+        let name = text(stage, "name").to_string();
+        let value = stage.get("value").cloned().unwrap_or(Value::Null);
         rows.push(html! {
-            <div class="stage" data-testid={format!("stage-{key}")}>
-                <h4>{ *label }</h4>
+            <div class="stage" data-testid={format!("stage-{name}")}>
+                <h4>{ &name }</h4>
                 <JsonView value={value.clone()} before={previous.clone()} />
             </div>
         });
-        previous = Some(value.clone());
+        previous = Some(value);
     }
+    let changed: Vec<String> = step
+        .get("changedVariables")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
     html! {
         <div class="step-detail">
-            <h3 data-testid="step-state">{ name }<span class="type">{ kind }</span></h3>
-            if let Some(error) = detail.get("error").and_then(Value::as_str) {
+            <h3 data-testid="step-state">{ text(step, "name") }
+                <span class="type">{ text(visit, "type") }</span>
+                <span class={classes!("status", text(visit, "status").to_lowercase())}>{ text(visit, "status") }</span>
+                if let Some(i) = visit.get("mapIteration").and_then(Value::as_u64) {
+                    <span class="type">{ format!("iteration {i}") }</span>
+                }
+            </h3>
+            if !text(visit, "error").is_empty() {
                 <p class="error" data-testid="step-error">
-                    <strong>{ error }</strong>{ " " }
-                    { detail.get("cause").and_then(Value::as_str).unwrap_or("") }
+                    <strong>{ text(visit, "error") }</strong>{ " " }{ text(visit, "cause") }
                 </p>
             }
             <div class="stages">{ for rows }</div>
-            if let Some(vars) = detail.get("variables") {
+            if let Some(vars) = step.get("variables").filter(|v| !v.is_null()) {
                 <div class="stage" data-testid="step-variables">
-                    <h4>{ "Variables in scope" }</h4>
+                    <h4>{ "Variables in scope" }
+                        if !changed.is_empty() {
+                            <span class="changed-names">{ format!(" (changed: {})", changed.join(", ")) }</span>
+                        }
+                    </h4>
                     <JsonView value={vars.clone()} />
                 </div>
+            }
+            if let Some(retry) = detail.get("retry").filter(|r| !r.is_null()) {
+                <RetryTimeline retry={retry.clone()} />
+            }
+            if let Some(map) = detail.get("mapRun").filter(|m| !m.is_null()) {
+                <MapRunView map={map.clone()} />
             }
         </div>
     }

@@ -150,6 +150,8 @@ pub struct AppState {
     /// link or a file. Loading another example asks first unless nothing changed since.
     pub baseline: Option<Rc<Workspace>>,
     pub gallery: Rc<Vec<GalleryEntry>>,
+    /// The editors' completion tables, from the worker (state names come with validation).
+    pub completions: Option<Rc<Value>>,
 }
 
 /// One example of `examples/gallery.json`.
@@ -173,7 +175,7 @@ pub enum Action {
     /// is kept for [`Action::Restore`].
     Load(Box<Workspace>),
     Restore(Box<Workspace>),
-    EngineReady(String),
+    SetSeed(u64),
     EngineFailed(String),
     Sent(Kind, u64),
     Reply(u64, Response),
@@ -227,7 +229,13 @@ impl AppState {
 
     fn on_reply(&mut self, id: u64, response: Response) {
         match response {
-            Response::Ready { version } => self.engine = EngineState::Ready(version),
+            Response::Ready {
+                version,
+                completions,
+            } => {
+                self.engine = EngineState::Ready(version);
+                self.completions = Some(Rc::new(completions));
+            }
             Response::Validated {
                 definition,
                 input,
@@ -321,7 +329,7 @@ impl Reducible for AppState {
                 next.workspace = *workspace;
                 next.can_restore = false;
             }
-            Action::EngineReady(version) => next.engine = EngineState::Ready(version),
+            Action::SetSeed(seed) => next.workspace.seed = seed,
             Action::EngineFailed(message) => {
                 next.engine = EngineState::Failed(message);
                 next.running = None;

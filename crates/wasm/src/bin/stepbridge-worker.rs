@@ -22,9 +22,6 @@ fn main() {
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The worker lives as long as the page; its handler must too.
     on_message.forget();
-    let ready = format!(
-        r#"{{"id":0,"kind":"ready","version":{}}}"#,
-        stepbridge_wasm::worker::version()
-    );
+    let ready = stepbridge_wasm::worker::ready_message();
     let _ = scope.post_message(&JsValue::from_str(&ready));
 }
