@@ -13,18 +13,19 @@
 //! of the official suite, panics on some expressions and does not build for wasm32; this one
 //! passes 1,684 of 1,686 cases (see `tests/KNOWN_FAILURES.md`).
 //!
-//! Layout: `parser` (tokenizer, Pratt parser and the reference's AST post-processing),
-//! `eval` (sequence semantics, tuple streams, tail calls), `functions` (built-ins and AWS
-//! extras, validated by `signature`), `lib_fns` (pure formatting/date/regex helpers),
-//! `stack` (deep-recursion protection).
+//! Layout, in layers that depend only on the ones before them: `error`; `value` (runtime
+//! values, their JSON text and number printing); `signature` (function signatures checked
+//! against values); `parser` (tokenizer, Pratt parser and the reference's AST
+//! post-processing); `eval` (sequence semantics, tuple streams, tail calls, function values);
+//! `functions` (the built-ins by family, with the pure formatting, date/time, regex and URL
+//! helpers behind them). Beside them: `regex` (the ECMAScript regex engine behind a scoped
+//! backtracking budget) and `stack` (deep-recursion protection).
 
 mod error;
 mod eval;
 mod functions;
-/// Pure formatting, date/time, regex and URL helpers behind the built-ins; public so hosts
-/// (e.g. the ASL interpreter) can format numbers and dates exactly as JSONata does.
-pub mod lib_fns;
 mod parser;
+mod regex;
 mod signature;
 mod stack;
 mod value;
@@ -130,7 +131,13 @@ impl Expression {
         prepared: &Prepared,
         env: &Environment,
     ) -> Result<Option<serde_json::Value>> {
-        let mut ev = Evaluator::new(env.now_ms, env.seed, env.max_depth, env.max_steps);
+        let mut ev = Evaluator::new(
+            env.now_ms,
+            env.seed,
+            env.max_depth,
+            env.max_steps,
+            &functions::LIBRARY,
+        );
         ev.step_functions = self.step_functions;
         let root = Frame::root();
         for (k, v) in &env.bindings {

@@ -1,6 +1,8 @@
 //! Public API behaviour: compile/evaluate, injected environment (clock, seed, bindings),
 //! AWS Step Functions' extra functions, limits and robustness on malformed input.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests: fail loudly
+
 use serde_json::{json, Value};
 use stepbridge_jsonata::{evaluate, Environment, Expression, Prepared};
 
@@ -572,4 +574,43 @@ fn distinct_is_fast_on_large_arrays_and_keeps_deep_equality() {
         err_code("$count($distinct([1..1000000].[$]))", json!(null)),
         "U1001"
     );
+}
+
+/// The regex backtracking budget belongs to one evaluation: an evaluation that exhausts it
+/// (a catastrophically backtracking pattern ends with U1001) must leave the next evaluation
+/// on the same thread its full budget, including the searches `$toMillis` does with a
+/// picture and the ISO 8601 check it does without one.
+#[test]
+fn regex_budget_does_not_leak_into_the_next_evaluation() {
+    let run = || {
+        let hostile = Expression::compile(r#"$match($, /(a+)+$/)"#).unwrap();
+        let input = json!(format!("{}!", "a".repeat(40)));
+        // A small step budget keeps the test quick; the regex budget derives from it.
+        let small = Environment {
+            max_steps: 20_000,
+            ..Environment::default()
+        };
+        let err = hostile
+            .evaluate(&input, &small)
+            .expect_err("a catastrophic pattern must end with U1001");
+        assert_eq!(err.code, "U1001");
+
+        assert_eq!(
+            eval(r#"$toMillis("2024-01-02", "[Y]-[M]-[D]")"#, json!(null)),
+            Some(json!(1704153600000u64))
+        );
+        assert_eq!(
+            eval(r#"$toMillis("2024-01-02T03:04:05Z")"#, json!(null)),
+            Some(json!(1704164645000u64))
+        );
+        assert_eq!(
+            eval(r#"$match("ab12cd345", /\d+/).match"#, json!(null)),
+            Some(json!(["12", "345"]))
+        );
+        // The thread is left as it was found: another exhausting run still fails cleanly.
+        let again = hostile.evaluate(&input, &small);
+        assert_eq!(again.map_err(|e| e.code), Err("U1001"));
+    };
+    // A fresh thread, so that no earlier test on this thread has touched the budget.
+    std::thread::spawn(run).join().unwrap();
 }
