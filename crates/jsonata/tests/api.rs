@@ -614,3 +614,42 @@ fn regex_budget_does_not_leak_into_the_next_evaluation() {
     // A fresh thread, so that no earlier test on this thread has touched the budget.
     std::thread::spawn(run).join().unwrap();
 }
+
+// Hostile inputs (issue 14): chained descendants on a deep input grew as a power of the
+// input (`$count($states.input.d.**.**.**.**.**)` on 848 bytes reached 3.75 GB and never met
+// the step budget). Walking descendants now spends the step budget, and what `**` selects
+// is bounded (about 2 million values, the most a result may hold).
+#[test]
+fn chained_descendants_on_deep_input_end_with_u1001() {
+    let input: Value =
+        serde_json::from_str(include_str!("hostile/02_deep120_obj.input.json")).unwrap();
+    let mut prepared = Prepared::new(None, &serde_json::Map::new());
+    prepared.bind("states", &json!({ "input": input }));
+    let start = std::time::Instant::now();
+    let expr = Expression::compile("$count($states.input.d.**.**.**.**.**)").unwrap();
+    let err = expr
+        .evaluate_prepared(&prepared, &Environment::default())
+        .expect_err("a result that grows as the fifth power of the input must be refused");
+    assert_eq!(err.code, "U1001");
+    assert!(err.to_string().contains("**"), "{err}");
+    // 2 s in a release build; an unoptimised test build on a busy machine is slower.
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+
+    // What stays within the bound keeps JSONata's answer: every value once per ancestor.
+    let two = Expression::compile("$count($states.input.d.**.**)").unwrap();
+    let r = two
+        .evaluate_prepared(&prepared, &Environment::default())
+        .unwrap();
+    let depth = 120u64;
+    assert_eq!(r, Some(json!(depth * (depth + 1) / 2 + depth + 1)));
+}
+
+/// A value that holds itself twice, 40 times over, has 2^40 descendants: walking them spends
+/// the step budget instead of running for hours.
+#[test]
+fn descendants_of_a_value_shared_many_times_over_spend_the_step_budget() {
+    let start = std::time::Instant::now();
+    let expr = r#"($f := function($a, $n) {$n = 0 ? $a : $f({"a": $a, "b": $a}, $n - 1)}; $count($f(1, 40).**))"#;
+    assert_eq!(err_code(expr, json!(null)), "U1001");
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+}

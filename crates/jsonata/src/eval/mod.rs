@@ -182,7 +182,12 @@ impl Evaluator {
     /// instead of exhausting memory: a step per [`BYTES_PER_STEP`] bytes of string or
     /// [`ITEMS_PER_STEP`] array items.
     pub fn charge(&self, bytes: usize, items: usize) -> Result<()> {
-        let units = (bytes / BYTES_PER_STEP + items / ITEMS_PER_STEP) as u64;
+        self.spend((bytes / BYTES_PER_STEP + items / ITEMS_PER_STEP) as u64)
+    }
+
+    /// Spends `units` evaluation steps on work done outside [`Evaluator::eval`] (walking a
+    /// value's descendants, for one).
+    pub fn spend(&self, units: u64) -> Result<()> {
         let s = self.steps.get().saturating_add(units);
         self.steps.set(s);
         if s > self.max_steps {
@@ -262,7 +267,7 @@ impl Evaluator {
             NodeKind::Bool(b) => Value::Bool(*b),
             NodeKind::Null => Value::Null,
             NodeKind::Wildcard => eval_wildcard(input),
-            NodeKind::Descendant => eval_descendants(input),
+            NodeKind::Descendant => self.eval_descendants(input)?,
             NodeKind::Parent(_, label) => env.lookup(label).unwrap_or(Value::Undefined),
             NodeKind::Condition(c, t, e) => {
                 let cv = self.eval(c, input, env)?;

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::parser::{Node, NodeKind, Stage};
 
 use super::*;
@@ -156,11 +156,24 @@ impl Evaluator {
             return Ok(r);
         }
         let mut results: Vec<Value> = Vec::new();
+        // Values `**` selected over the items so far: each item's descendants are bounded,
+        // and so is their sum, as every item may lie below the one before it.
+        let mut descendants = 0usize;
+        let descendant_step = matches!(step.kind, NodeKind::Descendant);
         for item in input {
             let mut res = self.eval(step, item, env)?;
             for st in &step.stages {
                 if let Stage::Filter(p) = st {
                     res = self.eval_filter(p, res, env)?;
+                }
+            }
+            if descendant_step {
+                descendants += match &res {
+                    Value::Array(a, _) => a.len(),
+                    _ => 1,
+                };
+                if descendants > MAX_DESCENDANTS {
+                    return Err(too_many_descendants());
                 }
             }
             if !res.is_undefined() {
@@ -464,28 +477,58 @@ pub(crate) fn eval_wildcard(input: &Value) -> Value {
     Value::sequence(results)
 }
 
-/// `**`: every value below the input in document order (iterative, so depth is no issue).
-pub(crate) fn eval_descendants(input: &Value) -> Value {
-    if input.is_undefined() {
-        return Value::Undefined;
-    }
-    let mut out = Vec::new();
-    let mut stack: Vec<&Value> = vec![input];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::Array(a, _) => stack.extend(a.iter().rev()),
-            Value::Object(o) => {
-                out.push(v.clone());
-                stack.extend(o.values().rev());
-            }
-            Value::Undefined => {}
-            other => out.push(other.clone()),
+/// Most values one `**` may select, alone or over all the items of a path step: the most a
+/// result may hold ([`MAX_JSON_VALUES`], about 2 million values, 48 MB). Chained descendants
+/// select each value once per ancestor (`a.**.**.**.**.**` on a chain 120 deep selects 2*10^8
+/// values from 121), so without a bound their results grow as a power of the input.
+pub(crate) const MAX_DESCENDANTS: usize = MAX_JSON_VALUES;
+
+/// Values walked per evaluation step spent by `**` (spent in batches, so the walk stays a
+/// tight loop): walking is work like evaluating, and a value shared many times over (a value
+/// holding itself twice, 40 times over) has 2^40 descendants to walk.
+const DESCENDANT_BATCH: usize = 1024;
+
+pub(crate) fn too_many_descendants() -> Error {
+    Error::new("U1001").message(format!(
+        "The descendants operator (**) selected more than {MAX_DESCENDANTS} values"
+    ))
+}
+
+impl Evaluator {
+    /// `**`: every value below the input in document order (iterative, so depth is no issue),
+    /// one evaluation step per value walked and at most [`MAX_DESCENDANTS`] values.
+    pub(crate) fn eval_descendants(&self, input: &Value) -> Result<Value> {
+        if input.is_undefined() {
+            return Ok(Value::Undefined);
         }
+        let mut out = Vec::new();
+        let mut stack: Vec<&Value> = vec![input];
+        let mut walked = 0usize;
+        while let Some(v) = stack.pop() {
+            walked += 1;
+            if walked == DESCENDANT_BATCH {
+                self.spend(walked as u64)?;
+                walked = 0;
+            }
+            match v {
+                Value::Array(a, _) => stack.extend(a.iter().rev()),
+                Value::Object(o) => {
+                    out.push(v.clone());
+                    stack.extend(o.values().rev());
+                }
+                Value::Undefined => {}
+                other => out.push(other.clone()),
+            }
+            if out.len() > MAX_DESCENDANTS {
+                return Err(too_many_descendants());
+            }
+        }
+        self.spend(walked as u64)?;
+        if out.len() == 1 {
+            return Ok(out.pop().unwrap_or_default());
+        }
+        Ok(Value::sequence(out))
     }
-    if out.len() == 1 {
-        return out.pop().unwrap_or_default();
-    }
-    Value::sequence(out)
 }
 
 impl Value {
