@@ -131,6 +131,15 @@ impl Expression {
         prepared: &Prepared,
         env: &Environment,
     ) -> Result<Option<serde_json::Value>> {
+        self.evaluate_metered(prepared, env).result
+    }
+
+    /// Like [`Expression::evaluate_prepared`], also saying how many evaluation steps the
+    /// evaluation spent (of [`Environment::max_steps`]). Each evaluation stays within its own
+    /// budget, but a host that evaluates expressions in a loop (a Step Functions run passing
+    /// through the same state thousands of times) bounds its total work only by keeping count:
+    /// it can give each evaluation what is left of a budget of its own.
+    pub fn evaluate_metered(&self, prepared: &Prepared, env: &Environment) -> Metered {
         let mut ev = Evaluator::new(
             env.now_ms,
             env.seed,
@@ -155,9 +164,23 @@ impl Expression {
             ),
             other => other,
         };
-        let result = ev.eval(&self.ast, &input, &root)?;
-        result.to_json()
+        let result = ev.eval(&self.ast, &input, &root).and_then(|v| v.to_json());
+        Metered {
+            result,
+            steps: ev.steps_spent(),
+        }
     }
+}
+
+/// An evaluation's result and the evaluation steps it spent (see
+/// [`Expression::evaluate_metered`]).
+#[derive(Debug)]
+pub struct Metered {
+    /// What [`Expression::evaluate_prepared`] returns.
+    pub result: Result<Option<serde_json::Value>>,
+    /// Evaluation steps spent, failed evaluations included (one that ran out of steps spent
+    /// at least its [`Environment::max_steps`]).
+    pub steps: u64,
 }
 
 /// Input and variable bindings converted once to the engine's values, so that many

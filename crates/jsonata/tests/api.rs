@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests: fail loudly
 
 use serde_json::{json, Value};
-use stepbridge_jsonata::{evaluate, Environment, Expression, Prepared};
+use stepbridge_jsonata::{evaluate, Environment, Expression, Metered, Prepared};
 
 fn eval_env(expr: &str, input: Value, env: &Environment) -> Option<Value> {
     Expression::compile(expr)
@@ -652,4 +652,51 @@ fn descendants_of_a_value_shared_many_times_over_spend_the_step_budget() {
     let expr = r#"($f := function($a, $n) {$n = 0 ? $a : $f({"a": $a, "b": $a}, $n - 1)}; $count($f(1, 40).**))"#;
     assert_eq!(err_code(expr, json!(null)), "U1001");
     assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+}
+
+// Hostile inputs (issue 14, #07): a state machine looping through a Pass state whose output
+// is `$sum([1..9000000])` stays within each evaluation's budget (the range costs 2.25
+// million of 10 million steps) but ran for about 35 minutes before the event quota. The
+// engine reports what each evaluation spent, so a host bounds the total: here a budget of 6
+// million steps for the whole loop, each evaluation getting what is left.
+#[test]
+fn a_host_bounds_the_work_of_an_evaluation_loop() {
+    let definition: Value =
+        serde_json::from_str(include_str!("hostile/07_jsonata_heavy_loop.asl.json")).unwrap();
+    let output = definition["States"]["U"]["Output"].as_str().unwrap();
+    let source = output
+        .strip_prefix("{%")
+        .and_then(|s| s.strip_suffix("%}"))
+        .unwrap();
+    let expr = Expression::compile_for_step_functions(source).unwrap();
+    let prepared = Prepared::new(Some(&json!({})), &serde_json::Map::new());
+    let start = std::time::Instant::now();
+    let budget: u64 = 6_000_000;
+    let mut left = budget;
+    let mut passes = 0;
+    let mut first = 0;
+    let err = loop {
+        let env = Environment {
+            max_steps: left,
+            ..Environment::default()
+        };
+        let Metered { result, steps } = expr.evaluate_metered(&prepared, &env);
+        left = left.saturating_sub(steps);
+        match result {
+            Ok(v) => {
+                assert_eq!(v, Some(json!(40_500_004_500_000u64)));
+                assert!(steps >= 2_250_000, "the range is charged: {steps}");
+                if passes == 0 {
+                    first = steps;
+                }
+                passes += 1;
+                assert!(passes < 10, "the loop must end");
+            }
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(err.code, "U1001");
+    // As many passes as the budget pays for, and not one more.
+    assert_eq!(passes, budget / first, "{first} steps a pass");
+    assert!(start.elapsed().as_secs() < 30, "took {:?}", start.elapsed());
 }

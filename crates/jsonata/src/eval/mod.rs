@@ -185,6 +185,11 @@ impl Evaluator {
         self.spend((bytes / BYTES_PER_STEP + items / ITEMS_PER_STEP) as u64)
     }
 
+    /// Evaluation steps spent so far.
+    pub fn steps_spent(&self) -> u64 {
+        self.steps.get()
+    }
+
     /// Spends `units` evaluation steps on work done outside [`Evaluator::eval`] (walking a
     /// value's descendants, for one).
     pub fn spend(&self, units: u64) -> Result<()> {
