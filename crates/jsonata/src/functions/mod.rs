@@ -171,6 +171,8 @@ pub(crate) fn call_hof(
     ev.apply(f, args, &Value::Undefined, env)
 }
 
+/// `$eval(expr[, context])`: parses and evaluates at run time (not in the Step Functions
+/// dialect, where `$parse` replaces it); its errors become D3120 (syntax) and D3121.
 pub(crate) fn fn_eval(ev: &Evaluator, args: &[Value], input: &Value, env: &Env) -> Result<Value> {
     let Some(src) = str_arg(args, 0) else {
         return Ok(Value::Undefined);
