@@ -1,4 +1,6 @@
 //! Rough throughput figures: `cargo run --release --example bench`.
+// Developer tools and tests: a failure should stop loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use std::time::Instant;
 
 use serde_json::json;

@@ -1,4 +1,6 @@
 //! Evaluates a JSONata expression against JSON on stdin: `cargo run --example jq -- 'expr'`.
+// Developer tools and tests: a failure should stop loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use std::io::Read;
 
 fn main() {

@@ -227,3 +227,39 @@ fn template(code: &str) -> &'static str {
         _ => "Error {{value}}",
     }
 }
+
+/// A failure of one of the pure helpers behind the built-ins (formatting pictures, dates,
+/// regexes, URLs), with jsonata-js's error code, so the evaluator can surface the same
+/// `code` AWS shows (e.g. `D3080`) and add the position of the call itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FnError {
+    /// jsonata-js error code, e.g. "D3110".
+    pub code: &'static str,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+impl FnError {
+    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Self {
+        FnError {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for FnError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for FnError {}
+
+/// Result of a pure helper.
+pub type FnResult<T> = std::result::Result<T, FnError>;
+
+/// A helper's failure as an evaluation error (the caller adds the position).
+pub(crate) fn lib_err(e: FnError) -> Error {
+    Error::new(e.code).message(e.message)
+}

@@ -13,18 +13,19 @@
 //! of the official suite, panics on some expressions and does not build for wasm32; this one
 //! passes 1,684 of 1,686 cases (see `tests/KNOWN_FAILURES.md`).
 //!
-//! Layout: `parser` (tokenizer, Pratt parser and the reference's AST post-processing),
-//! `eval` (sequence semantics, tuple streams, tail calls), `functions` (built-ins and AWS
-//! extras, validated by `signature`), `lib_fns` (pure formatting/date/regex helpers),
-//! `stack` (deep-recursion protection).
+//! Layout, in layers that depend only on the ones before them: `error`; `value` (runtime
+//! values, their JSON text and number printing); `signature` (function signatures checked
+//! against values); `parser` (tokenizer, Pratt parser and the reference's AST
+//! post-processing); `eval` (sequence semantics, tuple streams, tail calls, function values);
+//! `functions` (the built-ins by family, with the pure formatting, date/time, regex and URL
+//! helpers behind them). Beside them: `regex` (the ECMAScript regex engine behind a scoped
+//! backtracking budget) and `stack` (deep-recursion protection).
 
 mod error;
 mod eval;
 mod functions;
-/// Pure formatting, date/time, regex and URL helpers behind the built-ins; public so hosts
-/// (e.g. the ASL interpreter) can format numbers and dates exactly as JSONata does.
-pub mod lib_fns;
 mod parser;
+mod regex;
 mod signature;
 mod stack;
 mod value;
@@ -130,7 +131,22 @@ impl Expression {
         prepared: &Prepared,
         env: &Environment,
     ) -> Result<Option<serde_json::Value>> {
-        let mut ev = Evaluator::new(env.now_ms, env.seed, env.max_depth, env.max_steps);
+        self.evaluate_metered(prepared, env).result
+    }
+
+    /// Like [`Expression::evaluate_prepared`], also saying how many evaluation steps the
+    /// evaluation spent (of [`Environment::max_steps`]). Each evaluation stays within its own
+    /// budget, but a host that evaluates expressions in a loop (a Step Functions run passing
+    /// through the same state thousands of times) bounds its total work only by keeping count:
+    /// it can give each evaluation what is left of a budget of its own.
+    pub fn evaluate_metered(&self, prepared: &Prepared, env: &Environment) -> Metered {
+        let mut ev = Evaluator::new(
+            env.now_ms,
+            env.seed,
+            env.max_depth,
+            env.max_steps,
+            &functions::LIBRARY,
+        );
         ev.step_functions = self.step_functions;
         let root = Frame::root();
         for (k, v) in &env.bindings {
@@ -148,9 +164,23 @@ impl Expression {
             ),
             other => other,
         };
-        let result = ev.eval(&self.ast, &input, &root)?;
-        result.to_json()
+        let result = ev.eval(&self.ast, &input, &root).and_then(|v| v.to_json());
+        Metered {
+            result,
+            steps: ev.steps_spent(),
+        }
     }
+}
+
+/// An evaluation's result and the evaluation steps it spent (see
+/// [`Expression::evaluate_metered`]).
+#[derive(Debug)]
+pub struct Metered {
+    /// What [`Expression::evaluate_prepared`] returns.
+    pub result: Result<Option<serde_json::Value>>,
+    /// Evaluation steps spent, failed evaluations included (one that ran out of steps spent
+    /// at least its [`Environment::max_steps`]).
+    pub steps: u64,
 }
 
 /// Input and variable bindings converted once to the engine's values, so that many

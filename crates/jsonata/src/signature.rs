@@ -153,7 +153,7 @@ impl Signature {
                     } else {
                         return Err(Error::new("T0411")
                             .index(arg_index + 1)
-                            .value(crate::functions::to_json_string(context, false)));
+                            .value(crate::value::to_json_string(context, false)));
                     }
                 } else {
                     out.push(args.get(arg_index).cloned().unwrap_or(Value::Undefined));
@@ -183,7 +183,7 @@ impl Signature {
                         if !ok {
                             return Err(Error::new("T0412")
                                 .index(arg_index + 1)
-                                .value(crate::functions::to_json_string(&arg, false))
+                                .value(crate::value::to_json_string(&arg, false))
                                 .value2(type_name(sub)));
                         }
                     }
@@ -213,7 +213,7 @@ impl Signature {
         let bad = args.get(good_to).cloned().unwrap_or(Value::Undefined);
         Error::new("T0410")
             .index(good_to + 1)
-            .value(crate::functions::to_json_string(&bad, false))
+            .value(crate::value::to_json_string(&bad, false))
     }
 }
 

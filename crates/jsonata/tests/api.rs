@@ -1,8 +1,10 @@
 //! Public API behaviour: compile/evaluate, injected environment (clock, seed, bindings),
 //! AWS Step Functions' extra functions, limits and robustness on malformed input.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests: fail loudly
+
 use serde_json::{json, Value};
-use stepbridge_jsonata::{evaluate, Environment, Expression, Prepared};
+use stepbridge_jsonata::{evaluate, Environment, Expression, Metered, Prepared};
 
 fn eval_env(expr: &str, input: Value, env: &Environment) -> Option<Value> {
     Expression::compile(expr)
@@ -572,4 +574,129 @@ fn distinct_is_fast_on_large_arrays_and_keeps_deep_equality() {
         err_code("$count($distinct([1..1000000].[$]))", json!(null)),
         "U1001"
     );
+}
+
+/// The regex backtracking budget belongs to one evaluation: an evaluation that exhausts it
+/// (a catastrophically backtracking pattern ends with U1001) must leave the next evaluation
+/// on the same thread its full budget, including the searches `$toMillis` does with a
+/// picture and the ISO 8601 check it does without one.
+#[test]
+fn regex_budget_does_not_leak_into_the_next_evaluation() {
+    let run = || {
+        let hostile = Expression::compile(r#"$match($, /(a+)+$/)"#).unwrap();
+        let input = json!(format!("{}!", "a".repeat(40)));
+        // A small step budget keeps the test quick; the regex budget derives from it.
+        let small = Environment {
+            max_steps: 20_000,
+            ..Environment::default()
+        };
+        let err = hostile
+            .evaluate(&input, &small)
+            .expect_err("a catastrophic pattern must end with U1001");
+        assert_eq!(err.code, "U1001");
+
+        assert_eq!(
+            eval(r#"$toMillis("2024-01-02", "[Y]-[M]-[D]")"#, json!(null)),
+            Some(json!(1704153600000u64))
+        );
+        assert_eq!(
+            eval(r#"$toMillis("2024-01-02T03:04:05Z")"#, json!(null)),
+            Some(json!(1704164645000u64))
+        );
+        assert_eq!(
+            eval(r#"$match("ab12cd345", /\d+/).match"#, json!(null)),
+            Some(json!(["12", "345"]))
+        );
+        // The thread is left as it was found: another exhausting run still fails cleanly.
+        let again = hostile.evaluate(&input, &small);
+        assert_eq!(again.map_err(|e| e.code), Err("U1001"));
+    };
+    // A fresh thread, so that no earlier test on this thread has touched the budget.
+    std::thread::spawn(run).join().unwrap();
+}
+
+// Hostile inputs (issue 14): chained descendants on a deep input grew as a power of the
+// input (`$count($states.input.d.**.**.**.**.**)` on 848 bytes reached 3.75 GB and never met
+// the step budget). Walking descendants now spends the step budget, and what `**` selects
+// is bounded (about 2 million values, the most a result may hold).
+#[test]
+fn chained_descendants_on_deep_input_end_with_u1001() {
+    let input: Value =
+        serde_json::from_str(include_str!("hostile/02_deep120_obj.input.json")).unwrap();
+    let mut prepared = Prepared::new(None, &serde_json::Map::new());
+    prepared.bind("states", &json!({ "input": input }));
+    let start = std::time::Instant::now();
+    let expr = Expression::compile("$count($states.input.d.**.**.**.**.**)").unwrap();
+    let err = expr
+        .evaluate_prepared(&prepared, &Environment::default())
+        .expect_err("a result that grows as the fifth power of the input must be refused");
+    assert_eq!(err.code, "U1001");
+    assert!(err.to_string().contains("**"), "{err}");
+    // 2 s in a release build; an unoptimised test build on a busy machine is slower.
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+
+    // What stays within the bound keeps JSONata's answer: every value once per ancestor.
+    let two = Expression::compile("$count($states.input.d.**.**)").unwrap();
+    let r = two
+        .evaluate_prepared(&prepared, &Environment::default())
+        .unwrap();
+    let depth = 120u64;
+    assert_eq!(r, Some(json!(depth * (depth + 1) / 2 + depth + 1)));
+}
+
+/// A value that holds itself twice, 40 times over, has 2^40 descendants: walking them spends
+/// the step budget instead of running for hours.
+#[test]
+fn descendants_of_a_value_shared_many_times_over_spend_the_step_budget() {
+    let start = std::time::Instant::now();
+    let expr = r#"($f := function($a, $n) {$n = 0 ? $a : $f({"a": $a, "b": $a}, $n - 1)}; $count($f(1, 40).**))"#;
+    assert_eq!(err_code(expr, json!(null)), "U1001");
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+}
+
+// Hostile inputs (issue 14, #07): a state machine looping through a Pass state whose output
+// is `$sum([1..9000000])` stays within each evaluation's budget (the range costs 2.25
+// million of 10 million steps) but ran for about 35 minutes before the event quota. The
+// engine reports what each evaluation spent, so a host bounds the total: here a budget of 6
+// million steps for the whole loop, each evaluation getting what is left.
+#[test]
+fn a_host_bounds_the_work_of_an_evaluation_loop() {
+    let definition: Value =
+        serde_json::from_str(include_str!("hostile/07_jsonata_heavy_loop.asl.json")).unwrap();
+    let output = definition["States"]["U"]["Output"].as_str().unwrap();
+    let source = output
+        .strip_prefix("{%")
+        .and_then(|s| s.strip_suffix("%}"))
+        .unwrap();
+    let expr = Expression::compile_for_step_functions(source).unwrap();
+    let prepared = Prepared::new(Some(&json!({})), &serde_json::Map::new());
+    let start = std::time::Instant::now();
+    let budget: u64 = 6_000_000;
+    let mut left = budget;
+    let mut passes = 0;
+    let mut first = 0;
+    let err = loop {
+        let env = Environment {
+            max_steps: left,
+            ..Environment::default()
+        };
+        let Metered { result, steps } = expr.evaluate_metered(&prepared, &env);
+        left = left.saturating_sub(steps);
+        match result {
+            Ok(v) => {
+                assert_eq!(v, Some(json!(40_500_004_500_000u64)));
+                assert!(steps >= 2_250_000, "the range is charged: {steps}");
+                if passes == 0 {
+                    first = steps;
+                }
+                passes += 1;
+                assert!(passes < 10, "the loop must end");
+            }
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(err.code, "U1001");
+    // As many passes as the budget pays for, and not one more.
+    assert_eq!(passes, budget / first, "{first} steps a pass");
+    assert!(start.elapsed().as_secs() < 30, "took {:?}", start.elapsed());
 }

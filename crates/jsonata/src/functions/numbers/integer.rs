@@ -2,10 +2,12 @@
 //! numerals and English words, as jsonata-js implements `$formatInteger` / `$parseInteger`
 //! (also the integer components of date/time pictures).
 
-use super::numbers::{number_to_string, regular_interval};
-use super::{FnError, FnResult};
+use crate::error::{FnError, FnResult};
 
-const FEW: [&str; 20] = [
+use super::format::regular_interval;
+use crate::value::number::number_to_string;
+
+pub(crate) const FEW: [&str; 20] = [
     "Zero",
     "One",
     "Two",
@@ -27,7 +29,7 @@ const FEW: [&str; 20] = [
     "Eighteen",
     "Nineteen",
 ];
-const ORDINALS: [&str; 20] = [
+pub(crate) const ORDINALS: [&str; 20] = [
     "Zeroth",
     "First",
     "Second",
@@ -49,14 +51,14 @@ const ORDINALS: [&str; 20] = [
     "Eighteenth",
     "Nineteenth",
 ];
-const DECADES: [&str; 9] = [
+pub(crate) const DECADES: [&str; 9] = [
     "Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety", "Hundred",
 ];
-const MAGNITUDES: [&str; 4] = ["Thousand", "Million", "Billion", "Trillion"];
+pub(crate) const MAGNITUDES: [&str; 4] = ["Thousand", "Million", "Billion", "Trillion"];
 
 /// English words for a non-negative integer, in jsonata-js's Title Case with "and".
-fn number_to_words(value: f64, ordinal: bool) -> String {
-    fn lookup(num: f64, prev: bool, ord: bool, depth: usize) -> String {
+pub(crate) fn number_to_words(value: f64, ordinal: bool) -> String {
+    pub(crate) fn lookup(num: f64, prev: bool, ord: bool, depth: usize) -> String {
         if depth > 64 || !num.is_finite() {
             return String::new();
         }
@@ -114,7 +116,7 @@ fn number_to_words(value: f64, ordinal: bool) -> String {
 
 /// Word -> value table used when parsing words back, in jsonata-js's insertion order
 /// (the order matters for the date/time parsing regex alternation).
-fn word_values() -> Vec<(String, f64)> {
+pub(crate) fn word_values() -> Vec<(String, f64)> {
     let mut v: Vec<(String, f64)> = Vec::new();
     let mut set = |k: String, val: f64| {
         if let Some(e) = v.iter_mut().find(|(key, _)| *key == k) {
@@ -170,7 +172,7 @@ pub(crate) fn word_keys_in_order() -> Vec<String> {
     keys
 }
 
-fn words_to_number(text: &str) -> f64 {
+pub(crate) fn words_to_number(text: &str) -> f64 {
     let table = word_values();
     // split on ", " | " and " | whitespace | '\' | '-'
     let chars: Vec<char> = text.chars().collect();
@@ -225,7 +227,7 @@ fn words_to_number(text: &str) -> f64 {
     segs.iter().sum()
 }
 
-const ROMAN: [(f64, &str); 13] = [
+pub(crate) const ROMAN: [(f64, &str); 13] = [
     (1000.0, "m"),
     (900.0, "cm"),
     (500.0, "d"),
@@ -242,9 +244,9 @@ const ROMAN: [(f64, &str); 13] = [
 ];
 
 /// Roman numerals beyond this would be megabytes of 'm'; jsonata-js overflows its stack.
-const ROMAN_LIMIT: f64 = 1e7;
+pub(crate) const ROMAN_LIMIT: f64 = 1e7;
 
-fn decimal_to_roman(mut value: f64) -> FnResult<String> {
+pub(crate) fn decimal_to_roman(mut value: f64) -> FnResult<String> {
     if value > ROMAN_LIMIT {
         return Err(FnError::new(
             "D3130",
@@ -264,7 +266,7 @@ fn decimal_to_roman(mut value: f64) -> FnResult<String> {
     Ok(out)
 }
 
-fn roman_to_decimal(roman: &str) -> f64 {
+pub(crate) fn roman_to_decimal(roman: &str) -> f64 {
     let value_of = |c: char| -> f64 {
         match c {
             'M' => 1000.0,
@@ -293,7 +295,7 @@ fn roman_to_decimal(roman: &str) -> f64 {
     decimal
 }
 
-fn decimal_to_letters(mut value: f64, a: char) -> String {
+pub(crate) fn decimal_to_letters(mut value: f64, a: char) -> String {
     let mut letters = Vec::new();
     while value > 0.0 && letters.len() < 1000 {
         let idx = ((value - 1.0) % 26.0) as u32;
@@ -303,7 +305,7 @@ fn decimal_to_letters(mut value: f64, a: char) -> String {
     letters.iter().rev().collect()
 }
 
-fn letters_to_decimal(letters: &str, a: char) -> f64 {
+pub(crate) fn letters_to_decimal(letters: &str, a: char) -> f64 {
     // charCodeAt: UTF-16 units
     let units: Vec<u16> = letters.encode_utf16().collect();
     let mut decimal = 0.0;
@@ -353,7 +355,7 @@ pub(crate) struct IntegerFormat {
     pub token: String,
 }
 
-const DECIMAL_GROUPS: [u32; 37] = [
+pub(crate) const DECIMAL_GROUPS: [u32; 37] = [
     0x30, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
     0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80,
     0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0,
@@ -459,7 +461,7 @@ pub(crate) fn analyse_integer_picture(picture: &str) -> FnResult<IntegerFormat> 
     Ok(format)
 }
 
-fn sequence_error(token: &str) -> FnError {
+pub(crate) fn sequence_error(token: &str) -> FnError {
     FnError::new(
         "D3130",
         format!(

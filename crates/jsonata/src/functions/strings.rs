@@ -1,19 +1,116 @@
-//! String helpers with jsonata-js's character model: `$length`, `$substring` and `$pad`
-//! count Unicode code points (jsonata-js uses `Array.from`), so "𝄞💩" has length 2.
+//! String functions; lengths and positions count code points, as jsonata-js does.
+
+use crate::error::Result;
+use crate::eval::{Env, Evaluator};
+
+use super::*;
+use crate::value::*;
+
+pub(crate) fn fn_string(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
+    let v = arg(args, 0);
+    if v.is_undefined() {
+        return Ok(Value::Undefined);
+    }
+    let pretty = matches!(arg(args, 1), Value::Bool(true));
+    Ok(Value::string(string_of(v, pretty)?))
+}
+
+pub(crate) fn fn_substring(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
+    let Some(s) = str_arg(args, 0) else {
+        return Ok(Value::Undefined);
+    };
+    let start = num_arg(args, 1).unwrap_or(0.0);
+    Ok(Value::string(js_substring(&s, start, num_arg(args, 2))))
+}
+
+pub(crate) fn fn_substring_before(
+    _: &Evaluator,
+    args: &[Value],
+    _: &Value,
+    _: &Env,
+) -> Result<Value> {
+    let Some(s) = str_arg(args, 0) else {
+        return Ok(Value::Undefined);
+    };
+    let Some(c) = str_arg(args, 1) else {
+        return Ok(Value::string(s));
+    };
+    Ok(Value::string(substring_before(&s, &c)))
+}
+
+pub(crate) fn fn_substring_after(
+    _: &Evaluator,
+    args: &[Value],
+    _: &Value,
+    _: &Env,
+) -> Result<Value> {
+    let Some(s) = str_arg(args, 0) else {
+        return Ok(Value::Undefined);
+    };
+    let Some(c) = str_arg(args, 1) else {
+        return Ok(Value::string(s));
+    };
+    Ok(Value::string(substring_after(&s, &c)))
+}
+
+pub(crate) fn fn_lowercase(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
+    Ok(str_arg(args, 0)
+        .map(|s| Value::string(s.to_lowercase()))
+        .unwrap_or_default())
+}
+
+pub(crate) fn fn_uppercase(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
+    Ok(str_arg(args, 0)
+        .map(|s| Value::string(s.to_uppercase()))
+        .unwrap_or_default())
+}
+
+pub(crate) fn fn_length(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
+    Ok(str_arg(args, 0)
+        .map(|s| Value::Number(js_length(&s) as f64))
+        .unwrap_or_default())
+}
+
+pub(crate) fn fn_trim(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
+    Ok(str_arg(args, 0)
+        .map(|s| Value::string(js_trim(&s)))
+        .unwrap_or_default())
+}
+
+pub(crate) fn fn_pad(ev: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
+    let Some(s) = str_arg(args, 0) else {
+        return Ok(Value::Undefined);
+    };
+    let width = num_arg(args, 1).unwrap_or(0.0);
+    if width.is_finite() {
+        // Bytes at least (the padding may be multibyte), capped as js_pad caps it.
+        ev.charge(width.abs().min(1e8) as usize, 0)?;
+    }
+    let pad = str_arg(args, 2);
+    Ok(Value::string(js_pad(&s, width, pad.as_deref())))
+}
+
+pub(crate) fn fn_join(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
+    let v = arg(args, 0);
+    if v.is_undefined() {
+        return Ok(Value::Undefined);
+    }
+    let sep = str_arg(args, 1).map(|s| s.to_string()).unwrap_or_default();
+    let parts: Vec<String> = v
+        .to_vec()
+        .iter()
+        .filter_map(|x| x.as_str().map(String::from))
+        .collect();
+    Ok(Value::string(parts.join(&sep)))
+}
 
 /// `$length`: number of code points.
 pub fn js_length(s: &str) -> usize {
     s.chars().count()
 }
 
-/// Length in UTF-16 code units, JavaScript's `String.prototype.length` (used for regex
-/// match positions, which jsonata-js reports in these units).
-pub fn utf16_len(s: &str) -> usize {
-    s.encode_utf16().count()
-}
-
 /// JavaScript `ToIntegerOrInfinity` clamped into isize.
-fn to_int(x: f64) -> isize {
+pub(crate) fn to_int(x: f64) -> isize {
     if x.is_nan() {
         0
     } else if x >= isize::MAX as f64 {
@@ -26,7 +123,7 @@ fn to_int(x: f64) -> isize {
 }
 
 /// `Array.prototype.slice(start, end)` over code points.
-fn slice_chars(chars: &[char], start: f64, end: Option<f64>) -> String {
+pub(crate) fn slice_chars(chars: &[char], start: f64, end: Option<f64>) -> String {
     let len = chars.len() as isize;
     let norm = |i: isize| {
         if i < 0 {

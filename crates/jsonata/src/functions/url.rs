@@ -1,18 +1,69 @@
 //! `$encodeUrl`, `$encodeUrlComponent`, `$decodeUrl`, `$decodeUrlComponent` (JavaScript's
 //! encodeURI family, byte-for-byte) and `$base64encode` / `$base64decode`.
 
-use super::{FnError, FnResult};
+use crate::error::{lib_err, FnError, FnResult, Result};
+use crate::eval::{Env, Evaluator};
+use crate::value::Value;
+
+use super::*;
 use base64::Engine as _;
 
+pub(crate) fn str_fn(args: &[Value], f: fn(&str) -> FnResult<String>, name: &str) -> Result<Value> {
+    let Some(s) = str_arg(args, 0) else {
+        return Ok(Value::Undefined);
+    };
+    Ok(Value::string(f(&s).map_err(|e| {
+        let mut err = lib_err(e);
+        err.token = Some(name.into());
+        err
+    })?))
+}
+
+pub(crate) fn fn_base64encode(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
+    Ok(str_arg(args, 0)
+        .map(|s| Value::string(base64_encode(&s)))
+        .unwrap_or_default())
+}
+
+pub(crate) fn fn_base64decode(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
+    str_fn(args, base64_decode, "base64decode")
+}
+
+pub(crate) fn fn_encode_url_component(
+    _: &Evaluator,
+    args: &[Value],
+    _: &Value,
+    _: &Env,
+) -> Result<Value> {
+    str_fn(args, encode_url_component, "encodeUrlComponent")
+}
+
+pub(crate) fn fn_encode_url(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
+    str_fn(args, encode_url, "encodeUrl")
+}
+
+pub(crate) fn fn_decode_url_component(
+    _: &Evaluator,
+    args: &[Value],
+    _: &Value,
+    _: &Env,
+) -> Result<Value> {
+    str_fn(args, decode_url_component, "decodeUrlComponent")
+}
+
+pub(crate) fn fn_decode_url(_: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Result<Value> {
+    str_fn(args, decode_url, "decodeUrl")
+}
+
 /// Characters encodeURIComponent leaves alone.
-fn unreserved(c: char) -> bool {
+pub(crate) fn unreserved(c: char) -> bool {
     c.is_ascii_alphanumeric() || "-_.!~*'()".contains(c)
 }
 
 /// Characters encodeURI additionally leaves alone (and decodeURI refuses to decode).
-const URI_RESERVED: &str = ";/?:@&=+$,#";
+pub(crate) const URI_RESERVED: &str = ";/?:@&=+$,#";
 
-fn encode(s: &str, keep: impl Fn(char) -> bool) -> String {
+pub(crate) fn encode(s: &str, keep: impl Fn(char) -> bool) -> String {
     let mut out = String::with_capacity(s.len());
     let mut buf = [0u8; 4];
     for c in s.chars() {
@@ -38,11 +89,11 @@ pub fn encode_url_component(s: &str) -> FnResult<String> {
     Ok(encode(s, unreserved))
 }
 
-fn malformed(s: &str) -> FnError {
+pub(crate) fn malformed(s: &str) -> FnError {
     FnError::new("D3140", format!("Malformed URL passed to decode: {:?}", s))
 }
 
-fn hex_byte(b: &[u8], i: usize) -> Option<u8> {
+pub(crate) fn hex_byte(b: &[u8], i: usize) -> Option<u8> {
     if i + 2 >= b.len() || b.get(i) != Some(&b'%') {
         return None;
     }
@@ -51,7 +102,7 @@ fn hex_byte(b: &[u8], i: usize) -> Option<u8> {
     Some((h * 16 + l) as u8)
 }
 
-fn decode(s: &str, reserved: &str) -> FnResult<String> {
+pub(crate) fn decode(s: &str, reserved: &str) -> FnResult<String> {
     let b = s.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(b.len());
     let mut i = 0;

@@ -1,199 +1,11 @@
-//! Number printing and the XPath `format-number` picture language, as jsonata-js does them.
+//! `$formatNumber` (the XPath `format-number` picture language), `$formatBase`, `$round` and
+//! `$number` parsing, as jsonata-js does them.
 
-use super::{FnError, FnResult};
-
-/// Shortest round-trip digits and decimal exponent of a finite, positive `x`:
-/// `x = 0.d1d2d3... * 10^point`.
-fn shortest_digits(x: f64) -> (Vec<u8>, i32) {
-    // Rust's `{:e}` prints the shortest digit string that reads back to the same f64,
-    // which is exactly the digit string ECMAScript's Number::toString requires.
-    let s = format!("{:e}", x);
-    let (mant, exp) = s.split_once('e').unwrap_or((s.as_str(), "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: Vec<u8> = mant.bytes().filter(u8::is_ascii_digit).collect();
-    (digits, exp + 1)
-}
-
-/// JavaScript's `Number.prototype.toString()` (radix 10).
-///
-/// JSONata prints numbers the way JavaScript does (`1e+21`, `1e-7`, `0.000001`), so every
-/// number that reaches a string must go through this.
-pub fn number_to_string(n: f64) -> String {
-    if n.is_nan() {
-        return "NaN".into();
-    }
-    if n == 0.0 {
-        return "0".into();
-    }
-    if n.is_infinite() {
-        return if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
-    }
-    let mut out = String::new();
-    if n < 0.0 {
-        out.push('-');
-    }
-    let (digits, point) = shortest_digits(n.abs());
-    let k = digits.len() as i32;
-    let ds = |r: std::ops::Range<usize>| -> String {
-        digits[r].iter().map(|&b| b as char).collect::<String>()
-    };
-    if k <= point && point <= 21 {
-        out.push_str(&ds(0..digits.len()));
-        out.extend(std::iter::repeat_n('0', (point - k) as usize));
-    } else if 0 < point && point <= 21 {
-        out.push_str(&ds(0..point as usize));
-        out.push('.');
-        out.push_str(&ds(point as usize..digits.len()));
-    } else if -6 < point && point <= 0 {
-        out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', (-point) as usize));
-        out.push_str(&ds(0..digits.len()));
-    } else {
-        let e = point - 1;
-        out.push(digits[0] as char);
-        if k > 1 {
-            out.push('.');
-            out.push_str(&ds(1..digits.len()));
-        }
-        out.push('e');
-        out.push(if e < 0 { '-' } else { '+' });
-        out.push_str(&e.abs().to_string());
-    }
-    out
-}
-
-/// Rounds the decimal digit string `digits` (no point) to `keep` digits, half away from zero,
-/// which is what JavaScript's toFixed/toPrecision do on exact ties ("pick the larger n").
-/// Returns the rounded digits and whether a carry added a leading digit.
-fn round_digits_half_up(digits: &[u8], keep: usize) -> (Vec<u8>, bool) {
-    let mut kept: Vec<u8> = digits.iter().take(keep).copied().collect();
-    while kept.len() < keep {
-        kept.push(b'0');
-    }
-    let round_up = digits.get(keep).is_some_and(|&d| d >= b'5');
-    if !round_up {
-        return (kept, false);
-    }
-    let mut i = kept.len();
-    while i > 0 {
-        i -= 1;
-        if kept[i] == b'9' {
-            kept[i] = b'0';
-        } else {
-            kept[i] += 1;
-            return (kept, false);
-        }
-    }
-    kept.insert(0, b'1');
-    (kept, true)
-}
-
-/// Decimal digits of finite positive `x` with `frac` digits after the point, and the length
-/// of the integer part. Rust rounds these from the exact binary value.
-fn exact_fixed(x: f64, frac: usize) -> (Vec<u8>, usize) {
-    let s = format!("{:.*}", frac, x);
-    let (int, fr) = s.split_once('.').unwrap_or((s.as_str(), ""));
-    let mut digits: Vec<u8> = int.bytes().collect();
-    digits.extend(fr.bytes());
-    (digits, int.len())
-}
-
-/// `x` (finite, positive) rounded half-up at `dp` fractional digits, as digits and the
-/// length of the integer part. One extra digit decides the rounding unless it reads 5,
-/// where only the (slower) long expansion can tell a true tie from a near one.
-fn fixed_half_up(x: f64, dp: usize) -> (Vec<u8>, usize) {
-    let (digits, int_len) = exact_fixed(x, dp + 1);
-    let (digits, int_len) = if digits.last() == Some(&b'5') {
-        // 1100 fractional digits cover the whole expansion of any f64 below 1e21.
-        exact_fixed(x, (dp + 30).min(1100))
-    } else {
-        (digits, int_len)
-    };
-    let (rounded, carried) = round_digits_half_up(&digits, int_len + dp);
-    (rounded, int_len + usize::from(carried))
-}
-
-/// JavaScript's `Number.prototype.toFixed(dp)`.
-pub fn to_fixed(x: f64, dp: usize) -> String {
-    if !x.is_finite() || x.abs() >= 1e21 {
-        return number_to_string(x);
-    }
-    let dp = dp.min(100);
-    let neg = x < 0.0;
-    let ax = x.abs();
-    // 1100 fractional digits cover the full expansion of any f64 below 1e21.
-    let (rounded, int_len) = fixed_half_up(ax, dp);
-    let mut s = String::new();
-    // (-0.001).toFixed(2) is "-0.00" in JavaScript: the sign survives rounding to zero.
-    if neg {
-        s.push('-');
-    }
-    let int_part: String = rounded[..int_len].iter().map(|&b| b as char).collect();
-    let int_part = int_part.trim_start_matches('0');
-    s.push_str(if int_part.is_empty() { "0" } else { int_part });
-    if dp > 0 {
-        s.push('.');
-        s.extend(rounded[int_len..].iter().map(|&b| b as char));
-    }
-    s
-}
-
-/// JavaScript's `Number(x.toPrecision(p))`: `x` rounded to `p` significant digits.
-pub fn to_precision(x: f64, p: usize) -> f64 {
-    if !x.is_finite() || x == 0.0 || p == 0 {
-        return x;
-    }
-    let p = p.min(100);
-    let ax = x.abs();
-    // Most numbers print in fewer digits than asked for: nothing to round.
-    let (short, _) = shortest_digits(ax);
-    if short.len() <= p {
-        return x;
-    }
-    let sci = |digits: usize| {
-        let s = format!("{:.*e}", digits, ax);
-        let (mant, exp) = s.split_once('e').unwrap_or((s.as_str(), "0"));
-        let exp: i32 = exp.parse().unwrap_or(0);
-        let digits: Vec<u8> = mant.bytes().filter(u8::is_ascii_digit).collect();
-        (digits, exp)
-    };
-    // One extra digit decides the rounding unless it reads 5 (possible tie).
-    let (mut digits, mut exp) = sci(p);
-    if digits.last() == Some(&b'5') {
-        (digits, exp) = sci(p + 40);
-    }
-    let (rounded, carried) = round_digits_half_up(&digits, p);
-    let exp = exp + i32::from(carried);
-    let text: String = rounded.iter().map(|&b| b as char).collect();
-    let v: f64 = format!("0.{}e{}", text, exp + 1).parse().unwrap_or(ax);
-    if x < 0.0 {
-        -v
-    } else {
-        v
-    }
-}
-
-/// `Number(x.toPrecision(15))`: how jsonata-js's `$string` (and JSON serialisation inside
-/// `$string`) tames floating-point noise such as `0.1 + 0.2`.
-pub fn round_precision15(x: f64) -> f64 {
-    to_precision(x, 15)
-}
-
-/// `$string` of a number, and the number-to-string step of `&`.
-///
-/// Errors with D3001 for infinities and NaN, which JSON cannot carry.
-pub fn string_of_number(n: f64) -> FnResult<String> {
-    if !n.is_finite() {
-        return Err(FnError::new(
-            "D3001",
-            "Attempting to invoke string function on Infinity or NaN",
-        ));
-    }
-    Ok(number_to_string(round_precision15(n)))
-}
+use crate::error::{FnError, FnResult};
+use crate::value::number::*;
 
 /// JavaScript's `Math.round`: nearest integer, ties toward +infinity.
-fn js_math_round(x: f64) -> f64 {
+pub(crate) fn js_math_round(x: f64) -> f64 {
     if !x.is_finite() {
         return x;
     }
@@ -207,7 +19,7 @@ fn js_math_round(x: f64) -> f64 {
 
 /// Shifts the decimal point of `x` by `places` through its string form, as jsonata-js does
 /// to avoid the binary noise of multiplying by powers of ten.
-fn shift_decimal(x: f64, places: i32) -> f64 {
+pub(crate) fn shift_decimal(x: f64, places: i32) -> f64 {
     let s = number_to_string(x);
     let (mant, exp) = match s.split_once('e') {
         Some((m, e)) => (m.to_string(), e.parse::<i32>().unwrap_or(0)),
@@ -333,7 +145,7 @@ pub fn format_base(value: f64, radix: Option<f64>) -> FnResult<String> {
 }
 
 /// Digits of the non-negative integral `x` in `radix`, exact for every f64.
-fn integer_digits(x: f64, radix: u32) -> String {
+pub(crate) fn integer_digits(x: f64, radix: u32) -> String {
     if x < 1.0 {
         return "0".into();
     }
@@ -391,7 +203,7 @@ pub(crate) fn index_of(hay: &[char], needle: &[char], from: usize) -> Option<usi
     (from..=hay.len() - needle.len()).find(|&i| hay[i..i + needle.len()] == *needle)
 }
 
-fn last_index_of(hay: &[char], needle: &[char]) -> Option<usize> {
+pub(crate) fn last_index_of(hay: &[char], needle: &[char]) -> Option<usize> {
     if needle.is_empty() {
         return Some(hay.len());
     }
@@ -404,7 +216,7 @@ fn last_index_of(hay: &[char], needle: &[char]) -> Option<usize> {
 }
 
 /// JS `substring(a, b)`: clamps both ends and swaps them if reversed.
-fn js_sub(v: &[char], a: isize, b: isize) -> Vec<char> {
+pub(crate) fn js_sub(v: &[char], a: isize, b: isize) -> Vec<char> {
     let len = v.len() as isize;
     let a = a.clamp(0, len) as usize;
     let b = b.clamp(0, len) as usize;
@@ -413,7 +225,7 @@ fn js_sub(v: &[char], a: isize, b: isize) -> Vec<char> {
 }
 
 /// JS `slice(a, b)`: negative indexes count from the end.
-fn js_slice(v: &[char], a: isize, b: Option<isize>) -> Vec<char> {
+pub(crate) fn js_slice(v: &[char], a: isize, b: Option<isize>) -> Vec<char> {
     let len = v.len() as isize;
     let norm = |i: isize| {
         if i < 0 {
@@ -431,7 +243,7 @@ fn js_slice(v: &[char], a: isize, b: Option<isize>) -> Vec<char> {
     }
 }
 
-fn insert_at(v: &[char], pos: isize, what: &[char]) -> Vec<char> {
+pub(crate) fn insert_at(v: &[char], pos: isize, what: &[char]) -> Vec<char> {
     let mut out = js_slice(v, 0, Some(pos));
     out.extend_from_slice(what);
     out.extend(js_slice(v, pos, None));
@@ -439,30 +251,30 @@ fn insert_at(v: &[char], pos: isize, what: &[char]) -> Vec<char> {
 }
 
 /// `charAt(i) === prop` where prop is a (possibly multi-char) string.
-fn char_is(v: &[char], i: isize, prop: &[char]) -> bool {
+pub(crate) fn char_is(v: &[char], i: isize, prop: &[char]) -> bool {
     if i < 0 || i as usize >= v.len() {
         return prop.is_empty();
     }
     prop.len() == 1 && v[i as usize] == prop[0]
 }
 
-struct Symbols {
-    decimal: Vec<char>,
-    grouping: Vec<char>,
-    exponent: Vec<char>,
-    infinity: String,
-    minus: Vec<char>,
-    nan: String,
-    percent: Vec<char>,
-    per_mille: Vec<char>,
-    zero: Vec<char>,
-    digit: Vec<char>,
-    pattern: Vec<char>,
-    family: Vec<char>,
+pub(crate) struct Symbols {
+    pub(crate) decimal: Vec<char>,
+    pub(crate) grouping: Vec<char>,
+    pub(crate) exponent: Vec<char>,
+    pub(crate) infinity: String,
+    pub(crate) minus: Vec<char>,
+    pub(crate) nan: String,
+    pub(crate) percent: Vec<char>,
+    pub(crate) per_mille: Vec<char>,
+    pub(crate) zero: Vec<char>,
+    pub(crate) digit: Vec<char>,
+    pub(crate) pattern: Vec<char>,
+    pub(crate) family: Vec<char>,
 }
 
 impl Symbols {
-    fn new(options: &[(String, String)]) -> Self {
+    pub(crate) fn new(options: &[(String, String)]) -> Self {
         let c = |s: &str| s.chars().collect::<Vec<char>>();
         let mut s = Symbols {
             decimal: c("."),
@@ -503,11 +315,11 @@ impl Symbols {
         s
     }
 
-    fn in_family(&self, ch: char) -> bool {
+    pub(crate) fn in_family(&self, ch: char) -> bool {
         self.family.contains(&ch)
     }
 
-    fn is_active(&self, ch: char) -> bool {
+    pub(crate) fn is_active(&self, ch: char) -> bool {
         self.in_family(ch)
             || [
                 &self.decimal,
@@ -520,28 +332,28 @@ impl Symbols {
             .any(|p| p.len() == 1 && p[0] == ch)
     }
 
-    fn is_exponent(&self, ch: char) -> bool {
+    pub(crate) fn is_exponent(&self, ch: char) -> bool {
         self.exponent.len() == 1 && self.exponent[0] == ch
     }
 
-    fn is_digit_sign(&self, ch: char) -> bool {
+    pub(crate) fn is_digit_sign(&self, ch: char) -> bool {
         self.digit.len() == 1 && self.digit[0] == ch
     }
 }
 
 #[derive(Clone)]
-struct PictureParts {
-    prefix: Vec<char>,
-    suffix: Vec<char>,
-    active: Vec<char>,
-    mantissa: Vec<char>,
-    exponent: Option<Vec<char>>,
-    integer: Vec<char>,
-    fractional: Vec<char>,
-    picture: Vec<char>,
+pub(crate) struct PictureParts {
+    pub(crate) prefix: Vec<char>,
+    pub(crate) suffix: Vec<char>,
+    pub(crate) active: Vec<char>,
+    pub(crate) mantissa: Vec<char>,
+    pub(crate) exponent: Option<Vec<char>>,
+    pub(crate) integer: Vec<char>,
+    pub(crate) fractional: Vec<char>,
+    pub(crate) picture: Vec<char>,
 }
 
-fn split_parts(sub: &[char], sym: &Symbols) -> FnResult<PictureParts> {
+pub(crate) fn split_parts(sub: &[char], sym: &Symbols) -> FnResult<PictureParts> {
     let first = sub
         .iter()
         .position(|&ch| sym.is_active(ch) && !sym.is_exponent(ch));
@@ -593,7 +405,7 @@ fn split_parts(sub: &[char], sym: &Symbols) -> FnResult<PictureParts> {
 }
 
 /// XPath F&O 4.7.3 checks; like jsonata-js, the last failing rule decides the code.
-fn validate(p: &PictureParts, sym: &Symbols) -> FnResult<()> {
+pub(crate) fn validate(p: &PictureParts, sym: &Symbols) -> FnResult<()> {
     let sub = &p.picture;
     let mut error: Option<&'static str> = None;
     let decimal_pos = index_of(sub, &sym.decimal, 0);
@@ -670,7 +482,7 @@ fn validate(p: &PictureParts, sym: &Symbols) -> FnResult<()> {
     }
 }
 
-fn picture_error_message(code: &str) -> &'static str {
+pub(crate) fn picture_error_message(code: &str) -> &'static str {
     match code {
         "D3081" => "A sub-picture must not contain more than one instance of the 'decimal-separator' character",
         "D3082" => "A sub-picture must not contain more than one instance of the 'percent' character",
@@ -689,21 +501,21 @@ fn picture_error_message(code: &str) -> &'static str {
 }
 
 #[derive(Clone)]
-struct Analysed {
-    integer_grouping: Vec<usize>,
-    regular_grouping: usize,
-    min_integer: usize,
-    scaling_factor: usize,
-    prefix: Vec<char>,
-    fractional_grouping: Vec<usize>,
-    min_fraction: usize,
-    max_fraction: usize,
-    min_exponent: usize,
-    suffix: Vec<char>,
-    picture: Vec<char>,
+pub(crate) struct Analysed {
+    pub(crate) integer_grouping: Vec<usize>,
+    pub(crate) regular_grouping: usize,
+    pub(crate) min_integer: usize,
+    pub(crate) scaling_factor: usize,
+    pub(crate) prefix: Vec<char>,
+    pub(crate) fractional_grouping: Vec<usize>,
+    pub(crate) min_fraction: usize,
+    pub(crate) max_fraction: usize,
+    pub(crate) min_exponent: usize,
+    pub(crate) suffix: Vec<char>,
+    pub(crate) picture: Vec<char>,
 }
 
-fn gcd(a: usize, b: usize) -> usize {
+pub(crate) fn gcd(a: usize, b: usize) -> usize {
     if b == 0 {
         a
     } else {
@@ -728,7 +540,7 @@ pub(crate) fn regular_interval(positions: &[usize]) -> usize {
     factor
 }
 
-fn analyse(p: &PictureParts, sym: &Symbols) -> Analysed {
+pub(crate) fn analyse(p: &PictureParts, sym: &Symbols) -> Analysed {
     let counts = |v: &[char]| {
         v.iter()
             .filter(|&&c| sym.in_family(c) || sym.is_digit_sign(c))
@@ -798,7 +610,7 @@ fn analyse(p: &PictureParts, sym: &Symbols) -> Analysed {
     }
 }
 
-fn split_on(v: &[char], sep: &[char]) -> Vec<Vec<char>> {
+pub(crate) fn split_on(v: &[char], sep: &[char]) -> Vec<Vec<char>> {
     if sep.is_empty() {
         return v.iter().map(|&c| vec![c]).collect();
     }

@@ -9,7 +9,20 @@ use std::rc::Rc;
 
 use indexmap::IndexMap;
 
-use crate::functions::Func;
+pub(crate) mod number;
+mod text;
+
+pub use number::*;
+pub use text::*;
+
+/// A function value. What a function is (a lambda closing over its scope, a built-in, a
+/// partial application, a regex...) is the evaluator's business; values only carry one,
+/// compare it by identity and print it as nothing. Holding it behind this trait keeps values
+/// below the evaluator in the crate's layering.
+pub trait Callable: std::any::Any {
+    /// The concrete function, for the evaluator to look inside.
+    fn as_any(&self) -> &dyn std::any::Any;
+}
 
 /// Ordered map used for JSON objects: JSONata preserves key order.
 pub type Map = IndexMap<String, Value>;
@@ -125,7 +138,7 @@ pub enum Value {
     String(Rc<str>),
     Array(Rc<Arr>, u8),
     Object(Rc<Obj>),
-    Function(Rc<Func>),
+    Function(Rc<dyn Callable>),
 }
 
 impl std::fmt::Debug for Value {
@@ -133,7 +146,7 @@ impl std::fmt::Debug for Value {
         match self {
             Value::Undefined => write!(f, "undefined"),
             Value::Function(_) => write!(f, "<function>"),
-            other => write!(f, "{}", crate::functions::to_json_string(other, false)),
+            other => write!(f, "{}", to_json_string(other, false)),
         }
     }
 }
@@ -239,7 +252,7 @@ impl Value {
     /// [`MAX_JSON_DEPTH`] are refused: callers could not even drop such a JSON tree safely.
     /// Values shared many times over (a value that nests itself twice, 40 times over, is
     /// 2^40 values in JSON) are refused beyond [`MAX_JSON_VALUES`].
-    pub fn to_json(&self) -> Result<Option<serde_json::Value>, crate::Error> {
+    pub fn to_json(&self) -> Result<Option<serde_json::Value>, crate::error::Error> {
         self.to_json_at(0, &mut 0)
     }
 
@@ -247,15 +260,15 @@ impl Value {
         &self,
         depth: usize,
         count: &mut usize,
-    ) -> Result<Option<serde_json::Value>, crate::Error> {
+    ) -> Result<Option<serde_json::Value>, crate::error::Error> {
         if depth > MAX_JSON_DEPTH {
-            return Err(crate::Error::new("U1001").message(format!(
+            return Err(crate::error::Error::new("U1001").message(format!(
                 "The result is nested more than {MAX_JSON_DEPTH} levels deep"
             )));
         }
         *count += 1;
         if *count > MAX_JSON_VALUES {
-            return Err(crate::Error::new("U1001")
+            return Err(crate::error::Error::new("U1001")
                 .message(format!("The result has more than {MAX_JSON_VALUES} values")));
         }
         Ok(Some(match self {
@@ -330,4 +343,20 @@ fn deep_equal_inner(a: &Value, b: &Value) -> bool {
         (Value::Function(x), Value::Function(y)) => Rc::ptr_eq(x, y),
         _ => false,
     }
+}
+
+/// `$append` semantics, also used to accumulate group and tuple values.
+pub fn append(a: Value, b: Value) -> Value {
+    if a.is_undefined() {
+        return b;
+    }
+    if b.is_undefined() {
+        return a;
+    }
+    let mut out = a.to_vec();
+    match b {
+        Value::Array(items, _) => out.extend(items.iter().cloned()),
+        other => out.push(other),
+    }
+    Value::array(out)
 }

@@ -169,7 +169,7 @@ mod util;
 
 /// stepbridge patch: a per-thread budget of backtracking steps, so that a catastrophically
 /// backtracking pattern (`/(a+)+$/` against a long run of `a`) gives up instead of running
-/// for an exponential time. See `vendor/regress/PATCHES.md`.
+/// for an exponential time. See `vendor/README.md` in stepbridge.
 #[cfg(feature = "std")]
 pub mod budget;
 
