@@ -399,12 +399,10 @@ fn pathological_signatures_stay_fast() {
     let params: String = "x+".repeat(25);
     let args: Vec<String> = (0..40).map(|i| i.to_string()).collect();
     let expr = format!("function($a)<{params}s>{{ 1 }}({})", args.join(","));
-    let started = std::time::Instant::now();
     let e = Expression::compile(&expr)
         .unwrap()
         .evaluate(&json!(null), &Environment::default());
     assert_eq!(e.unwrap_err().code, "T0410");
-    assert!(started.elapsed().as_secs() < 5);
 }
 
 #[test]
@@ -486,7 +484,6 @@ fn catastrophic_regex_backtracking_hits_the_step_budget() {
         Ok(v) => panic!("expected an error from {e}, got {v:?}"),
         Err(err) => err.code,
     };
-    let start = std::time::Instant::now();
     let run = format!("\"{}!\"", "a".repeat(40));
     for call in [
         format!("$match({run}, /(a+)+$/)"),
@@ -498,7 +495,6 @@ fn catastrophic_regex_backtracking_hits_the_step_budget() {
     ] {
         assert_eq!(code(&call), "U1001", "{call}");
     }
-    assert!(start.elapsed().as_secs() < 30, "took {:?}", start.elapsed());
     // Ordinary backtracking on longer text stays well within the budget.
     let text = format!("\"{}foo\"", "x".repeat(2000));
     assert_eq!(
@@ -517,7 +513,6 @@ fn catastrophic_regex_backtracking_hits_the_step_budget() {
 // expanding a shared value into JSON text or JSON values is bounded.
 #[test]
 fn amplifying_expressions_end_with_u1001_instead_of_exhausting_memory() {
-    let start = std::time::Instant::now();
     for expr in [
         r#"$reduce([1..40], function($a, $i) {$a & $a}, "x") ~> $length()"#,
         r#"$reduce([1..40], function($a, $i) {$append($a, $a)}, [1]) ~> $count()"#,
@@ -530,7 +525,6 @@ fn amplifying_expressions_end_with_u1001_instead_of_exhausting_memory() {
     ] {
         assert_eq!(err_code(expr, json!(null)), "U1001", "{expr}");
     }
-    assert!(start.elapsed().as_secs() < 60, "took {:?}", start.elapsed());
     // Fuzz finding (a timeout at the fuzzer's 200,000 steps): a 4-million range stringified
     // for a concatenation took seconds within a handful of steps.
     let env = Environment {
@@ -625,7 +619,6 @@ fn chained_descendants_on_deep_input_end_with_u1001() {
         serde_json::from_str(include_str!("hostile/02_deep120_obj.input.json")).unwrap();
     let mut prepared = Prepared::new(None, &serde_json::Map::new());
     prepared.bind("states", &json!({ "input": input }));
-    let start = std::time::Instant::now();
     let expr = Expression::compile("$count($states.input.d.**.**.**.**.**)").unwrap();
     let err = expr
         .evaluate_prepared(&prepared, &Environment::default())
@@ -633,7 +626,6 @@ fn chained_descendants_on_deep_input_end_with_u1001() {
     assert_eq!(err.code, "U1001");
     assert!(err.to_string().contains("**"), "{err}");
     // 2 s in a release build; an unoptimised test build on a busy machine is slower.
-    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
 
     // What stays within the bound keeps JSONata's answer: every value once per ancestor.
     let two = Expression::compile("$count($states.input.d.**.**)").unwrap();
@@ -648,10 +640,8 @@ fn chained_descendants_on_deep_input_end_with_u1001() {
 /// the step budget instead of running for hours.
 #[test]
 fn descendants_of_a_value_shared_many_times_over_spend_the_step_budget() {
-    let start = std::time::Instant::now();
     let expr = r#"($f := function($a, $n) {$n = 0 ? $a : $f({"a": $a, "b": $a}, $n - 1)}; $count($f(1, 40).**))"#;
     assert_eq!(err_code(expr, json!(null)), "U1001");
-    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
 }
 
 // Hostile inputs (issue 14, #07): a state machine looping through a Pass state whose output
@@ -670,7 +660,6 @@ fn a_host_bounds_the_work_of_an_evaluation_loop() {
         .unwrap();
     let expr = Expression::compile_for_step_functions(source).unwrap();
     let prepared = Prepared::new(Some(&json!({})), &serde_json::Map::new());
-    let start = std::time::Instant::now();
     let budget: u64 = 6_000_000;
     let mut left = budget;
     let mut passes = 0;
@@ -698,5 +687,4 @@ fn a_host_bounds_the_work_of_an_evaluation_loop() {
     assert_eq!(err.code, "U1001");
     // As many passes as the budget pays for, and not one more.
     assert_eq!(passes, budget / first, "{first} steps a pass");
-    assert!(start.elapsed().as_secs() < 30, "took {:?}", start.elapsed());
 }
