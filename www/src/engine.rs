@@ -14,6 +14,9 @@ use yew::Callback;
 /// Trunk builds the worker (data-type="worker") next to the page under this name.
 const WORKER_URL: &str = "./stepbridge-worker_loader.js";
 
+/// A message handler kept alive as long as its worker.
+type Handler = Closure<dyn FnMut(JsValue)>;
+
 pub enum Event {
     Reply(u64, Response),
     Failed(String),
@@ -24,7 +27,7 @@ pub struct Engine {
     next_id: Cell<u64>,
     on_event: Callback<Event>,
     /// Kept alive as long as their worker.
-    handlers: RefCell<Vec<Closure<dyn FnMut(JsValue)>>>,
+    handlers: RefCell<Vec<Handler>>,
 }
 
 impl PartialEq for Engine {
