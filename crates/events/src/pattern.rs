@@ -10,6 +10,7 @@
 
 mod cidr;
 mod explain;
+mod jackson;
 mod javanum;
 mod parse;
 mod wildcard;

@@ -3,6 +3,7 @@
 
 mod conformance;
 mod explain;
+mod jsonl;
 mod matcher_differential;
 mod matcher_rules;
 mod properties;
