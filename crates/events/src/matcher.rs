@@ -481,7 +481,10 @@ impl RuleSet {
         out.clear();
         scan::scan(&self.trie, event_json, &mut scratch.rec)
             .map_err(|e| EventError::from_scan(e, event_json))?;
-        if scratch.rec.duplicate_key || scratch.rec.several_objects_at_sensitive_path() {
+        if scratch.rec.duplicate_key
+            || scratch.rec.dotted_key
+            || scratch.rec.several_objects_at_sensitive_path()
+        {
             return self.match_tree(event_json, 0..self.names.len() as u32, out);
         }
         scratch.next_epoch(self);

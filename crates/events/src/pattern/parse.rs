@@ -128,6 +128,11 @@ fn compile(value: &Value) -> Result<Pattern> {
 /// normalisation matching relies on.
 fn finish(pattern: Pattern) -> Result<Pattern> {
     check_complexity(&pattern)?;
+    // Dotted keys name nested fields (see `dotted`), split after the checks so that faults
+    // still point at the keys as written.
+    let pattern = Pattern {
+        root: super::dotted::split_pattern(pattern.root),
+    };
     let mut budget = MAX_NORMALIZED_NODES;
     Ok(Pattern {
         root: normalize(pattern.root, &mut budget),

@@ -34,6 +34,10 @@ pub struct Recorded {
     /// duplicates, which a single forward pass cannot know in advance, so the caller
     /// re-evaluates such (rare) events the slow way.
     pub duplicate_key: bool,
+    /// An object had a key with a dot whose first segment a rule reads: EventBridge reads
+    /// `"a.b"` as `a` then `b`, which the reference path does by rewriting the event, so
+    /// the caller re-evaluates such (rare) events that way.
+    pub dotted_key: bool,
     /// Trie nodes marked sensitive, once per object found there.
     pub sensitive_hits: Vec<u32>,
     pub(super) key_buf: Vec<u8>,
@@ -86,6 +90,7 @@ impl Recorded {
         self.values.clear();
         self.decoded.clear();
         self.duplicate_key = false;
+        self.dotted_key = false;
         self.sensitive_hits.clear();
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {

@@ -50,12 +50,18 @@ impl Scanner<'_, '_> {
             let child = if escaped {
                 let mut buf = std::mem::take(&mut self.out.key_buf);
                 buf.clear();
-                let c = decode_into(&b[start..end], &mut buf)
-                    .and_then(|_| self.trie.child(node as usize, &buf));
+                let c = decode_into(&b[start..end], &mut buf).and_then(|_| {
+                    self.note_dotted(node, &buf);
+                    self.trie.child(node as usize, &buf)
+                });
                 self.out.key_buf = buf;
                 c
             } else {
-                self.trie.child_at(node as usize, b, start, end)
+                let c = self.trie.child_at(node as usize, b, start, end);
+                if c.is_none() {
+                    self.note_dotted(node, &b[start..end]);
+                }
+                c
             };
             i = ws(b, next);
             if b.get(i) != Some(&b':') {
@@ -89,6 +95,17 @@ impl Scanner<'_, '_> {
                 Some(b',') => i = ws(b, i + 1),
                 Some(b'}') => return Ok(i + 1),
                 _ => return expected(i, "',' or '}' in an object"),
+            }
+        }
+    }
+
+    /// Flags a key with a dot whose first segment is a child of `node` (see
+    /// [`Recorded::dotted_key`]).
+    #[inline]
+    fn note_dotted(&mut self, node: u32, key: &[u8]) {
+        if let Some(dot) = memchr::memchr(b'.', key) {
+            if self.trie.child(node as usize, &key[..dot]).is_some() {
+                self.out.dotted_key = true;
             }
         }
     }

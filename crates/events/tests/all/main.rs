@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod conformance;
+mod dotted;
 mod explain;
 mod jsonl;
 mod matcher_differential;
