@@ -1,4 +1,4 @@
-//! Tables generated from /work/shared/conformance/jsonata (expected values of the official suite).
+//! Tables generated from tests/data/jsonata-suite (expected values of the official suite).
 //! One row per suite case whose expression is a single call with literal arguments.
 #![allow(clippy::type_complexity)] // plain tuple rows keep the tables readable
 

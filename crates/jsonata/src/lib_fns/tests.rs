@@ -1,6 +1,6 @@
 //! Unit tests. The big tables in `suite_cases.rs` hold the official JSONata suite's cases for
 //! these functions (expression arguments and expected values copied from
-//! /work/shared/conformance/jsonata/groups); the rest are hand-picked from the same suite
+//! tests/data/jsonata-suite/groups); the rest are hand-picked from the same suite
 //! (regex, url, string groups) and from JavaScript's documented behaviour.
 
 use super::suite_cases::*;
