@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The five shared ASL workloads (../shared/bench/asl, see EXPECTED.md there) on the peer,
+"""The five shared ASL workloads (tests/data/asl-bench, see EXPECTED.md there) on the peer,
 aws-local-stepfunctions 3.0.0 on Node 22, and on ours, side by side in one run:
 
   (a) in process: the peer's StateMachine.run vs our StateMachine::execute (native, the

@@ -4,8 +4,9 @@
 //                                         [--native STEPBRIDGE_BIN] [--chunk MB]
 //   FACADE.js   the Node build of the facade (wasm-bindgen --target nodejs output),
 //               default target/facade-node/stepbridge.js
-//   EVENTS.jsonl from events_gen.py (default /tmp/events_200k.jsonl)
-// For each of the 14 rule groups of ../shared/bench/events/events_rules.json it compiles a
+//   EVENTS.jsonl from tests/data/events-bench/events_gen.py (default target/events_200k.jsonl:
+//               python3 tests/data/events-bench/events_gen.py 200000 42 target/events_200k.jsonl)
+// For each of the 14 rule groups of tests/data/events-bench/events_rules.json it compiles a
 // Matcher, runs it K times (default 3) over the events, checks the counts against
 // events_expected_counts.json (when the file's event count matches) and prints events per
 // second: "in-wasm" is the matching time measured inside wasm (parsing included), the
@@ -38,11 +39,10 @@ for (let i = 0; i < args.length; i++) {
   else positional.push(args[i]);
 }
 const facadePath = resolve(positional[0] ?? join(repo, 'target', 'facade-node', 'stepbridge.js'));
-const eventsPath = positional[1] ?? '/tmp/events_200k.jsonl';
-const benchDir = [resolve(repo, '..', 'shared', 'bench', 'events'), '/work/shared/bench/events']
-  .find((d) => existsSync(join(d, 'events_rules.json')));
-if (!benchDir) {
-  console.error('cannot find the shared benchmark directory (events_rules.json)');
+const eventsPath = positional[1] ?? join(repo, 'target', 'events_200k.jsonl');
+const benchDir = join(repo, 'tests', 'data', 'events-bench');
+if (!existsSync(join(benchDir, 'events_rules.json'))) {
+  console.error(`cannot find the benchmark rules (${join(benchDir, 'events_rules.json')})`);
   process.exit(2);
 }
 

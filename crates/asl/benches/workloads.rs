@@ -1,4 +1,4 @@
-//! The five shared workloads (../../shared/bench/asl, see EXPECTED.md there): each run must
+//! The five shared workloads (tests/data/asl-bench, see EXPECTED.md there): each run must
 //! give the output whose canonical sha256 EXPECTED.md lists, then it is measured.
 //!
 //! Measured: `StateMachine::execute` with history recording off (the events are still

@@ -1,4 +1,4 @@
-//! In-process timings of the five shared workloads (../shared/bench/asl), for
+//! In-process timings of the five shared workloads (tests/data/asl-bench), for
 //! scripts/bench-asl.py: `StateMachine::execute` with the definition compiled once (the span
 //! of the peer's `StateMachine.run`), each output checked against EXPECTED.md's sha256, the
 //! median of `--runs` (default 5) after a warm-up of at least one run and 0.5 s (as

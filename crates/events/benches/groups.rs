@@ -1,11 +1,18 @@
 //! Throughput of the many-rules matcher on the shared benchmark (no criterion: this one
 //! reports events per second per rule group, the figure issue 4 sets a target for).
 //!
-//! `EVENTS=/tmp/events_200k.jsonl RULES=.../events_rules.json BENCH_GROUPS=exact,numeric \
-//! cargo bench --bench groups`
+//! `EVENTS=target/events_200k.jsonl BENCH_GROUPS=exact,numeric cargo bench --bench groups`
+//! The rules default to the repository's `tests/data/events-bench/events_rules.json`; the
+//! events (about 180 MB, so not committed) to `target/events_200k.jsonl`, made with
+//! `python3 tests/data/events-bench/events_gen.py 200000 42 target/events_200k.jsonl`
+//! (the seed its expected counts were recorded with).
 //! Each group's best pass of `PASSES` (default 3) is reported, which filters out time the
 //! process spent waiting for a shared CPU.
 
+// A benchmark with inputs it cannot use should stop loudly, as a test does.
+#![allow(clippy::expect_used)]
+
+use std::path::PathBuf;
 use std::time::Instant;
 use stepbridge_events::matcher::{parse_rules, RuleSet};
 
@@ -33,9 +40,13 @@ fn measure(passes: usize, mut f: impl FnMut()) -> (f64, f64) {
 }
 
 fn main() {
-    let events_path = std::env::var("EVENTS").unwrap_or_else(|_| "/tmp/events_200k.jsonl".into());
-    let rules_path = std::env::var("RULES")
-        .unwrap_or_else(|_| "/work/shared/bench/events/events_rules.json".into());
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let events_path = std::env::var("EVENTS")
+        .map_or_else(|_| root.join("target/events_200k.jsonl"), PathBuf::from);
+    let rules_path = std::env::var("RULES").map_or_else(
+        |_| root.join("tests/data/events-bench/events_rules.json"),
+        PathBuf::from,
+    );
     let passes: usize = std::env::var("PASSES")
         .ok()
         .and_then(|p| p.parse().ok())
@@ -45,7 +56,11 @@ fn main() {
         std::fs::read(&events_path),
         std::fs::read_to_string(&rules_path),
     ) else {
-        eprintln!("groups bench: needs EVENTS ({events_path}) and RULES ({rules_path}); skipped");
+        eprintln!(
+            "groups bench: needs EVENTS ({}) and RULES ({}); skipped",
+            events_path.display(),
+            rules_path.display()
+        );
         return;
     };
     let groups: serde_json::Map<String, serde_json::Value> =

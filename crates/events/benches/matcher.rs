@@ -2,6 +2,9 @@
 //! (about 800-byte city-lot features, like the shared benchmark's), so they run anywhere.
 //! `cargo bench -p stepbridge-events --bench matcher`
 
+// A benchmark with inputs it cannot use should stop loudly, as a test does.
+#![allow(clippy::expect_used)]
+
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use stepbridge_events::matcher::{parse_rules, RuleSet, Scratch};
 

@@ -9,7 +9,9 @@
 //!   numbers exposed as methods (one definition of each operator's semantics).
 
 mod cidr;
+mod dotted;
 mod explain;
+mod jackson;
 mod javanum;
 mod parse;
 mod wildcard;
@@ -423,12 +425,13 @@ impl Pattern {
     /// Whether the event matches. Arrays in the event match when any element does; fields
     /// under the same array element must be satisfied by that same element.
     pub fn matches(&self, event: &Value) -> bool {
-        node_matches(&self.root, std::slice::from_ref(event))
+        let event = dotted::split_event(event);
+        node_matches(&self.root, std::slice::from_ref(&*event))
     }
 
     /// Why the event matched or not, field by field.
     pub fn explain(&self, event: &Value) -> Explanation {
-        explain::explain(self, event)
+        explain::explain(self, &dotted::split_event(event))
     }
 
     /// The pattern as a set of alternatives (`$or` expanded), for automaton builders.

@@ -1,4 +1,4 @@
-//! Runs the official JSONata test suite (tests/data/jsonata-suite at the repository root, 1,686 cases).
+//! Runs the official JSONata test suite (tests/data/jsonata-suite, 1,686 cases).
 //!
 //! Every case runs (none is skipped): each in its own thread so a panic is caught and counted
 //! as a failure, with the evaluation step/depth budget as the timeout guard. The pass rate is

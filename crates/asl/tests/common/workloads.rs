@@ -1,4 +1,4 @@
-//! The shared benchmark workloads (a copy of ../shared/bench/asl in tests/data/asl-bench): loading, the `retry` mock file,
+//! The shared benchmark workloads (tests/data/asl-bench): loading, the `retry` mock file,
 //! and EXPECTED.md's canonical sha256. Used by benches/workloads.rs and tests/workloads.rs.
 
 use serde_json::{json, Map, Value};

@@ -83,13 +83,12 @@ pub(crate) fn parse(source: &str) -> std::result::Result<Pattern, PatternError> 
     let value: Value = match serde_json::from_str(source) {
         Ok(v) => v,
         Err(e) => {
-            let reason = json_syntax_reason(&e);
-            return Err(invalid(
-                &reason,
-                String::new(),
-                e.line() as u32,
-                e.column() as u32,
-            ));
+            // Jackson's words where it has a syntax fault to name; serde_json's otherwise.
+            let (reason, line, column) = match super::jackson::syntax_fault(source) {
+                Some(f) => (f.message, f.line, f.column),
+                None => (json_syntax_reason(&e), e.line() as u32, e.column() as u32),
+            };
+            return Err(invalid(&reason, String::new(), line, column));
         }
     };
     let compiled = with_raw_numbers(source, || compile(&value).and_then(finish));
@@ -129,6 +128,11 @@ fn compile(value: &Value) -> Result<Pattern> {
 /// normalisation matching relies on.
 fn finish(pattern: Pattern) -> Result<Pattern> {
     check_complexity(&pattern)?;
+    // Dotted keys name nested fields (see `dotted`), split after the checks so that faults
+    // still point at the keys as written.
+    let pattern = Pattern {
+        root: super::dotted::split_pattern(pattern.root),
+    };
     let mut budget = MAX_NORMALIZED_NODES;
     Ok(Pattern {
         root: normalize(pattern.root, &mut budget),

@@ -96,11 +96,19 @@ enum Token {
 
 /// The worst case, over every possible input, of how many wildcard-pattern states can be
 /// alive at once across `patterns` (all the wildcards written for one field), counted the
-/// way event-ruler's `MachineComplexityEvaluator` does: each live state once, plus the
-/// state a `*` leads to when the state just before it is live. Like AWS, values are bytes
+/// way event-ruler's `MachineComplexityEvaluator` does: each live state once, the state
+/// that has just completed a pattern included (its transition holds the match), plus the
+/// state a `*` leads to when the state just before it is live. Equal wildcards are one
+/// pattern there (its patterns are a set), so they count once. Like AWS, values are bytes
 /// between quotes, so the quotes are part of each pattern.
 pub fn complexity(patterns: &[&Wildcard]) -> usize {
-    let programs: Vec<Vec<Token>> = patterns
+    let mut distinct: Vec<&Wildcard> = Vec::with_capacity(patterns.len());
+    for w in patterns {
+        if !distinct.iter().any(|d| d.pieces == w.pieces) {
+            distinct.push(w);
+        }
+    }
+    let programs: Vec<Vec<Token>> = distinct
         .iter()
         .map(|w| {
             let mut t = vec![Token::Byte(b'"')];
@@ -147,10 +155,10 @@ pub fn complexity(patterns: &[&Wildcard]) -> usize {
         let mut total = 0;
         for &(p, k) in set {
             let prog = &programs[p];
+            total += 1;
             if k >= prog.len() {
                 continue;
             }
-            total += 1;
             let leads_to_star = matches!(prog.get(k), Some(Token::Byte(_)))
                 && prog.get(k + 1) == Some(&Token::Star);
             if leads_to_star && set.binary_search(&(p, k + 1)).is_err() {
@@ -239,5 +247,36 @@ mod tests {
         // Repeating sequences after a wildcard keep many partial matches alive.
         let repeat = Wildcard::parse("*aaaaaaaaaaaa*").unwrap();
         assert!(complexity(&[&repeat]) > MAX_COMPLEXITY);
+    }
+
+    fn of(patterns: &[&str]) -> usize {
+        let ws: Vec<Wildcard> = patterns
+            .iter()
+            .map(|p| Wildcard::parse(p).unwrap())
+            .collect();
+        complexity(&ws.iter().collect::<Vec<_>>())
+    }
+
+    /// The transition that completes a pattern holds its match, so event-ruler counts it
+    /// among the patterns reachable there: `*` alone is the star's state and the match.
+    #[test]
+    fn a_completed_pattern_counts_where_it_completes() {
+        assert_eq!(of(&["*"]), 2);
+        assert_eq!(of(&["*a*"]), 3);
+        // Each `a` after the star keeps one more partial match alive, and the one that
+        // completes counts too: nine stay within the limit, ten do not.
+        assert_eq!(of(&["*aaaaaaaaa*"]), MAX_COMPLEXITY);
+        assert!(of(&["*aaaaaaaaaa*"]) > MAX_COMPLEXITY);
+    }
+
+    /// Event-ruler keeps a machine's patterns in a set: one wildcard written many times
+    /// (across `$or` alternatives or a value list) is one pattern.
+    #[test]
+    fn equal_wildcards_count_once() {
+        assert_eq!(of(&["*a"; 11]), of(&["*a"]));
+        assert!(
+            of(&["*a", "*b", "*c", "*d", "*e", "*f", "*g", "*h", "*i", "*j", "*k"])
+                > MAX_COMPLEXITY
+        );
     }
 }

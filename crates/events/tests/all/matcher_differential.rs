@@ -29,7 +29,9 @@ impl Rng {
     }
 }
 
-const KEYS: &[&str] = &["a", "b", "c", "detail", "x"];
+// Dotted keys name nested fields, so `a.b` in an event and `a` then `b` in a pattern (or the
+// other way round) meet.
+const KEYS: &[&str] = &["a", "b", "c", "detail", "x", "a.b", "detail.x"];
 const STRINGS: &[&str] = &[
     "",
     "abc",

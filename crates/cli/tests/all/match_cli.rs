@@ -152,3 +152,46 @@ fn a_missing_events_file_is_an_io_error() {
     assert_eq!(code, 1);
     assert_eq!(out["error"], "IOError");
 }
+
+/// An endless line on standard input (hostile input #06) fails at the 256 KB event cap
+/// rather than being buffered whole.
+#[test]
+fn an_overlong_line_on_stdin_fails_at_the_cap() {
+    use std::io::Write;
+    let rules = temp_file("rules_cap.json", r#"{"r": {"source": ["a"]}}"#);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stepbridge"))
+        .args(["match", "--rules", rules.to_str().unwrap(), "--events", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let block = vec![b'x'; 1 << 16];
+        // 4 MB, or until the command stops reading.
+        for _ in 0..64 {
+            if stdin.write_all(&block).is_err() {
+                break;
+            }
+        }
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out["line"], 1, "{out}");
+    assert!(out["message"].as_str().unwrap().contains("256 KB"), "{out}");
+}
+
+/// A byte order mark before the first event (hostile input #19) is skipped.
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let rules = temp_file("rules_bom.json", r#"{"isA": {"source": ["a"]}}"#);
+    let events = temp_file(
+        "bom.jsonl",
+        "\u{feff}{\"source\": \"a\"}\n{\"source\": \"b\"}\n",
+    );
+    let (code, out, _) = run(rules.to_str().unwrap(), events.to_str().unwrap());
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out["isA"], 1);
+}
