@@ -26,7 +26,7 @@ pub fn run_summary() -> Html {
         })
     };
     html! {
-        <div class="result" data-testid="run-result">
+        <div class="result" data-testid="run-result" data-run={state.finished_runs.to_string()}>
             <p class="result-line">
                 <span class={classes!("status", report.status.to_lowercase())} data-testid="status">{ &report.status }</span>
                 <span class="events" data-testid="event-count">{ format!("{} history events", report.history_events) }</span>

@@ -150,6 +150,8 @@ pub struct AppState {
     /// link or a file. Loading another example asks first unless nothing changed since.
     pub baseline: Option<Rc<Workspace>>,
     pub gallery: Rc<Vec<GalleryEntry>>,
+    /// How many runs have finished, so a view (and a test) tells a new result from the last.
+    pub finished_runs: u64,
     /// The editors' completion tables, from the worker (state names come with validation).
     pub completions: Option<Rc<Value>>,
 }
@@ -265,6 +267,7 @@ impl AppState {
                 }
                 let visits = report.state_visits;
                 self.report = Some(Rc::new(*report));
+                self.finished_runs += 1;
                 self.events = None;
                 self.step_detail = None;
                 self.step = self.step.filter(|s| *s < visits);

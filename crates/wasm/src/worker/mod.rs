@@ -493,9 +493,9 @@ fn completions() -> Value {
 mod tests {
     use super::*;
 
-    const ORDER: &str = include_str!("../../../static/examples/order-processing.asl.json");
-    const INPUT: &str = include_str!("../../../static/examples/order-processing.input.json");
-    const MOCKS: &str = include_str!("../../../static/examples/order-processing.mocks.json");
+    const ORDER: &str = include_str!("../../../../static/examples/order-processing.asl.json");
+    const INPUT: &str = include_str!("../../../../static/examples/order-processing.input.json");
+    const MOCKS: &str = include_str!("../../../../static/examples/order-processing.mocks.json");
 
     fn ask(session: &mut Session, request: Request) -> Value {
         let text = serde_json::to_string(&Envelope {

@@ -1,0 +1,143 @@
+// Measures the playground's page targets in headless Chromium on loopback (issue 13):
+// first contentful paint, editors usable, engines ready, bytes before interactive (gzipped),
+// Run → rendered result for the order example, and main-thread long tasks while a
+// 3,000-item Map runs and renders. Prints one JSON document; not a test (timings vary by
+// machine), run it with `node tests/bench/page-metrics.mjs` after scripts/dist.
+import { fileURLToPath } from 'node:url';
+import { readFile, readdir } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { serveDist } from '../browser/serve.mjs';
+import { launchChromium } from '../browser/chromium.mjs';
+import { setEditor, run } from '../browser/page.mjs';
+
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+const RUNS = Number(process.env.RUNS ?? 5);
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function gz(file) {
+  const body = await readFile(join(DIST, file));
+  return { file, raw: body.length, gzip: gzipSync(body, { level: 9 }).length };
+}
+
+/** What the page loads before it is interactive: everything but the engine worker. */
+async function sizes() {
+  const files = await readdir(DIST);
+  const all = await Promise.all(files.filter((f) => /\.(html|css|js|wasm)$/.test(f)).map(gz));
+  const worker = all.filter((f) => f.file.startsWith('stepbridge-worker'));
+  const ui = all.filter((f) => !f.file.startsWith('stepbridge-worker'));
+  const sum = (xs) => xs.reduce((n, f) => n + f.gzip, 0);
+  return { beforeInteractiveGzip: sum(ui), ui, workerGzip: sum(worker), worker };
+}
+
+async function load(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__marks = {};
+    const seen = (name, test) => {
+      const check = () => { if (!window.__marks[name] && test()) window.__marks[name] = performance.now(); };
+      new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
+    };
+    seen('editors', () => document.querySelector('.cm-editor[data-testid="definition"]'));
+    seen('engines', () => /ready/.test(document.querySelector('[data-testid="engine"]')?.textContent ?? ''));
+  });
+  await page.goto(url);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.waitForFunction(() => window.__marks.editors && window.__marks.engines, null, { timeout: 60_000 });
+  const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime);
+  const marks = await page.evaluate(() => window.__marks);
+  return { page, context, fcp, editors: marks.editors, engines: marks.engines };
+}
+
+async function runToRendered(page) {
+  return page.evaluate(async () => {
+    const result = () => Number(document.querySelector('[data-testid="run-result"]')?.dataset.run ?? 0);
+    const before = result();
+    const start = performance.now();
+    document.querySelector('[data-testid="run"]').click();
+    await new Promise((done) => {
+      const check = () => { if (result() > before) { obs.disconnect(); done(); } };
+      const obs = new MutationObserver(check);
+      obs.observe(document, { subtree: true, childList: true, attributes: true });
+      check();
+    });
+    // The result is in the DOM; wait for the frame that paints it.
+    await new Promise((r) => requestAnimationFrame(() => r()));
+    return performance.now() - start;
+  });
+}
+
+/** A 3,000-item Map whose iterations run two states each: about 12,000 history events. */
+function bigMap() {
+  const definition = {
+    StartAt: 'Items',
+    States: {
+      Items: {
+        Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 10,
+        ItemProcessor: { StartAt: 'Price', States: {
+          Price: { Type: 'Pass', Parameters: { 'sku.$': '$.sku', 'total.$': 'States.MathAdd($.qty, 1)' }, Next: 'Done' },
+          Done: { Type: 'Succeed' } } },
+        ResultSelector: { 'count.$': 'States.ArrayLength($)' },
+        End: true,
+      },
+    },
+  };
+  const input = { items: Array.from({ length: 3000 }, (_, i) => ({ sku: `SKU-${i}`, qty: i % 5 })) };
+  return { definition: JSON.stringify(definition, null, 2), input: JSON.stringify(input) };
+}
+
+async function longTasksDuringBigMap(page) {
+  const { definition, input } = bigMap();
+  await setEditor(page, 'mocks', '');
+  await setEditor(page, 'definition', definition);
+  await setEditor(page, 'input', input);
+  await page.evaluate(() => {
+    window.__long = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__long.push(e.duration);
+    }).observe({ type: 'longtask', buffered: false });
+  });
+  const start = Date.now();
+  await run(page);
+  const wall = Date.now() - start;
+  // Switch through the views as a user would, each a rendering task of its own.
+  for (const tab of ['tab-table', 'tab-events', 'tab-graph']) {
+    await page.getByTestId(tab).click();
+    await page.waitForTimeout(300);
+  }
+  const events = await page.getByTestId('event-count').textContent();
+  const long = await page.evaluate(() => window.__long);
+  return { events, runWallMs: wall, longTasks: long.length, longestTaskMs: long.length ? Math.max(...long) : 0 };
+}
+
+const server = await serveDist(DIST);
+const browser = await launchChromium();
+try {
+  const loads = [];
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    const l = await load(browser, server.url);
+    loads.push(l);
+    await runToRendered(l.page); // warm-up: the worker's first run compiles its code paths
+    runs.push(await runToRendered(l.page));
+    if (i < RUNS - 1) await l.context.close();
+  }
+  const last = loads[loads.length - 1];
+  const big = await longTasksDuringBigMap(last.page);
+  await last.context.close();
+  console.log(JSON.stringify({
+    runs: RUNS,
+    firstContentfulPaintMs: median(loads.map((l) => l.fcp)),
+    editorsUsableMs: median(loads.map((l) => l.editors)),
+    enginesReadyMs: median(loads.map((l) => l.engines)),
+    runToRenderedMs: median(runs),
+    bigMap: big,
+    sizes: await sizes(),
+  }, null, 2));
+} finally {
+  await browser.close();
+  await server.close();
+}
