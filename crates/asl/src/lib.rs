@@ -6,26 +6,21 @@
 //! - [`RunRequest`] deserialises from camelCase JSON; [`RunOutcome`] and [`Diagnostic`]
 //!   serialise to the JSON shapes the CLI prints.
 
-pub mod choice;
-pub mod clock;
-pub mod error;
-pub mod exec;
-pub mod execution;
-pub mod history;
-pub mod intrinsics;
-pub mod jsonpath;
+mod clock;
+mod engine;
+mod error;
+mod execution;
+mod expr;
+mod history;
 pub mod mock;
-pub mod model;
-pub mod query;
-pub mod rng;
-pub mod size;
-pub mod source;
-pub mod template;
-pub mod validate;
-pub mod vars;
+mod model;
+mod rng;
+mod source;
+mod states;
+mod validate;
 
+pub use engine::{Callback, CallbackKind, PendingToken};
 pub use error::StatesError;
-pub use exec::{Callback, CallbackKind, PendingToken};
 pub use execution::Execution;
 
 use serde::{Deserialize, Serialize};
@@ -251,10 +246,10 @@ impl Default for ExecOptions {
             seed: 0,
             start_ms: clock::DEFAULT_START_MS,
             history: true,
-            max_history_events: exec::DEFAULT_MAX_EVENTS,
+            max_history_events: engine::DEFAULT_MAX_EVENTS,
             callbacks: Vec::new(),
             state_machine_name: "StateMachine".into(),
-            max_payload_bytes: exec::PAYLOAD_LIMIT,
+            max_payload_bytes: engine::PAYLOAD_LIMIT,
         }
     }
 }
@@ -297,7 +292,7 @@ impl StateMachine {
 
     /// Run one execution to its end or to a pause.
     pub fn execute(&self, input: Value, options: &ExecOptions) -> RunOutcome {
-        let settings = exec::Settings {
+        let settings = engine::Settings {
             mocks: options.mocks.as_ref(),
             seed: options.seed,
             start_ms: options.start_ms,
@@ -309,29 +304,29 @@ impl StateMachine {
             context_input: self.reads_execution_input,
             context_state: self.reads_state_context,
         };
-        vars::reset();
-        let mut engine = exec::Engine::new(&settings, &self.machine, &input);
-        let end = exec::execute(&mut engine, &self.machine, input);
-        let variables = vars::finish();
+        expr::vars::reset();
+        let mut engine = engine::Engine::new(&settings, &self.machine, &input);
+        let end = engine::execute(&mut engine, &self.machine, input);
+        let variables = expr::vars::finish();
         let stop_time = Some(clock::format_ms(engine.now()));
         let mut out = RunOutcome::invalid(Vec::new());
         match end {
-            exec::End::Succeeded(v) => {
+            engine::End::Succeeded(v) => {
                 out.status = "SUCCEEDED".into();
                 out.output = Some(v);
             }
-            exec::End::Failed(e) => {
+            engine::End::Failed(e) => {
                 out.status = "FAILED".into();
                 out.error = Some(e.error);
                 out.cause = Some(e.cause);
             }
-            exec::End::TimedOut => {
+            engine::End::TimedOut => {
                 out.status = "TIMED_OUT".into();
                 out.error = Some("States.Timeout".into());
                 out.cause =
                     Some("The execution ran longer than the state machine's TimeoutSeconds".into());
             }
-            exec::End::Paused => out.status = "WAITING_FOR_CALLBACK".into(),
+            engine::End::Paused => out.status = "WAITING_FOR_CALLBACK".into(),
         }
         out.task_tokens = std::mem::take(&mut engine.pending);
         out.unmocked = std::mem::take(&mut engine.unmocked);
@@ -400,7 +395,7 @@ pub fn prepare(
         history: request.history.unwrap_or(true),
         max_history_events: request
             .max_history_events
-            .unwrap_or(exec::DEFAULT_MAX_EVENTS),
+            .unwrap_or(engine::DEFAULT_MAX_EVENTS),
         callbacks: request.callbacks.clone(),
         state_machine_name: request
             .state_machine
@@ -409,7 +404,7 @@ pub fn prepare(
         max_payload_bytes: request
             .max_payload_bytes
             .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
-            .unwrap_or(exec::PAYLOAD_LIMIT),
+            .unwrap_or(engine::PAYLOAD_LIMIT),
     };
     Ok((machine, input, options))
 }

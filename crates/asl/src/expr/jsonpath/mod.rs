@@ -25,25 +25,30 @@ use serde_json::{Map, Number, Value};
 use std::cmp::Ordering;
 use std::fmt;
 
+mod parse;
+use parse::Parser;
+mod result_path;
+pub use result_path::*;
+
 /// Nesting cap for filter expressions, so hostile input cannot overflow the stack.
-const MAX_FILTER_DEPTH: usize = 16;
+pub(crate) const MAX_FILTER_DEPTH: usize = 16;
 /// Most steps one path (or filter operand) may have; bounds the evaluator's recursion.
-const MAX_SEGMENTS: usize = 128;
+pub(crate) const MAX_SEGMENTS: usize = 128;
 /// Longest path text accepted; AWS's own limit for a state field is far below this.
-const MAX_PATH_LEN: usize = 64 * 1024;
+pub(crate) const MAX_PATH_LEN: usize = 64 * 1024;
 
 /// A compiled JSONPath.
 #[derive(Clone, PartialEq)]
 pub struct Path {
-    text: String,
-    context: bool,
-    /// `$name...`: the path reads the workflow variable `name` (see [`crate::vars`]).
-    variable: Option<String>,
-    segments: Vec<Segment>,
-    definite: bool,
+    pub(crate) text: String,
+    pub(crate) context: bool,
+    /// `$name...`: the path reads the workflow variable `name` (see [`crate::expr::vars`]).
+    pub(crate) variable: Option<String>,
+    pub(crate) segments: Vec<Segment>,
+    pub(crate) definite: bool,
     /// For `$`-rooted paths of plain names and non-negative indexes: the steps, so callers can
     /// walk (or move out of) a document without cloning.
-    steps: Option<Vec<PathStep>>,
+    pub(crate) steps: Option<Vec<PathStep>>,
 }
 
 /// One step of a plain definite path (see [`Path::definite_steps`]).
@@ -66,14 +71,14 @@ impl fmt::Display for Path {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-struct Segment {
+pub(crate) struct Segment {
     /// `..` before the selector: apply it to the node and every descendant.
-    descendant: bool,
-    selector: Selector,
+    pub(crate) descendant: bool,
+    pub(crate) selector: Selector,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Selector {
+pub(crate) enum Selector {
     Name(String),
     Names(Vec<String>),
     Index(i64),
@@ -86,7 +91,7 @@ enum Selector {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Expr {
+pub(crate) enum Expr {
     /// Chains are flat so a long `a || b || c ...` never nests deeply.
     Or(Vec<Expr>),
     And(Vec<Expr>),
@@ -97,7 +102,7 @@ enum Expr {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum CmpOp {
+pub(crate) enum CmpOp {
     Eq,
     Ne,
     Lt,
@@ -109,7 +114,7 @@ enum CmpOp {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Operand {
+pub(crate) enum Operand {
     /// `@...` relative to the current item.
     Current(Vec<Segment>),
     /// `$...` from the document root.
@@ -157,6 +162,7 @@ impl Path {
         })
     }
 
+    #[cfg_attr(not(test), allow(dead_code))] // used by the unit tests
     /// `$`: the whole input.
     pub fn root() -> Path {
         Path {
@@ -287,14 +293,14 @@ impl Path {
     /// Indefinite paths always give `Some(array)`.
     pub fn try_select(&self, input: &Value, context: &Value) -> Option<Value> {
         if let Some(name) = &self.variable {
-            return crate::vars::with(name, |v| self.select_from(v?));
+            return crate::expr::vars::with(name, |v| self.select_from(v?));
         }
         let doc = if self.context { context } else { input };
         self.select_from(doc)
     }
 
     #[inline]
-    fn select_from(&self, doc: &Value) -> Option<Value> {
+    pub(crate) fn select_from(&self, doc: &Value) -> Option<Value> {
         if self.definite {
             let mut cur = doc;
             for seg in &self.segments {
@@ -375,7 +381,7 @@ impl Path {
     }
 }
 
-fn plain_steps(context: bool, segs: &[Segment]) -> Option<Vec<PathStep>> {
+pub(crate) fn plain_steps(context: bool, segs: &[Segment]) -> Option<Vec<PathStep>> {
     if context {
         return None;
     }
@@ -390,7 +396,7 @@ fn plain_steps(context: bool, segs: &[Segment]) -> Option<Vec<PathStep>> {
 }
 
 impl Segment {
-    fn is_definite(&self) -> bool {
+    pub(crate) fn is_definite(&self) -> bool {
         !self.descendant
             && matches!(
                 self.selector,
@@ -400,11 +406,11 @@ impl Segment {
 }
 
 /// Jayway prints documents compactly in its messages.
-fn compact(v: &Value) -> String {
+pub(crate) fn compact(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
-fn resolve_index(i: i64, len: usize) -> Option<usize> {
+pub(crate) fn resolve_index(i: i64, len: usize) -> Option<usize> {
     let len = len as i64;
     let idx = if i < 0 { len + i } else { i };
     if idx >= 0 && idx < len {
@@ -415,7 +421,7 @@ fn resolve_index(i: i64, len: usize) -> Option<usize> {
 }
 
 /// Objects up to this many fields are searched by a scan rather than by hashing the key.
-const SCAN_FIELDS: usize = 8;
+pub(crate) const SCAN_FIELDS: usize = 8;
 
 /// `m.get(key)`: for a small object a linear scan, cheaper than hashing the key.
 #[inline]
@@ -439,7 +445,7 @@ pub fn field_mut<'a>(m: &'a mut Map<String, Value>, key: &str) -> Option<&'a mut
     }
 }
 
-fn step_definite<'a>(cur: &'a Value, sel: &Selector) -> Option<&'a Value> {
+pub(crate) fn step_definite<'a>(cur: &'a Value, sel: &Selector) -> Option<&'a Value> {
     match sel {
         Selector::Name(n) => field(cur.as_object()?, n),
         Selector::Index(i) => {
@@ -458,7 +464,7 @@ fn step_definite<'a>(cur: &'a Value, sel: &Selector) -> Option<&'a Value> {
     }
 }
 
-fn collect<'a>(
+pub(crate) fn collect<'a>(
     root: &'a Value,
     cur: &'a Value,
     segs: &[Segment],
@@ -482,7 +488,7 @@ fn collect<'a>(
 
 /// The node itself and all descendants, document order. Depth is bounded by serde_json's
 /// own recursion limit on parsed input; the cap here guards hand-built values.
-fn descendants<'a>(v: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
+pub(crate) fn descendants<'a>(v: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
     out.push(v);
     if depth > 512 {
         return;
@@ -494,7 +500,7 @@ fn descendants<'a>(v: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
     }
 }
 
-fn apply_selector<'a>(
+pub(crate) fn apply_selector<'a>(
     root: &'a Value,
     cur: &'a Value,
     sel: &Selector,
@@ -564,7 +570,12 @@ fn apply_selector<'a>(
     }
 }
 
-fn slice_indexes(len: usize, start: Option<i64>, end: Option<i64>, step: i64) -> Vec<usize> {
+pub(crate) fn slice_indexes(
+    len: usize,
+    start: Option<i64>,
+    end: Option<i64>,
+    step: i64,
+) -> Vec<usize> {
     let len = len as i64;
     let norm = |v: i64| if v < 0 { (len + v).max(0) } else { v.min(len) };
     let mut out = Vec::new();
@@ -595,7 +606,7 @@ fn slice_indexes(len: usize, start: Option<i64>, end: Option<i64>, step: i64) ->
 // ---------------------------------------------------------------------------------------
 // Filters
 
-fn eval_filter(root: &Value, item: &Value, expr: &Expr) -> bool {
+pub(crate) fn eval_filter(root: &Value, item: &Value, expr: &Expr) -> bool {
     match expr {
         Expr::Or(terms) => terms.iter().any(|t| eval_filter(root, item, t)),
         Expr::And(terms) => terms.iter().all(|t| eval_filter(root, item, t)),
@@ -618,7 +629,7 @@ fn eval_filter(root: &Value, item: &Value, expr: &Expr) -> bool {
 
 /// Operands are borrowed where possible: filters run once per array item, so cloning each
 /// compared value would dominate their cost.
-fn operand_value<'a>(
+pub(crate) fn operand_value<'a>(
     root: &'a Value,
     item: &'a Value,
     op: &'a Operand,
@@ -642,7 +653,7 @@ fn operand_value<'a>(
     }
 }
 
-fn compare(l: &Value, op: CmpOp, r: &Value) -> bool {
+pub(crate) fn compare(l: &Value, op: CmpOp, r: &Value) -> bool {
     match op {
         CmpOp::Eq => values_equal(l, r),
         CmpOp::Ne => !values_equal(l, r),
@@ -671,14 +682,14 @@ fn compare(l: &Value, op: CmpOp, r: &Value) -> bool {
     }
 }
 
-fn values_equal(l: &Value, r: &Value) -> bool {
+pub(crate) fn values_equal(l: &Value, r: &Value) -> bool {
     match (l, r) {
         (Value::Number(a), Value::Number(b)) => num_cmp(a, b) == Some(Ordering::Equal),
         _ => l == r,
     }
 }
 
-fn num_cmp(a: &Number, b: &Number) -> Option<Ordering> {
+pub(crate) fn num_cmp(a: &Number, b: &Number) -> Option<Ordering> {
     if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
         return Some(x.cmp(&y));
     }
@@ -690,601 +701,6 @@ fn num_cmp(a: &Number, b: &Number) -> Option<Ordering> {
 
 // ---------------------------------------------------------------------------------------
 // Parser
-
-struct Parser<'a> {
-    src: &'a str,
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Parser<'a> {
-    fn new(src: &'a str) -> Self {
-        Parser {
-            src,
-            bytes: src.as_bytes(),
-            pos: 0,
-        }
-    }
-
-    fn at_end(&self) -> bool {
-        self.pos >= self.bytes.len()
-    }
-
-    /// A variable name right after the root `$`: a Unicode ID_Start character, then
-    /// ID_Continue characters, as AWS defines variable names.
-    /// <https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html#variable-name-syntax>
-    fn variable_name(&mut self) -> Option<String> {
-        let start = self.pos;
-        let mut chars = self.src[start..].chars();
-        if !chars.next().is_some_and(unicode_ident::is_xid_start) {
-            return None;
-        }
-        let rest: usize = chars
-            .take_while(|c| unicode_ident::is_xid_continue(*c))
-            .map(char::len_utf8)
-            .sum();
-        let first = self.src[start..].chars().next().map_or(0, char::len_utf8);
-        self.pos = start + first + rest;
-        Some(self.src[start..self.pos].to_string())
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
-
-    fn eat(&mut self, c: char) -> bool {
-        if self.peek() == Some(c as u8) {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn eat_str(&mut self, s: &str) -> bool {
-        if self.src[self.pos..].starts_with(s) {
-            self.pos += s.len();
-            true
-        } else {
-            false
-        }
-    }
-
-    fn skip_ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.pos += 1;
-        }
-    }
-
-    fn rest_preview(&self) -> String {
-        self.src[self.pos..].chars().take(12).collect()
-    }
-
-    fn err<T>(&self, what: &str) -> Result<T, String> {
-        if self.at_end() {
-            Err(format!("{what} at the end of the path"))
-        } else {
-            Err(format!(
-                "{what} at position {} (near '{}')",
-                self.pos + 1,
-                self.rest_preview()
-            ))
-        }
-    }
-
-    /// Steps after the root. `in_filter` stops at characters that end an operand.
-    fn segments(&mut self, depth: usize, in_filter: bool) -> Result<Vec<Segment>, String> {
-        let mut segs = Vec::new();
-        loop {
-            if segs.len() > MAX_SEGMENTS {
-                return self.err(&format!("a path may have at most {MAX_SEGMENTS} steps"));
-            }
-            match self.peek() {
-                Some(b'.') => {
-                    self.pos += 1;
-                    let descendant = self.eat('.');
-                    if self.peek() == Some(b'[') {
-                        if !descendant {
-                            return self.err("'.' followed by '['");
-                        }
-                        self.pos += 1;
-                        let selector = self.bracket(depth)?;
-                        segs.push(Segment {
-                            descendant,
-                            selector,
-                        });
-                    } else if self.eat('*') {
-                        segs.push(Segment {
-                            descendant,
-                            selector: Selector::Wildcard,
-                        });
-                    } else {
-                        let name = self.dot_name(in_filter);
-                        if name.is_empty() {
-                            return self.err("a property name is expected");
-                        }
-                        segs.push(Segment {
-                            descendant,
-                            selector: Selector::Name(name),
-                        });
-                    }
-                }
-                Some(b'[') => {
-                    self.pos += 1;
-                    let selector = self.bracket(depth)?;
-                    segs.push(Segment {
-                        descendant: false,
-                        selector,
-                    });
-                }
-                _ => return Ok(segs),
-            }
-        }
-    }
-
-    fn dot_name(&mut self, in_filter: bool) -> String {
-        let start = self.pos;
-        while let Some(c) = self.peek() {
-            let stop = match c {
-                b'.' | b'[' => true,
-                b' ' | b'\t' | b'\n' | b'\r' => true,
-                b')' | b'=' | b'!' | b'<' | b'>' | b'&' | b'|' | b',' | b']' => in_filter,
-                _ => false,
-            };
-            if stop {
-                break;
-            }
-            self.pos += 1;
-        }
-        self.src[start..self.pos].to_string()
-    }
-
-    /// After `[`: names, indexes, wildcard, slice, union, filter or script index, then `]`.
-    fn bracket(&mut self, depth: usize) -> Result<Selector, String> {
-        self.skip_ws();
-        let sel = match self.peek() {
-            Some(b'*') => {
-                self.pos += 1;
-                Selector::Wildcard
-            }
-            Some(b'\'' | b'"') => {
-                let mut names = vec![self.quoted()?];
-                loop {
-                    self.skip_ws();
-                    if !self.eat(',') {
-                        break;
-                    }
-                    self.skip_ws();
-                    names.push(self.quoted()?);
-                }
-                if names.len() == 1 {
-                    Selector::Name(names.pop().unwrap_or_default())
-                } else {
-                    Selector::Names(names)
-                }
-            }
-            Some(b'?') => {
-                self.pos += 1;
-                self.skip_ws();
-                if !self.eat('(') {
-                    return self.err("'(' is expected after '?'");
-                }
-                let e = self.expr(depth + 1)?;
-                self.skip_ws();
-                if !self.eat(')') {
-                    return self.err("')' is expected to close the filter");
-                }
-                Selector::Filter(Box::new(e))
-            }
-            Some(b'(') => {
-                self.pos += 1;
-                self.skip_ws();
-                if !self.eat_str("@.length") {
-                    return self.err("only '(@.length-N)' is supported as a script index");
-                }
-                self.skip_ws();
-                let n = if self.eat('-') {
-                    self.skip_ws();
-                    self.integer()?
-                } else if self.eat('+') {
-                    self.skip_ws();
-                    self.integer()?.checked_neg().unwrap_or(i64::MAX)
-                } else {
-                    0
-                };
-                self.skip_ws();
-                if !self.eat(')') {
-                    return self.err("')' is expected");
-                }
-                Selector::LengthMinus(n)
-            }
-            Some(b'-' | b'0'..=b'9' | b':') => self.index_or_slice()?,
-            _ => return self.err("an index, name, '*' or filter is expected in brackets"),
-        };
-        self.skip_ws();
-        if !self.eat(']') {
-            return self.err("']' is expected");
-        }
-        Ok(sel)
-    }
-
-    fn index_or_slice(&mut self) -> Result<Selector, String> {
-        let first = self.opt_integer()?;
-        self.skip_ws();
-        if self.eat(':') {
-            self.skip_ws();
-            let end = self.opt_integer()?;
-            self.skip_ws();
-            let step = if self.eat(':') {
-                self.skip_ws();
-                self.opt_integer()?.unwrap_or(1)
-            } else {
-                1
-            };
-            if step == 0 {
-                return self.err("a slice step cannot be 0");
-            }
-            return Ok(Selector::Slice(first, end, step));
-        }
-        let Some(first) = first else {
-            return self.err("an index is expected");
-        };
-        let mut idx = vec![first];
-        loop {
-            self.skip_ws();
-            if !self.eat(',') {
-                break;
-            }
-            self.skip_ws();
-            idx.push(self.integer()?);
-        }
-        Ok(if idx.len() == 1 {
-            Selector::Index(first)
-        } else {
-            Selector::Indexes(idx)
-        })
-    }
-
-    fn opt_integer(&mut self) -> Result<Option<i64>, String> {
-        match self.peek() {
-            Some(b'-' | b'0'..=b'9') => self.integer().map(Some),
-            _ => Ok(None),
-        }
-    }
-
-    fn integer(&mut self) -> Result<i64, String> {
-        let start = self.pos;
-        self.eat('-');
-        while matches!(self.peek(), Some(b'0'..=b'9')) {
-            self.pos += 1;
-        }
-        self.src[start..self.pos]
-            .parse::<i64>()
-            .or_else(|_| self.err("an integer is expected"))
-    }
-
-    fn quoted(&mut self) -> Result<String, String> {
-        let Some(q) = self.peek() else {
-            return self.err("a quoted name is expected");
-        };
-        if q != b'\'' && q != b'"' {
-            return self.err("a quoted name is expected");
-        }
-        self.pos += 1;
-        let mut s = String::new();
-        loop {
-            let Some(c) = self.src[self.pos..].chars().next() else {
-                return self.err("an unterminated quoted name");
-            };
-            self.pos += c.len_utf8();
-            if c as u32 == q as u32 {
-                return Ok(s);
-            }
-            if c == '\\' {
-                let Some(n) = self.src[self.pos..].chars().next() else {
-                    return self.err("an unterminated escape");
-                };
-                self.pos += n.len_utf8();
-                s.push(n);
-            } else {
-                s.push(c);
-            }
-        }
-    }
-
-    fn expr(&mut self, depth: usize) -> Result<Expr, String> {
-        if depth > MAX_FILTER_DEPTH {
-            return self.err("the filter is nested too deeply");
-        }
-        let mut terms = vec![self.and_expr(depth)?];
-        loop {
-            self.skip_ws();
-            if self.eat_str("||") {
-                terms.push(self.and_expr(depth)?);
-            } else if terms.len() == 1 {
-                return Ok(terms.pop().unwrap_or(Expr::Or(Vec::new())));
-            } else {
-                return Ok(Expr::Or(terms));
-            }
-        }
-    }
-
-    fn and_expr(&mut self, depth: usize) -> Result<Expr, String> {
-        let mut terms = vec![self.unary(depth)?];
-        loop {
-            self.skip_ws();
-            if self.eat_str("&&") {
-                terms.push(self.unary(depth)?);
-            } else if terms.len() == 1 {
-                return Ok(terms.pop().unwrap_or(Expr::And(Vec::new())));
-            } else {
-                return Ok(Expr::And(terms));
-            }
-        }
-    }
-
-    fn unary(&mut self, depth: usize) -> Result<Expr, String> {
-        self.skip_ws();
-        if depth > MAX_FILTER_DEPTH {
-            return self.err("the filter is nested too deeply");
-        }
-        if self.peek() == Some(b'!') && self.bytes.get(self.pos + 1) != Some(&b'=') {
-            self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.unary(depth + 1)?)));
-        }
-        if self.eat('(') {
-            let e = self.expr(depth + 1)?;
-            self.skip_ws();
-            if !self.eat(')') {
-                return self.err("')' is expected");
-            }
-            return Ok(e);
-        }
-        let left = self.operand(depth)?;
-        self.skip_ws();
-        let op = if self.eat_str("==") {
-            CmpOp::Eq
-        } else if self.eat_str("!=") {
-            CmpOp::Ne
-        } else if self.eat_str("<=") {
-            CmpOp::Le
-        } else if self.eat_str(">=") {
-            CmpOp::Ge
-        } else if self.eat('<') {
-            CmpOp::Lt
-        } else if self.eat('>') {
-            CmpOp::Gt
-        } else if self.eat_str("nin ") {
-            CmpOp::Nin
-        } else if self.eat_str("in ") {
-            CmpOp::In
-        } else {
-            return Ok(Expr::Exists(left));
-        };
-        self.skip_ws();
-        let right = self.operand(depth)?;
-        Ok(Expr::Cmp(left, op, right))
-    }
-
-    fn operand(&mut self, depth: usize) -> Result<Operand, String> {
-        self.skip_ws();
-        match self.peek() {
-            Some(b'@') => {
-                self.pos += 1;
-                Ok(Operand::Current(self.segments(depth + 1, true)?))
-            }
-            Some(b'$') => {
-                self.pos += 1;
-                Ok(Operand::Root(self.segments(depth + 1, true)?))
-            }
-            Some(b'\'' | b'"') => Ok(Operand::Literal(Value::String(self.quoted()?))),
-            Some(b'[') => {
-                self.pos += 1;
-                let mut items = Vec::new();
-                loop {
-                    self.skip_ws();
-                    if self.eat(']') {
-                        break;
-                    }
-                    match self.operand(depth)? {
-                        Operand::Literal(v) => items.push(v),
-                        _ => return self.err("only literals may appear in a list"),
-                    }
-                    self.skip_ws();
-                    if !self.eat(',') {
-                        self.skip_ws();
-                        if !self.eat(']') {
-                            return self.err("']' is expected to close the list");
-                        }
-                        break;
-                    }
-                }
-                Ok(Operand::Literal(Value::Array(items)))
-            }
-            Some(b'-' | b'0'..=b'9') => {
-                let start = self.pos;
-                self.pos += 1;
-                while matches!(
-                    self.peek(),
-                    Some(b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
-                ) {
-                    self.pos += 1;
-                }
-                let txt = &self.src[start..self.pos];
-                match serde_json::from_str::<Number>(txt) {
-                    Ok(n) => Ok(Operand::Literal(Value::Number(n))),
-                    Err(_) => {
-                        self.pos = start;
-                        self.err("a number is expected")
-                    }
-                }
-            }
-            _ => {
-                if self.eat_str("true") {
-                    Ok(Operand::Literal(Value::Bool(true)))
-                } else if self.eat_str("false") {
-                    Ok(Operand::Literal(Value::Bool(false)))
-                } else if self.eat_str("null") {
-                    Ok(Operand::Literal(Value::Null))
-                } else {
-                    self.err("a value, '@' or '$' path is expected")
-                }
-            }
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// ResultPath
-
-/// Place `result` into `input` at `path` (a reference path), as ResultPath does.
-///
-/// - `None` is `"ResultPath": null`: the result is discarded and the input passes through.
-/// - `$` replaces the input with the result.
-/// - Otherwise missing intermediate objects are created; stepping into a value that is not an
-///   object (or an index outside an array) is `States.ResultPathMatchFailure`.
-///
-/// The executor passes `Some(&Path::root())` when the field is absent (AWS's default `$`).
-pub fn apply_result_path(
-    input: &Value,
-    path: Option<&Path>,
-    result: Value,
-) -> Result<Value, StatesError> {
-    let Some(path) = path else {
-        return Ok(input.clone());
-    };
-    if path.segments.is_empty() {
-        return Ok(result);
-    }
-    let mut doc = input.clone();
-    insert_at(&mut doc, path, result, input)?;
-    Ok(doc)
-}
-
-/// Owned form of [`apply_result_path`]: avoids copying the input.
-pub fn apply_result_path_owned(
-    input: Value,
-    path: Option<&Path>,
-    result: Value,
-) -> Result<Value, StatesError> {
-    let Some(path) = path else {
-        return Ok(input);
-    };
-    if path.segments.is_empty() {
-        return Ok(result);
-    }
-    let mut doc = input;
-    let snapshot_for_error = |d: &Value| d.clone();
-    match insert_at_inner(&mut doc, path, result) {
-        Ok(()) => Ok(doc),
-        Err(()) => Err(result_path_error(path, &snapshot_for_error(&doc))),
-    }
-}
-
-/// Whether [`apply_result_path_owned`] succeeds on `doc` (checked without changing it), so
-/// a caller need not keep a copy of the input for the failure case.
-pub fn result_path_applies(doc: &Value, path: &Path) -> bool {
-    if path.segments.is_empty() {
-        return true;
-    }
-    if !path.is_reference_path() {
-        return false;
-    }
-    // None: an object the insertion creates on the way.
-    let mut cur = Some(doc);
-    let n = path.segments.len();
-    for (i, seg) in path.segments.iter().enumerate() {
-        let last = i + 1 == n;
-        match &seg.selector {
-            Selector::Name(name) => {
-                let obj = match cur {
-                    None => None,
-                    Some(Value::Object(m)) => Some(m),
-                    Some(_) => return false,
-                };
-                if last {
-                    return true;
-                }
-                cur = obj.and_then(|m| field(m, name));
-            }
-            Selector::Index(idx) => {
-                let Some(Value::Array(arr)) = cur else {
-                    return false;
-                };
-                let Some(at) = resolve_index(*idx, arr.len()) else {
-                    return false;
-                };
-                if last {
-                    return true;
-                }
-                cur = Some(&arr[at]);
-            }
-            _ => return false,
-        }
-    }
-    false
-}
-
-fn result_path_error(path: &Path, input: &Value) -> StatesError {
-    StatesError::new(
-        "States.ResultPathMatchFailure",
-        format!(
-            "Unable to apply ReferencePath {} to input {}",
-            path.text,
-            compact(input)
-        ),
-    )
-}
-
-fn insert_at(
-    doc: &mut Value,
-    path: &Path,
-    result: Value,
-    input: &Value,
-) -> Result<(), StatesError> {
-    insert_at_inner(doc, path, result).map_err(|()| result_path_error(path, input))
-}
-
-fn insert_at_inner(doc: &mut Value, path: &Path, result: Value) -> Result<(), ()> {
-    if !path.is_reference_path() {
-        return Err(());
-    }
-    let mut cur = doc;
-    let n = path.segments.len();
-    let mut result = Some(result);
-    for (i, seg) in path.segments.iter().enumerate() {
-        let last = i + 1 == n;
-        match &seg.selector {
-            Selector::Name(name) => {
-                let obj: &mut Map<String, Value> = match cur {
-                    Value::Object(m) => m,
-                    _ => return Err(()),
-                };
-                if last {
-                    obj.insert(name.clone(), result.take().ok_or(())?);
-                    return Ok(());
-                }
-                cur = obj
-                    .entry(name.clone())
-                    .or_insert_with(|| Value::Object(Map::new()));
-            }
-            Selector::Index(idx) => {
-                let arr = match cur {
-                    Value::Array(a) => a,
-                    _ => return Err(()),
-                };
-                let at = resolve_index(*idx, arr.len()).ok_or(())?;
-                if last {
-                    arr[at] = result.take().ok_or(())?;
-                    return Ok(());
-                }
-                cur = &mut arr[at];
-            }
-            _ => return Err(()),
-        }
-    }
-    Err(())
-}
 
 #[cfg(test)]
 mod tests {

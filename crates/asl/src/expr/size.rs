@@ -19,6 +19,7 @@ thread_local! {
 
 /// Testing aid: measure every checked value exactly, ignoring bounds, on this thread. The
 /// outcome of any run must be the same either way.
+#[cfg_attr(not(test), allow(dead_code))] // used by the unit tests
 #[doc(hidden)]
 pub fn set_exact_checks(on: bool) {
     EXACT.with(|e| e.set(on));

@@ -226,7 +226,7 @@ fn deep_nesting_is_reported() {
 
 #[test]
 fn lib_validate_delegates() {
-    assert!(stepbridge_asl::validate::validate("{").len() == 1);
+    assert!(stepbridge_asl::validate("{").len() == 1);
     assert_eq!(
         stepbridge_asl::validate("{")[0].code,
         "INVALID_JSON_DESCRIPTION"

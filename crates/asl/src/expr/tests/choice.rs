@@ -1,8 +1,8 @@
 //! Choice rules as "Choice workflow state" describes them
 //! (https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html).
 
+use crate::expr::choice::{parse_timestamp, ChoiceRule};
 use serde_json::{json, Value};
-use stepbridge_asl::choice::{parse_timestamp, ChoiceRule};
 
 fn rule(v: Value) -> ChoiceRule {
     ChoiceRule::parse(&v).unwrap_or_else(|e| panic!("{v}: {e}"))

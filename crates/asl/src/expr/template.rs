@@ -14,10 +14,10 @@
 //! so evaluation only clones them.
 
 use crate::error::StatesError;
-use crate::intrinsics::{is_intrinsic, Arg, Intrinsic};
-use crate::jsonpath::{Path, PathStep};
+use crate::expr::intrinsics::{is_intrinsic, Arg, Intrinsic};
+use crate::expr::jsonpath::{Path, PathStep};
+use crate::expr::size::{json_size, measure, plus, str_size, Bound, UNKNOWN};
 use crate::rng::Rng;
-use crate::size::{json_size, measure, plus, str_size, Bound, UNKNOWN};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -42,7 +42,7 @@ pub struct Template {
     item_paths: Vec<(Path, bool, usize)>,
 }
 
-/// A value evaluated with size tracking (see [`crate::size`]): its size is at most `extra`
+/// A value evaluated with size tracking (see [`crate::expr::size`]): its size is at most `extra`
 /// plus, when `moved`, the size of the input it moved parts out of.
 pub struct SizedValue {
     pub value: Value,
@@ -242,6 +242,7 @@ impl Template {
         Ok((v, if limit == usize::MAX { UNKNOWN } else { acc }))
     }
 
+    #[cfg_attr(not(test), allow(dead_code))] // used by the unit tests
     /// Whether the template has no `.$` keys (its value is constant).
     pub fn is_static(&self) -> bool {
         matches!(self.root, Node::Static(_))
@@ -259,6 +260,7 @@ impl Template {
     /// Same result as [`Template::evaluate`], for a caller whose input is dead afterwards:
     /// `"doc.$": "$.doc"`-style fields move their subtree out of `input` instead of cloning it
     /// when no other field of the template reads an overlapping part.
+    #[cfg_attr(not(test), allow(dead_code))] // used by the unit tests
     pub fn evaluate_owned(
         &self,
         input: Value,
@@ -484,9 +486,9 @@ fn eval(node: &Node, input: &Value, context: &Value, rng: &mut Rng) -> Result<Va
 mod owned {
     use super::{eval, leaf_bound, Node, SizedValue, Template};
     use crate::error::StatesError;
-    use crate::jsonpath::{field, field_mut, PathStep};
+    use crate::expr::jsonpath::{field, field_mut, PathStep};
+    use crate::expr::size::{plus, Bound, UNKNOWN};
     use crate::rng::Rng;
-    use crate::size::{plus, Bound, UNKNOWN};
     use serde_json::{Map, Value};
 
     pub(super) fn leaves<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {

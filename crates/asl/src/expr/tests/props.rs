@@ -2,14 +2,14 @@
 //! paths/templates behave as their structure says. Case counts can be raised with
 //! PROPTEST_CASES (the defaults below keep `cargo test` quick).
 
+use crate::expr::choice::ChoiceRule;
+use crate::expr::intrinsics::Intrinsic;
+use crate::expr::jsonpath::{apply_result_path, Path};
+use crate::expr::template::Template;
+use crate::rng::Rng;
+use crate::validate::validate;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
-use stepbridge_asl::choice::ChoiceRule;
-use stepbridge_asl::intrinsics::Intrinsic;
-use stepbridge_asl::jsonpath::{apply_result_path, Path};
-use stepbridge_asl::rng::Rng;
-use stepbridge_asl::template::Template;
-use stepbridge_asl::validate;
 
 fn cases(default: u32) -> ProptestConfig {
     let n = std::env::var("PROPTEST_CASES")

@@ -1,8 +1,7 @@
 //! Each shared benchmark workload gives the output whose sha256 EXPECTED.md lists
 //! (correctness only; benches/workloads.rs measures speed).
 
-#[path = "common/workloads.rs"]
-mod common;
+use crate::workloads_common as common;
 use common::{load, sha256_hex, WORKLOADS};
 
 #[test]

@@ -1,10 +1,11 @@
 //! The payload quota check skips measuring values whose size bound fits the quota (see
-//! `stepbridge_asl::size`). These runs sweep the quota across the sizes the data passes
+//! `crate::expr::size`). These runs sweep the quota across the sizes the data passes
 //! through and require the same outcome (status, error, cause, output) as measuring every
 //! value exactly.
 
+use crate::expr::size;
+use crate::{ExecOptions, StateMachine};
 use serde_json::{json, Value};
-use stepbridge_asl::{size, ExecOptions, StateMachine};
 
 fn outcome(machine: &StateMachine, input: &Value, limit: usize, exact: bool) -> Value {
     size::set_exact_checks(exact);

@@ -1,8 +1,7 @@
 //! QueryLanguage JSONata in the interpreter: `{% %}` templates in Arguments, Output and the
 //! other JSONata fields, the `$states` variable, and States.QueryEvaluationError.
 
-#[path = "common/run.rs"]
-mod common;
+use crate::run_common as common;
 use common::{exec, failed_with, invalid, mocks, ok, trace};
 use serde_json::{json, Value};
 use stepbridge_asl::{run, RunRequest};

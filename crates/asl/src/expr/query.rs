@@ -127,6 +127,7 @@ impl Query {
         Ok(Query { root, vars })
     }
 
+    #[cfg_attr(not(test), allow(dead_code))] // used by the unit tests
     /// Whether the value has no expression at all.
     pub fn is_literal(&self) -> bool {
         matches!(self.root, Node::Literal(_))
@@ -142,7 +143,7 @@ impl Query {
 
     pub fn evaluate(&self, cx: &mut QueryCx) -> Result<Value, StatesError> {
         for name in &self.vars {
-            crate::vars::with(name, |v| {
+            crate::expr::vars::with(name, |v| {
                 if let Some(v) = v {
                     cx.prepared.bind(name, v);
                 }

@@ -4,8 +4,8 @@
 //! ResultPath: https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html
 //! Context object: https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html
 
+use crate::expr::jsonpath::{apply_result_path, apply_result_path_owned, Path, PathStep};
 use serde_json::{json, Value};
-use stepbridge_asl::jsonpath::{apply_result_path, apply_result_path_owned, Path, PathStep};
 
 fn sel(path: &str, input: &Value) -> Option<Value> {
     Path::parse(path)

@@ -2,8 +2,7 @@
 //! quotas, history and inspection data.
 //! <https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html>
 
-#[path = "common/run.rs"]
-mod common;
+use crate::run_common as common;
 use common::{failed_with, invalid, ok, trace};
 use serde_json::{json, Value};
 use stepbridge_asl::{run, RunOutcome, RunRequest};

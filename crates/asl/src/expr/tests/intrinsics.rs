@@ -2,11 +2,11 @@
 //! "Intrinsic functions for JSONPath states in Step Functions"
 //! (https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html).
 
+use crate::expr::intrinsics::Intrinsic;
+use crate::rng::Rng;
 use serde_json::{json, Value};
-use stepbridge_asl::intrinsics::Intrinsic;
-use stepbridge_asl::rng::Rng;
 
-fn eval_with(text: &str, input: Value) -> Result<Value, stepbridge_asl::StatesError> {
+fn eval_with(text: &str, input: Value) -> Result<Value, crate::StatesError> {
     let f = Intrinsic::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
     f.evaluate(
         &input,

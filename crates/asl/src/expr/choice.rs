@@ -14,7 +14,7 @@
 //! `States.Runtime` error, except for `IsPresent`.
 
 use crate::error::StatesError;
-use crate::jsonpath::Path;
+use crate::expr::jsonpath::Path;
 use serde_json::Value;
 use std::cmp::Ordering;
 
@@ -138,16 +138,13 @@ impl ChoiceRule {
         })
     }
 
+    #[cfg_attr(not(test), allow(dead_code))] // used by the unit tests
     /// A rule nested inside And/Or/Not: no `Next`.
     pub fn parse_nested(v: &Value) -> Result<ChoiceRule, String> {
         Ok(ChoiceRule {
             cond: parse_cond(v, false, 0)?,
             next: None,
         })
-    }
-
-    pub fn next(&self) -> Option<&str> {
-        self.next.as_deref()
     }
 
     pub fn evaluate(&self, input: &Value, context: &Value) -> Result<bool, StatesError> {

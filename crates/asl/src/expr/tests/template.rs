@@ -4,11 +4,11 @@
 //! and ResultSelector
 //! (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-resultselector).
 
+use crate::expr::template::Template;
+use crate::rng::Rng;
 use serde_json::{json, Value};
-use stepbridge_asl::rng::Rng;
-use stepbridge_asl::template::Template;
 
-fn eval(t: Value, input: Value, ctx: Value) -> Result<Value, stepbridge_asl::StatesError> {
+fn eval(t: Value, input: Value, ctx: Value) -> Result<Value, crate::StatesError> {
     Template::compile(&t)
         .unwrap_or_else(|e| panic!("{t}: {e}"))
         .evaluate(&input, &ctx, &mut Rng::new(1))

@@ -11,7 +11,7 @@
 //! call. An execution runs on one thread from start to end and [`reset`] starts it clean.
 
 use crate::error::StatesError;
-use crate::size::json_size;
+use crate::expr::size::json_size;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 
