@@ -147,6 +147,11 @@ impl ChoiceRule {
         })
     }
 
+    #[cfg_attr(not(test), allow(dead_code))] // used by the unit tests
+    pub fn next(&self) -> Option<&str> {
+        self.next.as_deref()
+    }
+
     pub fn evaluate(&self, input: &Value, context: &Value) -> Result<bool, StatesError> {
         eval(&self.cond, input, context)
     }
