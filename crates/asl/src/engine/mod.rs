@@ -109,6 +109,8 @@ pub(crate) enum Halt {
     Failed(StatesError),
     TimedOut,
     Paused,
+    /// The run's observer asked to stop, at this many history events.
+    Aborted(u64),
 }
 
 impl From<StatesError> for Stop {
@@ -143,6 +145,13 @@ pub(crate) enum End {
     Failed(StatesError),
     TimedOut,
     Paused,
+    /// Stopped by the run's observer, at this many history events.
+    Aborted(u64),
+}
+
+/// The cause of a run its observer stopped.
+pub(crate) fn aborted_cause(events: u64) -> String {
+    format!("The run was stopped by its observer after {events} history events")
 }
 
 pub(crate) struct Settings<'a> {
@@ -192,6 +201,10 @@ pub(crate) struct Engine<'a> {
     pub(crate) vars_on: bool,
     /// Values the current state's Assign produced, applied once its output is known.
     pub(crate) assigned: Option<Map<String, Value>>,
+    /// The history event count at which the observer is called next (`u64::MAX`: none, so
+    /// the hot path pays one comparison per state).
+    pub(crate) next_progress: u64,
+    pub(crate) observer: Option<&'a mut dyn FnMut(crate::Progress<'_>) -> bool>,
 }
 
 impl<'a> Engine<'a> {
@@ -239,6 +252,8 @@ impl<'a> Engine<'a> {
             state_machine_arn,
             vars_on: machine.assigns,
             assigned: None,
+            next_progress: u64::MAX,
+            observer: None,
         }
     }
 
@@ -396,7 +411,36 @@ impl<'a> Engine<'a> {
                     Value::Null
                 },
             )
-        })
+        })?;
+        if self.history.count() >= self.next_progress {
+            return self.progress(&st.name);
+        }
+        Ok(())
+    }
+
+    /// Report progress to the run's observer (see [`crate::StateMachine::execute_observed`]).
+    /// Out of line: with no observer `next_progress` is `u64::MAX` and this never runs.
+    #[cold]
+    #[inline(never)]
+    fn progress(&mut self, state: &str) -> Result<(), Stop> {
+        let events = self.history.count();
+        self.next_progress = events.saturating_add(crate::PROGRESS_EVERY);
+        let go_on = match self.observer.as_mut() {
+            Some(observer) => observer(crate::Progress { events, state }),
+            None => true,
+        };
+        if go_on {
+            Ok(())
+        } else {
+            Err(Stop::Halt(Halt::Aborted(events)))
+        }
+    }
+
+    /// Attach an observer that is told the progress of the run every
+    /// [`crate::PROGRESS_EVERY`] history events.
+    pub(crate) fn observe(&mut self, observer: &'a mut dyn FnMut(crate::Progress<'_>) -> bool) {
+        self.observer = Some(observer);
+        self.next_progress = crate::PROGRESS_EVERY;
     }
 
     /// StateExited, with the variables the state assigned as JSON text (AWS's
@@ -612,6 +656,13 @@ pub(crate) fn execute(engine: &mut Engine, machine: &Machine, input: Value) -> E
             End::TimedOut
         }
         Err(Stop::Halt(Halt::Paused)) => End::Paused,
+        Err(Stop::Halt(Halt::Aborted(events))) => {
+            let cause = aborted_cause(events);
+            let _ = engine.event_with("ExecutionAborted", || {
+                ("executionAbortedEventDetails", json!({"cause": cause}))
+            });
+            End::Aborted(events)
+        }
     }
 }
 

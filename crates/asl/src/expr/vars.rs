@@ -163,7 +163,10 @@ pub(crate) fn assign(values: &Map<String, Value>, state: &str) -> Result<(), Sta
         }
         let mut bytes = s.bytes;
         {
-            let scope = s.scopes.last().expect("a scope exists");
+            // (Never taken: a scope was pushed above when there was none.)
+            let Some(scope) = s.scopes.last() else {
+                return Err(StatesError::runtime("No variable scope is open"));
+            };
             for ((name, _), size) in values.iter().zip(&sizes) {
                 if let Some(old) = scope.vars.get(name) {
                     bytes = bytes.saturating_sub(json_size(old, usize::MAX));
@@ -177,7 +180,9 @@ pub(crate) fn assign(values: &Map<String, Value>, state: &str) -> Result<(), Sta
             )));
         }
         s.bytes = bytes;
-        let scope = s.scopes.last_mut().expect("a scope exists");
+        let Some(scope) = s.scopes.last_mut() else {
+            return Err(StatesError::runtime("No variable scope is open"));
+        };
         for (name, v) in values {
             scope.vars.insert(name.clone(), v.clone());
         }

@@ -36,7 +36,7 @@ fn start(def: String) -> Execution {
 fn only_token(e: &Execution) -> String {
     assert_eq!(
         e.outcome().status,
-        "WAITING_FOR_CALLBACK",
+        stepbridge_asl::RunStatus::WaitingForCallback,
         "{:?}",
         e.outcome()
     );
@@ -65,7 +65,7 @@ fn success_resumes_with_the_callback_output() {
     let o = e
         .send_task_success(&token, json!({"approved": true}))
         .expect("resumes");
-    assert_eq!(o.status, "SUCCEEDED");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Succeeded);
     assert_eq!(
         o.output,
         Some(json!({"order": 7, "answer": {"approved": true}}))
@@ -79,7 +79,7 @@ fn failure_fails_the_task_with_the_given_error() {
     let o = e
         .send_task_failure(&token, "Rejected", "no")
         .expect("resumes");
-    assert_eq!(o.status, "FAILED");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Failed);
     assert_eq!(o.error.as_deref(), Some("Rejected"));
     assert_eq!(o.cause.as_deref(), Some("no"));
 }
@@ -99,9 +99,9 @@ fn timeout_fires_when_time_passes_without_an_answer() {
     let mut e = start(definition(json!({"TimeoutSeconds": 300}), json!({})));
     only_token(&e);
     let o = e.advance_time(100.0).expect("still waiting");
-    assert_eq!(o.status, "WAITING_FOR_CALLBACK");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::WaitingForCallback);
     let o = e.advance_time(250.0).expect("times out");
-    assert_eq!(o.status, "SUCCEEDED", "{o:?}");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Succeeded, "{o:?}");
     assert_eq!(
         o.output.as_ref().map(|v| v["err"]["Error"].clone()),
         Some(json!("States.Timeout"))
@@ -118,14 +118,15 @@ fn heartbeats_keep_a_task_alive_until_they_stop() {
     let token = only_token(&e);
     e.advance_time(50.0).expect("waiting");
     let o = e.send_task_heartbeat(&token).expect("heartbeat");
-    assert_eq!(o.status, "WAITING_FOR_CALLBACK");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::WaitingForCallback);
     let o = e.advance_time(50.0).expect("waiting");
     assert_eq!(
-        o.status, "WAITING_FOR_CALLBACK",
+        o.status,
+        stepbridge_asl::RunStatus::WaitingForCallback,
         "the heartbeat at 50 s moved the deadline to 110 s"
     );
     let o = e.advance_time(20.0).expect("heartbeat timeout");
-    assert_eq!(o.status, "SUCCEEDED", "{o:?}");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Succeeded, "{o:?}");
     // States.Timeout in Catch also matches the heartbeat timeout.
     assert_eq!(
         o.output.as_ref().map(|v| v["err"]["Error"].clone()),
@@ -139,7 +140,7 @@ fn the_execution_timeout_applies_while_waiting() {
     let mut e = start(definition(json!({}), json!({"TimeoutSeconds": 100})));
     only_token(&e);
     let o = e.advance_time(200.0).expect("times out");
-    assert_eq!(o.status, "TIMED_OUT");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::TimedOut);
     assert_eq!(
         o.history.last().map(|h| h["type"].clone()),
         Some(json!("ExecutionTimedOut"))
@@ -155,7 +156,10 @@ fn parallel_callbacks_wait_together() {
     };
     let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [branch("A"), branch("B")], "End": true}}});
     let mut e = start(def.to_string());
-    assert_eq!(e.outcome().status, "WAITING_FOR_CALLBACK");
+    assert_eq!(
+        e.outcome().status,
+        stepbridge_asl::RunStatus::WaitingForCallback
+    );
     let tokens: Vec<String> = e
         .outcome()
         .task_tokens
@@ -167,11 +171,11 @@ fn parallel_callbacks_wait_together() {
     let o = e
         .send_task_success(&tokens[1], json!("b"))
         .expect("resumes");
-    assert_eq!(o.status, "WAITING_FOR_CALLBACK");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::WaitingForCallback);
     assert_eq!(o.task_tokens.len(), 1);
     let o = e
         .send_task_success(&tokens[0], json!("a"))
         .expect("resumes");
-    assert_eq!(o.status, "SUCCEEDED");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Succeeded);
     assert_eq!(o.output, Some(json!(["a", "b"])));
 }

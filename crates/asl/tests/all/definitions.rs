@@ -16,7 +16,7 @@ fn req(definition: &str, input: &str) -> RunRequest {
 fn yaml_definitions_run() {
     let yaml = "StartAt: Hello\nStates:\n  Hello:\n    Type: Pass\n    Parameters:\n      greeting.$: States.Format('hi {}', $.name)\n    End: true\n";
     let o = run(&req(yaml, r#"{"name": "bob"}"#));
-    assert_eq!(o.status, "SUCCEEDED", "{o:?}");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Succeeded, "{o:?}");
     assert_eq!(o.output, Some(json!({"greeting": "hi bob"})));
 }
 
@@ -24,7 +24,7 @@ fn yaml_definitions_run() {
 fn invalid_definitions_are_refused_with_located_diagnostics() {
     let def = "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"Next\": \"Nowhere\"}\n  }\n}";
     let o = run(&req(def, "{}"));
-    assert_eq!(o.status, "INVALID");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Invalid);
     let d = o
         .diagnostics
         .iter()
@@ -50,21 +50,24 @@ fn malformed_requests_never_panic() {
     ];
     for d in defs {
         let o = run(&req(d, "{}"));
-        assert_eq!(o.status, "INVALID", "{d}: {o:?}");
+        assert_eq!(o.status, stepbridge_asl::RunStatus::Invalid, "{d}: {o:?}");
         assert!(!o.diagnostics.is_empty(), "{d}");
     }
     let ok = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#;
-    assert_eq!(run(&req(ok, "{not json")).status, "INVALID");
+    assert_eq!(
+        run(&req(ok, "{not json")).status,
+        stepbridge_asl::RunStatus::Invalid
+    );
     let bad_mocks = RunRequest {
         mock_config: Some("{}".into()),
         ..req(ok, "{}")
     };
-    assert_eq!(run(&bad_mocks).status, "INVALID");
+    assert_eq!(run(&bad_mocks).status, stepbridge_asl::RunStatus::Invalid);
     let bad_start = RunRequest {
         start_time: Some("tomorrow".into()),
         ..req(ok, "{}")
     };
-    assert_eq!(run(&bad_start).status, "INVALID");
+    assert_eq!(run(&bad_start).status, stepbridge_asl::RunStatus::Invalid);
 }
 
 #[test]
@@ -75,8 +78,21 @@ fn deeply_nested_parallels_do_not_overflow() {
     }
     let o = run(&req(&m.to_string(), "{}"));
     assert!(
-        o.status == "INVALID" || o.status == "FAILED",
+        o.status == stepbridge_asl::RunStatus::Invalid
+            || o.status == stepbridge_asl::RunStatus::Failed,
         "{}",
         o.status
     );
+}
+
+#[test]
+fn definition_text_parses_and_pointers_locate() {
+    let yaml = "StartAt: A\nStates:\n  A:\n    Type: Succeed\n";
+    let v = stepbridge_asl::parse_source(yaml).unwrap();
+    assert_eq!(v["States"]["A"]["Type"], "Succeed");
+    assert_eq!(stepbridge_asl::locate(yaml, "/States/A/Type"), (4, 5));
+    let json = "{\n  \"StartAt\": \"A\"\n}";
+    assert_eq!(stepbridge_asl::locate(json, "/StartAt"), (2, 3));
+    let e = stepbridge_asl::parse_source("{").unwrap_err();
+    assert_eq!(e.code, "INVALID_JSON_DESCRIPTION");
 }

@@ -30,7 +30,7 @@ fn types(o: &RunOutcome) -> Vec<String> {
 #[test]
 fn happy_path_ships_the_order() {
     let o = run_case(Some("HappyPath"));
-    assert_eq!(o.status, "SUCCEEDED", "{o:?}");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Succeeded, "{o:?}");
     assert_eq!(
         o.output,
         Some(
@@ -55,7 +55,7 @@ fn big_standard_order_waits_for_manual_review() {
         test_case: Some("BigStandardOrder".into()),
         ..Default::default()
     });
-    assert_eq!(o.status, "SUCCEEDED", "{o:?}");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Succeeded, "{o:?}");
     assert!(types(&o).contains(&"WaitStateEntered".to_string()));
     // The Wait of 3600 s advanced the virtual clock, nothing slept.
     assert_eq!(o.stop_time.as_deref(), Some("2024-01-01T01:00:00.000Z"));
@@ -68,14 +68,14 @@ fn big_standard_order_waits_for_manual_review() {
 #[test]
 fn big_order_of_a_gold_customer_skips_review() {
     let o = run_case(Some("BigStandardOrder"));
-    assert_eq!(o.status, "SUCCEEDED", "{o:?}");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Succeeded, "{o:?}");
     assert!(!types(&o).contains(&"WaitStateEntered".to_string()));
 }
 
 #[test]
 fn throttled_is_retried_with_backoff() {
     let o = run_case(Some("Throttled"));
-    assert_eq!(o.status, "SUCCEEDED", "{o:?}");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Succeeded, "{o:?}");
     let t = types(&o);
     assert_eq!(t.iter().filter(|x| *x == "TaskFailed").count(), 2);
     assert_eq!(t.iter().filter(|x| *x == "TaskSucceeded").count(), 1);
@@ -86,7 +86,7 @@ fn throttled_is_retried_with_backoff() {
 #[test]
 fn invalid_order_fails() {
     let o = run_case(Some("InvalidOrder"));
-    assert_eq!(o.status, "FAILED", "{o:?}");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Failed, "{o:?}");
     assert_eq!(o.error.as_deref(), Some("OrderRejected"));
     assert_eq!(
         o.cause.as_deref(),
@@ -104,7 +104,7 @@ fn without_mocks_the_task_echoes_and_the_choice_sees_no_validation() {
     // then reads $.Payload.valid, which is absent: AWS fails with States.Runtime.
     let o = run_case(None);
     assert_eq!(o.unmocked, vec!["ValidateOrder".to_string()]);
-    assert_eq!(o.status, "FAILED", "{o:?}");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Failed, "{o:?}");
     assert_eq!(o.error.as_deref(), Some("States.Runtime"), "{o:?}");
 }
 
@@ -153,7 +153,7 @@ fn jsonata_example_behaves_like_the_jsonpath_one_in_every_test_case() {
 #[test]
 fn jsonata_example_keeps_the_order_in_variables() {
     let o = run_jsonata_case("HappyPath", &read("order-processing.input.json"));
-    assert_eq!(o.status, "SUCCEEDED", "{o:?}");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Succeeded, "{o:?}");
     let vars = o.variables.as_ref().expect("top-level variables");
     assert_eq!(vars["valid"], json!(true));
     assert_eq!(vars["total"], json!(31));

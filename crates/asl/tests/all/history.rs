@@ -22,7 +22,7 @@ fn events_have_ids_previous_ids_timestamps_and_aws_detail_objects() {
         "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"a.$": "$.a"}, "TimeoutSeconds": 30, "End": true}
     }});
     let o = run(&req(def, json!({"a": 1})));
-    assert_eq!(o.status, "SUCCEEDED");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Succeeded);
     let h = &o.history;
     for (i, e) in h.iter().enumerate() {
         assert_eq!(e["id"], json!(i + 1));
@@ -91,7 +91,7 @@ fn failed_task_events_carry_error_and_cause() {
         test_case: Some("T".into()),
         ..req(def, json!({}))
     });
-    assert_eq!(o.status, "FAILED");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Failed);
     let failed = o
         .history
         .iter()
@@ -137,7 +137,7 @@ fn states_carry_testsate_like_inspection_data() {
         "InputPath": "$.in", "Parameters": {"v.$": "$.v"}, "ResultSelector": {"w.$": "$.v"},
         "ResultPath": "$.res", "OutputPath": "$.res", "End": true}}});
     let o = run(&req(def, json!({"in": {"v": 3}})));
-    assert_eq!(o.status, "SUCCEEDED");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Succeeded);
     let s = &o.states[0];
     assert_eq!(s["name"], "T");
     assert_eq!(s["type"], "Task");
@@ -177,7 +177,7 @@ fn same_seed_same_bytes_other_seed_other_ids() {
     assert_eq!(a, b);
     let c = run(&with_ids(8));
     let a = run(&with_ids(7));
-    assert_eq!(a.status, "SUCCEEDED");
+    assert_eq!(a.status, stepbridge_asl::RunStatus::Succeeded);
     assert_ne!(a.execution_arn, c.execution_arn);
     assert_ne!(a.states[0]["output"]["id"], c.states[0]["output"]["id"]);
 }

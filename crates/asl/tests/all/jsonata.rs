@@ -112,7 +112,7 @@ fn a_condition_that_is_not_boolean_is_a_query_evaluation_error() {
         json!({"n": 3}),
         None,
     );
-    assert_eq!(o.status, "FAILED");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Failed);
     failed_with(&o, "States.QueryEvaluationError", "Expected 'boolean'");
 }
 
@@ -170,7 +170,7 @@ fn fail_error_and_cause_expressions() {
         json!({"code": "Rejected", "id": 7}),
         None,
     );
-    assert_eq!(o.status, "FAILED");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Failed);
     assert_eq!(o.error.as_deref(), Some("Order.Rejected"));
     assert_eq!(o.cause.as_deref(), Some("order 7 rejected"));
 }
@@ -184,7 +184,7 @@ fn undefined_field_value_is_a_query_evaluation_error_with_aws_cause() {
         json!({}),
         None,
     );
-    assert_eq!(o.status, "FAILED");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Failed);
     assert_eq!(o.error.as_deref(), Some("States.QueryEvaluationError"));
     assert_eq!(
         o.cause.as_deref(),
@@ -400,7 +400,7 @@ fn invalid_expressions_are_refused_before_running() {
         json!({}),
         None,
     );
-    assert_eq!(o.status, "INVALID");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Invalid);
     assert!(
         o.diagnostics
             .iter()
@@ -509,7 +509,7 @@ fn task_token_is_in_states_context_while_arguments_are_evaluated() {
         json!({}),
         None,
     );
-    assert_eq!(o.status, "WAITING_FOR_CALLBACK");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::WaitingForCallback);
     let token = &o.task_tokens[0].token;
     assert_eq!(
         trace(&o, "T")["afterArguments"]["MessageBody"]["token"],

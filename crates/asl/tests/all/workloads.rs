@@ -10,9 +10,12 @@ fn every_workload_gives_the_expected_output() {
         let (machine, input, options) = load(w);
         let outcome = machine.execute(input, &options);
         assert_eq!(
-            outcome.status, "SUCCEEDED",
+            outcome.status,
+            stepbridge_asl::RunStatus::Succeeded,
             "{}: {:?} {:?}",
-            w.name, outcome.error, outcome.cause
+            w.name,
+            outcome.error,
+            outcome.cause
         );
         let output = outcome.output.as_ref().expect("output");
         assert_eq!(sha256_hex(output), w.sha256, "{}: wrong output", w.name);
@@ -26,7 +29,7 @@ fn map10k_inline_hits_the_aws_history_quota_by_default() {
     let (machine, input, mut options) = load(&WORKLOADS[0]);
     options.max_history_events = 25_000;
     let outcome = machine.execute(input, &options);
-    assert_eq!(outcome.status, "FAILED");
+    assert_eq!(outcome.status, stepbridge_asl::RunStatus::Failed);
     assert_eq!(outcome.error.as_deref(), Some("States.Runtime"));
     assert!(
         outcome.cause.as_deref().unwrap_or("").contains("25000"),
