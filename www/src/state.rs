@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 use std::rc::Rc;
-use stepbridge_asl::{RunOutcome, RunRequest};
+use stepbridge_asl::{RunOutcome, RunRequest, RunStatus};
 use yew::Reducible;
 
 use crate::examples;
@@ -47,7 +47,7 @@ impl Default for Workspace {
 #[derive(Clone, Debug, PartialEq)]
 pub enum RunView {
     Finished {
-        status: String,
+        status: RunStatus,
         output: Option<String>,
         error: Option<String>,
         cause: Option<String>,
@@ -305,7 +305,7 @@ mod tests {
             let state = state.reduce(Action::Run);
             match &state.run {
                 Some(RunView::Finished { status, .. }) => {
-                    assert_eq!(status, "SUCCEEDED", "{}", example.title)
+                    assert_eq!(*status, RunStatus::Succeeded, "{}", example.title)
                 }
                 other => panic!("{}: {other:?}", example.title),
             }

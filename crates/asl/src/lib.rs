@@ -30,6 +30,15 @@ mod source;
 mod states;
 mod validate;
 
+/// The expression layer for the fuzz targets (feature `fuzzing`); not a supported API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::expr::intrinsics::Intrinsic;
+    pub use crate::expr::jsonpath::{apply_result_path, Path};
+    pub use crate::rng::Rng;
+}
+
 pub use engine::{Callback, CallbackKind, PendingToken};
 pub use error::StatesError;
 pub use execution::Execution;

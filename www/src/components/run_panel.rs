@@ -27,7 +27,7 @@ pub fn run_panel(props: &RunPanelProps) -> Html {
         } => html! {
             <div class="result">
                 <p>
-                    <span class={classes!("status", status.to_lowercase())} data-testid="status">{ status }</span>
+                    <span class={classes!("status", status.as_str().to_lowercase())} data-testid="status">{ status.as_str() }</span>
                     <span class="events">{ format!("{events} history events") }</span>
                 </p>
                 if let Some(output) = output {
