@@ -60,7 +60,9 @@ pub enum Severity {
 pub struct Location {
     /// JSON pointer into the definition, e.g. `/States/Check/Next`.
     pub pointer: String,
+    /// 1-based line.
     pub line: u32,
+    /// 1-based column.
     pub column: u32,
 }
 
@@ -69,6 +71,7 @@ pub struct Location {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// AWS-style code, e.g. `MISSING_TRANSITION_TARGET`, `INVALID_INPUT`.
     pub code: String,
     pub message: String,
     pub location: Location,
@@ -108,12 +111,17 @@ pub struct RunRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RunStatus {
+    /// Reached a Succeed state or an End; `output` holds the result.
     Succeeded,
+    /// A States error nothing caught; `error` and `cause` say which.
     Failed,
+    /// Ran past the machine's TimeoutSeconds (States.Timeout).
     TimedOut,
     /// Stopped from outside: the observer of [`StateMachine::execute_observed`] said so.
     Aborted,
+    /// Paused on `.waitForTaskToken` tasks; `task_tokens` lists them (see [`Execution`]).
     WaitingForCallback,
+    /// The definition or request was refused; `diagnostics` say why.
     Invalid,
 }
 
