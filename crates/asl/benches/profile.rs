@@ -4,6 +4,8 @@
 //! Instruction counts of the runs alone (repeatable on a shared machine):
 //! `valgrind --tool=callgrind --toggle-collect='*StateMachine::execute*' target/release/deps/profile-* NAME 3`
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // benches, examples and tests stop loudly
+
 #[path = "../tests/common/workloads.rs"]
 mod common;
 use common::{load, sha256_hex, WORKLOADS};

@@ -6,6 +6,8 @@
 //! (StateMachine.run to result). map10k's 10,000 inline iterations make ~80,000 history
 //! events, which AWS would stop at 25,000; the bench raises the quota as the peer has none.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // benches, examples and tests stop loudly
+
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
 /// The allocator the stepbridge CLI ships with (crates/cli), as in the bench_workloads
@@ -30,9 +32,12 @@ fn workloads(c: &mut Criterion) {
         let (machine, input, options) = load(w);
         let outcome = machine.execute(input.clone(), &options);
         assert_eq!(
-            outcome.status, "SUCCEEDED",
+            outcome.status,
+            stepbridge_asl::RunStatus::Succeeded,
             "{}: {:?} {:?}",
-            w.name, outcome.error, outcome.cause
+            w.name,
+            outcome.error,
+            outcome.cause
         );
         let got = sha256_hex(outcome.output.as_ref().expect("output"));
         assert_eq!(got, w.sha256, "{}: wrong output", w.name);
@@ -53,7 +58,7 @@ fn workloads(c: &mut Criterion) {
             let (t, c0) = (Instant::now(), thread_cpu_ns());
             let o = machine.execute(i, &options);
             let (d, c1) = (t.elapsed(), thread_cpu_ns());
-            assert_eq!(o.status, "SUCCEEDED");
+            assert_eq!(o.status, stepbridge_asl::RunStatus::Succeeded);
             wall.push(d.as_secs_f64() * 1000.0);
             cpu.push(c0.zip(c1).map(|(a, b)| (b - a) as f64 / 1e6));
         }

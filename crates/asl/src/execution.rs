@@ -6,7 +6,7 @@
 //! run is deterministic (seeded ids and tokens, virtual clock), so the replay reaches the
 //! same pause and continues past it; no interpreter state has to be kept between calls.
 
-use crate::exec::{Callback, CallbackKind};
+use crate::engine::{Callback, CallbackKind};
 use crate::{run, RunOutcome, RunRequest};
 use serde_json::Value;
 

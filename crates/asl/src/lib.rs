@@ -1,36 +1,52 @@
 //! The Amazon States Language interpreter.
 //!
-//! CONTRACT (used by `stepbridge-cli` and `stepbridge-wasm`; keep these names and shapes):
+//! CONTRACT (used by `stepbridge-cli`, `stepbridge-wasm` and `stepbridge-bus`; keep these
+//! names and shapes):
 //! - [`validate`] turns definition text (JSON or YAML) into diagnostics.
-//! - [`run`] executes a definition to its end (or to a pause such as WAITING_FOR_CALLBACK).
+//! - [`run`] executes a definition to its end (or to a pause such as WAITING_FOR_CALLBACK);
+//!   [`prepare`] + [`StateMachine::execute`] do the same with the definition compiled once,
+//!   and [`StateMachine::execute_observed`] reports progress to a long run's observer.
 //! - [`RunRequest`] deserialises from camelCase JSON; [`RunOutcome`] and [`Diagnostic`]
-//!   serialise to the JSON shapes the CLI prints.
+//!   serialise to the JSON shapes the CLI prints; [`RunStatus`] serialises to AWS's
+//!   execution status names.
+//! - [`Execution`] resumes paused runs with task-token callbacks.
+//!
+//! Layout: `states/` holds one module per state kind (its model, static checks and
+//! execution); `engine/` the shared machinery (the loop, data flow, retry and catch, the
+//! JSONata glue); `model` the compiled machine; `validate/` the scopes and field tables of
+//! the static checks; `expr/` the expression layer (JSONPath, intrinsics, templates, JSONata
+//! queries, variables, sizes, Choice rules).
 
-pub mod choice;
-pub mod clock;
-pub mod error;
-pub mod exec;
-pub mod execution;
-pub mod history;
-pub mod intrinsics;
-pub mod jsonpath;
+mod clock;
+mod engine;
+mod error;
+mod execution;
+mod expr;
+mod history;
 pub mod mock;
-pub mod model;
-pub mod query;
-pub mod rng;
-pub mod size;
-pub mod source;
-pub mod template;
-pub mod validate;
-pub mod vars;
+mod model;
+mod rng;
+mod source;
+mod states;
+mod validate;
 
+/// The expression layer for the fuzz targets (feature `fuzzing`); not a supported API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::expr::intrinsics::Intrinsic;
+    pub use crate::expr::jsonpath::{apply_result_path, Path};
+    pub use crate::rng::Rng;
+}
+
+pub use engine::{Callback, CallbackKind, PendingToken};
 pub use error::StatesError;
-pub use exec::{Callback, CallbackKind, PendingToken};
 pub use execution::Execution;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// How bad a [`Diagnostic`] is: an ERROR refuses the definition, a WARNING does not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Severity {
@@ -38,22 +54,30 @@ pub enum Severity {
     Warning,
 }
 
+/// Where a diagnostic points: a JSON pointer and the 1-based line and column it starts at
+/// in the definition text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     /// JSON pointer into the definition, e.g. `/States/Check/Next`.
     pub pointer: String,
+    /// 1-based line.
     pub line: u32,
+    /// 1-based column.
     pub column: u32,
 }
 
+/// One finding of the static checks, or a problem with the request (input, mock file,
+/// options). Codes follow AWS's ValidateStateMachineDefinition where one applies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// AWS-style code, e.g. `MISSING_TRANSITION_TARGET`, `INVALID_INPUT`.
     pub code: String,
     pub message: String,
     pub location: Location,
 }
 
+/// Everything one run needs, as the CLI and the browser send it (camelCase JSON).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RunRequest {
@@ -81,11 +105,51 @@ pub struct RunRequest {
     pub callbacks: Vec<Callback>,
 }
 
+/// How a run ended. Serialises to the execution status names AWS uses (plus
+/// WAITING_FOR_CALLBACK for a run paused on task tokens and INVALID for one that could not
+/// start), which the CLI prints and the browser shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RunStatus {
+    /// Reached a Succeed state or an End; `output` holds the result.
+    Succeeded,
+    /// A States error nothing caught; `error` and `cause` say which.
+    Failed,
+    /// Ran past the machine's TimeoutSeconds (States.Timeout).
+    TimedOut,
+    /// Stopped from outside: the observer of [`StateMachine::execute_observed`] said so.
+    Aborted,
+    /// Paused on `.waitForTaskToken` tasks; `task_tokens` lists them (see [`Execution`]).
+    WaitingForCallback,
+    /// The definition or request was refused; `diagnostics` say why.
+    Invalid,
+}
+
+impl RunStatus {
+    /// The serialised name, e.g. `"WAITING_FOR_CALLBACK"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Succeeded => "SUCCEEDED",
+            RunStatus::Failed => "FAILED",
+            RunStatus::TimedOut => "TIMED_OUT",
+            RunStatus::Aborted => "ABORTED",
+            RunStatus::WaitingForCallback => "WAITING_FOR_CALLBACK",
+            RunStatus::Invalid => "INVALID",
+        }
+    }
+}
+
+impl std::fmt::Display for RunStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The result of a run: status, output or error, history and per-state inspection data.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunOutcome {
-    /// SUCCEEDED, FAILED, TIMED_OUT, ABORTED, WAITING_FOR_CALLBACK, or INVALID.
-    pub status: String,
+    pub status: RunStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -127,7 +191,7 @@ impl RunOutcome {
     /// An outcome for a definition or request that cannot run.
     pub fn invalid(diagnostics: Vec<Diagnostic>) -> RunOutcome {
         RunOutcome {
-            status: "INVALID".into(),
+            status: RunStatus::Invalid,
             output: None,
             error: None,
             cause: None,
@@ -143,9 +207,37 @@ impl RunOutcome {
     }
 }
 
+/// Static checks of a definition (JSON or YAML text), each fault with its pointer, line and
+/// column. An empty list means the definition is valid; WARNINGs do not refuse it.
 pub fn validate(source: &str) -> Vec<Diagnostic> {
     validate::validate(source)
 }
+
+/// Definition text (JSON or YAML, as [`validate`] accepts it) to a JSON value; an error is
+/// the INVALID_JSON_DESCRIPTION diagnostic [`validate`] would give.
+pub fn parse_source(text: &str) -> Result<Value, Diagnostic> {
+    source::parse_source(text)
+}
+
+/// The 1-based line and column where a JSON pointer's node starts in definition text
+/// ((1, 1) when the text does not parse or the pointer names nothing), so an editor can
+/// show diagnostics next to the source.
+pub fn locate(text: &str, pointer: &str) -> (u32, u32) {
+    source::locate(text, pointer)
+}
+
+/// What an observer of a long run is told (see [`StateMachine::execute_observed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress<'a> {
+    /// History events so far (counted even when history is not recorded).
+    pub events: u64,
+    /// The state being entered.
+    pub state: &'a str,
+}
+
+/// History events between two calls of a run's observer: often enough for a progress bar
+/// and a Stop button, rare enough that the calls cost nothing measurable.
+pub const PROGRESS_EVERY: u64 = 500;
 
 /// A diagnostic for something outside the definition (input, mock file, options).
 fn request_error(code: &str, message: impl Into<String>) -> Diagnostic {
@@ -233,12 +325,19 @@ fn may_read_execution_input(definition: &str) -> bool {
 /// Everything about one execution except the definition.
 #[derive(Debug, Clone)]
 pub struct ExecOptions {
+    /// The mock file's test case: Task answers by state name.
     pub mocks: Option<mock::TestCase>,
+    /// Seeds execution names, task tokens, UUIDs and `States.MathRandom`.
     pub seed: u64,
+    /// Start of the virtual clock, in ms since the Unix epoch.
     pub start_ms: i64,
+    /// Record the history events and per-state inspection data.
     pub history: bool,
+    /// History event quota (AWS: 25,000).
     pub max_history_events: u64,
+    /// Callbacks for `.waitForTaskToken` tasks received so far.
     pub callbacks: Vec<Callback>,
+    /// The state machine's name in ARNs and `$$.StateMachine.Name`.
     pub state_machine_name: String,
     /// Payload quota per state input/output (default AWS's 256 KiB).
     pub max_payload_bytes: usize,
@@ -251,10 +350,10 @@ impl Default for ExecOptions {
             seed: 0,
             start_ms: clock::DEFAULT_START_MS,
             history: true,
-            max_history_events: exec::DEFAULT_MAX_EVENTS,
+            max_history_events: engine::DEFAULT_MAX_EVENTS,
             callbacks: Vec::new(),
             state_machine_name: "StateMachine".into(),
-            max_payload_bytes: exec::PAYLOAD_LIMIT,
+            max_payload_bytes: engine::PAYLOAD_LIMIT,
         }
     }
 }
@@ -297,7 +396,28 @@ impl StateMachine {
 
     /// Run one execution to its end or to a pause.
     pub fn execute(&self, input: Value, options: &ExecOptions) -> RunOutcome {
-        let settings = exec::Settings {
+        self.execute_inner(input, options, None)
+    }
+
+    /// [`StateMachine::execute`], calling `observer` as a state is entered once every
+    /// [`PROGRESS_EVERY`] history events, so a browser worker can show progress of a long run
+    /// and stop it: when the observer returns false the run ends with status ABORTED.
+    pub fn execute_observed(
+        &self,
+        input: Value,
+        options: &ExecOptions,
+        observer: &mut dyn FnMut(Progress<'_>) -> bool,
+    ) -> RunOutcome {
+        self.execute_inner(input, options, Some(observer))
+    }
+
+    fn execute_inner(
+        &self,
+        input: Value,
+        options: &ExecOptions,
+        observer: Option<&mut dyn FnMut(Progress<'_>) -> bool>,
+    ) -> RunOutcome {
+        let settings = engine::Settings {
             mocks: options.mocks.as_ref(),
             seed: options.seed,
             start_ms: options.start_ms,
@@ -309,29 +429,36 @@ impl StateMachine {
             context_input: self.reads_execution_input,
             context_state: self.reads_state_context,
         };
-        vars::reset();
-        let mut engine = exec::Engine::new(&settings, &self.machine, &input);
-        let end = exec::execute(&mut engine, &self.machine, input);
-        let variables = vars::finish();
+        expr::vars::reset();
+        let mut engine = engine::Engine::new(&settings, &self.machine, &input);
+        if let Some(observer) = observer {
+            engine.observe(observer);
+        }
+        let end = engine::execute(&mut engine, &self.machine, input);
+        let variables = expr::vars::finish();
         let stop_time = Some(clock::format_ms(engine.now()));
         let mut out = RunOutcome::invalid(Vec::new());
         match end {
-            exec::End::Succeeded(v) => {
-                out.status = "SUCCEEDED".into();
+            engine::End::Succeeded(v) => {
+                out.status = RunStatus::Succeeded;
                 out.output = Some(v);
             }
-            exec::End::Failed(e) => {
-                out.status = "FAILED".into();
+            engine::End::Failed(e) => {
+                out.status = RunStatus::Failed;
                 out.error = Some(e.error);
                 out.cause = Some(e.cause);
             }
-            exec::End::TimedOut => {
-                out.status = "TIMED_OUT".into();
+            engine::End::TimedOut => {
+                out.status = RunStatus::TimedOut;
                 out.error = Some("States.Timeout".into());
                 out.cause =
                     Some("The execution ran longer than the state machine's TimeoutSeconds".into());
             }
-            exec::End::Paused => out.status = "WAITING_FOR_CALLBACK".into(),
+            engine::End::Paused => out.status = RunStatus::WaitingForCallback,
+            engine::End::Aborted(events) => {
+                out.status = RunStatus::Aborted;
+                out.cause = Some(engine::aborted_cause(events));
+            }
         }
         out.task_tokens = std::mem::take(&mut engine.pending);
         out.unmocked = std::mem::take(&mut engine.unmocked);
@@ -400,7 +527,7 @@ pub fn prepare(
         history: request.history.unwrap_or(true),
         max_history_events: request
             .max_history_events
-            .unwrap_or(exec::DEFAULT_MAX_EVENTS),
+            .unwrap_or(engine::DEFAULT_MAX_EVENTS),
         callbacks: request.callbacks.clone(),
         state_machine_name: request
             .state_machine
@@ -409,7 +536,7 @@ pub fn prepare(
         max_payload_bytes: request
             .max_payload_bytes
             .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
-            .unwrap_or(exec::PAYLOAD_LIMIT),
+            .unwrap_or(engine::PAYLOAD_LIMIT),
     };
     Ok((machine, input, options))
 }

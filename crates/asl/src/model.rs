@@ -9,11 +9,17 @@
 //! builder reports what it cannot compile (with a JSON pointer) so that `run` never executes
 //! a half-understood definition even when a check is missing there.
 
-use crate::choice::ChoiceRule;
-use crate::intrinsics::{is_intrinsic, Intrinsic};
-use crate::jsonpath::Path;
-use crate::query::{expression_text, Query};
-use crate::template::Template;
+use crate::engine::retry::*;
+use crate::expr::choice::ChoiceRule;
+use crate::expr::intrinsics::{is_intrinsic, Intrinsic};
+use crate::expr::jsonpath::Path;
+use crate::expr::query::{expression_text, Query};
+use crate::expr::template::Template;
+use crate::states::choice::*;
+use crate::states::map::*;
+use crate::states::task::*;
+use crate::states::terminal::*;
+use crate::states::wait::*;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -83,6 +89,7 @@ pub struct State {
     pub catch: Vec<Catcher>,
     pub transition: Transition,
     /// JSON pointer of the state in the definition, for messages.
+    #[allow(dead_code)] // kept for Debug output and future messages; built once per state
     pub pointer: String,
     /// QueryLanguage JSONata: the fields below replace the five JSONPath fields.
     pub jsonata: bool,
@@ -126,23 +133,6 @@ pub enum Kind {
     Map(Box<MapSpec>),
 }
 
-/// One rule of a Choice state: its test, target, and (when it matches) its Assign and,
-/// in JSONata, Output.
-#[derive(Debug)]
-pub struct Choice {
-    pub cond: Cond,
-    pub next: usize,
-    pub assign: Option<Box<Assign>>,
-    pub output: Option<Query>,
-}
-
-#[derive(Debug)]
-pub enum Cond {
-    Path(ChoiceRule),
-    /// JSONata `Condition`: must give a boolean.
-    Query(Query),
-}
-
 /// A number given literally, read from the input by a `...Path` field, or (JSONata) given
 /// by an expression.
 #[derive(Debug)]
@@ -150,128 +140,6 @@ pub enum Amount {
     Fixed(f64),
     Path(Path),
     Query(Query),
-}
-
-#[derive(Debug)]
-pub struct TaskSpec {
-    pub resource: String,
-    pub kind: ResourceKind,
-    pub timeout: Option<Amount>,
-    pub heartbeat: Option<Amount>,
-}
-
-/// How a Resource ARN is invoked, which decides the result shape and history event names.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ResourceKind {
-    /// `arn:aws:lambda:...:function:NAME` used directly: the result is the Invoke `Payload`.
-    LambdaFunction,
-    /// `arn:aws:states:::SERVICE:ACTION[.sync|.waitForTaskToken]`.
-    Service {
-        service: String,
-        action: String,
-        pattern: Pattern,
-    },
-    /// `arn:aws:states:REGION:ACCOUNT:activity:NAME`: a worker answers with the task token.
-    Activity,
-    /// Anything else: executed like a request/response integration.
-    Other,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Pattern {
-    RequestResponse,
-    Sync,
-    WaitForTaskToken,
-}
-
-#[derive(Debug)]
-pub enum WaitSpec {
-    Seconds(f64),
-    SecondsPath(Path),
-    Timestamp(String),
-    TimestampPath(Path),
-    /// JSONata `Seconds` / `Timestamp` expressions.
-    SecondsQuery(Query),
-    TimestampQuery(Query),
-}
-
-#[derive(Debug)]
-pub struct FailSpec {
-    pub error: Option<Dyn>,
-    pub cause: Option<Dyn>,
-}
-
-/// A Fail field given literally, by path, or (ErrorPath/CausePath) by an intrinsic.
-#[derive(Debug)]
-pub enum Dyn {
-    Literal(String),
-    Path(Path),
-    Call(Box<Intrinsic>),
-    Query(Query),
-}
-
-#[derive(Debug)]
-pub struct Retrier {
-    pub error_equals: Vec<String>,
-    pub interval_seconds: f64,
-    pub max_attempts: u64,
-    pub backoff_rate: f64,
-    pub max_delay_seconds: Option<f64>,
-    pub jitter_full: bool,
-}
-
-#[derive(Debug)]
-pub struct Catcher {
-    pub error_equals: Vec<String>,
-    pub result_path: ResultPath,
-    pub next: usize,
-    /// JSONata: the state's output when this catcher applies (default: the error output).
-    pub output: Option<Query>,
-    pub assign: Option<Box<Assign>>,
-}
-
-#[derive(Debug)]
-pub struct MapSpec {
-    pub items_path: Option<Path>,
-    pub item_selector: Option<Template>,
-    pub processor: Machine,
-    pub distributed: bool,
-    pub max_concurrency: Option<Amount>,
-    pub tolerated_count: Option<Amount>,
-    pub tolerated_percentage: Option<Amount>,
-    pub item_reader: Option<ItemReader>,
-    pub batcher: Option<Batcher>,
-    pub result_writer: Option<ResultWriter>,
-    pub label: Option<String>,
-    /// JSONata `Items` (default: the state input, which must be an array).
-    pub items: Option<Query>,
-    /// JSONata `ItemSelector`.
-    pub item_query: Option<Query>,
-}
-
-#[derive(Debug)]
-pub struct ItemReader {
-    pub resource: String,
-    pub parameters: Option<Template>,
-    /// JSONata `Arguments` (in place of `Parameters`).
-    pub arguments: Option<Query>,
-    pub max_items: Option<Amount>,
-}
-
-#[derive(Debug)]
-pub struct ResultWriter {
-    pub parameters: Option<Template>,
-    /// JSONata `Arguments` (in place of `Parameters`).
-    pub arguments: Option<Query>,
-}
-
-#[derive(Debug)]
-pub struct Batcher {
-    pub max_items: Option<Amount>,
-    pub max_bytes: Option<Amount>,
-    pub batch_input: Option<Template>,
-    /// JSONata `BatchInput`: a value whose `{% %}` strings are expressions.
-    pub batch_query: Option<Query>,
 }
 
 /// Compile a whole definition.
@@ -296,24 +164,24 @@ pub fn build(definition: &Value) -> Result<Machine, Vec<BuildError>> {
     }
 }
 
-struct Builder {
-    errors: Vec<BuildError>,
-    assigns: bool,
+pub(crate) struct Builder {
+    pub(crate) errors: Vec<BuildError>,
+    pub(crate) assigns: bool,
 }
 
-fn esc(key: &str) -> String {
+pub(crate) fn esc(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
 impl Builder {
-    fn err(&mut self, pointer: &str, message: impl Into<String>) {
+    pub(crate) fn err(&mut self, pointer: &str, message: impl Into<String>) {
         self.errors.push(BuildError {
             pointer: pointer.to_string(),
             message: message.into(),
         });
     }
 
-    fn machine(
+    pub(crate) fn machine(
         &mut self,
         v: &Value,
         at: &str,
@@ -403,7 +271,7 @@ impl Builder {
         })
     }
 
-    fn target(&mut self, at: &str, name: &str, index: &HashMap<&str, usize>) -> usize {
+    pub(crate) fn target(&mut self, at: &str, name: &str, index: &HashMap<&str, usize>) -> usize {
         match index.get(name) {
             Some(i) => *i,
             None => {
@@ -416,7 +284,7 @@ impl Builder {
         }
     }
 
-    fn path(&mut self, at: &str, v: &Value) -> Option<Path> {
+    pub(crate) fn path(&mut self, at: &str, v: &Value) -> Option<Path> {
         match v.as_str() {
             Some(s) => match Path::parse(s) {
                 Ok(p) => Some(p),
@@ -432,7 +300,7 @@ impl Builder {
         }
     }
 
-    fn io_path(&mut self, obj: &Map<String, Value>, key: &str, at: &str) -> IoPath {
+    pub(crate) fn io_path(&mut self, obj: &Map<String, Value>, key: &str, at: &str) -> IoPath {
         match obj.get(key) {
             None => IoPath::Identity,
             Some(Value::Null) => IoPath::Null,
@@ -444,7 +312,7 @@ impl Builder {
         }
     }
 
-    fn result_path(&mut self, obj: &Map<String, Value>, at: &str) -> ResultPath {
+    pub(crate) fn result_path(&mut self, obj: &Map<String, Value>, at: &str) -> ResultPath {
         match obj.get("ResultPath") {
             None => ResultPath::Replace,
             Some(Value::Null) => ResultPath::Discard,
@@ -467,7 +335,7 @@ impl Builder {
     }
 
     /// `key`'s value compiled, a failure reported at the key.
-    fn compiled<T>(
+    pub(crate) fn compiled<T>(
         &mut self,
         obj: &Map<String, Value>,
         key: &str,
@@ -480,12 +348,17 @@ impl Builder {
             .ok()
     }
 
-    fn template(&mut self, obj: &Map<String, Value>, key: &str, at: &str) -> Option<Template> {
+    pub(crate) fn template(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        at: &str,
+    ) -> Option<Template> {
         self.compiled(obj, key, at, Template::compile)
     }
 
     /// A JSONata-mode field; `field` names it in runtime messages.
-    fn query(
+    pub(crate) fn query(
         &mut self,
         obj: &Map<String, Value>,
         key: &str,
@@ -495,7 +368,12 @@ impl Builder {
         self.compiled(obj, key, at, |v| Query::compile(v, field))
     }
 
-    fn assign(&mut self, obj: &Map<String, Value>, at: &str, jsonata: bool) -> Option<Box<Assign>> {
+    pub(crate) fn assign(
+        &mut self,
+        obj: &Map<String, Value>,
+        at: &str,
+        jsonata: bool,
+    ) -> Option<Box<Assign>> {
         obj.get("Assign")?;
         self.assigns = true;
         if jsonata {
@@ -507,7 +385,7 @@ impl Builder {
         }
     }
 
-    fn number(&mut self, v: &Value, at: &str, integer: bool) -> Option<f64> {
+    pub(crate) fn number(&mut self, v: &Value, at: &str, integer: bool) -> Option<f64> {
         match v.as_f64() {
             Some(n) if n >= 0.0 && (!integer || v.is_u64()) => Some(n),
             _ => {
@@ -526,7 +404,7 @@ impl Builder {
 
     /// `Key` as a literal number, or else `KeyPath` (a reference path) in JSONPath and a
     /// `{% %}` expression in JSONata.
-    fn amount(
+    pub(crate) fn amount(
         &mut self,
         obj: &Map<String, Value>,
         key: &str,
@@ -560,7 +438,7 @@ impl Builder {
         }
     }
 
-    fn dyn_field(
+    pub(crate) fn dyn_field(
         &mut self,
         obj: &Map<String, Value>,
         key: &str,
@@ -610,7 +488,7 @@ impl Builder {
         }
     }
 
-    fn error_equals(&mut self, v: &Value, at: &str) -> Vec<String> {
+    pub(crate) fn error_equals(&mut self, v: &Value, at: &str) -> Vec<String> {
         match v.get("ErrorEquals").and_then(Value::as_array) {
             Some(a) if !a.is_empty() => a
                 .iter()
@@ -632,111 +510,7 @@ impl Builder {
         }
     }
 
-    fn retriers(&mut self, obj: &Map<String, Value>, at: &str) -> Vec<Retrier> {
-        let Some(list) = obj.get("Retry") else {
-            return Vec::new();
-        };
-        let Some(list) = list.as_array() else {
-            self.err(&format!("{at}/Retry"), "Retry must be an array of retriers");
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for (i, r) in list.iter().enumerate() {
-            let here = format!("{at}/Retry/{i}");
-            let error_equals = self.error_equals(r, &here);
-            let num = |b: &mut Builder, key: &str, default: f64, integer: bool| -> f64 {
-                match r.get(key) {
-                    None => default,
-                    Some(v) => b
-                        .number(v, &format!("{here}/{key}"), integer)
-                        .unwrap_or(default),
-                }
-            };
-            let interval_seconds = num(self, "IntervalSeconds", 1.0, true);
-            let max_attempts = num(self, "MaxAttempts", 3.0, true) as u64;
-            let backoff_rate = num(self, "BackoffRate", 2.0, false);
-            if backoff_rate < 1.0 {
-                self.err(
-                    &format!("{here}/BackoffRate"),
-                    "BackoffRate must be at least 1.0",
-                );
-            }
-            let max_delay_seconds = r
-                .get("MaxDelaySeconds")
-                .and_then(|v| self.number(v, &format!("{here}/MaxDelaySeconds"), true));
-            let jitter_full = match r.get("JitterStrategy").map(|v| v.as_str()) {
-                None | Some(Some("NONE")) => false,
-                Some(Some("FULL")) => true,
-                _ => {
-                    self.err(
-                        &format!("{here}/JitterStrategy"),
-                        "JitterStrategy must be FULL or NONE",
-                    );
-                    false
-                }
-            };
-            out.push(Retrier {
-                error_equals,
-                interval_seconds,
-                max_attempts,
-                backoff_rate,
-                max_delay_seconds,
-                jitter_full,
-            });
-        }
-        out
-    }
-
-    fn catchers(
-        &mut self,
-        obj: &Map<String, Value>,
-        at: &str,
-        index: &HashMap<&str, usize>,
-        jsonata: bool,
-    ) -> Vec<Catcher> {
-        let Some(list) = obj.get("Catch") else {
-            return Vec::new();
-        };
-        let Some(list) = list.as_array() else {
-            self.err(&format!("{at}/Catch"), "Catch must be an array of catchers");
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for (i, c) in list.iter().enumerate() {
-            let here = format!("{at}/Catch/{i}");
-            let error_equals = self.error_equals(c, &here);
-            let Some(cobj) = c.as_object() else {
-                self.err(&here, "A catcher must be an object");
-                continue;
-            };
-            let result_path = self.result_path(cobj, &here);
-            let next = match cobj.get("Next").and_then(Value::as_str) {
-                Some(n) => self.target(&format!("{here}/Next"), n, index),
-                None => {
-                    self.err(&format!("{here}/Next"), "A catcher needs 'Next'");
-                    0
-                }
-            };
-            let (output, assign) = (
-                if jsonata {
-                    self.query(cobj, "Output", &here, "Output")
-                } else {
-                    None
-                },
-                self.assign(cobj, &here, jsonata),
-            );
-            out.push(Catcher {
-                error_equals,
-                result_path,
-                next,
-                output,
-                assign,
-            });
-        }
-        out
-    }
-
-    fn state(
+    pub(crate) fn state(
         &mut self,
         name: &str,
         v: &Value,
@@ -957,190 +731,6 @@ impl Builder {
             assign,
         })
     }
-
-    fn task(&mut self, obj: &Map<String, Value>, at: &str, jsonata: bool) -> Option<TaskSpec> {
-        let Some(resource) = obj.get("Resource").and_then(Value::as_str) else {
-            self.err(
-                &format!("{at}/Resource"),
-                "A Task needs a 'Resource' ARN string",
-            );
-            return None;
-        };
-        Some(TaskSpec {
-            resource: resource.to_string(),
-            kind: classify_resource(resource),
-            timeout: self.amount(obj, "TimeoutSeconds", at, true, jsonata),
-            heartbeat: self.amount(obj, "HeartbeatSeconds", at, true, jsonata),
-        })
-    }
-
-    fn map(
-        &mut self,
-        obj: &Map<String, Value>,
-        at: &str,
-        depth: usize,
-        jsonata: bool,
-    ) -> Option<MapSpec> {
-        let (proc_key, proc) = match (obj.get("ItemProcessor"), obj.get("Iterator")) {
-            (Some(p), _) => ("ItemProcessor", p),
-            (None, Some(p)) => ("Iterator", p),
-            (None, None) => {
-                self.err(
-                    at,
-                    "A Map state needs 'ItemProcessor' (or the older 'Iterator')",
-                );
-                return None;
-            }
-        };
-        let distributed = proc
-            .get("ProcessorConfig")
-            .and_then(|c| c.get("Mode"))
-            .and_then(Value::as_str)
-            == Some("DISTRIBUTED");
-        let processor =
-            self.machine(proc, &format!("{at}/{proc_key}"), depth + 1, false, jsonata)?;
-        let item_selector = match (obj.get("ItemSelector"), obj.get("Parameters")) {
-            _ if jsonata => None,
-            (Some(_), _) => self.template(obj, "ItemSelector", at),
-            (None, Some(_)) => self.template(obj, "Parameters", at),
-            _ => None,
-        };
-        let items_path = match obj.get("ItemsPath") {
-            None => None,
-            Some(v) => self.path(&format!("{at}/ItemsPath"), v),
-        };
-        let item_reader = match obj.get("ItemReader") {
-            None => None,
-            Some(r) => {
-                let here = format!("{at}/ItemReader");
-                let Some(robj) = r.as_object() else {
-                    self.err(&here, "ItemReader must be an object");
-                    return None;
-                };
-                let resource = robj
-                    .get("Resource")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string();
-                if resource.is_empty() {
-                    self.err(&format!("{here}/Resource"), "ItemReader needs a 'Resource'");
-                }
-                let max_items = match robj.get("ReaderConfig").and_then(Value::as_object) {
-                    Some(rc) => {
-                        let at = format!("{here}/ReaderConfig");
-                        self.amount(rc, "MaxItems", &at, true, jsonata)
-                    }
-                    None => None,
-                };
-                // JSONata: Arguments replaces Parameters.
-                // <https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html>
-                let (parameters, arguments) = if jsonata {
-                    (
-                        None,
-                        self.query(robj, "Arguments", &here, "ItemReader/Arguments"),
-                    )
-                } else {
-                    (self.template(robj, "Parameters", &here), None)
-                };
-                Some(ItemReader {
-                    resource,
-                    parameters,
-                    arguments,
-                    max_items,
-                })
-            }
-        };
-        let batcher = match obj.get("ItemBatcher").and_then(Value::as_object) {
-            None => None,
-            Some(bo) => {
-                let here = format!("{at}/ItemBatcher");
-                // JSONata: the amounts may be expressions giving integers, and BatchInput
-                // may hold expressions anywhere in it.
-                // <https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html>
-                Some(Batcher {
-                    max_items: self.amount(bo, "MaxItemsPerBatch", &here, true, jsonata),
-                    max_bytes: self.amount(bo, "MaxInputBytesPerBatch", &here, true, jsonata),
-                    batch_input: if jsonata {
-                        None
-                    } else {
-                        self.template(bo, "BatchInput", &here)
-                    },
-                    batch_query: if jsonata {
-                        self.query(bo, "BatchInput", &here, "ItemBatcher/BatchInput")
-                    } else {
-                        None
-                    },
-                })
-            }
-        };
-        let result_writer = obj.get("ResultWriter").and_then(Value::as_object).map(|w| {
-            let here = format!("{at}/ResultWriter");
-            // <https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html>
-            if jsonata {
-                ResultWriter {
-                    parameters: None,
-                    arguments: self.query(w, "Arguments", &here, "ResultWriter/Arguments"),
-                }
-            } else {
-                ResultWriter {
-                    parameters: self.template(w, "Parameters", &here),
-                    arguments: None,
-                }
-            }
-        });
-        let amount =
-            |b: &mut Builder, key: &str, integer: bool| b.amount(obj, key, at, integer, jsonata);
-        Some(MapSpec {
-            items_path,
-            item_selector,
-            processor,
-            distributed,
-            max_concurrency: amount(self, "MaxConcurrency", true),
-            tolerated_count: amount(self, "ToleratedFailureCount", true),
-            tolerated_percentage: amount(self, "ToleratedFailurePercentage", false),
-            item_reader,
-            batcher,
-            result_writer,
-            label: obj.get("Label").and_then(Value::as_str).map(str::to_string),
-            items: if jsonata {
-                self.query(obj, "Items", at, "Items")
-            } else {
-                None
-            },
-            item_query: if jsonata {
-                self.query(obj, "ItemSelector", at, "ItemSelector")
-            } else {
-                None
-            },
-        })
-    }
-}
-
-/// Sort a Resource ARN into the invocation styles Step Functions distinguishes.
-pub fn classify_resource(resource: &str) -> ResourceKind {
-    if let Some(rest) = resource.strip_prefix("arn:aws:states:::") {
-        let (service, action) = rest.split_once(':').unwrap_or((rest, ""));
-        let (action, pattern) = if let Some(a) = action.strip_suffix(".waitForTaskToken") {
-            (a, Pattern::WaitForTaskToken)
-        } else if let Some(pos) = action.find(".sync") {
-            (&action[..pos], Pattern::Sync)
-        } else {
-            (action, Pattern::RequestResponse)
-        };
-        return ResourceKind::Service {
-            service: service.to_string(),
-            action: action.to_string(),
-            pattern,
-        };
-    }
-    let parts: Vec<&str> = resource.split(':').collect();
-    if parts.len() >= 7 && parts[0] == "arn" && parts[2] == "lambda" && parts[5] == "function" {
-        return ResourceKind::LambdaFunction;
-    }
-    if parts.len() >= 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == "activity" {
-        return ResourceKind::Activity;
-    }
-    ResourceKind::Other
 }
 
 #[cfg(test)]

@@ -49,16 +49,13 @@ impl SourceMap {
         }
     }
 
+    #[cfg_attr(not(test), allow(dead_code))] // used by the unit tests
     /// Where a pointer's value starts (not its key).
     pub fn locate_value(&self, pointer: &str) -> (u32, u32) {
         match self.map.get(pointer) {
             Some(pos) => pos.value,
             None => self.locate(pointer),
         }
-    }
-
-    pub fn get(&self, pointer: &str) -> Option<Pos> {
-        self.map.get(pointer).copied()
     }
 }
 

@@ -263,7 +263,7 @@ pub enum LogEntry {
         rule: String,
         target_id: String,
         execution_arn: String,
-        status: String,
+        status: stepbridge_asl::RunStatus,
     },
     #[serde(rename_all = "camelCase")]
     DeliveryFailed {
@@ -1023,7 +1023,7 @@ impl EventBridge {
                 rule: rule_name.clone(),
                 target_id: target.id.clone(),
                 execution_arn: execution_arn.clone(),
-                status: outcome.status.clone(),
+                status: outcome.status,
             });
             self.executions.push(Execution {
                 execution_arn,

@@ -6,7 +6,7 @@ use crate::input::file_or_inline;
 use clap::Args;
 use serde_json::{json, Map, Value};
 use std::path::Path;
-use stepbridge_asl::{Diagnostic, Location, RunRequest, Severity};
+use stepbridge_asl::{Diagnostic, Location, RunRequest, RunStatus, Severity};
 
 #[derive(Args)]
 pub struct RunArgs {
@@ -150,13 +150,13 @@ pub fn run(args: RunArgs) -> u8 {
     let outcome = stepbridge_asl::run(&request);
     let mut out = Map::new();
     out.insert("status".into(), json!(outcome.status));
-    match outcome.status.as_str() {
-        "INVALID" => {
+    match outcome.status {
+        RunStatus::Invalid => {
             out.insert("diagnostics".into(), json!(outcome.diagnostics));
             print(&Value::Object(out));
             return 2;
         }
-        "SUCCEEDED" => {
+        RunStatus::Succeeded => {
             out.insert(
                 "output".into(),
                 outcome.output.clone().unwrap_or(Value::Null),
@@ -185,7 +185,7 @@ pub fn run(args: RunArgs) -> u8 {
         out.insert("states".into(), Value::Array(outcome.states));
     }
     print(&Value::Object(out));
-    if outcome.status == "SUCCEEDED" {
+    if outcome.status == RunStatus::Succeeded {
         0
     } else {
         1

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use stepbridge_asl::{Execution, RunOutcome, RunRequest};
+use stepbridge_asl::{Execution, RunOutcome, RunRequest, RunStatus};
 use wasm_bindgen::prelude::*;
 
 /// Executions kept for callbacks; bounded so an abandoned page cannot grow it forever.
@@ -49,7 +49,7 @@ pub fn start_execution_value(request: RunRequest) -> ExecutionOutcome {
         let mut table = cell.borrow_mut();
         table.0 += 1;
         let id = table.0;
-        if outcome.status == "WAITING_FOR_CALLBACK" {
+        if outcome.status == RunStatus::WaitingForCallback {
             while table.1.len() >= MAX_EXECUTIONS {
                 let oldest = table.1.keys().next().copied();
                 match oldest {
@@ -81,7 +81,7 @@ where
             format!("ExecutionDoesNotExist: '{execution_id}' (finished executions are not kept)")
         })?;
         let outcome = f(execution)?;
-        if outcome.status != "WAITING_FOR_CALLBACK" {
+        if outcome.status != RunStatus::WaitingForCallback {
             table.1.remove(&id);
         }
         Ok(ExecutionOutcome {
@@ -248,13 +248,13 @@ mod tests {
             definition: def.to_string(),
             ..Default::default()
         });
-        assert_eq!(started.outcome.status, "WAITING_FOR_CALLBACK");
+        assert_eq!(started.outcome.status, RunStatus::WaitingForCallback);
         let token = started.outcome.task_tokens[0].token.clone();
         let done = with_execution(&started.execution_id, |e| {
             e.send_task_success(&token, json!({"ok": 1})).cloned()
         })
         .expect("resumes");
-        assert_eq!(done.outcome.status, "SUCCEEDED");
+        assert_eq!(done.outcome.status, RunStatus::Succeeded);
         assert_eq!(done.outcome.output, Some(json!({"ok": 1})));
         // Finished: no longer kept.
         assert!(with_execution(&started.execution_id, |e| e

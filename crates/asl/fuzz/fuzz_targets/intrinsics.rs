@@ -2,8 +2,8 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
-use stepbridge_asl::intrinsics::Intrinsic;
-use stepbridge_asl::rng::Rng;
+use stepbridge_asl::fuzzing::Intrinsic;
+use stepbridge_asl::fuzzing::Rng;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

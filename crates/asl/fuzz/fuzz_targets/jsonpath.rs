@@ -2,7 +2,7 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
-use stepbridge_asl::jsonpath::{apply_result_path, Path};
+use stepbridge_asl::fuzzing::{apply_result_path, Path};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

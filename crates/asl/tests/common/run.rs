@@ -19,9 +19,12 @@ pub fn exec(definition: Value, input: Value, mocks: Option<Value>) -> RunOutcome
 
 pub fn ok(o: &RunOutcome) -> &Value {
     assert_eq!(
-        o.status, "SUCCEEDED",
+        o.status,
+        stepbridge_asl::RunStatus::Succeeded,
         "{:?}: {:?} {:?}",
-        o.diagnostics, o.error, o.cause
+        o.diagnostics,
+        o.error,
+        o.cause
     );
     o.output.as_ref().expect("output")
 }
@@ -48,7 +51,7 @@ pub fn mocks(responses: Value) -> Value {
 /// A definition that does not validate: its diagnostics as `pointer message`.
 pub fn invalid(definition: Value) -> Vec<String> {
     let o = exec(definition, json!({}), None);
-    assert_eq!(o.status, "INVALID", "{o:?}");
+    assert_eq!(o.status, stepbridge_asl::RunStatus::Invalid, "{o:?}");
     o.diagnostics
         .iter()
         .map(|d| format!("{} {}", d.location.pointer, d.message))

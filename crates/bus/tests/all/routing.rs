@@ -360,7 +360,7 @@ fn state_machine_target_starts_execution() {
     assert_eq!(runs[0].input["detail"]["status"], "PAID");
     assert_eq!(runs[1].input, json!({"status": "PAID", "total": 12}));
     // A Pass state passes its input through.
-    assert_eq!(runs[0].outcome.status, "SUCCEEDED");
+    assert_eq!(runs[0].outcome.status, stepbridge_asl::RunStatus::Succeeded);
     assert_eq!(runs[0].outcome.output.as_ref(), Some(&runs[0].input));
     assert!(runs[0]
         .execution_arn
