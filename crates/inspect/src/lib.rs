@@ -5,8 +5,8 @@
 
 pub mod cli;
 mod flow;
-pub mod protocol;
-pub mod share;
 mod skeleton;
 pub mod suggest;
 pub mod vocab;
+pub mod protocol;
+pub mod share;

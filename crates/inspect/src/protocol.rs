@@ -43,21 +43,10 @@ pub struct EventFilter {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "camelCase")]
 pub enum CallbackAction {
-    Success {
-        token: String,
-        output: String,
-    },
-    Failure {
-        token: String,
-        error: String,
-        cause: String,
-    },
-    Heartbeat {
-        token: String,
-    },
-    AdvanceTime {
-        seconds: f64,
-    },
+    Success { token: String, output: String },
+    Failure { token: String, error: String, cause: String },
+    Heartbeat { token: String },
+    AdvanceTime { seconds: f64 },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -77,27 +66,18 @@ pub enum Request {
         filter: EventFilter,
     },
     /// The data flow of one state visit of the last run.
-    Step {
-        visit: usize,
-    },
+    Step { visit: usize },
     Callback(CallbackAction),
     /// Keep the last run as the one to compare the next runs with.
     Pin,
-    SuggestInput {
-        definition: String,
-    },
-    SuggestMocks {
-        definition: String,
-    },
+    SuggestInput { definition: String },
+    SuggestMocks { definition: String },
     AwsCli {
         definition: String,
         input: String,
         state: Option<String>,
     },
-    TestPattern {
-        pattern: String,
-        event: String,
-    },
+    TestPattern { pattern: String, event: String },
 }
 
 /// One diagnostic placed in an editor (1-based line and column).
@@ -153,9 +133,7 @@ pub struct RunReport {
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Response {
     /// The engines are loaded.
-    Ready {
-        version: String,
-    },
+    Ready { version: String },
     Validated {
         definition: Vec<Diag>,
         input: Vec<Diag>,
@@ -165,32 +143,17 @@ pub enum Response {
         state_names: Vec<String>,
     },
     /// A long run is under way: history events so far.
-    Progress {
-        events: u64,
-        state: String,
-    },
+    Progress { events: u64, state: String },
     RunFinished(Box<RunReport>),
     EventsPage {
         from: usize,
         total: usize,
         events: Vec<Value>,
     },
-    StepDetail {
-        visit: usize,
-        detail: Value,
-    },
-    Pinned {
-        ok: bool,
-    },
-    Text {
-        purpose: String,
-        text: String,
-    },
-    Pattern {
-        answer: Value,
-    },
+    StepDetail { visit: usize, detail: Value },
+    Pinned { ok: bool },
+    Text { purpose: String, text: String },
+    Pattern { answer: Value },
     /// A request the worker could not answer; the message says why.
-    Error {
-        message: String,
-    },
+    Error { message: String },
 }
