@@ -197,21 +197,15 @@ pub fn decode(text: &str) -> Result<SharedWorkspace, ShareError> {
     let payload = match split_prefix(fragment) {
         Some((1, payload)) => payload,
         Some((0, _)) | None => return Err(not_a_link(text)),
-        Some((version, _)) => {
-            return Err(ShareError::new(
-                ShareErrorKind::NewerVersion,
-                format!(
-                "This link was made by a newer version of the playground (link format {version}); \
-                     this version reads format 1. Open it in the newer playground."
-            ),
-            ))
-        }
+        Some((version, _)) => return Err(newer_link(version)),
     };
     let payload: String = payload
         .chars()
         .filter(|c| !c.is_ascii_whitespace())
         .collect();
-    let packed = BASE64.decode(payload.as_bytes()).map_err(base64_error)?;
+    let packed = BASE64
+        .decode(payload.as_bytes())
+        .map_err(|e| base64_error(e, &payload))?;
     let json =
         deflate::inflate(&packed, DICTIONARY_W1, MAX_DOCUMENT_BYTES).map_err(inflate_error)?;
     let json = String::from_utf8(json).map_err(|e| {
@@ -224,6 +218,16 @@ pub fn decode(text: &str) -> Result<SharedWorkspace, ShareError> {
         )
     })?;
     read_document(&json, Source::Link)
+}
+
+fn newer_link(version: u64) -> ShareError {
+    ShareError::new(
+        ShareErrorKind::NewerVersion,
+        format!(
+            "This link was made by a newer version of the playground (link format {version}); \
+             this version reads format 1. Open it in the newer playground."
+        ),
+    )
 }
 
 /// `w<version>.` at the start of a fragment: the version and what follows the dot.
@@ -242,6 +246,8 @@ fn split_prefix(fragment: &str) -> Option<(u64, &str)> {
 fn not_a_link(text: &str) -> ShareError {
     let shown: String = text.chars().take(60).collect();
     let ellipsis = if shown.len() < text.len() { "…" } else { "" };
+    // Control characters and the like are shown escaped, never raw.
+    let shown = shown.escape_debug();
     ShareError::new(
         ShareErrorKind::NotOurs,
         format!(
@@ -250,16 +256,20 @@ fn not_a_link(text: &str) -> ShareError {
     )
 }
 
-fn base64_error(error: DecodeError) -> ShareError {
+fn base64_error(error: DecodeError, payload: &str) -> ShareError {
     match error {
-        DecodeError::InvalidByte(offset, byte) => ShareError::new(
-            ShareErrorKind::Damaged,
-            format!(
-                "The link is damaged: {:?} at position {} of its data is not a base64url character.",
-                char::from(byte),
-                offset + LINK_PREFIX.len()
-            ),
-        ),
+        DecodeError::InvalidByte(offset, _) => {
+            // The offset is in bytes; the person counts characters from `w1.`.
+            let before = payload.get(..offset).unwrap_or_default();
+            let found = payload.get(offset..).and_then(|s| s.chars().next()).unwrap_or('?');
+            ShareError::new(
+                ShareErrorKind::Damaged,
+                format!(
+                    "The link is damaged: {found:?} at position {} after the '#' is not a base64url character.",
+                    before.chars().count() + LINK_PREFIX.len()
+                ),
+            )
+        }
         DecodeError::InvalidLength(_) | DecodeError::InvalidLastSymbol(..) => ShareError::new(
             ShareErrorKind::Truncated,
             "The link is cut off: its data ends mid-way. Ask for the whole link (chat apps cut long ones).",

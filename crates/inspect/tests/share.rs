@@ -311,6 +311,17 @@ fn damaged_links_name_what_is_wrong() {
         "{}",
         error.message
     );
+    // Positions count characters, and the character is shown as it was, not as a byte.
+    let mut emoji = good.clone();
+    emoji.replace_range(20..21, "😀");
+    let error = decode(&emoji).unwrap_err();
+    assert!(
+        error.message.contains("'😀' at position 20"),
+        "{}",
+        error.message
+    );
+    let error = decode("https://example.org/#\u{1b}[31m").unwrap_err();
+    assert!(error.message.contains("\\u{1b}"), "{}", error.message);
 
     // Valid base64 whose bytes are not deflate (a reserved block type).
     assert_eq!(kind_of("w1.____"), ShareErrorKind::Damaged);
