@@ -100,7 +100,9 @@ pub struct SharedWorkspace {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<String>,
     /// The buses, rules, pipes and schedules document. A JSON `null` here stays
-    /// `Some(Value::Null)`, so that every value round-trips.
+    /// `Some(Value::Null)`, so that every value round-trips (a number needing all 17
+    /// significant digits may come back one unit in the last place off, unless
+    /// serde_json's `float_roundtrip` feature is on).
     #[serde(
         skip_serializing_if = "Option::is_none",
         deserialize_with = "present_value"
