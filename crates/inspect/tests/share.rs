@@ -480,3 +480,25 @@ fn workspace_files() {
         damaged.message
     );
 }
+
+/// The fuzzer's seeds are written by Python's zlib (make_seeds.py), an independent deflate
+/// with the same preset dictionary: each must open as its gallery example.
+#[test]
+fn the_fuzz_seeds_are_real_links_made_by_another_deflate() {
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/share_decode");
+    for example in gallery() {
+        let id = example["id"].as_str().unwrap();
+        let link = std::fs::read_to_string(seeds.join(format!("{id}.link"))).unwrap();
+        assert_eq!(decode(&link).unwrap(), gallery_workspace(&example), "{id}");
+        let packed = std::fs::read(seeds.join(format!("{id}.deflate"))).unwrap();
+        let wrapped = format!(
+            "w1.{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed)
+        );
+        assert_eq!(
+            decode(&wrapped).unwrap(),
+            gallery_workspace(&example),
+            "{id}"
+        );
+    }
+}
