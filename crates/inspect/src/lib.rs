@@ -12,3 +12,4 @@ pub mod protocol;
 pub mod compare;
 pub mod graph;
 pub mod trace;
+pub mod share;
