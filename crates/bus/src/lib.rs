@@ -15,6 +15,7 @@
 //! - Archive/replay: <https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-replay-archived-event.html>
 
 pub mod ids;
+pub mod pipes;
 pub mod put;
 pub mod scenario;
 pub mod schedule;
