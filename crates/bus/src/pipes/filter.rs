@@ -130,15 +130,16 @@ impl Filters {
                 reasons.push(format!("filter {i} did not match"));
                 continue;
             };
-            let mut reason = format!(
-                "filter {i}: `{}`: {} (pattern {}, record holds {})",
-                failed.path,
-                failed.reason,
-                failed.conditions,
-                Value::Array(failed.event_values.clone())
-            );
+            let mut reason = format!("filter {i}: `{}`: {}", failed.path, failed.reason);
+            if !failed.conditions.is_null() {
+                reason.push_str(&format!(
+                    " (pattern {}, record holds {})",
+                    failed.conditions,
+                    Value::Array(failed.event_values.clone())
+                ));
+            }
             if let Some(field) = kind.payload_field() {
-                let inside = failed.path.starts_with(&format!("{field}."));
+                let inside = failed.path == field || failed.path.starts_with(&format!("{field}."));
                 if inside && !payload_is_json {
                     reason.push_str(&format!(
                         "; the record's `{field}` is not a JSON object, so a pattern on fields inside it cannot match"
