@@ -20,6 +20,7 @@ pub mod put;
 pub mod scenario;
 pub mod schedule;
 pub mod scheduler;
+pub mod schema;
 pub mod transform;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
