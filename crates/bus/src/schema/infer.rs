@@ -209,13 +209,13 @@ fn unique_name(wanted: &str, parent: &str, taken: &[String]) -> String {
         return wanted.to_string();
     }
     let prefixed = format!("{parent}{wanted}");
-    if !taken.iter().any(|t| *t == prefixed) {
+    if !taken.contains(&prefixed) {
         return prefixed;
     }
     let mut n = 2;
     loop {
         let candidate = format!("{prefixed}{n}");
-        if !taken.iter().any(|t| *t == candidate) {
+        if !taken.contains(&candidate) {
             return candidate;
         }
         n += 1;
