@@ -255,6 +255,11 @@ fn batches_group_filtered_records_by_batch_size() {
     assert_eq!(batches[0]["records"], json!([0, 2]));
     assert_eq!(batches[1]["records"], json!([3, 4]));
     assert_eq!(batches[2]["records"], json!([5]));
+    assert_eq!(
+        r["summary"],
+        json!({"records": 6, "filteredOut": 1, "batches": 3, "deliveredBatches": 3,
+               "failedBatches": 0, "targetEvents": 5})
+    );
     assert_eq!(r["records"][3]["batch"], 1);
     assert_eq!(r["records"][3]["position"], 0);
     assert!(r["records"][1].get("batch").is_none());
@@ -497,4 +502,40 @@ fn state_machine_target_invocation_types() {
     let r = report(doc("REQUEST_RESPONSE", fail));
     assert_eq!(r["batches"][0]["status"], "TARGET_FAILED");
     assert_eq!(r["batches"][0]["target"]["execution"]["error"], "E");
+}
+
+/// Malformed documents are refused with an error, never a panic.
+#[test]
+fn malformed_documents_are_errors() {
+    let docs = [
+        json!(null),
+        json!([]),
+        json!({}),
+        json!({"Name": "p"}),
+        json!({"Name": "bad name!", "Source": SQS, "Target": LOGS, "SourceRecords": []}),
+        json!({"Name": "p", "Source": SQS, "Target": LOGS}),
+        json!({"Name": "p", "Source": SQS, "Target": LOGS, "SourceRecords": [5]}),
+        json!({"Name": "p", "Source": KINESIS, "Target": LOGS, "SourceRecords": [{"dataBase64": "%%"}]}),
+        json!({"Name": "p", "Source": KINESIS, "Target": LOGS, "SourceRecords": [{}]}),
+        json!({"Name": "p", "Source": DDB, "Target": LOGS, "SourceRecords": [{"eventName": "INSERT", "newImage": {"a": 1}}]}),
+        json!({"Name": "p", "Source": DDB, "Target": LOGS, "SourceRecords": [{"eventName": "MODIFY", "newImage": {"a": 1}}]}),
+        json!({"Name": "p", "Source": SQS, "Target": "arn:aws:states:us-east-1:123456789012:stateMachine:Missing", "SourceRecords": []}),
+        json!({"Name": "p", "Source": SQS, "Target": LOGS, "SourceRecords": [], "Enrichment": "arn:aws:lambda:us-east-1:1:function:f"}),
+        json!({"Name": "p", "Source": SQS, "Target": LOGS, "SourceRecords": [], "EnrichmentMock": {}}),
+        json!({"Name": "p", "Source": SQS, "Target": LOGS, "SourceRecords": [],
+               "SourceParameters": {"FilterCriteria": {"Filters": [{}, {}, {}, {}, {}, {}]}}}),
+        json!({"Name": "p", "Source": SQS, "Target": LOGS, "SourceRecords": [],
+               "SourceParameters": {"SqsQueueParameters": {"MaximumBatchingWindowInSeconds": 301}}}),
+        json!({"Name": "p", "Source": SQS, "Target": LOGS, "SourceRecords": [], "StartTime": "yesterday"}),
+        json!({"Name": "p", "Source": SQS, "Target": LOGS, "SourceRecords": [],
+               "TargetParameters": {"InputTemplate": "{\"a\": <$..x>}"}}),
+    ];
+    for doc in docs {
+        let err = run_pipe(&doc).expect_err(&doc.to_string());
+        assert!(
+            err.error == "ValidationException" || err.error == "InvalidEventPatternException",
+            "{err}"
+        );
+        assert!(err.message.contains("(at "), "{err}");
+    }
 }

@@ -91,8 +91,22 @@ pub struct PipeRun {
     pub batch_size: usize,
     /// A setting only: the simulation has every record at once, so batches are full.
     pub maximum_batching_window_in_seconds: u64,
+    pub summary: Summary,
     pub records: Vec<RecordTrace>,
     pub batches: Vec<BatchTrace>,
+}
+
+/// Counts for the pipe view's header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub records: usize,
+    pub filtered_out: usize,
+    pub batches: usize,
+    pub delivered_batches: usize,
+    pub failed_batches: usize,
+    /// Events the target received, over all batches.
+    pub target_events: usize,
 }
 
 /// One source record's path through the pipe.
@@ -528,7 +542,23 @@ pub fn run_pipe(document: &Value) -> Result<PipeRun, BusError> {
         batch.target = Some(result);
         batches.push(batch);
     }
+    let summary = Summary {
+        records: traces.len(),
+        filtered_out: traces.iter().filter(|t| !t.filter.passed).count(),
+        batches: batches.len(),
+        delivered_batches: batches.iter().filter(|b| b.status == "DELIVERED").count(),
+        failed_batches: batches
+            .iter()
+            .filter(|b| b.status.ends_with("_FAILED"))
+            .count(),
+        target_events: batches
+            .iter()
+            .filter(|b| b.target.is_some())
+            .map(|b| b.target_events.len())
+            .sum(),
+    };
     Ok(PipeRun {
+        summary,
         pipe_name: name,
         pipe_arn,
         source_kind: kind,
