@@ -15,10 +15,12 @@
 //! - Archive/replay: <https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-replay-archived-event.html>
 
 pub mod ids;
+pub mod pipes;
 pub mod put;
 pub mod scenario;
 pub mod schedule;
 pub mod scheduler;
+pub mod schema;
 pub mod transform;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
