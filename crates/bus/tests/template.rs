@@ -581,3 +581,58 @@ fn errors_name_the_place() {
     let e = import("Description: no resources\n").unwrap_err();
     assert!(e.message.contains("Resources"));
 }
+
+#[test]
+fn rule_getatt_arn_names_its_custom_bus() {
+    let text = "Resources:\n  Bus:\n    Type: AWS::Events::EventBus\n    Properties: {Name: orders}\n  R:\n    Type: AWS::Events::Rule\n    Properties:\n      EventBusName: !Ref Bus\n      EventPattern: {source: [a]}\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition: {StartAt: P, States: {P: {Type: Pass, Result: !GetAtt R.Arn, End: true}}}\n";
+    let s = import(text).unwrap();
+    let d = definition(&s, "M");
+    assert_eq!(
+        d["States"]["P"]["Result"],
+        "arn:aws:events:us-east-1:123456789012:rule/orders/R"
+    );
+    assert_eq!(
+        s.rules[0].arn,
+        "arn:aws:events:us-east-1:123456789012:rule/orders/R"
+    );
+}
+
+#[test]
+fn hostile_templates_end_with_an_answer() {
+    // Conditions that refer to each other forever, and deeply nested intrinsics.
+    let text = "Conditions:\n  A: !Not [!Condition B]\n  B: !Not [!Condition A]\nResources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition: {StartAt: P, States: {P: {Type: Pass, Result: !If [A, x, y], End: true}}}\n";
+    let s = import(text).unwrap();
+    assert_eq!(definition(&s, "M")["States"]["P"]["Result"], "x");
+    let mut nested = String::from("Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: ");
+    for _ in 0..150 {
+        nested.push_str("!Join [\"\", [");
+    }
+    nested.push('x');
+    for _ in 0..150 {
+        nested.push_str("]]");
+    }
+    nested.push('\n');
+    let result = import(&nested);
+    assert!(result.is_ok() || result.unwrap_err().line.is_some());
+    // An alias bomb stops at the node budget instead of expanding.
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        bomb.push_str(&format!(
+            "{}: &{} [*{}, *{}, *{}, *{}, *{}, *{}, *{}, *{}, *{}, *{}]\n",
+            (b'a' + i) as char,
+            (b'a' + i) as char,
+            (b'a' + i - 1) as char,
+            (b'a' + i - 1) as char,
+            (b'a' + i - 1) as char,
+            (b'a' + i - 1) as char,
+            (b'a' + i - 1) as char,
+            (b'a' + i - 1) as char,
+            (b'a' + i - 1) as char,
+            (b'a' + i - 1) as char,
+            (b'a' + i - 1) as char,
+            (b'a' + i - 1) as char
+        ));
+    }
+    let e = import(&bomb).unwrap_err();
+    assert!(e.message.contains("too large"), "{e}");
+}

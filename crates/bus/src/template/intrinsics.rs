@@ -220,13 +220,13 @@ impl Resolver {
             "Fn::Select" => {
                 let a = args(misses);
                 let index = a.first().and_then(|i| match i {
-                    Value::Number(n) => n.as_u64(),
-                    Value::String(s) => s.parse().ok(),
+                    Value::Number(n) => n.as_u64().and_then(|n| usize::try_from(n).ok()),
+                    Value::String(s) => s.parse::<usize>().ok(),
                     _ => None,
                 });
                 match (index, a.get(1)) {
-                    (Some(i), Some(Value::Array(items))) if (i as usize) < items.len() => {
-                        Some(items[i as usize].clone())
+                    (Some(i), Some(Value::Array(items))) if i < items.len() => {
+                        Some(items[i].clone())
                     }
                     _ => {
                         push(misses, format!("Fn::Select {}", Value::Array(a)));

@@ -319,6 +319,32 @@ pub(crate) fn build(doc: &Value) -> Result<SystemImport, TemplateError> {
         );
     }
     resolver.resources = named;
+    // A rule's ARN holds its bus's name, which a `Ref`/`Fn::GetAtt` to the bus gives only
+    // now that every resource is named.
+    for (logical_id, resource_type, properties, _) in &list {
+        let Some(bus) = properties
+            .and_then(|p| p.get("EventBusName"))
+            .filter(|_| *resource_type == "AWS::Events::Rule")
+        else {
+            continue;
+        };
+        let mut misses = Misses::new();
+        let bus = resolver
+            .resolve(bus, &mut misses)
+            .map(|v| text_of(&v))
+            .unwrap_or_default();
+        let bus = resolver
+            .resources
+            .values()
+            .find(|p| p.resource_type == "AWS::Events::EventBus" && (p.arn == bus || p.name == bus))
+            .map(|p| p.name.clone())
+            .unwrap_or(bus);
+        if let Some(rule) = resolver.resources.get_mut(*logical_id) {
+            if !bus.is_empty() && bus != "default" && !bus.starts_with("arn:") {
+                rule.arn = arn("events", &format!("rule/{bus}/{}", rule.name));
+            }
+        }
+    }
     let mut ctx = Context { resolver, system };
     for (logical_id, resource_type, properties, condition) in list {
         if let Some(condition) = condition {
