@@ -636,3 +636,10 @@ fn hostile_templates_end_with_an_answer() {
     let e = import(&bomb).unwrap_err();
     assert!(e.message.contains("too large"), "{e}");
 }
+
+#[test]
+fn a_yaml_flow_mapping_is_not_mistaken_for_json() {
+    let s = import("{Resources: {Bus: {Type: AWS::Events::EventBus, Properties: {Name: !Sub \"b-${AWS::Region}\"}}}}").unwrap();
+    assert_eq!(s.format, "yaml");
+    assert_eq!(s.buses[0].name, "b-us-east-1");
+}

@@ -171,15 +171,12 @@ fn physical(resource_type: &str, name: &str, properties: &Map<String, Value>) ->
         }
         "AWS::DynamoDB::Table" | "AWS::Serverless::SimpleTable" => {
             let a = arn("dynamodb", &format!("table/{name}"));
+            // The stream label is the stream's creation time: the virtual clock's default start.
             let stream = format!("{a}/stream/2024-01-01T00:00:00.000");
             with(a, n, vec![("StreamArn", stream)])
         }
         "AWS::Kinesis::Stream" => with(arn("kinesis", &format!("stream/{name}")), n, vec![]),
-        "AWS::IAM::Role" => with(
-            format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
-            n,
-            vec![("RoleId", format!("AROA{}", name.len()))],
-        ),
+        "AWS::IAM::Role" => with(format!("arn:aws:iam::{ACCOUNT}:role/{name}"), n, vec![]),
         "AWS::Logs::LogGroup" => with(arn("logs", &format!("log-group:{name}:*")), n, vec![]),
         "AWS::S3::Bucket" => with(
             format!("arn:aws:s3:::{name}"),

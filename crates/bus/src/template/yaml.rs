@@ -37,9 +37,15 @@ const FUNCTIONS: &[&str] = &[
     "Or",
 ];
 
-/// JSON when the text starts like a JSON object (its errors are clearer), YAML otherwise.
+/// JSON when the text starts like a JSON object (`{"`), YAML otherwise — a YAML flow
+/// mapping (`{Resources: ...}`) included. JSON errors are reported as such, being clearer
+/// for what was meant than YAML's reading of broken JSON.
 pub(crate) fn parse(text: &str) -> Result<(Value, &'static str), TemplateError> {
-    if text.trim_start().starts_with('{') {
+    let json_like = text
+        .trim_start()
+        .strip_prefix('{')
+        .is_some_and(|rest| matches!(rest.trim_start().chars().next(), Some('"') | Some('}')));
+    if json_like {
         return serde_json::from_str(text)
             .map(|v| (v, "json"))
             .map_err(|e| {
