@@ -643,3 +643,37 @@ fn a_yaml_flow_mapping_is_not_mistaken_for_json() {
     assert_eq!(s.format, "yaml");
     assert_eq!(s.buses[0].name, "b-us-east-1");
 }
+
+#[test]
+fn imported_schedules_fire_on_the_virtual_clock() {
+    // The order system's Scheduler schedule: 02:00 Europe/Paris is 01:00 UTC in January.
+    let system = order_system();
+    let mocks: Value =
+        serde_json::from_str(&read("../../static/examples/order-processing.mocks.json")).unwrap();
+    let mut doc = system.scenario_with(&ScenarioOptions {
+        mock_config: Some(mocks),
+        test_case: Some("HappyPath".into()),
+        ..ScenarioOptions::default()
+    });
+    doc["steps"] = json!([{"advanceTo": "2024-01-01T12:00:00Z"}]);
+    let out = simulate(&doc);
+    let executions = out["executions"].as_array().unwrap();
+    assert_eq!(executions.len(), 1, "{}", out["log"]);
+    assert_eq!(executions[0]["startTime"], "2024-01-01T01:00:00Z");
+    assert_eq!(executions[0]["input"]["orderId"], "RECON-1");
+    assert_eq!(executions[0]["outcome"]["status"], "SUCCEEDED");
+
+    // A CloudFormation rule with a ScheduleExpression, on the default bus.
+    let text = "Resources:\n  Tick:\n    Type: AWS::Events::Rule\n    Properties:\n      ScheduleExpression: rate(5 minutes)\n      Targets:\n        - {Id: m, Arn: !Ref M, Input: '{\"tick\": true}'}\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition: {StartAt: P, States: {P: {Type: Pass, End: true}}}\n";
+    let s = import(text).unwrap();
+    assert_eq!(
+        s.rules[0].schedule_expression.as_deref(),
+        Some("rate(5 minutes)")
+    );
+    let mut doc = s.scenario();
+    doc["steps"] = json!([{"advanceSeconds": 600}]);
+    let out = simulate(&doc);
+    let executions = out["executions"].as_array().unwrap();
+    assert_eq!(executions.len(), 2, "{}", out["log"]);
+    assert_eq!(executions[1]["outcome"]["output"], json!({"tick": true}));
+}
