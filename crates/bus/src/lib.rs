@@ -21,6 +21,7 @@ pub mod scenario;
 pub mod schedule;
 pub mod scheduler;
 pub mod schema;
+pub mod template;
 pub mod transform;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -185,6 +186,9 @@ struct StateMachine {
     arn: String,
     name: String,
     definition: String,
+    /// Step Functions Local mock config and test case its executions run with (Lambda
+    /// tasks of an imported template have no real function behind them).
+    mocks: Option<(String, Option<String>)>,
 }
 
 /// One execution started by a state machine target.
@@ -522,8 +526,26 @@ impl EventBridge {
             arn: arn.clone(),
             name: name.to_string(),
             definition: definition.to_string(),
+            mocks: None,
         });
         Ok(arn)
+    }
+
+    /// Makes the executions of a registered state machine answer its tasks from a
+    /// Step Functions Local mock config (JSON text) and test case.
+    pub fn set_state_machine_mocks(
+        &mut self,
+        name: &str,
+        mock_config: String,
+        test_case: Option<String>,
+    ) -> Result<(), BusError> {
+        let machine = self
+            .state_machines
+            .iter_mut()
+            .find(|m| m.name == name)
+            .ok_or_else(|| BusError::not_found(format!("State machine {name} does not exist.")))?;
+        machine.mocks = Some((mock_config, test_case));
+        Ok(())
     }
 
     /// PutRule: creates or updates a rule; returns its ARN.
@@ -1017,6 +1039,8 @@ impl EventBridge {
                         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
                 ),
                 state_machine: Some(machine.name.clone()),
+                mock_config: machine.mocks.as_ref().map(|m| m.0.clone()),
+                test_case: machine.mocks.as_ref().and_then(|m| m.1.clone()),
                 ..RunRequest::default()
             };
             let outcome = stepbridge_asl::run(&request);

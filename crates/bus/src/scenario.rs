@@ -7,7 +7,8 @@
 //!   "account": "123456789012", "region": "us-east-1", "seed": 7,
 //!   "startTime": "2024-01-01T00:00:00Z",
 //!   "buses": ["orders"],
-//!   "stateMachines": [{"name": "Fulfil", "definition": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}],
+//!   "stateMachines": [{"name": "Fulfil", "definition": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+//!                      "mockConfig": null, "testCase": null}],
 //!   "rules": [{"Name": "new-orders", "EventBusName": "orders",
 //!              "EventPattern": {"source": ["shop"]},
 //!              "Targets": [{"Id": "sfn", "Arn": "arn:aws:states:us-east-1:123456789012:stateMachine:Fulfil"}]}],
@@ -80,12 +81,22 @@ pub fn simulate(scenario: &Value) -> Value {
             Some(other) => other.to_string(),
             None => String::new(),
         };
-        record(
-            format!("/stateMachines/{i}"),
-            bridge
-                .create_state_machine(name, &definition)
-                .map(Value::String),
-        );
+        let mut result = bridge.create_state_machine(name, &definition);
+        // Optional `mockConfig` (object or JSON text) and `testCase` answer the tasks.
+        if let (Ok(_), Some(mocks)) = (&result, machine.get("mockConfig")) {
+            let text = match mocks {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let case = machine
+                .get("testCase")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            if let Err(e) = bridge.set_state_machine_mocks(name, text, case) {
+                result = Err(e);
+            }
+        }
+        record(format!("/stateMachines/{i}"), result.map(Value::String));
     }
     for (i, rule) in array(doc.get("rules")).iter().enumerate() {
         let result = put_rule_with_targets(&mut bridge, rule);
