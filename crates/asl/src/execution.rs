@@ -21,6 +21,13 @@ impl Execution {
         Execution { request, outcome }
     }
 
+    /// An execution whose first run the host made itself (for example with a progress
+    /// observer, see [`crate::StateMachine::execute_observed`]); callbacks replay from
+    /// `request` as they do for [`Execution::start`].
+    pub fn resume_from(request: RunRequest, outcome: RunOutcome) -> Execution {
+        Execution { request, outcome }
+    }
+
     pub fn outcome(&self) -> &RunOutcome {
         &self.outcome
     }

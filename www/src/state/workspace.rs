@@ -129,9 +129,11 @@ mod tests {
 
     #[test]
     fn a_saved_workspace_comes_back_verbatim() {
-        let mut ws = Workspace::default();
-        ws.input = "{ \"odd\":   spacing  ".into();
-        ws.seed = 42;
+        let ws = Workspace {
+            input: "{ \"odd\":   spacing  ".into(),
+            seed: 42,
+            ..Workspace::default()
+        };
         assert_eq!(from_saved(&to_saved(&ws)), Some(ws));
         assert_eq!(from_saved("{garbage"), None);
     }

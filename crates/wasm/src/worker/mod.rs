@@ -40,7 +40,13 @@ impl Session {
     /// One request as JSON text in, the replies as JSON text out (progress first, if any).
     pub fn handle_text(&mut self, text: &str, emit: &mut dyn FnMut(String)) {
         let (id, reply) = match serde_json::from_str::<Envelope<Request>>(text) {
-            Ok(request) => (request.id, self.handle(request.body)),
+            Ok(request) => {
+                let id = request.id;
+                let mut progress = |body: Response| {
+                    emit(serde_json::to_string(&Envelope { id, body }).unwrap_or_default());
+                };
+                (id, self.handle_with_progress(request.body, &mut progress))
+            }
             Err(e) => (
                 0,
                 Response::Error {
@@ -53,13 +59,22 @@ impl Session {
     }
 
     pub fn handle(&mut self, request: Request) -> Response {
+        self.handle_with_progress(request, &mut |_| {})
+    }
+
+    /// Like [`Session::handle`]; a run reports its progress through `progress` as it goes.
+    pub fn handle_with_progress(
+        &mut self,
+        request: Request,
+        progress: &mut dyn FnMut(Response),
+    ) -> Response {
         match request {
             Request::Validate {
                 definition,
                 input,
                 mocks,
             } => validate(&definition, &input, &mocks),
-            Request::Run(settings) => self.run(settings),
+            Request::Run(settings) => self.run(settings, progress),
             Request::Events {
                 from,
                 count,
@@ -110,7 +125,7 @@ impl Session {
         }
     }
 
-    fn run(&mut self, settings: RunSettings) -> Response {
+    fn run(&mut self, settings: RunSettings, progress: &mut dyn FnMut(Response)) -> Response {
         let mocks = settings.mocks.trim();
         let request = RunRequest {
             definition: settings.definition.clone(),
@@ -123,9 +138,20 @@ impl Session {
                 .then(|| settings.start_time.trim().to_string()),
             ..RunRequest::default()
         };
-        let execution = Execution::start(request);
-        let outcome = execution.outcome().clone();
-        self.paused = (outcome.status.as_str() == "WAITING_FOR_CALLBACK").then_some(execution);
+        let outcome = match stepbridge_asl::prepare(&request) {
+            Ok((machine, input, options)) => {
+                machine.execute_observed(input, &options, &mut |p| {
+                    progress(Response::Progress {
+                        events: p.events,
+                        state: p.state.to_string(),
+                    });
+                    true
+                })
+            }
+            Err(diagnostics) => RunOutcome::invalid(diagnostics),
+        };
+        self.paused = (outcome.status.as_str() == "WAITING_FOR_CALLBACK")
+            .then(|| Execution::resume_from(request, outcome.clone()));
         self.settings = Some(settings);
         self.finish(outcome)
     }
@@ -165,7 +191,7 @@ impl Session {
         let definition = self
             .settings
             .as_ref()
-            .and_then(|s| stepbridge_asl::source::parse_source(&s.definition).ok())
+            .and_then(|s| stepbridge_asl::parse_source(&s.definition).ok())
             .unwrap_or(Value::Null);
         let outcome_value = serde_json::to_value(&outcome).unwrap_or(Value::Null);
         let trace = stepbridge_inspect::trace::trace(&definition, &outcome_value);
@@ -281,7 +307,7 @@ fn light_trace(trace: &Trace) -> Value {
 
 /// Runs `f` on the parsed definition, or says where it does not parse.
 fn with_definition(definition: &str, f: impl FnOnce(&Value) -> Response) -> Response {
-    match stepbridge_asl::source::parse_source(definition) {
+    match stepbridge_asl::parse_source(definition) {
         Ok(def) => f(&def),
         Err(d) => Response::Error {
             message: format!(
@@ -426,7 +452,7 @@ fn validate(definition: &str, input: &str, mocks: &str) -> Response {
         .iter()
         .map(diag)
         .collect();
-    let parsed = stepbridge_asl::source::parse_source(definition).ok();
+    let parsed = stepbridge_asl::parse_source(definition).ok();
     let state_names = parsed
         .as_ref()
         .map(stepbridge_inspect::vocab::state_names)
@@ -730,6 +756,31 @@ mod tests {
         assert!(task.iter().any(|f| f["name"] == "Arguments"));
         let intrinsics = ready["completions"]["intrinsics"].as_array().unwrap();
         assert!(intrinsics.iter().any(|i| i["name"] == "States.Format"));
+    }
+
+    #[test]
+    fn a_long_run_reports_its_progress_before_its_end() {
+        let mut session = Session::default();
+        let def = json!({"StartAt": "Loop", "States": {
+            "Loop": {"Type": "Pass", "Result": 1, "ResultPath": "$.x", "Next": "Loop"}}});
+        let text = serde_json::to_string(&Envelope {
+            id: 3,
+            body: Request::Run(RunSettings {
+                definition: def.to_string(),
+                ..RunSettings::default()
+            }),
+        })
+        .unwrap();
+        let mut replies = Vec::new();
+        session.handle_text(&text, &mut |r| replies.push(r));
+        let replies: Vec<Value> = replies.iter().map(|r| serde_json::from_str(r).unwrap()).collect();
+        let last = replies.last().unwrap();
+        assert_eq!(last["kind"], "runFinished");
+        let progress: Vec<&Value> = replies.iter().filter(|r| r["kind"] == "progress").collect();
+        assert!(progress.len() >= 10, "{} progress reports", progress.len());
+        assert!(progress.iter().all(|p| p["id"] == 3 && p["state"] == "Loop"));
+        let counts: Vec<u64> = progress.iter().map(|p| p["events"].as_u64().unwrap()).collect();
+        assert!(counts.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]
