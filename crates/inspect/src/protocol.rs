@@ -79,6 +79,18 @@ pub enum Request {
         state: Option<String>,
     },
     TestPattern { pattern: String, event: String },
+    /// The workspace as a link fragment (`#w1.…`), for Share.
+    Share {
+        workspace: Box<crate::share::SharedWorkspace>,
+    },
+    /// The workspace as a file document (the link's document, as JSON).
+    SaveWorkspace {
+        workspace: Box<crate::share::SharedWorkspace>,
+    },
+    /// A link (or fragment) someone opened: decode it, untrusted.
+    OpenLink { text: String },
+    /// A workspace file someone opened: read it, untrusted.
+    OpenWorkspaceFile { text: String },
 }
 
 /// One diagnostic placed in an editor (1-based line and column).
@@ -160,6 +172,18 @@ pub enum Response {
     Pinned { ok: bool },
     Text { purpose: String, text: String },
     Pattern { answer: Value },
+    Shared {
+        fragment: String,
+    },
+    WorkspaceOpened {
+        workspace: Box<crate::share::SharedWorkspace>,
+    },
+    /// A link or file that cannot be opened: `reason` is `notOurs`, `newerVersion`,
+    /// `truncated`, `damaged` or `tooLarge`.
+    WorkspaceRefused {
+        reason: String,
+        message: String,
+    },
     /// A request the worker could not answer; the message says why.
     Error { message: String },
 }

@@ -12,7 +12,8 @@ use super::Ctx;
 use crate::browser;
 use crate::engine::{Engine, Event as EngineEvent};
 use crate::state::{
-    from_saved, to_saved, Action, AppState, Field, Kind, Theme, Workspace, AUTOSAVE_KEY,
+    from_saved, to_saved, Action, AppState, Embed, EngineState, Field, Kind, Theme, View,
+    Workspace, AUTOSAVE_KEY, PREVIOUS_KEY,
 };
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
@@ -24,8 +25,33 @@ use yew::prelude::*;
 const VALIDATE_DEBOUNCE_MS: u32 = 250;
 const THEME_KEY: &str = "stepbridge.theme";
 
+/// `?embed` (with `view=graph|table|events`, `play`, `example=<id>`) from the query string.
+fn embed_options() -> Option<(Embed, Option<View>)> {
+    let search = gloo::utils::window().location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    if !params.has("embed") {
+        return None;
+    }
+    let view = params.get("view").and_then(|v| View::parse(&v));
+    Some((
+        Embed {
+            play: params.has("play"),
+            example: params.get("example"),
+        },
+        view,
+    ))
+}
+
 fn initial_state() -> AppState {
     let theme = Theme::parse(&browser::storage_get(THEME_KEY).unwrap_or_default());
+    if let Some((embed, view)) = embed_options() {
+        // An embed shows what its link or example holds, never the visitor's own work.
+        let mut state = AppState::with_workspace(Workspace::default(), theme, false);
+        state.view = view.unwrap_or_default();
+        state.auto_run = embed.example.is_none() && !has_link();
+        state.embed = Some(embed);
+        return state;
+    }
     match browser::storage_get(AUTOSAVE_KEY).and_then(|t| from_saved(&t)) {
         Some(saved) => AppState::with_workspace(saved, theme, false),
         None => {
@@ -33,6 +59,33 @@ fn initial_state() -> AppState {
             state.baseline = Some(std::rc::Rc::new(Workspace::default()));
             state
         }
+    }
+}
+
+fn location_hash() -> String {
+    gloo::utils::window().location().hash().unwrap_or_default()
+}
+
+/// Whether the page was opened with a shared workspace in its fragment.
+fn has_link() -> bool {
+    location_hash().starts_with("#w")
+}
+
+/// Tells the embedding page how tall the embed is, so its iframe fits.
+fn post_height() {
+    let window = gloo::utils::window();
+    let Some(height) = window
+        .document()
+        .and_then(|d| d.document_element())
+        .map(|e| e.scroll_height())
+    else {
+        return;
+    };
+    if let Ok(Some(parent)) = window.parent() {
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"type".into(), &"stepbridge:height".into());
+        let _ = js_sys::Reflect::set(&message, &"height".into(), &height.into());
+        let _ = parent.post_message(&message, "*");
     }
 }
 
@@ -65,9 +118,79 @@ pub fn app() -> Html {
         engine: (*engine).clone(),
     };
 
+    let embedded = state.embed.is_some();
+    let ready = matches!(state.engine, EngineState::Ready(_));
+
     // Autosave: every edit is in the browser's storage at once, so a reload loses nothing.
-    use_effect_with(state.workspace.clone(), |ws| {
-        browser::storage_set(AUTOSAVE_KEY, &to_saved(ws));
+    // An embed never touches the visitor's saved work.
+    use_effect_with(state.workspace.clone(), move |ws| {
+        if !embedded {
+            browser::storage_set(AUTOSAVE_KEY, &to_saved(ws));
+        }
+    });
+
+    // A shared link opens once the engines (which decode it) are ready. The user's current
+    // work is kept for one-click restore, and the fragment leaves the address so that a
+    // reload shows their autosaved work, not the link again.
+    {
+        let ctx = ctx.clone();
+        let opened = use_mut_ref(|| false);
+        use_effect_with(ready, move |ready| {
+            if *ready && !*opened.borrow() {
+                *opened.borrow_mut() = true;
+                let hash = location_hash();
+                if hash.starts_with("#w") {
+                    if !embedded {
+                        browser::storage_set(PREVIOUS_KEY, &to_saved(&ctx.state.workspace));
+                        if let Ok(history) = gloo::utils::window().history() {
+                            let url = super::share_dialog::page_base();
+                            let _ = history.replace_state_with_url(
+                                &wasm_bindgen::JsValue::NULL,
+                                "",
+                                Some(&url),
+                            );
+                        }
+                    }
+                    ctx.ask(Kind::Share, Request::OpenLink { text: hash });
+                } else if let Some(id) = ctx.state.embed.as_ref().and_then(|e| e.example.clone()) {
+                    super::toolbar::load_gallery_example(ctx.clone(), id);
+                }
+            }
+        });
+    }
+
+    // A link or example opened: run it once, as its author saw it.
+    {
+        let ctx = ctx.clone();
+        use_effect_with((state.auto_run, ready), move |(auto_run, ready)| {
+            if *auto_run && *ready {
+                ctx.dispatch(Action::AutoRunDone);
+                ctx.ask(Kind::Run, run_request(&ctx.state.workspace));
+            }
+        });
+    }
+
+    // The embed's play mode walks through the run's steps on its own.
+    {
+        let ctx = ctx.clone();
+        let play = state.embed.as_ref().is_some_and(|e| e.play);
+        let report = state.report.clone();
+        use_effect_with((play, report), move |(play, report)| {
+            let interval = (*play && report.is_some()).then(|| {
+                ctx.dispatch(Action::SelectStep(None));
+                gloo::timers::callback::Interval::new(1_200, move || {
+                    ctx.dispatch(Action::StepBy(1));
+                })
+            });
+            move || drop(interval)
+        });
+    }
+
+    // An embed reports its height after every render.
+    use_effect(move || {
+        if embedded {
+            post_height();
+        }
     });
 
     {
@@ -87,7 +210,6 @@ pub fn app() -> Html {
     {
         let ctx = ctx.clone();
         let ws = &state.workspace;
-        let ready = matches!(state.engine, crate::state::EngineState::Ready(_));
         let timer = use_mut_ref(|| None::<Timeout>);
         use_effect_with(
             (
@@ -129,6 +251,10 @@ pub fn app() -> Html {
                     "Enter" if key.ctrl_key() || key.meta_key() => {
                         key.prevent_default();
                         ctx.ask(Kind::Run, run_request(&state.workspace));
+                    }
+                    "s" | "S" if (key.ctrl_key() || key.meta_key()) && state.embed.is_none() => {
+                        key.prevent_default();
+                        super::toolbar::share(&ctx);
                     }
                     "Escape" if state.running.is_some() => {
                         ctx.engine.cancel();
@@ -180,6 +306,14 @@ pub fn app() -> Html {
     };
     let ws = &state.workspace;
 
+    if state.embed.is_some() {
+        return html! {
+            <ContextProvider<Ctx> context={ctx.clone()}>
+                <super::embed::EmbedView />
+            </ContextProvider<Ctx>>
+        };
+    }
+
     html! {
         <ContextProvider<Ctx> context={ctx.clone()}>
             <div class="app">
@@ -225,6 +359,7 @@ pub fn app() -> Html {
                     <PatternPanel />
                 </section>
                 <TextDialog />
+                <super::share_dialog::ShareDialog />
             </div>
         </ContextProvider<Ctx>>
     }

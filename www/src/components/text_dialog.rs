@@ -10,7 +10,19 @@ use yew::prelude::*;
 #[function_component(TextDialog)]
 pub fn text_dialog() -> Html {
     let ctx = use_ctx();
-    let Some((purpose, text)) = ctx.state.text.clone() else {
+    // A workspace file is offered as a download, not shown.
+    {
+        let ctx = ctx.clone();
+        use_effect_with(ctx.state.text.clone(), move |text| {
+            if let Some((purpose, text)) = text {
+                if purpose == "workspace-file" {
+                    browser::download("stepbridge-workspace.json", text, "application/json");
+                    ctx.dispatch(Action::CloseText);
+                }
+            }
+        });
+    }
+    let Some((purpose, text)) = ctx.state.text.clone().filter(|(p, _)| p != "workspace-file") else {
         return html! {};
     };
     let close = {

@@ -33,6 +33,44 @@ async fn load_example(entry: GalleryEntry, keep: Workspace) -> Result<Workspace,
     })
 }
 
+/// Loads a gallery example by id and runs it (the embed's `example=<id>`).
+pub fn load_gallery_example(ctx: super::Ctx, id: String) {
+    yew::platform::spawn_local(async move {
+        let result = async {
+            let text = fetch_text("examples/gallery.json").await?;
+            let gallery: Vec<GalleryEntry> =
+                serde_json::from_str(&text).map_err(|e| e.to_string())?;
+            let entry = gallery
+                .into_iter()
+                .find(|g| g.id == id)
+                .ok_or_else(|| format!("there is no example \"{id}\""))?;
+            load_example(entry, Workspace::default()).await
+        }
+        .await;
+        match result {
+            Ok(ws) => ctx.dispatch(Action::LoadAndRun(Box::new(ws))),
+            Err(e) => ctx.dispatch(Action::Notice(Some(format!(
+                "The example could not be loaded: {e}"
+            )))),
+        }
+    });
+}
+
+/// Asks the worker for the link of what is on screen (button and Ctrl/Cmd+S).
+pub fn share(ctx: &super::Ctx) {
+    let state = &ctx.state;
+    ctx.ask(
+        Kind::Share,
+        Request::Share {
+            workspace: Box::new(crate::state::to_shared(
+                &state.workspace,
+                state.view.as_str(),
+                state.step,
+            )),
+        },
+    );
+}
+
 #[function_component(Toolbar)]
 pub fn toolbar() -> Html {
     let ctx = use_ctx();
@@ -118,6 +156,40 @@ pub fn toolbar() -> Html {
         let ctx = ctx.clone();
         Callback::from(move |_| ctx.ask(Kind::Text, make(&ctx.state.workspace)))
     };
+    let on_share = {
+        let ctx = ctx.clone();
+        Callback::from(move |_| share(&ctx))
+    };
+    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let on_open_workspace = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            if ctx.state.has_own_edits()
+                && !browser::confirm("Replace your workspace with this file? (Your current work can be restored with one click.)")
+            {
+                return;
+            }
+            browser::storage_set(
+                crate::state::PREVIOUS_KEY,
+                &crate::state::to_saved(&ctx.state.workspace),
+            );
+            let ctx = ctx.clone();
+            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(
+                &gloo::file::File::from(file),
+                move |result| match result {
+                    Ok(text) => ctx.ask(Kind::Share, Request::OpenWorkspaceFile { text }),
+                    Err(e) => ctx.dispatch(Action::Notice(Some(format!(
+                        "The workspace file could not be read: {e}"
+                    )))),
+                },
+            ));
+        })
+    };
     let on_theme = {
         let ctx = ctx.clone();
         Callback::from(move |_| ctx.dispatch(Action::SetTheme(ctx.state.theme.next())))
@@ -153,6 +225,10 @@ pub fn toolbar() -> Html {
                 </span>
             }
             <span class="spacer" />
+            <button data-testid="share" onclick={on_share} title="Share a link to this workspace (Ctrl+S)">{ "Share" }</button>
+            <label class="button" for="open-workspace" tabindex="0" data-testid="open-workspace-label">{ "Open workspace…" }</label>
+            <input type="file" id="open-workspace" class="sr-only" accept=".json,application/json"
+                data-testid="open-workspace" onchange={on_open_workspace} aria-label="Open a workspace file" />
             <button data-testid="suggest-input" onclick={ask_text(|ws| Request::SuggestInput { definition: ws.definition.clone() })}
                 title="An input with every path the definition reads">{ "Suggest input" }</button>
             <button data-testid="suggest-mocks" onclick={ask_text(|ws| Request::SuggestMocks { definition: ws.definition.clone() })}

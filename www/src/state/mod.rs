@@ -75,6 +75,7 @@ pub enum Kind {
     Step,
     Pattern,
     Text,
+    Share,
 }
 
 /// A run under way.
@@ -152,8 +153,42 @@ pub struct AppState {
     pub gallery: Rc<Vec<GalleryEntry>>,
     /// How many runs have finished, so a view (and a test) tells a new result from the last.
     pub finished_runs: u64,
+    /// A share link made on request, shown with its length until closed.
+    pub shared: Option<Rc<str>>,
+    /// A link or file was opened: run it once, as its author saw it.
+    pub auto_run: bool,
+    /// Embedded in another page (`?embed`): read-only, no page chrome, no autosave.
+    pub embed: Option<Embed>,
     /// The editors' completion tables, from the worker (state names come with validation).
     pub completions: Option<Rc<Value>>,
+}
+
+/// The options of the embed mode, from the page's query string.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Embed {
+    /// Play the run's trace step by step on its own.
+    pub play: bool,
+    /// A gallery example to show (`example=<id>`) when no link is given.
+    pub example: Option<String>,
+}
+
+impl View {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Graph => "graph",
+            View::Table => "table",
+            View::Events => "events",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<View> {
+        match text {
+            "graph" => Some(View::Graph),
+            "table" => Some(View::Table),
+            "events" => Some(View::Events),
+            _ => None,
+        }
+    }
 }
 
 /// One example of `examples/gallery.json`.
@@ -195,6 +230,10 @@ pub enum Action {
     Notice(Option<String>),
     CloseText,
     Gallery(Vec<GalleryEntry>),
+    CloseShare,
+    AutoRunDone,
+    /// Load a workspace and run it once (an embedded example).
+    LoadAndRun(Box<Workspace>),
 }
 
 impl AppState {
@@ -297,6 +336,37 @@ impl AppState {
                 self.text = Some((purpose, text.into()));
             }
             Response::Pinned { .. } => {}
+            Response::Shared { fragment } if self.awaits(Kind::Share, id) => {
+                self.settle(Kind::Share);
+                self.shared = Some(fragment.into());
+            }
+            Response::WorkspaceOpened { workspace } if self.awaits(Kind::Share, id) => {
+                self.settle(Kind::Share);
+                self.workspace = from_shared(&workspace);
+                self.baseline = None;
+                self.can_restore = self.embed.is_none();
+                self.report = None;
+                self.events = None;
+                self.step_detail = None;
+                if let Some(view) = View::parse(&workspace.view) {
+                    self.view = view;
+                }
+                self.step = workspace.step.map(|s| s as usize);
+                self.auto_run = true;
+            }
+            Response::WorkspaceRefused { reason, message } if self.awaits(Kind::Share, id) => {
+                self.settle(Kind::Share);
+                let what = match reason.as_str() {
+                    "notOurs" => "this is not a stepbridge link or workspace file",
+                    "newerVersion" => "it comes from a newer version of stepbridge",
+                    "truncated" => "it is cut short (was the whole link copied?)",
+                    "tooLarge" => "it is too large",
+                    _ => "it is damaged",
+                };
+                self.notice = Some(format!(
+                    "The shared workspace could not be opened: {what}. {message} Your own work is unchanged."
+                ));
+            }
             Response::Error { message } => {
                 if let Some(kind) = self.kind_of(id) {
                     self.settle(kind);
@@ -385,6 +455,14 @@ impl Reducible for AppState {
             Action::Notice(notice) => next.notice = notice,
             Action::CloseText => next.text = None,
             Action::Gallery(entries) => next.gallery = Rc::new(entries),
+            Action::CloseShare => next.shared = None,
+            Action::AutoRunDone => next.auto_run = false,
+            Action::LoadAndRun(workspace) => {
+                next.baseline = Some(Rc::new((*workspace).clone()));
+                next.workspace = *workspace;
+                next.report = None;
+                next.auto_run = true;
+            }
         }
         Rc::new(next)
     }
@@ -473,6 +551,50 @@ mod tests {
         );
         assert!(state.running.is_none());
         assert_eq!(state.notice.as_deref(), Some("boom"));
+    }
+
+    #[test]
+    fn an_opened_link_replaces_the_workspace_restorably_and_runs_once() {
+        let state = reduce(AppState::default(), Action::Sent(Kind::Share, 5));
+        let shared = stepbridge_inspect::share::SharedWorkspace {
+            definition: "{\"StartAt\": \"X\"}".into(),
+            view: "events".into(),
+            step: Some(2),
+            ..Default::default()
+        };
+        let state = reduce(
+            state,
+            Action::Reply(
+                5,
+                Response::WorkspaceOpened {
+                    workspace: Box::new(shared),
+                },
+            ),
+        );
+        assert_eq!(state.workspace.definition, "{\"StartAt\": \"X\"}");
+        assert_eq!(state.view, View::Events);
+        assert_eq!(state.step, Some(2));
+        assert!(state.auto_run && state.can_restore);
+    }
+
+    #[test]
+    fn a_refused_link_keeps_the_work_and_says_why() {
+        let mut state = AppState::default();
+        state.workspace.input = "mine".into();
+        let state = reduce(state, Action::Sent(Kind::Share, 6));
+        let state = reduce(
+            state,
+            Action::Reply(
+                6,
+                Response::WorkspaceRefused {
+                    reason: "truncated".into(),
+                    message: "The link ends early.".into(),
+                },
+            ),
+        );
+        assert_eq!(state.workspace.input, "mine");
+        let notice = state.notice.unwrap();
+        assert!(notice.contains("cut short") && notice.contains("unchanged"), "{notice}");
     }
 
     #[test]

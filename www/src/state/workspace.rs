@@ -1,6 +1,7 @@
 //! What the user typed, kept verbatim, and its autosave in the browser.
 
 use serde::{Deserialize, Serialize};
+use stepbridge_inspect::share::SharedWorkspace;
 
 /// The text boxes of both workbenches and the settings that make a run reproducible.
 /// Nothing in the app rewrites these behind the user's back: only their own edits, or an
@@ -109,6 +110,38 @@ impl Workspace {
     }
 }
 
+/// The workspace as a link or file carries it, with the view that was on screen.
+pub fn to_shared(ws: &Workspace, view: &str, step: Option<usize>) -> SharedWorkspace {
+    SharedWorkspace {
+        definition: ws.definition.clone(),
+        input: ws.input.clone(),
+        mocks: ws.mocks.clone(),
+        test_case: ws.test_case.clone(),
+        seed: ws.seed,
+        start_time: ws.start_time.clone(),
+        pattern: ws.pattern.clone(),
+        event: ws.event.clone(),
+        workbench: "state-machine".into(),
+        view: view.into(),
+        step: step.map(|s| s as u64),
+        ..SharedWorkspace::default()
+    }
+}
+
+/// What a link or file restores into the editors (verbatim).
+pub fn from_shared(shared: &SharedWorkspace) -> Workspace {
+    Workspace {
+        definition: shared.definition.clone(),
+        input: shared.input.clone(),
+        mocks: shared.mocks.clone(),
+        test_case: shared.test_case.clone(),
+        pattern: shared.pattern.clone(),
+        event: shared.event.clone(),
+        seed: shared.seed,
+        start_time: shared.start_time.clone(),
+    }
+}
+
 /// The key the workspace autosaves under; the suffix is the document's version.
 pub const AUTOSAVE_KEY: &str = "stepbridge.workspace.v1";
 /// Where the workspace a loaded example or link replaced is kept, for one-click restore.
@@ -136,6 +169,20 @@ mod tests {
         };
         assert_eq!(from_saved(&to_saved(&ws)), Some(ws));
         assert_eq!(from_saved("{garbage"), None);
+    }
+
+    #[test]
+    fn a_shared_workspace_restores_every_field() {
+        let ws = Workspace {
+            seed: 9,
+            start_time: "2025-01-01T00:00:00Z".into(),
+            input: "  {\"a\": 1}\n".into(),
+            ..Workspace::default()
+        };
+        let shared = to_shared(&ws, "events", Some(3));
+        assert_eq!(shared.view, "events");
+        assert_eq!(shared.step, Some(3));
+        assert_eq!(from_shared(&shared), ws);
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! Plain Rust, so the whole protocol is tested natively; the `stepbridge-worker` binary
 //! only moves JSON text between `postMessage` and [`Session::handle_text`].
 
+mod share;
+
 use serde_json::{json, Value};
 use stepbridge_asl::{Diagnostic, Execution, RunOutcome, RunRequest, Severity};
 use stepbridge_inspect::trace::Trace;
@@ -119,6 +121,10 @@ impl Session {
                     text: serde_json::to_string(&cli).unwrap_or_default(),
                 }
             }),
+            Request::Share { workspace } => share::share(*workspace),
+            Request::SaveWorkspace { workspace } => share::save(*workspace),
+            Request::OpenLink { text } => share::open_link(&text),
+            Request::OpenWorkspaceFile { text } => share::open_file(&text),
             Request::TestPattern { pattern, event } => Response::Pattern {
                 answer: crate::events::test_pattern_value(&pattern, &event),
             },
