@@ -50,7 +50,7 @@ fn every_example_runs_as_promised() {
         assert_eq!(e["mocks"].is_null(), e["testCase"].is_null(), "{id}");
         let out = run_example(e);
         assert_eq!(
-            out.status,
+            out.status.as_str(),
             e["expectStatus"].as_str().unwrap(),
             "{id}: {:?} {:?} {:?}",
             out.error,
@@ -161,7 +161,7 @@ fn suggestions_run_the_gallery_definitions() {
             "SUCCEEDED"
         };
         assert_eq!(
-            out.status, expected,
+            out.status.as_str(), expected,
             "{id} on {input}: {:?} {:?}",
             out.error, out.cause
         );

@@ -20,7 +20,7 @@ fn run_with(definition: &Value, input: &Value, mocks: Option<(&Value, &str)>) ->
 fn assert_succeeds(definition: &Value, input: &Value) -> RunOutcome {
     let out = run_with(definition, input, None);
     assert_eq!(
-        out.status, "SUCCEEDED",
+        out.status.as_str(), "SUCCEEDED",
         "input {input}: {:?} {:?} {:?}",
         out.error, out.cause, out.diagnostics
     );
@@ -149,7 +149,7 @@ fn waits_intrinsics_and_paths_written_earlier() {
         json!({"ok": "…"})
     );
     let out = run_with(&def, &input, Some((&mocks, "m")));
-    assert_eq!(out.status, "SUCCEEDED", "{:?} {:?}", out.error, out.cause);
+    assert_eq!(out.status.as_str(), "SUCCEEDED", "{:?} {:?}", out.error, out.cause);
     let output = out.output.unwrap();
     assert_eq!(output["count"], json!(1));
     assert_eq!(output["next"], json!(2));
@@ -225,7 +225,7 @@ fn order_examples_run_on_suggested_mocks_and_input() {
         let input = example("order-processing.input.json");
         let out = run_with(&def, &input, Some((&mocks, "order-processing")));
         assert_eq!(
-            out.status, "SUCCEEDED",
+            out.status.as_str(), "SUCCEEDED",
             "{file}: {:?} {:?}",
             out.error, out.cause
         );
@@ -234,7 +234,7 @@ fn order_examples_run_on_suggested_mocks_and_input() {
         let input = suggest_input(&def);
         let out = run_with(&def, &input, Some((&mocks, "order-processing")));
         assert_eq!(
-            out.status, "SUCCEEDED",
+            out.status.as_str(), "SUCCEEDED",
             "{file} on {input}: {:?} {:?}",
             out.error, out.cause
         );
@@ -317,7 +317,7 @@ fn every_service_integration_gets_its_documented_response() {
     assert_eq!(r("Read")[0], json!({"orderId": "…"}));
 
     let out = run_with(&def, &json!({}), Some((&mocks, "services")));
-    assert_eq!(out.status, "SUCCEEDED", "{:?} {:?}", out.error, out.cause);
+    assert_eq!(out.status.as_str(), "SUCCEEDED", "{:?} {:?}", out.error, out.cause);
     assert!(out.unmocked.is_empty(), "{:?}", out.unmocked);
 }
 
@@ -360,7 +360,7 @@ States:
   Skip:
     Type: Succeed
 "#;
-    let def = stepbridge_asl::source::parse_source(yaml).unwrap();
+    let def = stepbridge_asl::parse_source(yaml).unwrap();
     let input = suggest_input(&def);
     assert_eq!(
         input,
@@ -377,7 +377,7 @@ States:
         test_case: Some("HappyPath".into()),
         ..Default::default()
     });
-    assert_eq!(out.status, "SUCCEEDED", "{:?} {:?}", out.error, out.cause);
+    assert_eq!(out.status.as_str(), "SUCCEEDED", "{:?} {:?}", out.error, out.cause);
     let output = out.output.unwrap();
     assert_eq!(output["thumbnail"], json!("…"));
     assert_eq!(output["messageId"], r("Notify")["MessageId"]);
