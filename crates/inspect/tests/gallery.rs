@@ -161,9 +161,11 @@ fn suggestions_run_the_gallery_definitions() {
             "SUCCEEDED"
         };
         assert_eq!(
-            out.status.as_str(), expected,
+            out.status.as_str(),
+            expected,
             "{id} on {input}: {:?} {:?}",
-            out.error, out.cause
+            out.error,
+            out.cause
         );
         if id == "choice-rules" {
             assert_eq!(out.error.as_deref(), Some("ShipmentCancelled"));

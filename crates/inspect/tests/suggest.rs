@@ -20,9 +20,12 @@ fn run_with(definition: &Value, input: &Value, mocks: Option<(&Value, &str)>) ->
 fn assert_succeeds(definition: &Value, input: &Value) -> RunOutcome {
     let out = run_with(definition, input, None);
     assert_eq!(
-        out.status.as_str(), "SUCCEEDED",
+        out.status.as_str(),
+        "SUCCEEDED",
         "input {input}: {:?} {:?} {:?}",
-        out.error, out.cause, out.diagnostics
+        out.error,
+        out.cause,
+        out.diagnostics
     );
     out
 }
@@ -149,7 +152,13 @@ fn waits_intrinsics_and_paths_written_earlier() {
         json!({"ok": "…"})
     );
     let out = run_with(&def, &input, Some((&mocks, "m")));
-    assert_eq!(out.status.as_str(), "SUCCEEDED", "{:?} {:?}", out.error, out.cause);
+    assert_eq!(
+        out.status.as_str(),
+        "SUCCEEDED",
+        "{:?} {:?}",
+        out.error,
+        out.cause
+    );
     let output = out.output.unwrap();
     assert_eq!(output["count"], json!(1));
     assert_eq!(output["next"], json!(2));
@@ -225,18 +234,22 @@ fn order_examples_run_on_suggested_mocks_and_input() {
         let input = example("order-processing.input.json");
         let out = run_with(&def, &input, Some((&mocks, "order-processing")));
         assert_eq!(
-            out.status.as_str(), "SUCCEEDED",
+            out.status.as_str(),
+            "SUCCEEDED",
             "{file}: {:?} {:?}",
-            out.error, out.cause
+            out.error,
+            out.cause
         );
         assert!(out.unmocked.is_empty(), "{file}: {:?}", out.unmocked);
         // And on the suggested input as well.
         let input = suggest_input(&def);
         let out = run_with(&def, &input, Some((&mocks, "order-processing")));
         assert_eq!(
-            out.status.as_str(), "SUCCEEDED",
+            out.status.as_str(),
+            "SUCCEEDED",
             "{file} on {input}: {:?} {:?}",
-            out.error, out.cause
+            out.error,
+            out.cause
         );
     }
 }
@@ -317,7 +330,13 @@ fn every_service_integration_gets_its_documented_response() {
     assert_eq!(r("Read")[0], json!({"orderId": "…"}));
 
     let out = run_with(&def, &json!({}), Some((&mocks, "services")));
-    assert_eq!(out.status.as_str(), "SUCCEEDED", "{:?} {:?}", out.error, out.cause);
+    assert_eq!(
+        out.status.as_str(),
+        "SUCCEEDED",
+        "{:?} {:?}",
+        out.error,
+        out.cause
+    );
     assert!(out.unmocked.is_empty(), "{:?}", out.unmocked);
 }
 
@@ -377,7 +396,13 @@ States:
         test_case: Some("HappyPath".into()),
         ..Default::default()
     });
-    assert_eq!(out.status.as_str(), "SUCCEEDED", "{:?} {:?}", out.error, out.cause);
+    assert_eq!(
+        out.status.as_str(),
+        "SUCCEEDED",
+        "{:?} {:?}",
+        out.error,
+        out.cause
+    );
     let output = out.output.unwrap();
     assert_eq!(output["thumbnail"], json!("…"));
     assert_eq!(output["messageId"], r("Notify")["MessageId"]);

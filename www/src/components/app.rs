@@ -108,7 +108,9 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         use_memo((), move |_| {
             Engine::start(Callback::from(move |event| match event {
-                EngineEvent::Reply(id, response) => dispatcher.dispatch(Action::Reply(id, response)),
+                EngineEvent::Reply(id, response) => {
+                    dispatcher.dispatch(Action::Reply(id, response))
+                }
                 EngineEvent::Failed(message) => dispatcher.dispatch(Action::EngineFailed(message)),
             }))
         })

@@ -177,7 +177,11 @@ pub fn editor_panel(props: &EditorPanelProps) -> Html {
     let diagnostics = ctx.state.diagnostics.of(field);
     let editor_diags = use_memo(diagnostics.clone(), |d| editor_diagnostics(d));
     let completions = use_memo(
-        (ctx.state.completions.clone(), ctx.state.state_names.clone(), field),
+        (
+            ctx.state.completions.clone(),
+            ctx.state.state_names.clone(),
+            field,
+        ),
         |(tables, names, field)| {
             let tables = tables.as_ref().filter(|_| *field == Field::Definition)?;
             let mut vocab = CompletionVocabulary::deserialize(&**tables).ok()?;

@@ -18,15 +18,43 @@ const OVERSCAN: usize = 10;
 
 /// The event types a filter offers (what the engine writes).
 const TYPES: &[&str] = &[
-    "ExecutionStarted", "ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut",
-    "TaskStateEntered", "TaskStateExited", "TaskScheduled", "TaskStarted", "TaskSucceeded",
-    "TaskFailed", "TaskTimedOut", "TaskSubmitted", "PassStateEntered", "PassStateExited",
-    "ChoiceStateEntered", "ChoiceStateExited", "WaitStateEntered", "WaitStateExited",
-    "SucceedStateEntered", "SucceedStateExited", "FailStateEntered", "ParallelStateEntered",
-    "ParallelStateStarted", "ParallelStateSucceeded", "ParallelStateFailed",
-    "ParallelStateExited", "MapStateEntered", "MapStateStarted", "MapIterationStarted",
-    "MapIterationSucceeded", "MapIterationFailed", "MapStateSucceeded", "MapStateFailed",
-    "MapStateExited", "MapRunStarted", "MapRunSucceeded", "MapRunFailed",
+    "ExecutionStarted",
+    "ExecutionSucceeded",
+    "ExecutionFailed",
+    "ExecutionTimedOut",
+    "TaskStateEntered",
+    "TaskStateExited",
+    "TaskScheduled",
+    "TaskStarted",
+    "TaskSucceeded",
+    "TaskFailed",
+    "TaskTimedOut",
+    "TaskSubmitted",
+    "PassStateEntered",
+    "PassStateExited",
+    "ChoiceStateEntered",
+    "ChoiceStateExited",
+    "WaitStateEntered",
+    "WaitStateExited",
+    "SucceedStateEntered",
+    "SucceedStateExited",
+    "FailStateEntered",
+    "ParallelStateEntered",
+    "ParallelStateStarted",
+    "ParallelStateSucceeded",
+    "ParallelStateFailed",
+    "ParallelStateExited",
+    "MapStateEntered",
+    "MapStateStarted",
+    "MapIterationStarted",
+    "MapIterationSucceeded",
+    "MapIterationFailed",
+    "MapStateSucceeded",
+    "MapStateFailed",
+    "MapStateExited",
+    "MapRunStarted",
+    "MapRunSucceeded",
+    "MapRunFailed",
 ];
 
 fn state_of(event: &Value) -> String {
@@ -76,9 +104,7 @@ pub fn events_view() -> Html {
     let Some(report) = report else {
         return html! {};
     };
-    let total = page
-        .as_ref()
-        .map_or(report.history_events, |p| p.total);
+    let total = page.as_ref().map_or(report.history_events, |p| p.total);
     let start_ms = page
         .as_ref()
         .and_then(|p| p.events.first())
@@ -100,7 +126,11 @@ pub fn events_view() -> Html {
             let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
             let value = select.value();
             ctx.dispatch(Action::FilterEvents(EventFilter {
-                types: if value.is_empty() { Vec::new() } else { vec![value] },
+                types: if value.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![value]
+                },
                 state: filter.state.clone(),
             }));
         })
@@ -215,7 +245,8 @@ mod tests {
         assert_eq!(parse_ms("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_ms("1970-01-02T00:00:01.5Z"), Some(86_401_500));
         assert_eq!(
-            parse_ms("2024-01-01T00:00:06.250Z").unwrap() - parse_ms("2024-01-01T00:00:00Z").unwrap(),
+            parse_ms("2024-01-01T00:00:06.250Z").unwrap()
+                - parse_ms("2024-01-01T00:00:00Z").unwrap(),
             6_250
         );
         assert_eq!(parse_ms("garbage"), None);

@@ -73,7 +73,10 @@ fn first_visits(trace: &Value) -> HashMap<String, usize> {
     if let Some(visits) = trace.get("visits").and_then(Value::as_array) {
         for (i, v) in visits.iter().enumerate() {
             if let Some(node) = v.get("node").and_then(Value::as_str) {
-                let step = v.get("step").and_then(Value::as_u64).map_or(i, |s| s as usize);
+                let step = v
+                    .get("step")
+                    .and_then(Value::as_u64)
+                    .map_or(i, |s| s as usize);
                 out.entry(node.to_string()).or_insert(step);
             }
         }
@@ -107,7 +110,10 @@ pub fn graph_view() -> Html {
             .unwrap_or_default()
     });
     let visits = use_memo(report.clone(), |report| {
-        report.as_ref().map(|r| first_visits(&r.trace)).unwrap_or_default()
+        report
+            .as_ref()
+            .map(|r| first_visits(&r.trace))
+            .unwrap_or_default()
     });
     let selected_node = ctx.state.step.and_then(|step| {
         let trace = &ctx.state.report.as_ref()?.trace;
@@ -116,7 +122,12 @@ pub fn graph_view() -> Html {
             .as_array()?
             .iter()
             .enumerate()
-            .find(|(i, v)| v.get("step").and_then(Value::as_u64).map_or(*i, |s| s as usize) == step)
+            .find(|(i, v)| {
+                v.get("step")
+                    .and_then(Value::as_u64)
+                    .map_or(*i, |s| s as usize)
+                    == step
+            })
             .and_then(|(_, v)| v.get("node")?.as_str().map(str::to_string))
     });
 
@@ -140,7 +151,13 @@ pub fn graph_view() -> Html {
     };
     let fit = {
         let camera = camera.clone();
-        Callback::from(move |_| camera.set(Camera { scale: 1.0, x: 0.0, y: 0.0 }))
+        Callback::from(move |_| {
+            camera.set(Camera {
+                scale: 1.0,
+                x: 0.0,
+                y: 0.0,
+            })
+        })
     };
     let on_wheel = {
         let camera = camera.clone();
@@ -171,7 +188,11 @@ pub fn graph_view() -> Html {
             if let Some((x0, y0, c)) = *drag.borrow() {
                 let (dx, dy) = (e.client_x() as f64 - x0, e.client_y() as f64 - y0);
                 if dx.abs() + dy.abs() > 2.0 {
-                    camera.set(Camera { x: c.x + dx, y: c.y + dy, ..c });
+                    camera.set(Camera {
+                        x: c.x + dx,
+                        y: c.y + dy,
+                        ..c
+                    });
                 }
             }
         })

@@ -25,9 +25,10 @@ pub fn changed_lines(before: &str, now: &str) -> Vec<bool> {
 pub fn json_view(props: &JsonViewProps) -> Html {
     let text = serde_json::to_string_pretty(&props.value).unwrap_or_default();
     let marks = match &props.before {
-        Some(before) => {
-            changed_lines(&serde_json::to_string_pretty(before).unwrap_or_default(), &text)
-        }
+        Some(before) => changed_lines(
+            &serde_json::to_string_pretty(before).unwrap_or_default(),
+            &text,
+        ),
         None => Vec::new(),
     };
     html! {
@@ -48,6 +49,9 @@ mod tests {
     fn only_new_or_changed_lines_are_marked() {
         let before = "{\n  \"a\": 1,\n  \"b\": 2\n}";
         let now = "{\n  \"a\": 1,\n  \"b\": 3,\n  \"c\": 4\n}";
-        assert_eq!(changed_lines(before, now), [false, false, true, true, false]);
+        assert_eq!(
+            changed_lines(before, now),
+            [false, false, true, true, false]
+        );
     }
 }

@@ -21,10 +21,15 @@ pub fn map_run_view(props: &MapRunProps) -> Html {
     let map = &props.map;
     let counts = map.get("counts").cloned().unwrap_or(Value::Null);
     let count = |k: &str| counts.get(k).and_then(Value::as_u64).unwrap_or(0);
-    let iterations = map.get("iterations").and_then(Value::as_array).cloned().unwrap_or_default();
+    let iterations = map
+        .get("iterations")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let tolerated = match (
         map.get("toleratedFailureCount").and_then(Value::as_u64),
-        map.get("toleratedFailurePercentage").and_then(Value::as_f64),
+        map.get("toleratedFailurePercentage")
+            .and_then(Value::as_f64),
     ) {
         (Some(n), _) => format!("tolerates {n} failures"),
         (None, Some(p)) => format!("tolerates {p}% failures"),
@@ -33,7 +38,12 @@ pub fn map_run_view(props: &MapRunProps) -> Html {
     // Visits → steps: the trace's visits carry their step number.
     let step_of_visit = |visit: u64| -> Option<usize> {
         let trace = &ctx.state.report.as_ref()?.trace;
-        trace.get("visits")?.get(visit as usize)?.get("step")?.as_u64().map(|s| s as usize)
+        trace
+            .get("visits")?
+            .get(visit as usize)?
+            .get("step")?
+            .as_u64()
+            .map(|s| s as usize)
     };
     let pages = iterations.len().div_ceil(PAGE).max(1);
     let current = (*page).min(pages - 1);

@@ -31,7 +31,9 @@ pub fn pattern_panel() -> Html {
         })
     };
     let answer = match ctx.state.pattern_answer.as_deref() {
-        None => html! { <p class="hint">{ "Press Test to match the event against the pattern." }</p> },
+        None => {
+            html! { <p class="hint">{ "Press Test to match the event against the pattern." }</p> }
+        }
         Some(answer) => match answer.get("result").and_then(Value::as_bool) {
             Some(matched) => html! {
                 <div class="result">

@@ -15,7 +15,12 @@ fn num(v: &Value, key: &str) -> Option<f64> {
 
 #[function_component(RetryTimeline)]
 pub fn retry_timeline(props: &RetryTimelineProps) -> Html {
-    let attempts = props.retry.get("attempts").and_then(Value::as_array).cloned().unwrap_or_default();
+    let attempts = props
+        .retry
+        .get("attempts")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let catcher = props.retry.get("catcher").filter(|c| !c.is_null()).cloned();
     html! {
         <section class="retry-timeline" data-testid="retry-timeline" aria-label="Retries and catch">

@@ -1,10 +1,10 @@
 //! How the last run ended: status, output or error, variables, and what ran unmocked.
 
+use super::compare_view::CompareView;
 use super::use_ctx;
 use crate::state::Action;
 use stepbridge_inspect::protocol::Request;
 use yew::prelude::*;
-use super::compare_view::CompareView;
 
 #[function_component(RunSummary)]
 pub fn run_summary() -> Html {
@@ -21,7 +21,8 @@ pub fn run_summary() -> Html {
         let ctx = ctx.clone();
         let pinned = state.pinned.is_some();
         Callback::from(move |_| {
-            ctx.engine.send(if pinned { Request::Unpin } else { Request::Pin });
+            ctx.engine
+                .send(if pinned { Request::Unpin } else { Request::Pin });
             ctx.dispatch(if pinned { Action::Unpin } else { Action::Pin });
         })
     };

@@ -45,7 +45,11 @@ pub fn share_dialog() -> Html {
             ctx.ask(
                 Kind::Text,
                 Request::SaveWorkspace {
-                    workspace: Box::new(to_shared(&state.workspace, state.view.as_str(), state.step)),
+                    workspace: Box::new(to_shared(
+                        &state.workspace,
+                        state.view.as_str(),
+                        state.step,
+                    )),
                 },
             );
         })

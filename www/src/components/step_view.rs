@@ -70,7 +70,12 @@ fn stages(detail: &Value) -> Html {
     let visit = &detail["visit"];
     let mut previous: Option<Value> = None;
     let mut rows = Vec::new();
-    for stage in step.get("stages").and_then(Value::as_array).into_iter().flatten() {
+    for stage in step
+        .get("stages")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let name = text(stage, "name").to_string();
         let value = stage.get("value").cloned().unwrap_or(Value::Null);
         rows.push(html! {
@@ -84,7 +89,11 @@ fn stages(detail: &Value) -> Html {
     let changed: Vec<String> = step
         .get("changedVariables")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     html! {
         <div class="step-detail">

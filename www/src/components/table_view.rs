@@ -57,7 +57,11 @@ pub fn table_view() -> Html {
     let needle = filter.to_lowercase();
     let mut rows: Vec<&Visit> = visits
         .iter()
-        .filter(|v| needle.is_empty() || v.name.to_lowercase().contains(&needle) || v.kind.to_lowercase().contains(&needle))
+        .filter(|v| {
+            needle.is_empty()
+                || v.name.to_lowercase().contains(&needle)
+                || v.kind.to_lowercase().contains(&needle)
+        })
         .filter(|v| status.is_empty() || v.status == *status)
         .collect();
     let (key, descending) = *sort;
@@ -82,7 +86,13 @@ pub fn table_view() -> Html {
     let header = |label: &'static str, k: Sort| {
         let sort = sort.clone();
         let active = key == k;
-        let aria = if !active { "none" } else if descending { "descending" } else { "ascending" };
+        let aria = if !active {
+            "none"
+        } else if descending {
+            "descending"
+        } else {
+            "ascending"
+        };
         html! {
             <th aria-sort={aria}>
                 <button class="link" onclick={move |_| sort.set((k, active && !descending))}>{ label }</button>
@@ -157,7 +167,12 @@ fn cost(summary: &Value) -> Html {
     }
     let num = |k: &str| summary.get(k).and_then(Value::as_f64);
     let cost = summary.get("cost").cloned().unwrap_or(Value::Null);
-    let usd = |k: &str| cost.get(k).and_then(Value::as_f64).map(|v| format!("${v:.8}")).unwrap_or_default();
+    let usd = |k: &str| {
+        cost.get(k)
+            .and_then(Value::as_f64)
+            .map(|v| format!("${v:.8}"))
+            .unwrap_or_default()
+    };
     html! {
         <p class="cost" data-testid="run-cost">
             { format!("{} state transitions", num("stateTransitions").unwrap_or(0.0)) }

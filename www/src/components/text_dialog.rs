@@ -22,7 +22,12 @@ pub fn text_dialog() -> Html {
             }
         });
     }
-    let Some((purpose, text)) = ctx.state.text.clone().filter(|(p, _)| p != "workspace-file") else {
+    let Some((purpose, text)) = ctx
+        .state
+        .text
+        .clone()
+        .filter(|(p, _)| p != "workspace-file")
+    else {
         return html! {};
     };
     let close = {
@@ -45,9 +50,11 @@ pub fn text_dialog() -> Html {
             }
         })
     };
-    let copy = |t: String| Callback::from(move |_| {
-        browser::copy(&t);
-    });
+    let copy = |t: String| {
+        Callback::from(move |_| {
+            browser::copy(&t);
+        })
+    };
     let body = match purpose.as_str() {
         "cli" => {
             let commands: Value = serde_json::from_str(&text).unwrap_or(Value::Null);

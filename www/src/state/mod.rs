@@ -490,7 +490,10 @@ mod tests {
         let state = reduce(state, Action::Sent(Kind::Run, 2));
         assert!(state.running.is_some());
         let state = reduce(state, Action::Reply(1, finished(3)));
-        assert!(state.report.is_none(), "a superseded run's reply is dropped");
+        assert!(
+            state.report.is_none(),
+            "a superseded run's reply is dropped"
+        );
         let state = reduce(state, Action::Reply(2, finished(3)));
         assert_eq!(state.report.as_ref().unwrap().status, "SUCCEEDED");
         assert!(state.running.is_none());
@@ -594,7 +597,10 @@ mod tests {
         );
         assert_eq!(state.workspace.input, "mine");
         let notice = state.notice.unwrap();
-        assert!(notice.contains("cut short") && notice.contains("unchanged"), "{notice}");
+        assert!(
+            notice.contains("cut short") && notice.contains("unchanged"),
+            "{notice}"
+        );
     }
 
     #[test]

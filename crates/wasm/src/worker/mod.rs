@@ -10,10 +10,10 @@ mod share;
 
 use serde_json::{json, Value};
 use stepbridge_asl::{Diagnostic, Execution, RunOutcome, RunRequest, Severity};
-use stepbridge_inspect::trace::Trace;
 use stepbridge_inspect::protocol::{
     CallbackAction, Diag, Envelope, EventFilter, Request, Response, RunReport, RunSettings,
 };
+use stepbridge_inspect::trace::Trace;
 
 /// Past this many characters the output is cut in the report (the full value stays here).
 const OUTPUT_DISPLAY_LIMIT: usize = 200_000;
@@ -145,15 +145,13 @@ impl Session {
             ..RunRequest::default()
         };
         let outcome = match stepbridge_asl::prepare(&request) {
-            Ok((machine, input, options)) => {
-                machine.execute_observed(input, &options, &mut |p| {
-                    progress(Response::Progress {
-                        events: p.events,
-                        state: p.state.to_string(),
-                    });
-                    true
-                })
-            }
+            Ok((machine, input, options)) => machine.execute_observed(input, &options, &mut |p| {
+                progress(Response::Progress {
+                    events: p.events,
+                    state: p.state.to_string(),
+                });
+                true
+            }),
             Err(diagnostics) => RunOutcome::invalid(diagnostics),
         };
         self.paused = (outcome.status.as_str() == "WAITING_FOR_CALLBACK")
@@ -204,8 +202,8 @@ impl Session {
         report.state_visits = trace.steps.len();
         report.trace = light_trace(&trace);
         if !definition.is_null() {
-            report.graph =
-                serde_json::to_value(stepbridge_inspect::graph::layout(&definition)).unwrap_or_default();
+            report.graph = serde_json::to_value(stepbridge_inspect::graph::layout(&definition))
+                .unwrap_or_default();
         }
         report.comparison = self.pinned.as_ref().map(|pinned| {
             serde_json::to_value(stepbridge_inspect::compare::compare(pinned, &trace))
@@ -496,7 +494,8 @@ pub fn ready_message() -> String {
 /// both query languages (a state may switch with `QueryLanguage`), and the intrinsics.
 fn completions() -> Value {
     let vocab = stepbridge_inspect::vocab::vocabulary();
-    let hint = |f: &stepbridge_inspect::vocab::Field| json!({"name": f.name, "detail": f.description});
+    let hint =
+        |f: &stepbridge_inspect::vocab::Field| json!({"name": f.name, "detail": f.description});
     let mut by_type = serde_json::Map::new();
     for state in &vocab.state_types {
         let mut seen = std::collections::HashSet::new();
@@ -602,7 +601,10 @@ mod tests {
         assert_eq!(visits[0]["name"], "ValidateOrder");
         assert_eq!(visits[0]["step"], 0);
         assert!(first["trace"]["steps"][0].get("stages").is_none());
-        assert_eq!(first["stateVisits"], first["trace"]["steps"].as_array().unwrap().len());
+        assert_eq!(
+            first["stateVisits"],
+            first["trace"]["steps"].as_array().unwrap().len()
+        );
         assert!(first["comparison"].is_null());
         ask(&mut session, Request::Pin);
         let Request::Run(mut settings) = order_run() else {
@@ -666,7 +668,9 @@ mod tests {
         );
         assert_eq!(reply["kind"], "validated");
         let def = reply["definition"].as_array().unwrap();
-        assert!(def.iter().any(|d| d["severity"] == "error" && d["line"] == 1));
+        assert!(def
+            .iter()
+            .any(|d| d["severity"] == "error" && d["line"] == 1));
         assert_eq!(reply["input"][0]["line"], 3);
         assert_eq!(reply["mocks"], json!([]));
         assert_eq!(reply["stateNames"], json!(["A"]));
@@ -689,7 +693,10 @@ mod tests {
         );
         assert_eq!(started["status"], "WAITING_FOR_CALLBACK");
         assert_eq!(started["resumable"], true);
-        let token = started["taskTokens"][0]["token"].as_str().unwrap().to_string();
+        let token = started["taskTokens"][0]["token"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let bad = ask(
             &mut session,
             Request::Callback(CallbackAction::Success {
@@ -742,7 +749,10 @@ mod tests {
             .as_str()
             .unwrap()
             .contains("aws stepfunctions create-state-machine"));
-        assert!(commands["testState"].as_str().unwrap().contains("test-state"));
+        assert!(commands["testState"]
+            .as_str()
+            .unwrap()
+            .contains("test-state"));
         let bad = ask(
             &mut session,
             Request::SuggestInput {
@@ -757,7 +767,9 @@ mod tests {
     fn the_ready_message_carries_completion_tables() {
         let ready: Value = serde_json::from_str(&ready_message()).unwrap();
         assert_eq!(ready["kind"], "ready");
-        let task = ready["completions"]["fieldsByType"]["Task"].as_array().unwrap();
+        let task = ready["completions"]["fieldsByType"]["Task"]
+            .as_array()
+            .unwrap();
         assert!(task.iter().any(|f| f["name"] == "Resource"));
         assert!(task.iter().any(|f| f["name"] == "Arguments"));
         let intrinsics = ready["completions"]["intrinsics"].as_array().unwrap();
@@ -767,8 +779,13 @@ mod tests {
     #[test]
     fn a_long_run_reports_its_progress_before_its_end() {
         let mut session = Session::default();
-        let def = json!({"StartAt": "Loop", "States": {
-            "Loop": {"Type": "Pass", "Result": 1, "ResultPath": "$.x", "Next": "Loop"}}});
+        let def = json!({"StartAt": "Init", "States": {
+            "Init": {"Type": "Pass", "Result": 0, "ResultPath": "$.i", "Next": "Loop"},
+            "Loop": {"Type": "Pass", "Parameters": {"i.$": "States.MathAdd($.i, 1)"}, "Next": "Check"},
+            "Check": {"Type": "Choice", "Choices": [
+                {"Variable": "$.i", "NumericGreaterThanEquals": 2000, "Next": "Done"}],
+                "Default": "Loop"},
+            "Done": {"Type": "Succeed"}}});
         let text = serde_json::to_string(&Envelope {
             id: 3,
             body: Request::Run(RunSettings {
@@ -779,13 +796,22 @@ mod tests {
         .unwrap();
         let mut replies = Vec::new();
         session.handle_text(&text, &mut |r| replies.push(r));
-        let replies: Vec<Value> = replies.iter().map(|r| serde_json::from_str(r).unwrap()).collect();
+        let replies: Vec<Value> = replies
+            .iter()
+            .map(|r| serde_json::from_str(r).unwrap())
+            .collect();
         let last = replies.last().unwrap();
         assert_eq!(last["kind"], "runFinished");
         let progress: Vec<&Value> = replies.iter().filter(|r| r["kind"] == "progress").collect();
         assert!(progress.len() >= 10, "{} progress reports", progress.len());
-        assert!(progress.iter().all(|p| p["id"] == 3 && p["state"] == "Loop"));
-        let counts: Vec<u64> = progress.iter().map(|p| p["events"].as_u64().unwrap()).collect();
+        assert!(progress
+            .iter()
+            .all(|p| p["id"] == 3 && (p["state"] == "Loop" || p["state"] == "Check")));
+        assert_eq!(last["status"], "SUCCEEDED");
+        let counts: Vec<u64> = progress
+            .iter()
+            .map(|p| p["events"].as_u64().unwrap())
+            .collect();
         assert!(counts.windows(2).all(|w| w[0] < w[1]));
     }
 
