@@ -248,7 +248,7 @@ pub fn graph_view() -> Html {
                 }
             })
         };
-        let title = n.label.clone().unwrap_or_else(|| n.name.clone());
+        let title = n.label.clone().filter(|_| n.group).unwrap_or_else(|| n.name.clone());
         let badge = match (st.retries, st.visits) {
             (r, _) if r > 0 => format!("↻{r}"),
             (_, v) if v > 1 => format!("×{v}"),
@@ -264,8 +264,11 @@ pub fn graph_view() -> Html {
                 <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx="6" />
                 if n.group {
                     <text class="group-label" x={(n.x + 8.0).to_string()} y={(n.y + 16.0).to_string()}>{ title }</text>
+                } else if let Some(detail) = n.label.clone().filter(|_| n.h >= 48.0) {
+                    <text x={(n.x + n.w / 2.0).to_string()} y={(n.y + n.h / 2.0 - 2.0).to_string()} text-anchor="middle">{ n.name.clone() }</text>
+                    <text class="node-detail" x={(n.x + n.w / 2.0).to_string()} y={(n.y + n.h / 2.0 + 11.0).to_string()} text-anchor="middle">{ detail }</text>
                 } else {
-                    <text x={(n.x + n.w / 2.0).to_string()} y={(n.y + n.h / 2.0 + 4.0).to_string()} text-anchor="middle">{ title }</text>
+                    <text x={(n.x + n.w / 2.0).to_string()} y={(n.y + n.h / 2.0 + 4.0).to_string()} text-anchor="middle">{ n.name.clone() }</text>
                 }
                 if !badge.is_empty() {
                     <text class="badge" x={(n.x + n.w - 4.0).to_string()} y={(n.y + 12.0).to_string()} text-anchor="end">{ badge }</text>

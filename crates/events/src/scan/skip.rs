@@ -5,6 +5,7 @@ use super::lex::{depth_check, literal, string, ws};
 use super::number::number;
 #[cfg(target_arch = "x86_64")]
 use super::simd::Classifier;
+#[cfg(target_arch = "x86_64")]
 use super::MAX_DEPTH;
 
 /// Skips (and validates) a value no rule reads; `depth` counts the containers around it.
