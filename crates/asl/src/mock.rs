@@ -169,11 +169,13 @@ fn parse_answer(v: &Value) -> Result<Response, String> {
     let answer = match (v.get("Return"), v.get("Throw")) {
         (Some(r), None) => Answer::Return(r.clone()),
         (None, Some(t)) => Answer::Throw {
-            error: t
-                .get("Error")
-                .and_then(Value::as_str)
-                .ok_or("Throw needs an 'Error' string")?
-                .to_string(),
+            // AWS accepts a Throw without an Error and records the failure without an error
+            // field; the empty name stands for that.
+            error: match t.get("Error") {
+                None | Some(Value::Null) => String::new(),
+                Some(Value::String(s)) => s.clone(),
+                Some(_) => return Err("a Throw's 'Error' must be a string".into()),
+            },
             cause: t
                 .get("Cause")
                 .and_then(Value::as_str)

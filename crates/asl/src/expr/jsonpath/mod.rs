@@ -120,6 +120,10 @@ pub(crate) enum Operand {
     /// `$...` from the document root.
     Root(Vec<Segment>),
     Literal(Value),
+    /// An unquoted word (`@.Name==Receipt`). AWS accepts the definition, but Jayway JsonPath,
+    /// which evaluates it, reads the word as a number literal and cannot compile the filter,
+    /// so selecting through it fails at run time (see [`Path::uncompilable_filter`]).
+    Unquoted(String),
 }
 
 impl Path {
@@ -223,6 +227,9 @@ impl Path {
     /// `States.Runtime` with Jayway's wording as AWS shows it:
     /// `Invalid path '$.x' : No results for path: $['x']`.
     pub fn select(&self, input: &Value, context: &Value) -> Result<Value, StatesError> {
+        if let Some(e) = self.uncompilable_filter() {
+            return Err(e);
+        }
         self.try_select(input, context).ok_or_else(|| {
             StatesError::runtime(format!(
                 "Invalid path '{}' : No results for path: {}",
@@ -241,6 +248,9 @@ impl Path {
         context: &Value,
         field: &str,
     ) -> Result<Value, StatesError> {
+        if let Some(e) = self.uncompilable_filter() {
+            return Err(e);
+        }
         self.try_select(input, context).ok_or_else(|| {
             let doc = if self.context { context } else { input };
             StatesError::runtime(format!(
@@ -250,6 +260,29 @@ impl Path {
                 compact(doc)
             ))
         })
+    }
+
+    /// The run-time failure of a path whose filter compares with an unquoted word, as
+    /// Jayway JsonPath fails it: its filter compiler reads anything unquoted that is not
+    /// `true`, `false`, `null`, a path, a list or a regex as a number, and `Receipt` is none,
+    /// so it throws "Could not compile inline filter". None for every other path (only
+    /// indefinite paths have filters, so definite ones cost one test).
+    pub fn uncompilable_filter(&self) -> Option<StatesError> {
+        if self.definite || !segments_have_unquoted(&self.segments) {
+            return None;
+        }
+        let filter = self
+            .text
+            .find("[?")
+            .map(|at| {
+                let rest = &self.text[at..];
+                rest.find(")]").map_or(rest, |end| &rest[..end + 2])
+            })
+            .unwrap_or(&self.text);
+        Some(StatesError::runtime(format!(
+            "Invalid path '{}' : Could not compile inline filter : {filter}",
+            self.text
+        )))
     }
 
     /// Jayway's normalised form, `$['a'][0]`, used in its error messages.
@@ -292,6 +325,9 @@ impl Path {
     /// The selected value, or None when a definite path matches nothing.
     /// Indefinite paths always give `Some(array)`.
     pub fn try_select(&self, input: &Value, context: &Value) -> Option<Value> {
+        if !self.definite && segments_have_unquoted(&self.segments) {
+            return None;
+        }
         if let Some(name) = &self.variable {
             return crate::expr::vars::with(name, |v| self.select_from(v?));
         }
@@ -307,6 +343,31 @@ impl Path {
                 cur = step_definite(cur, &seg.selector)?;
             }
             Some(cur.clone())
+        } else if let Some((
+            Segment {
+                descendant: false,
+                selector: Selector::Names(names),
+            },
+            parents,
+        )) = self.segments.split_last()
+        {
+            // Jayway merges a trailing union of names into one object per node
+            // (`$.[*]['bucket', 'key']` gives `[{"bucket": ..., "key": ...}, ...]`), leaving
+            // out the names a node lacks.
+            let mut out = Vec::new();
+            collect(doc, doc, parents, &mut out, 0);
+            let merged = out
+                .into_iter()
+                .filter_map(Value::as_object)
+                .map(|m| {
+                    let picked: Map<String, Value> = names
+                        .iter()
+                        .filter_map(|n| field(m, n).map(|v| (n.clone(), v.clone())))
+                        .collect();
+                    Value::Object(picked)
+                })
+                .collect();
+            Some(Value::Array(merged))
         } else {
             let mut out = Vec::new();
             collect(doc, doc, &self.segments, &mut out, 0);
@@ -378,6 +439,27 @@ impl Path {
             cur = step_definite(cur, &seg.selector)?;
         }
         Some(cur)
+    }
+}
+
+fn segments_have_unquoted(segs: &[Segment]) -> bool {
+    segs.iter().any(|s| match &s.selector {
+        Selector::Filter(e) => expr_has_unquoted(e),
+        _ => false,
+    })
+}
+
+fn expr_has_unquoted(e: &Expr) -> bool {
+    let operand = |o: &Operand| match o {
+        Operand::Unquoted(_) => true,
+        Operand::Current(s) | Operand::Root(s) => segments_have_unquoted(s),
+        Operand::Literal(_) => false,
+    };
+    match e {
+        Expr::Or(t) | Expr::And(t) => t.iter().any(expr_has_unquoted),
+        Expr::Not(a) => expr_has_unquoted(a),
+        Expr::Cmp(l, _, r) => operand(l) || operand(r),
+        Expr::Exists(o) => operand(o),
     }
 }
 
@@ -637,6 +719,7 @@ pub(crate) fn operand_value<'a>(
     use std::borrow::Cow;
     let (start, segs) = match op {
         Operand::Literal(v) => return Some(Cow::Borrowed(v)),
+        Operand::Unquoted(_) => return None,
         Operand::Current(s) => (item, s),
         Operand::Root(s) => (root, s),
     };
