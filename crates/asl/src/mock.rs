@@ -217,6 +217,27 @@ mod tests {
         ));
     }
 
+    /// A Throw may leave out its Error (AWS then records a failure with no error name); an
+    /// Error that is not a string is still refused.
+    /// https://docs.aws.amazon.com/step-functions/latest/dg/sfn-local-mock-cfg-file.html
+    #[test]
+    fn throw_without_error_loads() {
+        let file = r#"{
+          "StateMachines": {"M": {"TestCases": {"T": {"A": "R"}}}},
+          "MockedResponses": {"R": {"0": {"Throw": {"Cause": "only a cause"}}}}
+        }"#;
+        let case = load(file, None, Some("T")).expect("loads");
+        match case.states["A"].get(0).map(|x| &x.answer) {
+            Some(Answer::Throw { error, cause }) => {
+                assert_eq!(error, "");
+                assert_eq!(cause, "only a cause");
+            }
+            other => panic!("{other:?}"),
+        }
+        let bad = file.replace(r#"{"Cause""#, r#"{"Error": 5, "Cause""#);
+        assert!(load(&bad, None, Some("T")).is_err());
+    }
+
     #[test]
     fn errors_name_what_is_missing() {
         assert!(load(FILE, Some("Other"), Some("Happy"))
