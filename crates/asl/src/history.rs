@@ -83,6 +83,20 @@ fn drop_nulls(v: Value) -> Value {
     }
 }
 
+/// Failure details (`error`, `cause`, then `extra`): an empty error name is a failure
+/// without one (a mocked `Throw` with no `Error`), which AWS records with no `error` field.
+pub fn failure_details(error: &str, cause: &str, extra: &[(&str, &str)]) -> Value {
+    let mut m = serde_json::Map::new();
+    for (k, v) in extra {
+        m.insert((*k).to_string(), Value::String((*v).to_string()));
+    }
+    if !error.is_empty() {
+        m.insert("error".into(), Value::String(error.to_string()));
+    }
+    m.insert("cause".into(), Value::String(cause.to_string()));
+    Value::Object(m)
+}
+
 /// JSON text of a value, as history details carry it.
 pub fn text(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()

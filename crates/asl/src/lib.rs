@@ -445,7 +445,8 @@ impl StateMachine {
             }
             engine::End::Failed(e) => {
                 out.status = RunStatus::Failed;
-                out.error = Some(e.error);
+                // A failure without an error name (a mocked Throw with no Error) has none.
+                out.error = Some(e.error).filter(|e| !e.is_empty());
                 out.cause = Some(e.cause);
             }
             engine::End::TimedOut => {

@@ -169,11 +169,13 @@ fn parse_answer(v: &Value) -> Result<Response, String> {
     let answer = match (v.get("Return"), v.get("Throw")) {
         (Some(r), None) => Answer::Return(r.clone()),
         (None, Some(t)) => Answer::Throw {
-            error: t
-                .get("Error")
-                .and_then(Value::as_str)
-                .ok_or("Throw needs an 'Error' string")?
-                .to_string(),
+            // AWS accepts a Throw without an Error and records the failure without an error
+            // field; the empty name stands for that.
+            error: match t.get("Error") {
+                None | Some(Value::Null) => String::new(),
+                Some(Value::String(s)) => s.clone(),
+                Some(_) => return Err("a Throw's 'Error' must be a string".into()),
+            },
             cause: t
                 .get("Cause")
                 .and_then(Value::as_str)
@@ -213,6 +215,27 @@ mod tests {
             r.get(9).map(|x| &x.answer),
             Some(Answer::Return(_))
         ));
+    }
+
+    /// A Throw may leave out its Error (AWS then records a failure with no error name); an
+    /// Error that is not a string is still refused.
+    /// https://docs.aws.amazon.com/step-functions/latest/dg/sfn-local-mock-cfg-file.html
+    #[test]
+    fn throw_without_error_loads() {
+        let file = r#"{
+          "StateMachines": {"M": {"TestCases": {"T": {"A": "R"}}}},
+          "MockedResponses": {"R": {"0": {"Throw": {"Cause": "only a cause"}}}}
+        }"#;
+        let case = load(file, None, Some("T")).expect("loads");
+        match case.states["A"].get(0).map(|x| &x.answer) {
+            Some(Answer::Throw { error, cause }) => {
+                assert_eq!(error, "");
+                assert_eq!(cause, "only a cause");
+            }
+            other => panic!("{other:?}"),
+        }
+        let bad = file.replace(r#"{"Cause""#, r#"{"Error": 5, "Cause""#);
+        assert!(load(&bad, None, Some("T")).is_err());
     }
 
     #[test]

@@ -24,6 +24,15 @@ pub(crate) fn check_size(
         return Ok(bound);
     }
     let size = json_size(v, limit);
+    if size > limit && matches!(what, "result" | "output") {
+        // AWS's wording for a task result or a state output over the quota; `state` is the
+        // state's name, or the function ARN for a Lambda ARN used directly as the Resource
+        // (issue 14, recorded from AWS).
+        return Err(StatesError::new(
+            "States.DataLimitExceeded",
+            format!("The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."),
+        ));
+    }
     if size > limit {
         return Err(StatesError::new(
             "States.DataLimitExceeded",
@@ -99,9 +108,9 @@ pub(crate) fn is_prefix(a: &[PathStep], b: &[PathStep]) -> bool {
     a.len() <= b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
-pub(crate) fn path_error(p: &Path, field: &str) -> StatesError {
+pub(crate) fn path_error(p: &Path, _field: &str) -> StatesError {
     StatesError::runtime(format!(
-        "Invalid path '{}' : No results for path: {} (field '{field}')",
+        "Invalid path '{}' : No results for path: {}",
         p.as_str(),
         p.normalized()
     ))
@@ -239,17 +248,54 @@ pub(crate) fn amount(
         Some(Amount::Query(_)) => Err(StatesError::runtime(format!(
             "{field} is a JSONata expression in a JSONPath state"
         ))),
-        Some(Amount::Path(p)) => {
-            let v = p.select(input, ctx)?;
-            match v.as_f64() {
-                Some(n) if n >= 0.0 => Ok(Some(n)),
-                _ => Err(StatesError::runtime(format!(
-                    "The value of {field} at '{}' must be a non-negative number, but it is {v}",
-                    p.as_str()
-                ))),
-            }
-        }
+        Some(Amount::Path(p)) => path_amount(field, p.as_str(), &p.select(input, ctx)?).map(Some),
     }
+}
+
+/// A value as Java reads it as text (`JsonNode.asText`-like): a string bare, anything else
+/// as its JSON text.
+pub(crate) fn java_text(v: &Value) -> std::borrow::Cow<'_, str> {
+    match v {
+        Value::String(s) => std::borrow::Cow::Borrowed(s),
+        other => std::borrow::Cow::Owned(other.to_string()),
+    }
+}
+
+/// A number a `...Path` field (`MaxConcurrencyPath`, `ToleratedFailureCountPath`...) read.
+/// AWS parses the value's text, so a numeric string such as `"1"` counts and `1.5` is not an
+/// integer; the percentage is a float between 0 and 100 (issue 14, recorded from AWS; "Map
+/// state", https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html).
+pub(crate) fn path_amount(path_field: &str, path: &str, v: &Value) -> Result<f64, StatesError> {
+    let text = java_text(v);
+    let field = path_field.strip_suffix("Path").unwrap_or(path_field);
+    if field == "ToleratedFailurePercentage" {
+        let n = match text.trim().parse::<f64>() {
+            Ok(n) if matches!(v, Value::Number(_) | Value::String(_)) && !n.is_nan() => n,
+            _ => {
+                return Err(StatesError::runtime(format!(
+                    "The {path_field} field refers to value \"{text}\" which is not a valid float: {path}"
+                )))
+            }
+        };
+        if !(0.0..=100.0).contains(&n) {
+            return Err(StatesError::runtime(format!(
+                "{field} must be between 0 and 100."
+            )));
+        }
+        return Ok(n);
+    }
+    let n = match text.parse::<i32>() {
+        Ok(n) if matches!(v, Value::Number(_) | Value::String(_)) => n,
+        _ => {
+            return Err(StatesError::runtime(format!(
+                "The {path_field} field refers to value \"{text}\" which is not a valid integer: {path}"
+            )))
+        }
+    };
+    if n < 0 {
+        return Err(StatesError::runtime(format!("{field} cannot be negative.")));
+    }
+    Ok(f64::from(n))
 }
 
 pub(crate) fn hex_id(rng: &mut Rng) -> String {

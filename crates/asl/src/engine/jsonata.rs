@@ -219,7 +219,7 @@ impl<'a> Engine<'a> {
             }
             _ => None,
         };
-        self.withdraw_token(&token);
+        self.withdraw_token(st, &token);
         let (params, params_bound) = match args {
             Some(v) => {
                 let v = v?;

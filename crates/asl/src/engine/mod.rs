@@ -496,7 +496,9 @@ impl<'a> Engine<'a> {
             }
         }
         if let Some(e) = t.error {
-            o.insert("error".into(), json!(e.error));
+            if !e.error.is_empty() {
+                o.insert("error".into(), json!(e.error));
+            }
             o.insert("cause".into(), json!(e.cause));
         }
         if t.unmocked {
@@ -578,6 +580,7 @@ impl<'a> Engine<'a> {
                 Ok((next, output, out_bound))
             }
             Err(Stop::Error(e)) => {
+                let e = state_error(st, trace.entered_id, e);
                 if !matches!(
                     st.kind,
                     Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_)
@@ -595,6 +598,29 @@ impl<'a> Engine<'a> {
             }
         }
     }
+}
+
+/// AWS starts the cause of a runtime error a state raises while it runs with the state's
+/// name and the id of its StateEntered event:
+/// `An error occurred while executing the state 'S' (entered at the event id #2). ` and then
+/// the detail (issue 14, recorded from AWS; "Error names",
+/// https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+/// A Fail state's error is the definition's own, and an error passing up from a Parallel
+/// branch or Map iteration already names the state that raised it.
+pub(crate) fn state_error(st: &State, entered_id: u64, mut e: StatesError) -> StatesError {
+    if e.error == "States.Runtime"
+        && !matches!(st.kind, Kind::Fail(_))
+        && !e
+            .cause
+            .starts_with("An error occurred while executing the state '")
+    {
+        e.cause = format!(
+            "{} {}",
+            crate::expr::query::cause_prefix(&st.name, entered_id),
+            e.cause
+        );
+    }
+    e
 }
 
 /// Run a whole execution.
@@ -641,7 +667,7 @@ pub(crate) fn execute(engine: &mut Engine, machine: &Machine, input: Value) -> E
             let _ = engine.event_with("ExecutionFailed", || {
                 (
                     "executionFailedEventDetails",
-                    json!({"error": err, "cause": cause}),
+                    history::failure_details(&err, &cause, &[]),
                 )
             });
             End::Failed(e)
@@ -686,7 +712,7 @@ mod tests {
         let all = vec!["States.ALL".to_string()];
         assert!(error_matches(&all, "MyError"));
         assert!(!error_matches(&all, "States.Runtime"));
-        assert!(!error_matches(&all, "States.DataLimitExceeded"));
+        assert!(error_matches(&all, "States.DataLimitExceeded"));
         assert!(error_matches(
             &["States.DataLimitExceeded".to_string()],
             "States.DataLimitExceeded"

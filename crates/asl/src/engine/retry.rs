@@ -16,8 +16,11 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Does an ErrorEquals list match this error? States.ALL matches everything but
-/// States.Runtime and States.DataLimitExceeded, and States.Runtime is never retried or
-/// caught ("Error names", https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+/// States.Runtime, and States.Runtime is never retried or caught ("Error names",
+/// https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+/// That page also calls States.DataLimitExceeded uncatchable by States.ALL, but AWS catches
+/// a task result over the payload quota with a States.ALL catcher (issue 14, recorded from
+/// AWS), so States.ALL matches it here.
 /// States.TaskFailed matches any error but States.Timeout; States.Timeout also matches a
 /// heartbeat timeout.
 pub fn error_matches(list: &[String], error: &str) -> bool {
@@ -26,7 +29,7 @@ pub fn error_matches(list: &[String], error: &str) -> bool {
     }
     list.iter().any(|n| {
         n == error
-            || (n == "States.ALL" && error != "States.DataLimitExceeded")
+            || n == "States.ALL"
             || (n == "States.TaskFailed"
                 && !matches!(
                     error,
@@ -235,7 +238,7 @@ impl<'a> Engine<'a> {
             }
             _ => (eff, eff_bound),
         };
-        self.withdraw_token(&token);
+        self.withdraw_token(st, &token);
         if st.parameters.is_some() && !matches!(st.kind, Kind::Map(_)) {
             params_bound = check_size(
                 limit,

@@ -38,10 +38,12 @@ struct Expr {
     field: String,
 }
 
-/// The text inside `{% ... %}`, if the string is a JSONata expression.
+/// The text inside `{% ... %}`, if the string is a JSONata expression: it must start with
+/// `{%` and end with `%}` exactly; with anything around them (even spaces) it is a constant
+/// (issue 14, recorded from AWS; "Transforming data with JSONata",
+/// https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html).
 pub fn expression_text(s: &str) -> Option<&str> {
-    let t = s.trim();
-    t.strip_prefix("{%")?.strip_suffix("%}")
+    s.strip_prefix("{%")?.strip_suffix("%}")
 }
 
 /// Everything an evaluation needs besides the expression: `$states` and the variables

@@ -16,25 +16,30 @@ use std::borrow::Cow;
 
 impl<'a> Engine<'a> {
     /// A Task that waits for a token gets a fresh one, which its Parameters or Arguments
-    /// read from the context object (`$$.Task.Token`, `$states.context.Task.Token`).
+    /// read from the context object (`$$.Task.Token`, `$states.context.Task.Token`). A `.sync`
+    /// task has one in its context too (AWS lets it pass the token on, e.g. to a nested
+    /// `StartExecution.sync:2`; issue 14, recorded from AWS), but does not wait for it, so
+    /// only a waiting task's token is returned.
     #[inline(always)]
     pub(crate) fn issue_token(&mut self, st: &State) -> Option<String> {
-        let token = match &st.kind {
-            Kind::Task(t) if needs_token(t) => {
-                Some(format!("{}{}", hex_id(&mut self.rng), hex_id(&mut self.rng)).replace('-', ""))
-            }
-            _ => None,
+        let Kind::Task(t) = &st.kind else {
+            return None;
         };
-        if let (Some(tok), Value::Object(c)) = (&token, &mut self.context) {
+        let waits = needs_token(t);
+        if !waits && !is_sync(t) {
+            return None;
+        }
+        let tok = format!("{}{}", hex_id(&mut self.rng), hex_id(&mut self.rng)).replace('-', "");
+        if let Value::Object(c) = &mut self.context {
             c.insert("Task".into(), json!({"Token": tok}));
         }
-        token
+        waits.then_some(tok)
     }
 
     /// The token is in the context object only while the parameters are evaluated.
     #[inline(always)]
-    pub(crate) fn withdraw_token(&mut self, token: &Option<String>) {
-        if token.is_some() {
+    pub(crate) fn withdraw_token(&mut self, st: &State, token: &Option<String>) {
+        if token.is_some() || matches!(&st.kind, Kind::Task(t) if is_sync(t)) {
             if let Value::Object(c) = &mut self.context {
                 c.shift_remove("Task");
             }
@@ -174,8 +179,11 @@ impl<'a> Engine<'a> {
         };
         match outcome {
             Ok(v) => {
-                let result_bound =
-                    check_size(self.payload_limit, &v, result_bound, "result", &st.name)?;
+                let who = match spec.kind {
+                    ResourceKind::LambdaFunction => spec.resource.as_str(),
+                    _ => st.name.as_str(),
+                };
+                let result_bound = check_size(self.payload_limit, &v, result_bound, "result", who)?;
                 let (rt, rn) = (&rtype, &rname);
                 self.event_with(names.succeeded, || match prefix {
                     "LambdaFunction" => (
@@ -215,9 +223,13 @@ impl<'a> Engine<'a> {
                         _ => "taskFailedEventDetails",
                     };
                     let d = if prefix == "Task" {
-                        json!({"resourceType": rt, "resource": rn, "error": err, "cause": cause})
+                        history::failure_details(
+                            err,
+                            cause,
+                            &[("resourceType", rt), ("resource", rn)],
+                        )
                     } else {
-                        json!({"error": err, "cause": cause})
+                        history::failure_details(err, cause, &[])
                     };
                     (key, d)
                 })?;
@@ -348,6 +360,17 @@ pub(crate) fn needs_token(t: &TaskSpec) -> bool {
             pattern: Pattern::WaitForTaskToken,
             ..
         } | ResourceKind::Activity
+    )
+}
+
+/// A `.sync` service integration (Run a Job): it has a task token but does not wait on it.
+pub(crate) fn is_sync(t: &TaskSpec) -> bool {
+    matches!(
+        t.kind,
+        ResourceKind::Service {
+            pattern: Pattern::Sync,
+            ..
+        }
     )
 }
 

@@ -38,16 +38,7 @@ impl<'a> Engine<'a> {
             WaitSpec::Seconds(s) => clock::add_seconds(self.now, *s),
             WaitSpec::SecondsPath(p) => {
                 let v = p.select(&eff, &self.context)?;
-                match v.as_f64() {
-                    Some(s) if s >= 0.0 => clock::add_seconds(self.now, s),
-                    _ => {
-                        return Err(StatesError::runtime(format!(
-                            "The SecondsPath parameter does not reference a valid non-negative number: '{}' gives {v}",
-                            p.as_str()
-                        ))
-                        .into())
-                    }
-                }
+                clock::add_seconds(self.now, seconds_path_value(p.as_str(), &v)? as f64)
             }
             WaitSpec::Timestamp(t) => clock::parse_rfc3339(t).unwrap_or(self.now),
             WaitSpec::SecondsQuery(_) | WaitSpec::TimestampQuery(_) => {
@@ -59,8 +50,9 @@ impl<'a> Engine<'a> {
                     Some(ms) => ms,
                     None => {
                         return Err(StatesError::runtime(format!(
-                            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: '{}' gives {v}",
-                            p.as_str()
+                            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
+                            p.as_str(),
+                            java_text(&v)
                         ))
                         .into())
                     }
@@ -74,6 +66,22 @@ impl<'a> Engine<'a> {
         let out = select_owned(&st.output_path, eff, &self.context, "OutputPath")?;
         let out_bound = selected_bound(&st.output_path, selected_bound(&st.input_path, rb));
         Ok((None, out, out_bound))
+    }
+}
+
+/// The whole seconds a SecondsPath reads. AWS parses the value's text as a Java long, so
+/// `1.5` and `-1.5` cannot be parsed and `-1` is refused as negative (issue 14, recorded from
+/// AWS; "Wait state", https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html).
+pub(crate) fn seconds_path_value(path: &str, v: &Value) -> Result<i64, StatesError> {
+    let text = java_text(v);
+    match text.parse::<i64>() {
+        Ok(n) if n >= 0 && matches!(v, Value::Number(_) | Value::String(_)) => Ok(n),
+        Ok(n) if n < 0 => Err(StatesError::runtime(format!(
+            "The SecondsPath parameter references a negative value: {path} == {text}"
+        ))),
+        _ => Err(StatesError::runtime(format!(
+            "The SecondsPath parameter cannot be parsed as a long value: {path} == {text}"
+        ))),
     }
 }
 

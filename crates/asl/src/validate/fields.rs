@@ -410,8 +410,7 @@ pub(crate) fn states_members_in(text: &str) -> (bool, bool) {
 }
 
 pub(crate) fn is_jsonata_expr(s: &str) -> bool {
-    let t = s.trim();
-    t.starts_with("{%") && t.ends_with("%}")
+    crate::expr::query::expression_text(s).is_some()
 }
 
 /// AWS's NO_DOLLAR heuristic: a literal that reads like a path or an intrinsic call.

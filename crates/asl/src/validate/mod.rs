@@ -303,7 +303,10 @@ impl Validator<'_> {
 
     /// Every `Assign` of one scope's states (the state's own, its choice rules' and its
     /// catchers'): names checked, JSONPath values checked like Parameters, and no name of an
-    /// enclosing scope assigned here. Returns the names this scope assigns.
+    /// enclosing scope assigned here. Returns the names this scope assigns that its nested
+    /// scopes may not assign: a catcher's names are left out, since AWS lets a Parallel's
+    /// catcher assign a name one of its branches also assigns (the branch's scope is its own;
+    /// issue 14, recorded from AWS).
     /// <https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html>
     pub(crate) fn scope_assigns(
         &mut self,
@@ -311,7 +314,8 @@ impl Validator<'_> {
         states_ptr: &str,
         lang: Lang,
     ) -> HashSet<String> {
-        let mut found: Vec<(String, &Value, bool)> = Vec::new();
+        // (pointer, Assign, JSONata?, a catcher's?)
+        let mut found: Vec<(String, &Value, bool, bool)> = Vec::new();
         for (name, st) in states {
             let Some(obj) = st.as_object() else { continue };
             let jsonata = match obj.get("QueryLanguage").and_then(Value::as_str) {
@@ -331,7 +335,7 @@ impl Validator<'_> {
                     );
                     continue;
                 }
-                found.push((push_pointer(&sp, "Assign"), a, jsonata));
+                found.push((push_pointer(&sp, "Assign"), a, jsonata, false));
             }
             for list in ["Choices", "Catch"] {
                 if let Some(Value::Array(items)) = obj.get(list) {
@@ -341,14 +345,14 @@ impl Validator<'_> {
                                 &push_pointer(&push_pointer(&sp, list), &i.to_string()),
                                 "Assign",
                             );
-                            found.push((p, a, jsonata));
+                            found.push((p, a, jsonata, list == "Catch"));
                         }
                     }
                 }
             }
         }
         let mut names = HashSet::new();
-        for (p, a, jsonata) in found {
+        for (p, a, jsonata, catcher) in found {
             let Some(m) = a.as_object() else {
                 self.err(
                     &p,
@@ -396,7 +400,9 @@ impl Validator<'_> {
                     self.err(&kp, format!("The variable '{name}' is assigned in an enclosing scope. Parallel branches and Map iterations can read outer variables but not assign them: choose another name, and return values through Output."));
                     continue;
                 }
-                names.insert(name.to_string());
+                if !catcher {
+                    names.insert(name.to_string());
+                }
             }
         }
         names

@@ -179,3 +179,33 @@ fn parallel_callbacks_wait_together() {
     assert_eq!(o.status, stepbridge_asl::RunStatus::Succeeded);
     assert_eq!(o.output, Some(json!(["a", "b"])));
 }
+
+/// A `.sync` integration has a task token in its context too, so a definition may hand it on
+/// (AWS's nested `StartExecution.sync:2` samples do), but the run does not wait for it; the
+/// token is gone again once the parameters are built (issue 14, recorded from AWS).
+/// https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html
+#[test]
+fn sync_task_passes_its_token_on_without_waiting() {
+    let def = json!({"StartAt": "Run", "States": {
+        "Run": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+            "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Child",
+                "Input": {"TaskToken.$": "$$.Task.Token"}},
+            "ResultPath": "$.run", "Next": "After"},
+        "After": {"Type": "Pass", "Parameters": {"ctx.$": "$$"}, "ResultPath": "$.after", "End": true}}});
+    let o = stepbridge_asl::run(&RunRequest {
+        definition: def.to_string(),
+        input: "{}".into(),
+        ..Default::default()
+    });
+    assert_eq!(
+        o.status,
+        stepbridge_asl::RunStatus::Succeeded,
+        "{:?}",
+        o.cause
+    );
+    assert!(o.task_tokens.is_empty());
+    let out = o.output.expect("output");
+    let token = out["run"]["Input"]["TaskToken"].as_str().unwrap_or("");
+    assert!(token.len() >= 32, "a token was passed on: {out}");
+    assert!(out["after"]["ctx"].get("Task").is_none(), "{out}");
+}

@@ -6,7 +6,9 @@
 //! (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html):
 //! retriers and catchers are tried in order and the first whose ErrorEquals names the
 //! error wins; `States.ALL` matches any error except `States.Runtime` (never retried or
-//! caught) and `States.DataLimitExceeded`; `States.TaskFailed` matches any error except
+//! caught); it also matches `States.DataLimitExceeded`, which that page calls uncatchable but
+//! AWS catches (a task result over the payload quota, issue 14, recorded from AWS; as the
+//! engine's `error_matches`); `States.TaskFailed` matches any error except
 //! the time-outs; a retrier retries at most MaxAttempts (default 3) times, waiting
 //! IntervalSeconds (default 1) × BackoffRate (default 2.0) to the power of the retries it
 //! already made, capped by MaxDelaySeconds.
@@ -60,7 +62,7 @@ pub fn error_matches(list: &[String], error: &str) -> bool {
     }
     list.iter().any(|n| {
         n == error
-            || (n == "States.ALL" && error != "States.DataLimitExceeded")
+            || n == "States.ALL"
             || (n == "States.TaskFailed"
                 && !matches!(
                     error,
@@ -198,7 +200,7 @@ mod tests {
         let l = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert!(error_matches(&l(&["States.ALL"]), "Anything"));
         assert!(!error_matches(&l(&["States.ALL"]), "States.Runtime"));
-        assert!(!error_matches(
+        assert!(error_matches(
             &l(&["States.ALL"]),
             "States.DataLimitExceeded"
         ));

@@ -453,7 +453,7 @@ pub(crate) fn call(
         Function::MathAdd => {
             let x = want_number(f, &a[0])?;
             let y = want_number(f, &a[1])?;
-            add_numbers(f, &x, &y)
+            add_numbers(f, &java_round(&x), &java_round(&y))
         }
         Function::StringSplit => {
             let s = want_str(f, &a[0], "first argument")?;
@@ -523,6 +523,25 @@ pub(crate) fn want_number(f: Function, v: &Value) -> Result<Number, StatesError>
     }
 }
 
+/// AWS's MathAdd takes whole numbers: it rounds each operand as Java's `Math.round` does
+/// (half up, toward positive infinity: 1.5 → 2, -0.5 → 0, -2.5 → -2) before adding, so
+/// `States.MathAdd(1.49, 1.5)` is 3.
+pub(crate) fn java_round(n: &Number) -> Number {
+    if n.is_i64() || n.is_u64() {
+        return n.clone();
+    }
+    let x = n.as_f64().unwrap_or(0.0);
+    // Java saturates at the long range; NaN rounds to 0 (never reached from JSON).
+    let r = (x + 0.5).floor();
+    if r >= i64::MAX as f64 {
+        Number::from(i64::MAX)
+    } else if r <= i64::MIN as f64 {
+        Number::from(i64::MIN)
+    } else {
+        Number::from(r as i64)
+    }
+}
+
 /// Integer sums stay integers; anything else is added as a double.
 pub(crate) fn add_numbers(f: Function, x: &Number, y: &Number) -> Result<Value, StatesError> {
     if let (Some(a), Some(b)) = (x.as_i64(), y.as_i64()) {
@@ -562,15 +581,7 @@ pub(crate) fn format(
                     ));
                 };
                 used += 1;
-                match &**v {
-                    Value::String(s) => out.push_str(s),
-                    // Integers as serde_json writes them, without a temporary string.
-                    Value::Number(n) if n.is_i64() || n.is_u64() => {
-                        use std::fmt::Write as _;
-                        let _ = write!(out, "{n}");
-                    }
-                    other => out.push_str(&serde_json::to_string(other).unwrap_or_default()),
-                }
+                java_to_string(&mut out, v);
             }
             other => out.push(other),
         }
@@ -585,6 +596,45 @@ pub(crate) fn format(
         ));
     }
     Ok(Value::String(out))
+}
+
+/// A `States.Format` argument as AWS prints it: the Java object Jackson read it into, through
+/// its `toString`. Strings print bare, objects as a `Map` (`{Arg1=1, Arg2=[]}`), arrays as a
+/// `List` (`[a, b]`), nested values the same way.
+pub(crate) fn java_to_string(out: &mut String, v: &Value) {
+    use std::fmt::Write as _;
+    match v {
+        Value::String(s) => out.push_str(s),
+        Value::Number(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => {
+            let _ = write!(out, "{b}");
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                java_to_string(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(m) => {
+            out.push('{');
+            for (i, (k, item)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push('=');
+                java_to_string(out, item);
+            }
+            out.push('}');
+        }
+    }
 }
 
 pub(crate) fn hash(f: Function, alg: &str, data: &[u8]) -> Result<String, StatesError> {

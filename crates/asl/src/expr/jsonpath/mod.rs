@@ -29,6 +29,8 @@ mod parse;
 use parse::Parser;
 mod result_path;
 pub use result_path::*;
+mod jayway;
+use jayway::{merge_names, segments_have_unquoted};
 
 /// Nesting cap for filter expressions, so hostile input cannot overflow the stack.
 pub(crate) const MAX_FILTER_DEPTH: usize = 16;
@@ -120,6 +122,10 @@ pub(crate) enum Operand {
     /// `$...` from the document root.
     Root(Vec<Segment>),
     Literal(Value),
+    /// An unquoted word (`@.Name==Receipt`). AWS accepts the definition, but Jayway JsonPath,
+    /// which evaluates it, reads the word as a number literal and cannot compile the filter,
+    /// so selecting through it fails at run time (see [`Path::uncompilable_filter`]).
+    Unquoted(String),
 }
 
 impl Path {
@@ -223,6 +229,9 @@ impl Path {
     /// `States.Runtime` with Jayway's wording as AWS shows it:
     /// `Invalid path '$.x' : No results for path: $['x']`.
     pub fn select(&self, input: &Value, context: &Value) -> Result<Value, StatesError> {
+        if let Some(e) = self.uncompilable_filter() {
+            return Err(e);
+        }
         self.try_select(input, context).ok_or_else(|| {
             StatesError::runtime(format!(
                 "Invalid path '{}' : No results for path: {}",
@@ -241,6 +250,9 @@ impl Path {
         context: &Value,
         field: &str,
     ) -> Result<Value, StatesError> {
+        if let Some(e) = self.uncompilable_filter() {
+            return Err(e);
+        }
         self.try_select(input, context).ok_or_else(|| {
             let doc = if self.context { context } else { input };
             StatesError::runtime(format!(
@@ -292,6 +304,9 @@ impl Path {
     /// The selected value, or None when a definite path matches nothing.
     /// Indefinite paths always give `Some(array)`.
     pub fn try_select(&self, input: &Value, context: &Value) -> Option<Value> {
+        if !self.definite && segments_have_unquoted(&self.segments) {
+            return None;
+        }
         if let Some(name) = &self.variable {
             return crate::expr::vars::with(name, |v| self.select_from(v?));
         }
@@ -307,6 +322,15 @@ impl Path {
                 cur = step_definite(cur, &seg.selector)?;
             }
             Some(cur.clone())
+        } else if let Some((
+            Segment {
+                descendant: false,
+                selector: Selector::Names(names),
+            },
+            parents,
+        )) = self.segments.split_last()
+        {
+            Some(merge_names(doc, parents, names))
         } else {
             let mut out = Vec::new();
             collect(doc, doc, &self.segments, &mut out, 0);
@@ -637,6 +661,7 @@ pub(crate) fn operand_value<'a>(
     use std::borrow::Cow;
     let (start, segs) = match op {
         Operand::Literal(v) => return Some(Cow::Borrowed(v)),
+        Operand::Unquoted(_) => return None,
         Operand::Current(s) => (item, s),
         Operand::Root(s) => (root, s),
     };

@@ -100,9 +100,8 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     let descendant = self.eat('.');
                     if self.peek() == Some(b'[') {
-                        if !descendant {
-                            return self.err("'.' followed by '['");
-                        }
+                        // Jayway reads `.[` as `[` (`$.[0]`, `$.Snapshots.[0].State`,
+                        // `$.[*].['bucket', 'key']`), and AWS's own samples use it.
                         self.pos += 1;
                         let selector = self.bracket(depth)?;
                         segs.push(Segment {
@@ -443,7 +442,20 @@ impl<'a> Parser<'a> {
                 } else if self.eat_str("null") {
                     Ok(Operand::Literal(Value::Null))
                 } else {
-                    self.err("a value, '@' or '$' path is expected")
+                    // An unquoted word (`@.Name==Receipt`): accepted, as AWS accepts it; see
+                    // `Operand::Unquoted` for how it evaluates.
+                    let start = self.pos;
+                    while let Some(c) = self.src[self.pos..].chars().next() {
+                        if c.is_alphanumeric() || c == '_' {
+                            self.pos += c.len_utf8();
+                        } else {
+                            break;
+                        }
+                    }
+                    if self.pos == start {
+                        return self.err("a value, '@' or '$' path is expected");
+                    }
+                    Ok(Operand::Unquoted(self.src[start..self.pos].to_string()))
                 }
             }
         }

@@ -11,8 +11,11 @@ use serde_json::{Map, Value};
 ///
 /// - `None` is `"ResultPath": null`: the result is discarded and the input passes through.
 /// - `$` replaces the input with the result.
-/// - Otherwise missing intermediate objects are created; stepping into a value that is not an
-///   object (or an index outside an array) is `States.ResultPathMatchFailure`.
+/// - Otherwise the last field is created if missing, but every step before it must exist (AWS
+///   sets the value through Jayway JsonPath, which does not create parents): a missing one is
+///   `States.Runtime`, `Invalid path '$.no.such' : Missing property in path $['no']` (issue 14,
+///   recorded from AWS). Stepping into a value that is not an object (or an index outside an
+///   array) is `States.ResultPathMatchFailure`.
 ///
 /// The executor passes `Some(&Path::root())` when the field is absent (AWS's default `$`).
 #[cfg_attr(not(test), allow(dead_code))] // used by the unit tests
@@ -45,11 +48,26 @@ pub fn apply_result_path_owned(
         return Ok(result);
     }
     let mut doc = input;
-    let snapshot_for_error = |d: &Value| d.clone();
     match insert_at_inner(&mut doc, path, result) {
         Ok(()) => Ok(doc),
-        Err(()) => Err(result_path_error(path, &snapshot_for_error(&doc))),
+        Err(Insert::Missing(at)) => Err(missing_property_error(path, &at)),
+        Err(Insert::Mismatch) => Err(result_path_error(path, &doc)),
     }
+}
+
+/// Why a ResultPath insertion failed.
+pub(crate) enum Insert {
+    /// Stepped into a value of the wrong type.
+    Mismatch,
+    /// A parent field is missing: the normalized path up to it (`$['no']`).
+    Missing(String),
+}
+
+pub(crate) fn missing_property_error(path: &Path, at: &str) -> StatesError {
+    StatesError::runtime(format!(
+        "Invalid path '{}' : Missing property in path {at}",
+        path.text
+    ))
 }
 
 /// Whether [`apply_result_path_owned`] succeeds on `doc` (checked without changing it), so
@@ -77,6 +95,9 @@ pub fn result_path_applies(doc: &Value, path: &Path) -> bool {
                     return true;
                 }
                 cur = obj.and_then(|m| field(m, name));
+                if cur.is_none() {
+                    return false;
+                }
             }
             Selector::Index(idx) => {
                 let Some(Value::Array(arr)) = cur else {
@@ -114,13 +135,18 @@ pub(crate) fn insert_at(
     result: Value,
     input: &Value,
 ) -> Result<(), StatesError> {
-    insert_at_inner(doc, path, result).map_err(|()| result_path_error(path, input))
+    insert_at_inner(doc, path, result).map_err(|e| match e {
+        Insert::Missing(at) => missing_property_error(path, &at),
+        Insert::Mismatch => result_path_error(path, input),
+    })
 }
 
-pub(crate) fn insert_at_inner(doc: &mut Value, path: &Path, result: Value) -> Result<(), ()> {
+pub(crate) fn insert_at_inner(doc: &mut Value, path: &Path, result: Value) -> Result<(), Insert> {
+    use Insert::Mismatch;
     if !path.is_reference_path() {
-        return Err(());
+        return Err(Mismatch);
     }
+    let mut walked = String::from("$");
     let mut cur = doc;
     let n = path.segments.len();
     let mut result = Some(result);
@@ -130,30 +156,35 @@ pub(crate) fn insert_at_inner(doc: &mut Value, path: &Path, result: Value) -> Re
             Selector::Name(name) => {
                 let obj: &mut Map<String, Value> = match cur {
                     Value::Object(m) => m,
-                    _ => return Err(()),
+                    _ => return Err(Mismatch),
                 };
                 if last {
-                    obj.insert(name.clone(), result.take().ok_or(())?);
+                    obj.insert(name.clone(), result.take().ok_or(Mismatch)?);
                     return Ok(());
                 }
-                cur = obj
-                    .entry(name.clone())
-                    .or_insert_with(|| Value::Object(Map::new()));
+                walked.push_str("['");
+                walked.push_str(name);
+                walked.push_str("']");
+                cur = match obj.get_mut(name.as_str()) {
+                    Some(v) => v,
+                    None => return Err(Insert::Missing(walked)),
+                };
             }
             Selector::Index(idx) => {
                 let arr = match cur {
                     Value::Array(a) => a,
-                    _ => return Err(()),
+                    _ => return Err(Mismatch),
                 };
-                let at = resolve_index(*idx, arr.len()).ok_or(())?;
+                let at = resolve_index(*idx, arr.len()).ok_or(Mismatch)?;
                 if last {
-                    arr[at] = result.take().ok_or(())?;
+                    arr[at] = result.take().ok_or(Mismatch)?;
                     return Ok(());
                 }
+                walked.push_str(&format!("[{idx}]"));
                 cur = &mut arr[at];
             }
-            _ => return Err(()),
+            _ => return Err(Mismatch),
         }
     }
-    Err(())
+    Err(Mismatch)
 }

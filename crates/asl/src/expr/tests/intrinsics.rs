@@ -42,7 +42,15 @@ fn format() {
     assert_eq!(ok("States.Format('{}', null)", json!({})), json!("null"));
     assert_eq!(
         ok("States.Format('{}', $.o)", json!({"o": {"a": [1]}})),
-        json!("{\"a\":[1]}")
+        json!("{a=[1]}")
+    );
+    // Objects and arrays print as Java's Map and List toString (issue 14, recorded from AWS).
+    assert_eq!(
+        ok(
+            "States.Format('{}', $.o)",
+            json!({"o": {"Arg1": 1, "Arg2": [], "Arg3": {"s": "x", "n": null, "b": [true, 2.5]}}})
+        ),
+        json!("{Arg1=1, Arg2=[], Arg3={s=x, n=null, b=[true, 2.5]}}")
     );
     // Reserved characters escaped with a backslash: ' { } \
     assert_eq!(
@@ -248,7 +256,16 @@ fn math() {
         ),
         json!(110)
     );
-    assert_eq!(ok("States.MathAdd(1.5, 2)", json!({})), json!(3.5));
+    // Each operand rounded as Java's Math.round (half up) before adding (issue 14, recorded
+    // from AWS): 1.49 + 1.5 = 1 + 2, -0.5 + 0.5 = 0 + 1, -2.5 rounds to -2.
+    assert_eq!(ok("States.MathAdd(1.5, 2)", json!({})), json!(4));
+    assert_eq!(ok("States.MathAdd(1.49, 1.5)", json!({})), json!(3));
+    assert_eq!(ok("States.MathAdd(-0.5, 0.5)", json!({})), json!(1));
+    assert_eq!(ok("States.MathAdd(-2.5, 0)", json!({})), json!(-2));
+    assert_eq!(
+        ok("States.MathAdd($.a, $.b)", json!({"a": -1.51, "b": 10})),
+        json!(8)
+    );
     failure("States.MathAdd($.a, 1)", json!({"a": "1"}));
     // MathRandom: an integer in range, same value for the same seed argument.
     for _ in 0..50 {

@@ -78,9 +78,10 @@ fn indefinite_paths_give_arrays() {
     assert_eq!(sel("$.bar[-2:]", &v), Some(json!(["b", "c"])));
     assert_eq!(sel("$.bar[::2]", &v), Some(json!(["a", "c"])));
     assert_eq!(sel("$.bar[0,2]", &v), Some(json!(["a", "c"])));
+    // A trailing union of names merges into one object per node, as Jayway does.
     assert_eq!(
         sel("$.store.book[0]['title','price']", &v),
-        Some(json!(["Sayings", 8.95]))
+        Some(json!([{"title": "Sayings", "price": 8.95}]))
     );
     // An indefinite path that matches nothing is an empty array, not an error.
     assert_eq!(sel("$..nothing", &v), Some(json!([])));
@@ -242,10 +243,33 @@ fn result_path_semantics() {
         apply_result_path(&input, None, result.clone()).unwrap(),
         input
     );
-    // Intermediate objects are created.
+    // The last field is created, but not missing parents: AWS fails with Jayway's
+    // "Missing property" (issue 14, recorded from AWS).
+    let e =
+        apply_result_path(&input, Some(&Path::parse("$.x.y.z").unwrap()), json!(1)).unwrap_err();
+    assert_eq!(e.error, "States.Runtime");
     assert_eq!(
-        apply_result_path(&input, Some(&Path::parse("$.x.y.z").unwrap()), json!(1)).unwrap(),
-        json!({"comment": "hi", "details": {"a": 1}, "x": {"y": {"z": 1}}})
+        e.cause,
+        "Invalid path '$.x.y.z' : Missing property in path $['x']"
+    );
+    let e = apply_result_path(
+        &input,
+        Some(&Path::parse("$.details.y.z").unwrap()),
+        json!(1),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.cause,
+        "Invalid path '$.details.y.z' : Missing property in path $['details']['y']"
+    );
+    assert_eq!(
+        apply_result_path(
+            &input,
+            Some(&Path::parse("$.details.new").unwrap()),
+            json!(1)
+        )
+        .unwrap(),
+        json!({"comment": "hi", "details": {"a": 1, "new": 1}})
     );
     // Existing values are overwritten in place, keeping key order.
     assert_eq!(

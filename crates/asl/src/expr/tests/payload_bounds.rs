@@ -40,7 +40,7 @@ fn moving_pass_loop() {
             "Carry": {"Type": "Pass", "InputPath": "$.state",
                 "Parameters": {"counter.$": "States.MathAdd($.counter, 1)", "doc.$": "$.doc",
                                "label.$": "States.Format('n{}', $.counter)"},
-                "ResultPath": "$.next.state", "OutputPath": "$.next", "Next": "More"},
+                "ResultPath": "$.state", "Next": "More"},
             "More": {"Type": "Choice", "Choices": [
                 {"Variable": "$.state.counter", "NumericLessThan": 5, "Next": "Carry"}],
                 "Default": "Done"},
