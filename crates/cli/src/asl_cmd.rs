@@ -146,6 +146,7 @@ pub fn run(args: RunArgs) -> u8 {
         max_history_events: args.max_history_events,
         max_payload_bytes: args.max_payload_bytes,
         callbacks: Vec::new(),
+        ..RunRequest::default()
     };
     let outcome = stepbridge_asl::run(&request);
     let mut out = Map::new();
