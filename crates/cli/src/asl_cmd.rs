@@ -181,7 +181,6 @@ pub fn run(args: RunArgs) -> u8 {
         history: Some(args.history),
         max_history_events: args.max_history_events,
         max_payload_bytes: args.max_payload_bytes,
-        callbacks: Vec::new(),
         execution_type: if args.sync || matches!(args.execution_type, TypeArg::Express) {
             ExecutionType::Express
         } else {
