@@ -31,6 +31,9 @@ use std::collections::HashMap;
 /// AWS: executions can be redriven for 14 days after they end.
 pub const REDRIVE_WINDOW_SECONDS: f64 = 14.0 * 24.0 * 3600.0;
 
+/// AWS: an execution can be redriven at most 1,000 times.
+pub const MAX_REDRIVES: usize = 1000;
+
 /// A state that exited successfully: what passing it again reproduces.
 #[derive(Debug, Clone)]
 pub(crate) struct Checkpoint {
@@ -133,10 +136,7 @@ impl Engine<'_> {
     }
 
     /// After a state ran: a successful exit becomes a checkpoint.
-    pub(crate) fn redrive_state_done(
-        &mut self,
-        succeeded: Option<Exit<'_>>,
-    ) {
+    pub(crate) fn redrive_state_done(&mut self, succeeded: Option<Exit<'_>>) {
         let Some(tracker) = self.redrive.as_mut() else {
             return;
         };
@@ -287,6 +287,19 @@ pub(crate) fn run_with_redrives(
     let mut out = machine.execute_attempt(input.clone(), &options, None, Some(&mut attempt));
     for (k, after) in redrives.iter().enumerate() {
         check_redrivable(&out, express, *after)?;
+        if k >= MAX_REDRIVES {
+            return Err(format!(
+                "ExecutionNotRedrivable: the execution was already redriven {MAX_REDRIVES} times"
+            ));
+        }
+        // AWS redrives only an execution whose history has room left (fewer than 24,999
+        // events of the 25,000 quota).
+        if attempt.prior_events + 1 >= options.max_history_events {
+            return Err(format!(
+                "ExecutionNotRedrivable: the execution's history has {} events, too close to the limit of {} to go on",
+                attempt.prior_events, options.max_history_events
+            ));
+        }
         let stop = out
             .stop_time
             .as_deref()

@@ -221,3 +221,24 @@ fn redrives_count_up_and_the_window_and_type_are_checked() {
         "{err}"
     );
 }
+
+// Redrive eligibility: the history must have room left (AWS: fewer than 24,999 of the
+// 25,000 events; here relative to the run's maxHistoryEvents).
+#[test]
+fn a_run_stopped_by_the_history_quota_is_not_redrivable() {
+    let def = json!({"StartAt": "Loop", "States": {
+        "Loop": {"Type": "Pass", "Next": "Check"},
+        "Check": {"Type": "Choice", "Default": "Loop",
+                  "Choices": [{"Variable": "$.never", "IsPresent": true, "Next": "Done"}]},
+        "Done": {"Type": "Succeed"}}});
+    let mut e = Execution::start(RunRequest {
+        definition: def.to_string(),
+        max_history_events: Some(20),
+        ..RunRequest::default()
+    });
+    assert_eq!(e.outcome().status, RunStatus::Failed);
+    assert_eq!(e.outcome().error.as_deref(), Some("States.Runtime"));
+    let err = e.redrive().unwrap_err();
+    assert!(err.starts_with("ExecutionNotRedrivable"), "{err}");
+    assert_eq!(e.outcome().redrive_count, 0);
+}
