@@ -13,12 +13,46 @@ use serde_json::Value;
 pub struct Execution {
     request: RunRequest,
     outcome: RunOutcome,
+    /// Redrives so far: seconds after the previous attempt ended (see [`crate::redrive`]).
+    redrives: Vec<f64>,
 }
 
 impl Execution {
     pub fn start(request: RunRequest) -> Execution {
         let outcome = run(&request);
-        Execution { request, outcome }
+        Execution {
+            request,
+            outcome,
+            redrives: Vec::new(),
+        }
+    }
+
+    /// Replay the execution with every callback and redrive received so far.
+    fn replay(&mut self) -> Result<&RunOutcome, String> {
+        self.outcome = crate::redrive::run_with_redrives(&self.request, &self.redrives)?;
+        Ok(&self.outcome)
+    }
+
+    /// RedriveExecution, right after the execution ended: restart a FAILED, TIMED_OUT or
+    /// ABORTED Standard execution from the states that did not succeed (see
+    /// [`crate::redrive`]). The outcome's `redriveCount` counts redrives.
+    pub fn redrive(&mut self) -> Result<&RunOutcome, String> {
+        self.redrive_after(0.0)
+    }
+
+    /// RedriveExecution `seconds` of virtual time after the execution ended (refused past
+    /// AWS's 14-day window).
+    pub fn redrive_after(&mut self, seconds: f64) -> Result<&RunOutcome, String> {
+        let express = self.request.execution_type == crate::ExecutionType::Express;
+        crate::redrive::check_redrivable(&self.outcome, express, seconds)?;
+        self.redrives.push(seconds);
+        if let Err(e) = crate::redrive::run_with_redrives(&self.request, &self.redrives)
+            .map(|o| self.outcome = o)
+        {
+            self.redrives.pop();
+            return Err(e);
+        }
+        Ok(&self.outcome)
     }
 
     /// An execution whose first run the host made itself (for example with a progress
@@ -58,8 +92,7 @@ impl Execution {
             kind,
             at: waited + extra_seconds.max(0.0),
         });
-        self.outcome = run(&self.request);
-        Ok(&self.outcome)
+        self.replay()
     }
 
     pub fn send_task_success(&mut self, token: &str, output: Value) -> Result<&RunOutcome, String> {
@@ -111,7 +144,6 @@ impl Execution {
                 at: waited + seconds,
             });
         }
-        self.outcome = run(&self.request);
-        Ok(&self.outcome)
+        self.replay()
     }
 }

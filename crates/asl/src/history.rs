@@ -61,6 +61,14 @@ impl History {
         Ok(())
     }
 
+    /// Go on from a previous attempt's events (a redrive): ids continue after them.
+    pub fn resume(&mut self, events: Vec<Value>, count: u64) {
+        self.count = count;
+        if self.record {
+            self.events = events;
+        }
+    }
+
     /// Lets the closing Execution* event through even when the quota is used up.
     pub fn allow_final(&mut self) {
         self.final_allowed = true;

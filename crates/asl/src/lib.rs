@@ -22,9 +22,11 @@ mod engine;
 mod error;
 mod execution;
 mod expr;
+mod express;
 mod history;
 pub mod mock;
 mod model;
+mod redrive;
 mod rng;
 mod source;
 mod states;
@@ -42,6 +44,11 @@ pub mod fuzzing {
 pub use engine::{Callback, CallbackKind, PendingToken};
 pub use error::StatesError;
 pub use execution::Execution;
+pub use express::{
+    check_definition as check_express_definition, log_records, start_sync_execution, sync_response,
+    ExecutionType, LogLevel, LoggingConfiguration, EXPRESS_MAX_SECONDS,
+};
+pub use redrive::REDRIVE_WINDOW_SECONDS;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -103,6 +110,11 @@ pub struct RunRequest {
     pub max_payload_bytes: Option<u64>,
     /// Callbacks for `.waitForTaskToken` tasks received so far (see [`Execution`]).
     pub callbacks: Vec<Callback>,
+    /// STANDARD (default) or EXPRESS (see [`ExecutionType`]).
+    pub execution_type: ExecutionType,
+    /// An Express execution's CloudWatch Logs setting (default: level ALL with execution
+    /// data); ignored for Standard.
+    pub logging: Option<LoggingConfiguration>,
 }
 
 /// How a run ended. Serialises to the execution status names AWS uses (plus
@@ -179,6 +191,20 @@ pub struct RunOutcome {
     /// The top-level workflow variables at the end of the run (absent when there are none).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variables: Option<serde_json::Map<String, Value>>,
+    /// An Express execution's CloudWatch Logs records (absent for Standard, which keeps
+    /// `history` instead); see [`log_records`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logs: Option<Vec<Value>>,
+    /// How many times the execution was redriven (see [`Execution::redrive`]).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub redrive_count: u32,
+    /// Virtual time of the last redrive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redrive_date: Option<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl RunOutcome {
@@ -203,6 +229,9 @@ impl RunOutcome {
             execution_arn: None,
             stop_time: None,
             variables: None,
+            logs: None,
+            redrive_count: 0,
+            redrive_date: None,
         }
     }
 }
@@ -341,6 +370,10 @@ pub struct ExecOptions {
     pub state_machine_name: String,
     /// Payload quota per state input/output (default AWS's 256 KiB).
     pub max_payload_bytes: usize,
+    /// STANDARD or EXPRESS.
+    pub execution_type: ExecutionType,
+    /// An Express execution's logging (see [`RunRequest::logging`]).
+    pub logging: LoggingConfiguration,
 }
 
 impl Default for ExecOptions {
@@ -354,6 +387,8 @@ impl Default for ExecOptions {
             callbacks: Vec::new(),
             state_machine_name: "StateMachine".into(),
             max_payload_bytes: engine::PAYLOAD_LIMIT,
+            execution_type: ExecutionType::Standard,
+            logging: LoggingConfiguration::default(),
         }
     }
 }
@@ -417,11 +452,26 @@ impl StateMachine {
         options: &ExecOptions,
         observer: Option<&mut dyn FnMut(Progress<'_>) -> bool>,
     ) -> RunOutcome {
+        self.execute_attempt(input, options, observer, None)
+    }
+
+    /// One attempt of an execution; `attempt` carries a redrive's state in and out (see
+    /// [`redrive`]).
+    pub(crate) fn execute_attempt(
+        &self,
+        input: Value,
+        options: &ExecOptions,
+        observer: Option<&mut dyn FnMut(Progress<'_>) -> bool>,
+        mut attempt: Option<&mut redrive::Attempt>,
+    ) -> RunOutcome {
+        let express = options.execution_type == ExecutionType::Express;
+        // Express logs are made from the history events, so they need recording.
+        let record = options.history || (express && options.logging.level != LogLevel::Off);
         let settings = engine::Settings {
             mocks: options.mocks.as_ref(),
             seed: options.seed,
             start_ms: options.start_ms,
-            record: options.history,
+            record,
             max_events: options.max_history_events.max(1),
             callbacks: &options.callbacks,
             state_machine_name: options.state_machine_name.clone(),
@@ -433,6 +483,12 @@ impl StateMachine {
         let mut engine = engine::Engine::new(&settings, &self.machine, &input);
         if let Some(observer) = observer {
             engine.observe(observer);
+        }
+        if express {
+            express::prepare_engine(&mut engine, &options.state_machine_name, options.start_ms);
+        }
+        if let Some(a) = attempt.as_deref_mut() {
+            a.prepare(&mut engine);
         }
         let end = engine::execute(&mut engine, &self.machine, input);
         let variables = expr::vars::finish();
@@ -452,8 +508,7 @@ impl StateMachine {
             engine::End::TimedOut => {
                 out.status = RunStatus::TimedOut;
                 out.error = Some("States.Timeout".into());
-                out.cause =
-                    Some("The execution ran longer than the state machine's TimeoutSeconds".into());
+                out.cause = Some(engine::timeout_cause(&engine).into());
             }
             engine::End::Paused => out.status = RunStatus::WaitingForCallback,
             engine::End::Aborted(events) => {
@@ -467,8 +522,26 @@ impl StateMachine {
         out.execution_arn = Some(engine.execution_arn.clone());
         out.stop_time = stop_time;
         out.variables = (!variables.is_empty()).then_some(variables);
+        if let Some(a) = attempt {
+            a.finish(&mut engine, &mut out);
+        }
         out.history =
             std::mem::replace(&mut engine.history, history::History::new(false, 0)).into_events();
+        if express {
+            out.logs = Some(log_records(
+                &out.history,
+                options.logging,
+                &engine.execution_arn,
+                0,
+            ));
+            // Express keeps no execution history.
+            out.history = Vec::new();
+        } else if !options.history {
+            out.history = Vec::new();
+        }
+        if !options.history {
+            out.states = Vec::new();
+        }
         out
     }
 }
@@ -498,6 +571,22 @@ pub fn prepare(
     request: &RunRequest,
 ) -> Result<(StateMachine, Value, ExecOptions), Vec<Diagnostic>> {
     let machine = StateMachine::compile(&request.definition)?;
+    if request.execution_type == ExecutionType::Express {
+        if let Ok(src) = source::Source::parse(&request.definition) {
+            let refused = express::check_definition(&src.value);
+            if !refused.is_empty() {
+                return Err(refused
+                    .into_iter()
+                    .map(|mut d| {
+                        let (line, column) = src.map.locate(&d.location.pointer);
+                        d.location.line = line;
+                        d.location.column = column;
+                        d
+                    })
+                    .collect());
+            }
+        }
+    }
     let input = parse_input(&request.input)?;
     let mocks = match &request.mock_config {
         Some(text) => Some(
@@ -538,6 +627,8 @@ pub fn prepare(
             .max_payload_bytes
             .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
             .unwrap_or(engine::PAYLOAD_LIMIT),
+        execution_type: request.execution_type,
+        logging: request.logging.unwrap_or_default(),
     };
     Ok((machine, input, options))
 }

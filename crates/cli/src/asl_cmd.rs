@@ -3,10 +3,29 @@
 //! input or mock file is invalid).
 
 use crate::input::file_or_inline;
-use clap::Args;
+use clap::{Args, ValueEnum};
 use serde_json::{json, Map, Value};
 use std::path::Path;
-use stepbridge_asl::{Diagnostic, Location, RunRequest, RunStatus, Severity};
+use stepbridge_asl::{
+    Diagnostic, Execution, ExecutionType, Location, LogLevel, LoggingConfiguration, RunRequest,
+    RunStatus, Severity,
+};
+
+/// `--type`: the state machine type.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum TypeArg {
+    Standard,
+    Express,
+}
+
+/// `--log-level`: an Express execution's CloudWatch Logs level.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LogLevelArg {
+    All,
+    Error,
+    Fatal,
+    Off,
+}
 
 #[derive(Args)]
 pub struct RunArgs {
@@ -39,6 +58,23 @@ pub struct RunArgs {
     /// Payload quota in bytes (default 262144, AWS's 256 KiB).
     #[arg(long)]
     pub max_payload_bytes: Option<u64>,
+    /// State machine type: an express run ends after 5 minutes and prints its CloudWatch
+    /// Logs records (`logs`) instead of history.
+    #[arg(long = "type", value_enum, default_value = "standard")]
+    pub execution_type: TypeArg,
+    /// StartSyncExecution: run as Express and print AWS's response (implies --type express).
+    #[arg(long)]
+    pub sync: bool,
+    /// Express log level (default all).
+    #[arg(long, value_enum)]
+    pub log_level: Option<LogLevelArg>,
+    /// Leave input and output out of the Express log records (includeExecutionData false).
+    #[arg(long)]
+    pub no_execution_data: bool,
+    /// RedriveExecution: redrive a failed or timed-out Standard run up to N times, each
+    /// right after the previous attempt ended (mocks answer from their next responses).
+    #[arg(long, default_value_t = 0)]
+    pub redrive: u32,
 }
 
 #[derive(Args)]
@@ -145,9 +181,38 @@ pub fn run(args: RunArgs) -> u8 {
         history: Some(args.history),
         max_history_events: args.max_history_events,
         max_payload_bytes: args.max_payload_bytes,
-        callbacks: Vec::new(),
+        execution_type: if args.sync || matches!(args.execution_type, TypeArg::Express) {
+            ExecutionType::Express
+        } else {
+            ExecutionType::Standard
+        },
+        logging: Some(LoggingConfiguration {
+            level: match args.log_level.unwrap_or(LogLevelArg::All) {
+                LogLevelArg::All => LogLevel::All,
+                LogLevelArg::Error => LogLevel::Error,
+                LogLevelArg::Fatal => LogLevel::Fatal,
+                LogLevelArg::Off => LogLevel::Off,
+            },
+            include_execution_data: !args.no_execution_data,
+        }),
+        ..RunRequest::default()
     };
-    let outcome = stepbridge_asl::run(&request);
+    if args.sync {
+        let response = stepbridge_asl::start_sync_execution(&request);
+        print(&response);
+        return match response["status"].as_str() {
+            Some("SUCCEEDED") => 0,
+            Some("INVALID") => 2,
+            _ => 1,
+        };
+    }
+    let mut execution = Execution::start(request);
+    for _ in 0..args.redrive {
+        if execution.redrive().is_err() {
+            break;
+        }
+    }
+    let outcome = execution.outcome().clone();
     let mut out = Map::new();
     out.insert("status".into(), json!(outcome.status));
     match outcome.status {
@@ -179,6 +244,12 @@ pub fn run(args: RunArgs) -> u8 {
     }
     if let Some(v) = &outcome.variables {
         out.insert("variables".into(), Value::Object(v.clone()));
+    }
+    if outcome.redrive_count > 0 {
+        out.insert("redriveCount".into(), json!(outcome.redrive_count));
+    }
+    if let Some(logs) = &outcome.logs {
+        out.insert("logs".into(), json!(logs));
     }
     if args.history {
         out.insert("history".into(), Value::Array(outcome.history));

@@ -3,7 +3,8 @@
 //! Executions that wait for callbacks (`.waitForTaskToken`) live in a thread-local table
 //! keyed by an id, so a page can start one, show the task token, and later answer it with
 //! `sendTaskSuccess` / `sendTaskFailure` / `sendTaskHeartbeat` or let time pass with
-//! `advanceTime`. Each call returns the execution's new outcome.
+//! `advanceTime`. Each call returns the execution's new outcome. A Standard execution that
+//! failed, timed out or was aborted is kept too, so `redriveExecution` can redrive it.
 
 use crate::{from_js, install_panic_hook, to_js, to_js_json};
 use serde::Serialize;
@@ -22,6 +23,24 @@ thread_local! {
 
 pub fn run_execution_value(request: &RunRequest) -> RunOutcome {
     stepbridge_asl::run(request)
+}
+
+/// StartSyncExecution: the request run as Express, in AWS's response shape.
+pub fn start_sync_execution_value(request: &RunRequest) -> Value {
+    stepbridge_asl::start_sync_execution(request)
+}
+
+/// Whether the table keeps an execution: it waits for callbacks, or it can be redriven.
+fn kept(outcome: &RunOutcome) -> bool {
+    let express = outcome
+        .execution_arn
+        .as_deref()
+        .is_some_and(|a| a.contains(":express:"));
+    match outcome.status {
+        RunStatus::WaitingForCallback => true,
+        RunStatus::Failed | RunStatus::TimedOut | RunStatus::Aborted => !express,
+        _ => false,
+    }
 }
 
 pub fn validate_value(definition: &str) -> Value {
@@ -49,7 +68,7 @@ pub fn start_execution_value(request: RunRequest) -> ExecutionOutcome {
         let mut table = cell.borrow_mut();
         table.0 += 1;
         let id = table.0;
-        if outcome.status == RunStatus::WaitingForCallback {
+        if kept(&outcome) {
             while table.1.len() >= MAX_EXECUTIONS {
                 let oldest = table.1.keys().next().copied();
                 match oldest {
@@ -81,7 +100,7 @@ where
             format!("ExecutionDoesNotExist: '{execution_id}' (finished executions are not kept)")
         })?;
         let outcome = f(execution)?;
-        if outcome.status != RunStatus::WaitingForCallback {
+        if !kept(&outcome) {
             table.1.remove(&id);
         }
         Ok(ExecutionOutcome {
@@ -202,6 +221,25 @@ pub fn advance_time(execution_id: &str, seconds: f64) -> Result<JsValue, JsValue
     to_js_json(&out)
 }
 
+/// StartSyncExecution: runs the request as an Express execution and returns AWS's response
+/// (`executionArn`, `status`, `output` as JSON text, `billingDetails`, ...).
+#[wasm_bindgen(js_name = startSyncExecution, unchecked_return_type = "StartSyncExecutionOutput")]
+pub fn start_sync_execution(
+    #[wasm_bindgen(unchecked_param_type = "RunRequest")] request: JsValue,
+) -> Result<JsValue, JsValue> {
+    let request: RunRequest = from_js(request)?;
+    to_js_json(&start_sync_execution_value(&request))
+}
+
+/// RedriveExecution: restarts a failed, timed-out or aborted Standard execution (started
+/// with `startExecution`) from the states that did not succeed.
+#[wasm_bindgen(js_name = redriveExecution, unchecked_return_type = "ExecutionOutcome")]
+pub fn redrive_execution(execution_id: &str) -> Result<JsValue, JsValue> {
+    let out = with_execution(execution_id, |e| e.redrive().cloned())
+        .map_err(|e| JsValue::from_str(&e))?;
+    to_js_json(&out)
+}
+
 /// Forget a waiting execution (StopExecution without history).
 #[wasm_bindgen(js_name = stopExecution)]
 pub fn stop_execution(execution_id: &str) -> bool {
@@ -237,6 +275,43 @@ mod tests {
             exited["stateExitedEventDetails"]["assignedVariables"],
             json!({"seen": "2"})
         );
+    }
+
+    // https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartSyncExecution.html
+    #[test]
+    fn start_sync_execution_answers_for_an_express_run() {
+        let def =
+            json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": 1, "End": true}}});
+        let r = start_sync_execution_value(&RunRequest {
+            definition: def.to_string(),
+            ..Default::default()
+        });
+        assert_eq!(r["status"], "SUCCEEDED");
+        assert_eq!(r["output"], "1");
+        assert_eq!(r["billingDetails"]["billedMemoryUsedInMB"], 64);
+    }
+
+    // https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html
+    #[test]
+    fn a_failed_execution_is_kept_for_redrive() {
+        let def = json!({"StartAt": "T", "States": {"T": {"Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke", "End": true}}});
+        let mocks = json!({"StateMachines": {"M": {"TestCases": {"C": {"T": "R"}}}},
+            "MockedResponses": {"R": {"0": {"Throw": {"Error": "E", "Cause": "c"}},
+                                      "1": {"Return": {"ok": true}}}}});
+        let started = start_execution_value(RunRequest {
+            definition: def.to_string(),
+            mock_config: Some(mocks.to_string()),
+            test_case: Some("C".into()),
+            ..Default::default()
+        });
+        assert_eq!(started.outcome.status, RunStatus::Failed);
+        let done =
+            with_execution(&started.execution_id, |e| e.redrive().cloned()).expect("redrives");
+        assert_eq!(done.outcome.status, RunStatus::Succeeded);
+        assert_eq!(done.outcome.redrive_count, 1);
+        // Succeeded: no longer kept.
+        assert!(with_execution(&started.execution_id, |e| e.redrive().cloned()).is_err());
     }
 
     #[test]

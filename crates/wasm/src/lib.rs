@@ -24,10 +24,29 @@ export type Callback = { token: string; at?: number } & (
   | { kind: "heartbeat" }
   | { kind: "tick" }
 );
+export type LogLevel = "ALL" | "ERROR" | "FATAL" | "OFF";
+/** An Express execution's CloudWatch Logs setting (default: ALL, with execution data). */
+export interface LoggingConfiguration { level?: LogLevel; includeExecutionData?: boolean }
 export interface RunRequest {
   definition: string; input?: string; mockConfig?: string; testCase?: string;
   stateMachine?: string; seed?: number; startTime?: string; history?: boolean;
-  maxHistoryEvents?: number; maxPayloadBytes?: number; callbacks?: Callback[]
+  maxHistoryEvents?: number; maxPayloadBytes?: number; callbacks?: Callback[];
+  /** STANDARD (default) or EXPRESS: five-minute limit, `logs` instead of `history`. */
+  executionType?: "STANDARD" | "EXPRESS"; logging?: LoggingConfiguration
+}
+/** One CloudWatch Logs record of an Express execution, as Step Functions writes it. */
+export interface LogRecord {
+  id: string; type: string; details: Record<string, unknown>; previous_event_id: string;
+  event_timestamp: string; execution_arn: string; redrive_count: string
+}
+/** StartSyncExecution's response; dates in epoch seconds, input and output JSON text. */
+export interface StartSyncExecutionOutput {
+  executionArn?: string; stateMachineArn?: string; name?: string; startDate?: number;
+  stopDate?: number; status: "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "INVALID";
+  error?: string; cause?: string; input?: string; inputDetails?: { included: boolean };
+  output?: string; outputDetails?: { included: boolean };
+  billingDetails?: { billedMemoryUsedInMB: number; billedDurationInMilliseconds: number };
+  diagnostics?: Diagnostic[]
 }
 export type ExecutionStatus =
   "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED" | "WAITING_FOR_CALLBACK" | "INVALID";
@@ -47,7 +66,11 @@ export interface RunOutcome {
   diagnostics?: Diagnostic[]; history: object[]; states?: StateInspection[];
   taskTokens?: PendingToken[]; unmocked?: string[]; executionArn?: string; stopTime?: string;
   /** Top-level workflow variables at the end of the run; absent when there are none. */
-  variables?: Record<string, unknown>
+  variables?: Record<string, unknown>;
+  /** An Express execution's CloudWatch Logs records (absent for Standard). */
+  logs?: LogRecord[];
+  /** Redrives so far (absent when none) and the virtual time of the last one. */
+  redriveCount?: number; redriveDate?: string
 }
 export interface ExecutionOutcome extends RunOutcome { executionId: string }
 export interface ValidateOutcome { result: "OK" | "FAIL"; diagnostics: Diagnostic[] }

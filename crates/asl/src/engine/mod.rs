@@ -205,6 +205,12 @@ pub(crate) struct Engine<'a> {
     /// the hot path pays one comparison per state).
     pub(crate) next_progress: u64,
     pub(crate) observer: Option<&'a mut dyn FnMut(crate::Progress<'_>) -> bool>,
+    /// An Express execution whose deadline is the five-minute limit (see [`crate::express`]).
+    pub(crate) express_limit: bool,
+    /// Checkpoints for redrive (see [`crate::redrive`]); None in an ordinary run.
+    pub(crate) redrive: Option<crate::redrive::Tracker>,
+    /// Redrives so far: non-zero in a redriven attempt.
+    pub(crate) redrive_count: u32,
 }
 
 impl<'a> Engine<'a> {
@@ -254,6 +260,9 @@ impl<'a> Engine<'a> {
             assigned: None,
             next_progress: u64::MAX,
             observer: None,
+            express_limit: false,
+            redrive: None,
+            redrive_count: 0,
         }
     }
 
@@ -367,6 +376,23 @@ impl<'a> Engine<'a> {
 
     /// Run a machine (root, branch or iteration) from StartAt to its end.
     pub(crate) fn run_machine(
+        &mut self,
+        m: &Machine,
+        input: Value,
+        bound: Bound,
+        depth: usize,
+    ) -> Flow<(Value, Bound)> {
+        if let Some(t) = self.redrive.as_mut() {
+            t.enter_frame();
+        }
+        let r = self.run_machine_inner(m, input, bound, depth);
+        if let Some(t) = self.redrive.as_mut() {
+            t.exit_frame();
+        }
+        r
+    }
+
+    fn run_machine_inner(
         &mut self,
         m: &Machine,
         mut input: Value,
@@ -522,6 +548,32 @@ impl<'a> Engine<'a> {
         rb: Bound,
         depth: usize,
     ) -> Flow<(Option<usize>, Value, Bound)> {
+        if self.redrive.is_none() {
+            return self.run_state_inner(st, raw, rb, depth, &mut None);
+        }
+        if let Some((next, output)) = self.redrive_state_start(st) {
+            return Ok((next, output, UNKNOWN));
+        }
+        let mut assigned = None;
+        let r = self.run_state_inner(st, raw, rb, depth, &mut assigned);
+        match &r {
+            Ok((next, output, _)) => {
+                self.redrive_state_done(Some((*next, output, assigned.as_ref())))
+            }
+            Err(_) => self.redrive_state_done(None),
+        }
+        r
+    }
+
+    /// `kept_assign`: in a redrive-aware run, receives what the state assigned.
+    fn run_state_inner(
+        &mut self,
+        st: &State,
+        raw: Value,
+        rb: Bound,
+        depth: usize,
+        kept_assign: &mut Option<Map<String, Value>>,
+    ) -> Flow<(Option<usize>, Value, Bound)> {
         let entered_at = self.now;
         self.set_state_context(&st.name, 0);
         self.entered(st, &raw)?;
@@ -573,6 +625,9 @@ impl<'a> Engine<'a> {
                     _ => None,
                 };
                 self.exited(st, &output, assigned.as_ref())?;
+                if self.redrive.is_some() {
+                    *kept_assign = assigned;
+                }
                 if self.record {
                     trace.output = Some(output.clone());
                 }
@@ -623,6 +678,16 @@ pub(crate) fn state_error(st: &State, entered_id: u64, mut e: StatesError) -> St
     e
 }
 
+/// The cause of an execution's time-out: the definition's TimeoutSeconds, or for Express
+/// the five-minute limit when that came first.
+pub(crate) fn timeout_cause(engine: &Engine) -> &'static str {
+    if engine.express_limit {
+        crate::express::EXPRESS_TIMEOUT_CAUSE
+    } else {
+        "The execution ran longer than the state machine's TimeoutSeconds"
+    }
+}
+
 /// Run a whole execution.
 pub(crate) fn execute(engine: &mut Engine, machine: &Machine, input: Value) -> End {
     let record = engine.record;
@@ -636,12 +701,19 @@ pub(crate) fn execute(engine: &mut Engine, machine: &Machine, input: Value) -> E
         .pointer("/Execution/RoleArn")
         .cloned()
         .unwrap_or(Value::Null);
-    let started = engine.event_with("ExecutionStarted", || {
-        (
-            "executionStartedEventDetails",
-            json!({"input": input_text, "inputDetails": {"truncated": false}, "roleArn": role}),
-        )
-    });
+    let started = if engine.redrive_count > 0 {
+        let count = engine.redrive_count;
+        engine.event_with("ExecutionRedriven", || {
+            crate::redrive::redriven_details(count)
+        })
+    } else {
+        engine.event_with("ExecutionStarted", || {
+            (
+                "executionStartedEventDetails",
+                json!({"input": input_text, "inputDetails": {"truncated": false}, "roleArn": role}),
+            )
+        })
+    };
     let result = match started {
         Err(e) => Err(e),
         Ok(()) => match check_size(engine.payload_limit, &input, UNKNOWN, "execution input", "") {
@@ -673,10 +745,11 @@ pub(crate) fn execute(engine: &mut Engine, machine: &Machine, input: Value) -> E
             End::Failed(e)
         }
         Err(Stop::Halt(Halt::TimedOut)) => {
+            let cause = timeout_cause(engine);
             let _ = engine.event_with("ExecutionTimedOut", || {
                 (
                     "executionTimedOutEventDetails",
-                    json!({"error": "States.Timeout", "cause": "The execution ran longer than the state machine's TimeoutSeconds"}),
+                    json!({"error": "States.Timeout", "cause": cause}),
                 )
             });
             End::TimedOut

@@ -42,6 +42,7 @@ fn request(case: &Value) -> RunRequest {
             .get("callbacks")
             .map(|c| serde_json::from_value(c.clone()).expect("callbacks"))
             .unwrap_or_default(),
+        ..RunRequest::default()
     }
 }
 

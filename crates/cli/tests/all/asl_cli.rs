@@ -243,3 +243,69 @@ fn validate_ok_and_fail() {
         assert!(d.get(key).is_some(), "diagnostic has {key}: {doc}");
     }
 }
+
+// StartSyncExecution's response shape:
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartSyncExecution.html
+#[test]
+fn sync_express_run_prints_the_start_sync_execution_response() {
+    let dir = scratch("sync");
+    let def = dir.join("quick.asl.json");
+    std::fs::write(&def, r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "Next": "P"}, "P": {"Type": "Pass", "End": true}}}"#).expect("write");
+    let path = def.to_str().unwrap_or("");
+    let (code, doc) = stepbridge(&["run", path, "--sync", "--input", r#"{"a": 1}"#]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["status"], "SUCCEEDED");
+    assert_eq!(doc["output"], r#"{"a":1}"#);
+    assert_eq!(
+        doc["billingDetails"]["billedDurationInMilliseconds"],
+        json!(1000)
+    );
+    assert!(doc["executionArn"]
+        .as_str()
+        .unwrap_or("")
+        .contains(":express:quick:"));
+    // --type express prints the CloudWatch Logs records; --log-level filters them.
+    let (code, doc) = stepbridge(&["run", path, "--type", "express", "--log-level", "fatal"]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["logs"], json!([]));
+    let (_, doc) = stepbridge(&["run", path, "--type", "express", "--no-execution-data"]);
+    assert_eq!(doc["logs"].as_array().map(Vec::len), Some(6), "{doc}");
+    assert!(doc["logs"][0]["details"].get("input").is_none());
+}
+
+// Express refuses callbacks at creation (SCHEMA_VALIDATION_FAILED): exit 2.
+#[test]
+fn express_refuses_a_callback_task() {
+    let dir = scratch("express-refuse");
+    let def = dir.join("approve.asl.json");
+    std::fs::write(&def, r#"{"StartAt": "Ask", "States": {"Ask": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Parameters": {"t.$": "$$.Task.Token"}, "End": true}}}"#).expect("write");
+    let (code, doc) = stepbridge(&["run", def.to_str().unwrap_or(""), "--sync"]);
+    assert_eq!(code, 2, "{doc}");
+    assert_eq!(doc["diagnostics"][0]["code"], "SCHEMA_VALIDATION_FAILED");
+}
+
+// RedriveExecution: https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html
+#[test]
+fn redrive_flag_restarts_a_failed_run() {
+    let dir = scratch("redrive");
+    let def = dir.join("flaky.asl.json");
+    std::fs::write(&def, r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}"#).expect("write");
+    let mocks = dir.join("mocks.json");
+    std::fs::write(&mocks, r#"{"StateMachines": {"flaky": {"TestCases": {"T": {"Call": "R"}}}}, "MockedResponses": {"R": {"0": {"Throw": {"Error": "Oops", "Cause": "first"}}, "1": {"Return": {"ok": 1}}}}}"#).expect("write");
+    let args = [
+        "run",
+        def.to_str().unwrap_or(""),
+        "--mock-config",
+        mocks.to_str().unwrap_or(""),
+        "--test-case",
+        "T",
+    ];
+    let (code, doc) = stepbridge(&args);
+    assert_eq!((code, &doc["status"]), (1, &json!("FAILED")), "{doc}");
+    let mut with_redrive = args.to_vec();
+    with_redrive.extend_from_slice(&["--redrive", "2"]);
+    let (code, doc) = stepbridge(&with_redrive);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["output"], json!({"ok": 1}));
+    assert_eq!(doc["redriveCount"], 1);
+}
