@@ -59,7 +59,11 @@ impl Execution {
     /// observer, see [`crate::StateMachine::execute_observed`]); callbacks replay from
     /// `request` as they do for [`Execution::start`].
     pub fn resume_from(request: RunRequest, outcome: RunOutcome) -> Execution {
-        Execution { request, outcome }
+        Execution {
+            request,
+            outcome,
+            redrives: Vec::new(),
+        }
     }
 
     pub fn outcome(&self) -> &RunOutcome {
