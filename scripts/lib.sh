@@ -127,6 +127,7 @@ build_site() {
   ensure_node_modules
   log "trunk build --release → dist/"
   trunk build --release --offline --public-url ./ --dist "$ROOT/dist" "$ROOT/www/index.html"
+  node "$ROOT/scripts/csp.mjs" "$ROOT/dist/index.html"
 }
 
 # The facade on its own, for pages and Node programs that want the engines without the UI:

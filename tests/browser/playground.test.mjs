@@ -316,3 +316,24 @@ test('an invalid pattern shows AWS\'s exception; the pattern matches the event',
   await page.getByTestId('pattern-result').filter({ hasText: /InvalidEventPatternException/ }).waitFor();
   await page.close();
 });
+
+test('a failed Standard run is redriven; an Express run shows its log records', async () => {
+  const { page } = await open();
+  const definition = JSON.stringify({ StartAt: 'Charge', States: { Charge: {
+    Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } } }, null, 2);
+  const mocks = JSON.stringify({ StateMachines: { StateMachine: { TestCases: { Flaky: { Charge: 'FailsOnce' } } } },
+    MockedResponses: { FailsOnce: { 0: { Throw: { Error: 'Boom', Cause: 'first attempt' } }, 1: { Return: { ok: true } } } } }, null, 2);
+  await setEditor(page, 'definition', definition);
+  await setEditor(page, 'mocks', mocks);
+  await page.getByTestId('test-case').selectOption('Flaky');
+  await run(page, 'FAILED');
+  await page.getByTestId('redrive').click();
+  await page.getByTestId('redrive-count').waitFor();
+  assert.equal(await page.getByTestId('status').textContent(), 'SUCCEEDED');
+  await page.getByTestId('execution-type').selectOption('EXPRESS');
+  await page.getByTestId('test-case').selectOption('');
+  await run(page, 'SUCCEEDED');
+  await page.getByTestId('express-logs').waitFor();
+  assert.match(await page.getByTestId('express-logs').textContent(), /CloudWatch Logs records \(\d+\)/);
+  await page.close();
+});

@@ -179,3 +179,23 @@ test('workspace file: save and open again', async () => {
   await page.waitForFunction(() => JSON.parse(localStorage.getItem('stepbridge.workspace.v1')).input === '{"orderId": "filed"}');
   await page.close();
 });
+
+test('the page sets a Content-Security-Policy: no inline script, no foreign origin', async () => {
+  const { page, errors } = await open();
+  const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
+  assert.doesNotMatch(policy, /script-src[^;]*'unsafe-inline'/);
+  assert.match(policy, /default-src 'self'/);
+  const ran = await page.evaluate(() => {
+    window.__inline = false;
+    const s = document.createElement('script');
+    s.textContent = 'window.__inline = true';
+    document.body.appendChild(s);
+    return window.__inline;
+  });
+  assert.equal(ran, false, 'an injected inline script does not run');
+  // The app itself (inline start-up script allowed by hash, wasm, worker) works under it.
+  await run(page, 'SUCCEEDED');
+  assert.ok(errors.every((e) => !/Content Security Policy/.test(e) || /inline/.test(e)), errors.join('\n'));
+  await page.close();
+});

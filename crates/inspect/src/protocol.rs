@@ -27,6 +27,8 @@ pub struct RunSettings {
     pub seed: u64,
     /// RFC 3339 start of the virtual clock; empty means the engine's default.
     pub start_time: String,
+    /// "EXPRESS" for an Express workflow; anything else is Standard.
+    pub execution_type: String,
 }
 
 /// Which history events the events view asks for.
@@ -89,6 +91,8 @@ pub enum Request {
         visit: usize,
     },
     Callback(CallbackAction),
+    /// RedriveExecution: run the last failed Standard execution again from where it failed.
+    Redrive,
     /// Keep the last run as the one to compare the next runs with.
     Pin,
     Unpin,
@@ -168,6 +172,11 @@ pub struct RunReport {
     pub graph: Value,
     /// Whether a paused execution can be resumed with a callback.
     pub resumable: bool,
+    /// Whether the execution can be redriven (a Standard execution that did not succeed).
+    pub redrivable: bool,
+    pub redrive_count: u64,
+    /// An Express run's CloudWatch Logs records (Express keeps no execution history).
+    pub logs: Vec<Value>,
     /// Against the pinned run, when one is pinned.
     pub comparison: Option<Value>,
     /// How long the engine took, wall clock (for the status line, not a test).

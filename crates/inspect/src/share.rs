@@ -87,6 +87,9 @@ pub struct SharedWorkspace {
     /// RFC 3339 start of the virtual clock; empty means the engine's default.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub start_time: String,
+    /// "EXPRESS" for an Express workflow; empty is Standard.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub execution_type: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_history_events: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -130,6 +133,7 @@ impl Default for SharedWorkspace {
             test_case: String::new(),
             seed: 0,
             start_time: String::new(),
+            execution_type: String::new(),
             max_history_events: None,
             max_payload_bytes: None,
             pattern: String::new(),

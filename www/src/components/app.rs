@@ -98,6 +98,7 @@ pub fn run_request(ws: &Workspace) -> Request {
         test_case: ws.test_case.clone(),
         seed: ws.seed,
         start_time: ws.start_time.clone(),
+        execution_type: ws.execution_type.clone(),
     })
 }
 
@@ -299,6 +300,13 @@ pub fn app() -> Html {
             }
         })
     };
+    let on_type = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            ctx.dispatch(Action::Edit(Field::ExecutionType, select.value()));
+        })
+    };
     let on_start = {
         let ctx = ctx.clone();
         Callback::from(move |e: Event| {
@@ -337,6 +345,11 @@ pub fn app() -> Html {
                                 { for test_cases.iter().map(|name| html! {
                                     <option value={name.clone()} selected={*name == ws.test_case}>{ name }</option>
                                 }) }
+                            </select>
+                            <label for="execution-type">{ "Type" }</label>
+                            <select id="execution-type" data-testid="execution-type" onchange={on_type}>
+                                <option value="STANDARD" selected={ws.execution_type != "EXPRESS"}>{ "Standard" }</option>
+                                <option value="EXPRESS" selected={ws.execution_type == "EXPRESS"}>{ "Express" }</option>
                             </select>
                             <label for="seed">{ "Seed" }</label>
                             <input id="seed" data-testid="seed" type="number" min="0" class="narrow"

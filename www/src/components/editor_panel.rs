@@ -61,6 +61,7 @@ fn test_id(field: Field) -> &'static str {
         Field::Pattern => "pattern",
         Field::Event => "event",
         Field::TestCase => "test-case",
+        Field::ExecutionType => "execution-type",
         Field::StartTime => "start-time",
     }
 }

@@ -39,6 +39,18 @@ pub fn run_summary() -> Html {
                     { if state.pinned.is_some() { "Unpin" } else { "Pin to compare" } }
                 </button>
             </p>
+            if report.redrivable {
+                <p class="row">
+                    <button data-testid="redrive" onclick={{
+                        let ctx = ctx.clone();
+                        Callback::from(move |_| ctx.ask(crate::state::Kind::Run, Request::Redrive))
+                    }}>{ "Redrive" }</button>
+                    <span class="hint">{ "Runs the execution again from where it failed; states that succeeded keep their results." }</span>
+                </p>
+            }
+            if report.redrive_count > 0 {
+                <p class="hint" data-testid="redrive-count">{ format!("Redriven {} time(s)", report.redrive_count) }</p>
+            }
             if let Some(error) = &report.error {
                 <p class="error" data-testid="error"><strong>{ error }</strong>{ " " }{ report.cause.clone().unwrap_or_default() }</p>
             }
@@ -56,6 +68,12 @@ pub fn run_summary() -> Html {
             }
             if let Some(comparison) = report.comparison.clone() {
                 <CompareView comparison={comparison} />
+            }
+            if !report.logs.is_empty() {
+                <details data-testid="express-logs">
+                    <summary>{ format!("CloudWatch Logs records ({}): an Express workflow keeps no execution history", report.logs.len()) }</summary>
+                    <pre>{ report.logs.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("\n") }</pre>
+                </details>
             }
             <div class="result-pair">
                 if let Some(output) = &report.output {

@@ -18,6 +18,8 @@ pub struct Workspace {
     pub seed: u64,
     /// RFC 3339; empty means the engine's default start of the virtual clock.
     pub start_time: String,
+    /// "EXPRESS" runs an Express workflow; empty or "STANDARD" a Standard one.
+    pub execution_type: String,
 }
 
 pub const ORDER_DEFINITION: &str =
@@ -39,6 +41,7 @@ impl Default for Workspace {
             event: ORDER_EVENT.into(),
             seed: 0,
             start_time: String::new(),
+            execution_type: String::new(),
         }
     }
 }
@@ -50,6 +53,7 @@ pub enum Field {
     Input,
     Mocks,
     TestCase,
+    ExecutionType,
     Pattern,
     Event,
     StartTime,
@@ -62,6 +66,7 @@ impl Field {
             Field::Input => "Input",
             Field::Mocks => "Mocks",
             Field::TestCase => "Test case",
+            Field::ExecutionType => "Execution type",
             Field::Pattern => "Event pattern",
             Field::Event => "Event",
             Field::StartTime => "Start time",
@@ -76,6 +81,7 @@ impl Workspace {
             Field::Input => &self.input,
             Field::Mocks => &self.mocks,
             Field::TestCase => &self.test_case,
+            Field::ExecutionType => &self.execution_type,
             Field::Pattern => &self.pattern,
             Field::Event => &self.event,
             Field::StartTime => &self.start_time,
@@ -88,6 +94,7 @@ impl Workspace {
             Field::Input => &mut self.input,
             Field::Mocks => &mut self.mocks,
             Field::TestCase => &mut self.test_case,
+            Field::ExecutionType => &mut self.execution_type,
             Field::Pattern => &mut self.pattern,
             Field::Event => &mut self.event,
             Field::StartTime => &mut self.start_time,
@@ -119,6 +126,7 @@ pub fn to_shared(ws: &Workspace, view: &str, step: Option<usize>) -> SharedWorks
         test_case: ws.test_case.clone(),
         seed: ws.seed,
         start_time: ws.start_time.clone(),
+        execution_type: ws.execution_type.clone(),
         pattern: ws.pattern.clone(),
         event: ws.event.clone(),
         workbench: "state-machine".into(),
@@ -139,6 +147,7 @@ pub fn from_shared(shared: &SharedWorkspace) -> Workspace {
         event: shared.event.clone(),
         seed: shared.seed,
         start_time: shared.start_time.clone(),
+        execution_type: shared.execution_type.clone(),
     }
 }
 

@@ -84,6 +84,7 @@ impl Session {
             } => self.events(from, count, &filter),
             Request::Step { visit } => self.step(visit),
             Request::Callback(action) => self.callback(action),
+            Request::Redrive => self.redrive(),
             Request::Pin => {
                 self.pinned = self.last.as_ref().map(|l| l.trace.clone());
                 Response::Pinned {
@@ -140,6 +141,11 @@ impl Session {
             test_case: (!mocks.is_empty() && !settings.test_case.is_empty())
                 .then(|| settings.test_case.clone()),
             seed: settings.seed,
+            execution_type: if settings.execution_type.eq_ignore_ascii_case("EXPRESS") {
+                stepbridge_asl::ExecutionType::Express
+            } else {
+                stepbridge_asl::ExecutionType::Standard
+            },
             start_time: (!settings.start_time.trim().is_empty())
                 .then(|| settings.start_time.trim().to_string()),
             ..RunRequest::default()
@@ -154,10 +160,31 @@ impl Session {
             }),
             Err(diagnostics) => RunOutcome::invalid(diagnostics),
         };
-        self.paused = (outcome.status.as_str() == "WAITING_FOR_CALLBACK")
-            .then(|| Execution::resume_from(request, outcome.clone()));
+        // Kept while it waits for a callback, or while it can be redriven.
+        self.paused = matches!(
+            outcome.status.as_str(),
+            "WAITING_FOR_CALLBACK" | "FAILED" | "TIMED_OUT" | "ABORTED"
+        )
+        .then(|| Execution::resume_from(request, outcome.clone()));
         self.settings = Some(settings);
         self.finish(outcome)
+    }
+
+    fn redrive(&mut self) -> Response {
+        let Some(execution) = self.paused.as_mut() else {
+            return Response::Error {
+                message: "there is no failed execution to redrive: run one first".into(),
+            };
+        };
+        match execution.redrive().cloned() {
+            Ok(outcome) => {
+                if outcome.status.as_str() == "SUCCEEDED" {
+                    self.paused = None;
+                }
+                self.finish(outcome)
+            }
+            Err(message) => Response::Error { message },
+        }
     }
 
     fn callback(&mut self, action: CallbackAction) -> Response {
@@ -181,7 +208,7 @@ impl Session {
         };
         match result {
             Ok(outcome) => {
-                if outcome.status.as_str() != "WAITING_FOR_CALLBACK" {
+                if outcome.status.as_str() == "SUCCEEDED" {
                     self.paused = None;
                 }
                 self.finish(outcome)
@@ -191,7 +218,17 @@ impl Session {
     }
 
     fn finish(&mut self, outcome: RunOutcome) -> Response {
-        let mut report = report(&outcome, self.paused.is_some());
+        let waiting = outcome.status.as_str() == "WAITING_FOR_CALLBACK";
+        let mut report = report(&outcome, waiting && self.paused.is_some());
+        let express = self
+            .settings
+            .as_ref()
+            .is_some_and(|s| s.execution_type.eq_ignore_ascii_case("EXPRESS"));
+        report.redrivable = !express
+            && self.paused.is_some()
+            && matches!(outcome.status.as_str(), "FAILED" | "TIMED_OUT" | "ABORTED");
+        report.redrive_count = u64::from(outcome.redrive_count);
+        report.logs = outcome.logs.clone().unwrap_or_default();
         let definition = self
             .settings
             .as_ref()
@@ -413,6 +450,9 @@ fn report(outcome: &RunOutcome, resumable: bool) -> RunReport {
         trace: Value::Null,
         graph: Value::Null,
         resumable,
+        redrivable: false,
+        redrive_count: 0,
+        logs: Vec::new(),
         comparison: None,
         engine_ms: 0.0,
     }
@@ -813,6 +853,44 @@ mod tests {
             .map(|p| p["events"].as_u64().unwrap())
             .collect();
         assert!(counts.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn a_failed_run_is_redriven_and_an_express_run_keeps_logs() {
+        let mut session = Session::default();
+        let def = json!({"StartAt": "Charge", "States": {"Charge": {
+            "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}});
+        let mocks = json!({"StateMachines": {"StateMachine": {"TestCases": {"Flaky": {
+            "Charge": "FailsOnce"}}}},
+            "MockedResponses": {"FailsOnce": {
+                "0": {"Throw": {"Error": "Boom", "Cause": "first attempt"}},
+                "1": {"Return": {"ok": true}}}}});
+        let failed = ask(
+            &mut session,
+            Request::Run(RunSettings {
+                definition: def.to_string(),
+                mocks: mocks.to_string(),
+                test_case: "Flaky".into(),
+                ..RunSettings::default()
+            }),
+        );
+        assert_eq!(failed["status"], "FAILED");
+        assert_eq!(failed["redrivable"], true);
+        assert_eq!(failed["resumable"], false);
+        let redriven = ask(&mut session, Request::Redrive);
+        assert_eq!(redriven["status"], "SUCCEEDED", "{redriven}");
+        assert_eq!(redriven["redriveCount"], 1);
+        let express = ask(
+            &mut session,
+            Request::Run(RunSettings {
+                definition: def.to_string(),
+                execution_type: "EXPRESS".into(),
+                ..RunSettings::default()
+            }),
+        );
+        assert_eq!(express["status"], "SUCCEEDED");
+        assert!(!express["logs"].as_array().unwrap().is_empty());
+        assert_eq!(express["redrivable"], false);
     }
 
     #[test]
