@@ -183,7 +183,7 @@ fn text() -> impl Strategy<Value = String> {
 
 prop_compose! {
     fn workspace()(
-        strings in prop::collection::vec(text(), 12),
+        strings in prop::collection::vec(text(), 13),
         seed in any::<u64>(),
         quotas in (any::<Option<u64>>(), any::<Option<u64>>(), any::<Option<u64>>()),
         events in prop::collection::vec(text(), 0..3),
@@ -200,6 +200,7 @@ prop_compose! {
             test_case: next(),
             seed,
             start_time: next(),
+            execution_type: next(),
             max_history_events: quotas.0,
             max_payload_bytes: quotas.1,
             pattern: next(),
