@@ -4,12 +4,12 @@
 //! a browser to be tested.
 
 pub mod cli;
-pub mod compare;
 mod flow;
-pub mod graph;
-pub mod protocol;
-pub mod share;
 mod skeleton;
 pub mod suggest;
-pub mod trace;
 pub mod vocab;
+pub mod protocol;
+pub mod compare;
+pub mod graph;
+pub mod trace;
+pub mod share;

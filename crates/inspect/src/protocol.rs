@@ -41,35 +41,16 @@ pub struct EventFilter {
 
 /// A callback sent to a paused `.waitForTaskToken` execution, or virtual time passing.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(
-    tag = "action",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+#[serde(tag = "action", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum CallbackAction {
-    Success {
-        token: String,
-        output: String,
-    },
-    Failure {
-        token: String,
-        error: String,
-        cause: String,
-    },
-    Heartbeat {
-        token: String,
-    },
-    AdvanceTime {
-        seconds: f64,
-    },
+    Success { token: String, output: String },
+    Failure { token: String, error: String, cause: String },
+    Heartbeat { token: String },
+    AdvanceTime { seconds: f64 },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(
-    tag = "kind",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Request {
     /// Diagnostics for the three editors and the definition's graph, as the user types.
     Validate {
@@ -85,33 +66,21 @@ pub enum Request {
         filter: EventFilter,
     },
     /// The data flow of one state visit of the last run.
-    Step {
-        visit: usize,
-    },
+    Step { visit: usize },
     Callback(CallbackAction),
     /// Keep the last run as the one to compare the next runs with.
     Pin,
     Unpin,
-    SuggestInput {
-        definition: String,
-    },
-    SuggestMocks {
-        definition: String,
-    },
+    SuggestInput { definition: String },
+    SuggestMocks { definition: String },
     AwsCli {
         definition: String,
         input: String,
         state: Option<String>,
     },
-    TestPattern {
-        pattern: String,
-        event: String,
-    },
+    TestPattern { pattern: String, event: String },
     /// One pattern against many events, each explained (the EventBridge workbench).
-    TestPatterns {
-        pattern: String,
-        events: Vec<String>,
-    },
+    TestPatterns { pattern: String, events: Vec<String> },
     /// What a rule target receives from `event` through an input transformer.
     Transform {
         paths_map: String,
@@ -130,9 +99,7 @@ pub enum Request {
         flexible_minutes: u32,
     },
     /// A bus scenario document (see `stepbridge_bus::scenario`) run from start to end.
-    SimulateBus {
-        scenario: String,
-    },
+    SimulateBus { scenario: String },
     /// A CloudFormation or SAM template read as a system and, when `events` is not empty,
     /// run with those PutEvents entries and the mock config.
     ImportTemplate {
@@ -204,11 +171,7 @@ pub struct RunReport {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(
-    tag = "kind",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Response {
     /// The engines are loaded.
     Ready {
@@ -226,38 +189,20 @@ pub enum Response {
         state_names: Vec<String>,
     },
     /// A long run is under way: history events so far.
-    Progress {
-        events: u64,
-        state: String,
-    },
+    Progress { events: u64, state: String },
     RunFinished(Box<RunReport>),
     EventsPage {
         from: usize,
         total: usize,
         events: Vec<Value>,
     },
-    StepDetail {
-        visit: usize,
-        detail: Value,
-    },
-    Pinned {
-        ok: bool,
-    },
-    Text {
-        purpose: String,
-        text: String,
-    },
-    Pattern {
-        answer: Value,
-    },
+    StepDetail { visit: usize, detail: Value },
+    Pinned { ok: bool },
+    Text { purpose: String, text: String },
+    Pattern { answer: Value },
     /// The answer of one EventBridge workbench tool; its shape is the tool's (see
     /// `stepbridge_wasm::worker::eventbridge`).
-    EventBridge {
-        tool: EbTool,
-        answer: Value,
-    },
+    EventBridge { tool: EbTool, answer: Value },
     /// A request the worker could not answer; the message says why.
-    Error {
-        message: String,
-    },
+    Error { message: String },
 }
