@@ -4,13 +4,15 @@
 //! dispatch what they sent ([`Action::Sent`]) and what came back ([`Action::Reply`]).
 //! A reply whose id is not the one awaited for its kind is stale and dropped.
 
+mod eventbridge;
 mod workspace;
 
+pub use eventbridge::{split_events, EbAction, EbField, EbState, EbTab, EbWorkspace};
 pub use workspace::*;
 
 use serde_json::Value;
 use std::rc::Rc;
-use stepbridge_inspect::protocol::{Diag, EventFilter, Response, RunReport};
+use stepbridge_inspect::protocol::{Diag, EbTool, EventFilter, Response, RunReport};
 use yew::Reducible;
 
 /// The three ways to look at a run, as in the AWS console, and the EventBridge bench.
@@ -75,6 +77,8 @@ pub enum Kind {
     Step,
     Pattern,
     Text,
+    /// One of the EventBridge workbench's tools.
+    Eb(EbTool),
 }
 
 /// A run under way.
@@ -154,6 +158,8 @@ pub struct AppState {
     pub finished_runs: u64,
     /// The editors' completion tables, from the worker (state names come with validation).
     pub completions: Option<Rc<Value>>,
+    /// The EventBridge section: its tab and the engine's answers.
+    pub eb: EbState,
 }
 
 /// One example of `examples/gallery.json`.
@@ -195,6 +201,7 @@ pub enum Action {
     Notice(Option<String>),
     CloseText,
     Gallery(Vec<GalleryEntry>),
+    Eb(EbAction),
 }
 
 impl AppState {
@@ -296,6 +303,10 @@ impl AppState {
                 self.settle(Kind::Text);
                 self.text = Some((purpose, text.into()));
             }
+            Response::EventBridge { tool, answer } if self.awaits(Kind::Eb(tool), id) => {
+                self.settle(Kind::Eb(tool));
+                self.eb.set(tool, answer);
+            }
             Response::Pinned { .. } => {}
             Response::Error { message } => {
                 if let Some(kind) = self.kind_of(id) {
@@ -385,6 +396,7 @@ impl Reducible for AppState {
             Action::Notice(notice) => next.notice = notice,
             Action::CloseText => next.text = None,
             Action::Gallery(entries) => next.gallery = Rc::new(entries),
+            Action::Eb(action) => eventbridge::apply(&mut next.workspace.eb, &mut next.eb, action),
         }
         Rc::new(next)
     }

@@ -17,6 +17,9 @@ pub struct Workspace {
     pub seed: u64,
     /// RFC 3339; empty means the engine's default start of the virtual clock.
     pub start_time: String,
+    /// The EventBridge workbench's text, at the top level of the saved document.
+    #[serde(flatten)]
+    pub eb: super::eventbridge::EbWorkspace,
 }
 
 pub const ORDER_DEFINITION: &str =
@@ -38,6 +41,7 @@ impl Default for Workspace {
             event: ORDER_EVENT.into(),
             seed: 0,
             start_time: String::new(),
+            eb: super::eventbridge::EbWorkspace::default(),
         }
     }
 }

@@ -231,7 +231,7 @@ pub fn fire_times(
 /// line, column}` when the document is not JSON.
 pub fn simulate_bus(scenario: &str) -> Response {
     let value = match serde_json::from_str::<Value>(scenario) {
-        Ok(doc) => stepbridge_bus::scenario::simulate(&doc),
+        Ok(doc) => slim(stepbridge_bus::scenario::simulate(&doc)),
         Err(e) => json!({"error": "InvalidScenario",
             "message": format!("The scenario is not valid JSON: {e}"),
             "line": e.line(), "column": e.column()}),
@@ -284,8 +284,27 @@ fn import_value(text: &str, events: &str, mocks: &str, test_case: &str) -> Value
         test_case: (!test_case.trim().is_empty()).then(|| test_case.trim().to_string()),
     };
     let scenario = system.scenario_with(&options);
-    let run = (!options.events.is_empty()).then(|| stepbridge_bus::scenario::simulate(&scenario));
+    let run = (!options.events.is_empty())
+        .then(|| slim(stepbridge_bus::scenario::simulate(&scenario)));
     json!({"system": system, "scenario": scenario, "run": run})
+}
+
+/// Each execution's history and per-state data stay out of the answer: the system view shows
+/// status, input and output, and a whole history per execution would make every run's
+/// message megabytes long.
+fn slim(mut run: Value) -> Value {
+    if let Some(executions) = run.get_mut("executions").and_then(Value::as_array_mut) {
+        for execution in executions {
+            if let Some(outcome) = execution.get_mut("outcome").and_then(Value::as_object_mut) {
+                let events = outcome
+                    .shift_remove("history")
+                    .and_then(|h| h.as_array().map(Vec::len));
+                outcome.shift_remove("states");
+                outcome.insert("historyEvents".into(), json!(events.unwrap_or(0)));
+            }
+        }
+    }
+    run
 }
 
 #[cfg(test)]

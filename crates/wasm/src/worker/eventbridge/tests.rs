@@ -199,6 +199,8 @@ fn a_bus_scenario_starts_the_state_machine_target() {
     let executions = answer["executions"].as_array().unwrap();
     assert_eq!(executions.len(), 1, "{answer}");
     assert_eq!(executions[0]["outcome"]["status"], "SUCCEEDED", "{answer}");
+    assert!(executions[0]["outcome"]["history"].is_null(), "histories stay in the engine");
+    assert_eq!(executions[0]["outcome"]["historyEvents"], 6);
     let broken = ask(
         Request::SimulateBus {
             scenario: "{\n  \"buses\": [,]\n}".into(),
