@@ -200,7 +200,7 @@ fn a_bus_scenario_starts_the_state_machine_target() {
     assert_eq!(executions.len(), 1, "{answer}");
     assert_eq!(executions[0]["outcome"]["status"], "SUCCEEDED", "{answer}");
     assert!(executions[0]["outcome"]["history"].is_null(), "histories stay in the engine");
-    assert_eq!(executions[0]["outcome"]["historyEvents"], 6);
+    assert_eq!(executions[0]["outcome"]["historyEvents"], 4);
     let broken = ask(
         Request::SimulateBus {
             scenario: "{\n  \"buses\": [,]\n}".into(),
