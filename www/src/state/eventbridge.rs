@@ -85,6 +85,7 @@ pub enum EbField {
 }
 
 impl EbWorkspace {
+    #[cfg(test)]
     pub fn get(&self, field: EbField) -> &str {
         match field {
             EbField::RuleName => &self.rule_name,
@@ -179,16 +180,6 @@ pub struct EbState {
 }
 
 impl EbState {
-    pub fn answer(&self, tool: EbTool) -> Option<&Rc<Value>> {
-        match tool {
-            EbTool::Patterns => self.patterns.as_ref(),
-            EbTool::Transform => self.transform.as_ref(),
-            EbTool::Schedule => self.schedule.as_ref(),
-            EbTool::Bus => self.bus.as_ref(),
-            EbTool::Template => self.template.as_ref(),
-        }
-    }
-
     pub(super) fn set(&mut self, tool: EbTool, answer: Value) {
         let slot = match tool {
             EbTool::Patterns => &mut self.patterns,

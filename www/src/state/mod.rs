@@ -7,7 +7,7 @@
 mod eventbridge;
 mod workspace;
 
-pub use eventbridge::{split_events, EbAction, EbField, EbState, EbTab, EbWorkspace};
+pub use eventbridge::{split_events, EbAction, EbField, EbState, EbTab};
 pub use workspace::*;
 
 use serde_json::Value;
