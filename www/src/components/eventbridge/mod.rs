@@ -101,7 +101,7 @@ pub fn eventbridge_bench() -> Html {
                     <button role="tab" id={format!("eb-tab-{}", t.id())} data-testid={format!("eb-tab-{}", t.id())}
                         aria-selected={(*t == tab).to_string()} aria-controls="eb-panel"
                         tabindex={if *t == tab { "0" } else { "-1" }}
-                        class={classes!("tab", (*t == tab).then_some("active"))} onclick={select(*t)}>
+                        class={classes!("tab", (*t == tab).then_some("selected"))} onclick={select(*t)}>
                         { t.label() }
                     </button>
                 }) }
