@@ -123,6 +123,11 @@ test('Put events on the bus fires the rules and starts the state machine target'
   const log = await page.getByTestId('bus-log').textContent();
   assert.match(log, /target log \(logs\) received/);
   assert.match(await page.getByTestId('executions').textContent(), /"order": "A-1001"/);
+  // Schema discovery over the events the bus accepted, with TypeScript bindings.
+  const schemas = page.getByTestId('schemas');
+  assert.match(await schemas.textContent(), /com\.example\.orders@OrderPlaced/);
+  await schemas.locator('summary').first().click();
+  assert.match(await schemas.getByTestId('schema-typescript').first().textContent(), /export/);
   await page.close();
 });
 

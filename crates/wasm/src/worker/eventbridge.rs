@@ -231,7 +231,7 @@ pub fn fire_times(
 /// line, column}` when the document is not JSON.
 pub fn simulate_bus(scenario: &str) -> Response {
     let value = match serde_json::from_str::<Value>(scenario) {
-        Ok(doc) => slim(stepbridge_bus::scenario::simulate(&doc)),
+        Ok(doc) => with_schemas(slim(stepbridge_bus::scenario::simulate(&doc))),
         Err(e) => json!({"error": "InvalidScenario",
             "message": format!("The scenario is not valid JSON: {e}"),
             "line": e.line(), "column": e.column()}),
@@ -285,8 +285,38 @@ fn import_value(text: &str, events: &str, mocks: &str, test_case: &str) -> Value
     };
     let scenario = system.scenario_with(&options);
     let run = (!options.events.is_empty())
-        .then(|| slim(stepbridge_bus::scenario::simulate(&scenario)));
+        .then(|| with_schemas(slim(stepbridge_bus::scenario::simulate(&scenario))));
     json!({"system": system, "scenario": scenario, "run": run})
+}
+
+/// Adds `schemas`: what the schema registry would discover from the events the buses
+/// accepted (latest version of each), with TypeScript bindings to copy.
+fn with_schemas(mut run: Value) -> Value {
+    let seen: Vec<Value> = run
+        .get("log")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.get("type").and_then(Value::as_str) == Some("eventAccepted"))
+        .filter_map(|e| e.get("event").cloned())
+        .collect();
+    if seen.is_empty() {
+        return run;
+    }
+    let registry = stepbridge_bus::schema::discover(&seen);
+    let schemas: Vec<Value> = registry
+        .schemas()
+        .into_iter()
+        .map(|s| {
+            json!({"name": s.name, "version": s.version, "eventCount": s.event_count,
+                   "openapi": s.openapi,
+                   "typescript": stepbridge_bus::schema::typescript_bindings(s)})
+        })
+        .collect();
+    if let Some(map) = run.as_object_mut() {
+        map.insert("schemas".into(), Value::Array(schemas));
+    }
+    run
 }
 
 /// Each execution's history and per-state data stay out of the answer: the system view shows

@@ -195,7 +195,33 @@ pub(super) fn run_view(props: &RunViewProps) -> Html {
                     </tbody>
                 </table>
             }
+            if !items(run, "schemas").is_empty() {
+                <section class="eb-schemas" aria-label="Schemas of the events seen" data-testid="schemas">
+                    <h4>{ "Schemas of the events seen (discovered-schemas registry)" }</h4>
+                    { for items(run, "schemas").iter().map(schema_view) }
+                </section>
+            }
         </div>
+    }
+}
+
+/// One discovered schema, its TypeScript bindings ready to copy.
+fn schema_view(schema: &Value) -> Html {
+    let ts = text_of(schema, "typescript").to_string();
+    let on_copy = {
+        let ts = ts.clone();
+        Callback::from(move |_| {
+            browser::copy(&ts);
+        })
+    };
+    html! {
+        <details class="eb-schema">
+            <summary><code>{ text_of(schema, "name") }</code>
+                { format!(" version {}, from {} events", schema.get("version").map(Value::to_string).unwrap_or_default(),
+                    schema.get("eventCount").map(Value::to_string).unwrap_or_default()) }</summary>
+            <button class="small" onclick={on_copy}>{ "Copy TypeScript" }</button>
+            <pre class="eb-output" data-testid="schema-typescript">{ ts }</pre>
+        </details>
     }
 }
 

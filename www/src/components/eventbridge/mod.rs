@@ -49,6 +49,11 @@ fn fault_diagnostics(fault: Option<&Value>) -> Rc<Vec<EditorDiagnostic>> {
     }
 }
 
+/// Whether the worker answers yet: the live tools ask only then (and again once it does).
+fn engine_ready(ctx: &super::Ctx) -> bool {
+    matches!(ctx.state.engine, crate::state::EngineState::Ready(_))
+}
+
 fn text_of<'a>(value: &'a Value, key: &str) -> &'a str {
     value.get(key).and_then(Value::as_str).unwrap_or_default()
 }

@@ -49,9 +49,13 @@ pub fn patterns() -> Html {
     // The answer follows the text: every edit asks again (the latest reply wins).
     {
         let ctx = ctx.clone();
+        let ready = super::engine_ready(&ctx);
         use_effect_with(
-            (ws.pattern.clone(), ws.eb.events.clone()),
-            move |(pattern, events)| {
+            (ws.pattern.clone(), ws.eb.events.clone(), ready),
+            move |(pattern, events, ready)| {
+                if !*ready {
+                    return;
+                }
                 ctx.ask(
                     Kind::Eb(EbTool::Patterns),
                     Request::TestPatterns {

@@ -21,8 +21,12 @@ pub fn schedule() -> Html {
             eb.schedule_timezone.clone(),
             eb.schedule_from.clone(),
             eb.flexible_minutes,
+            super::engine_ready(&ctx),
         );
-        use_effect_with(deps, move |(expression, timezone, from, minutes)| {
+        use_effect_with(deps, move |(expression, timezone, from, minutes, ready)| {
+            if !*ready {
+                return;
+            }
             ctx.ask(
                 Kind::Eb(EbTool::Schedule),
                 Request::FireTimes {

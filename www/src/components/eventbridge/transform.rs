@@ -30,8 +30,12 @@ pub fn transform() -> Html {
             eb.input_template.clone(),
             eb.selected().to_string(),
             eb.rule_name.clone(),
+            super::engine_ready(&ctx),
         );
-        use_effect_with(deps, move |(paths_map, template, event, rule_name)| {
+        use_effect_with(deps, move |(paths_map, template, event, rule_name, ready)| {
+            if !*ready {
+                return;
+            }
             ctx.ask(
                 Kind::Eb(EbTool::Transform),
                 Request::Transform {

@@ -201,6 +201,10 @@ fn a_bus_scenario_starts_the_state_machine_target() {
     assert_eq!(executions[0]["outcome"]["status"], "SUCCEEDED", "{answer}");
     assert!(executions[0]["outcome"]["history"].is_null(), "histories stay in the engine");
     assert_eq!(executions[0]["outcome"]["historyEvents"], 4);
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-schemas-infer.html
+    let schema = &answer["schemas"][0];
+    assert_eq!(schema["name"], "shop@Order", "{}", answer["schemas"]);
+    assert!(schema["typescript"].as_str().unwrap().contains("export"));
     let broken = ask(
         Request::SimulateBus {
             scenario: "{\n  \"buses\": [,]\n}".into(),
