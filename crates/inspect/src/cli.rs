@@ -80,7 +80,11 @@ pub fn event_pattern_cli(pattern: &str, event: &str, rule_name: &str, bus: Optio
         shell_quote(&pattern),
         shell_quote(&compact(event))
     );
-    let name = if rule_name.trim().is_empty() { "my-rule" } else { rule_name.trim() };
+    let name = if rule_name.trim().is_empty() {
+        "my-rule"
+    } else {
+        rule_name.trim()
+    };
     let mut put = format!(
         "aws events put-rule --name {} --event-pattern {}",
         shell_quote(name),

@@ -241,7 +241,8 @@ pub fn split_events(text: &str) -> Vec<String> {
     }
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     if lines.len() > 1 {
-        let parsed: Option<Vec<Value>> = lines.iter().map(|l| serde_json::from_str(l).ok()).collect();
+        let parsed: Option<Vec<Value>> =
+            lines.iter().map(|l| serde_json::from_str(l).ok()).collect();
         if let Some(values) = parsed {
             return values.iter().map(pretty).collect();
         }
@@ -278,7 +279,11 @@ mod tests {
         apply(&mut ws, &mut eb, EbAction::RemoveEvent(1));
         assert_eq!(ws.selected_event, 0);
         assert_eq!(ws.selected(), "1");
-        apply(&mut ws, &mut eb, EbAction::Edit(EbField::RuleName, "r".into()));
+        apply(
+            &mut ws,
+            &mut eb,
+            EbAction::Edit(EbField::RuleName, "r".into()),
+        );
         assert_eq!(ws.get(EbField::RuleName), "r");
     }
 }

@@ -19,7 +19,9 @@ pub fn bus() -> Html {
     let dark = browser::is_dark(ctx.state.theme.as_str());
     let on_change = {
         let ctx = ctx.clone();
-        Callback::from(move |text: String| ctx.dispatch(Action::Eb(EbAction::Edit(EbField::Scenario, text))))
+        Callback::from(move |text: String| {
+            ctx.dispatch(Action::Eb(EbAction::Edit(EbField::Scenario, text)))
+        })
     };
     let on_put = {
         let ctx = ctx.clone();
@@ -68,7 +70,10 @@ pub(super) struct RunViewProps {
 }
 
 fn items<'a>(value: &'a Value, key: &str) -> &'a [Value] {
-    value.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 /// One log entry in words; what a target received is shown below it.
@@ -83,10 +88,20 @@ fn describe(entry: &Value) -> String {
             text_of(&entry["event"], "source")
         ),
         "eventArchived" => format!("Event {} archived in {}", t("eventId"), t("archive")),
-        "ruleMatched" => format!("Rule {} fired for event {} (bus {})", t("rule"), t("eventId"), t("bus")),
+        "ruleMatched" => format!(
+            "Rule {} fired for event {} (bus {})",
+            t("rule"),
+            t("eventId"),
+            t("bus")
+        ),
         "scheduleFired" => format!("Scheduled rule {} fired", t("rule")),
         "schedulerFired" => format!("Schedule {} fired", t("schedule")),
-        "targetInvoked" => format!("Rule {} → target {} ({}) received:", t("rule"), t("targetId"), t("service")),
+        "targetInvoked" => format!(
+            "Rule {} → target {} ({}) received:",
+            t("rule"),
+            t("targetId"),
+            t("service")
+        ),
         "eventForwarded" => format!(
             "Rule {} → target {} forwarded event {} from bus {} to bus {}",
             t("rule"),
@@ -99,7 +114,10 @@ fn describe(entry: &Value) -> String {
             "Rule {} → target {} started an execution: {}",
             t("rule"),
             t("targetId"),
-            entry.get("status").map(|s| s.as_str().unwrap_or_default().to_string()).unwrap_or_default()
+            entry
+                .get("status")
+                .map(|s| s.as_str().unwrap_or_default().to_string())
+                .unwrap_or_default()
         ),
         "deliveryFailed" => format!(
             "Rule {} → target {} failed: {}: {}",
@@ -108,12 +126,20 @@ fn describe(entry: &Value) -> String {
             t("error"),
             t("message")
         ),
-        "eventReplayed" => format!("Replay {} sent event {} to bus {}", t("replay"), t("eventId"), t("bus")),
+        "eventReplayed" => format!(
+            "Replay {} sent event {} to bus {}",
+            t("replay"),
+            t("eventId"),
+            t("bus")
+        ),
         "replayCompleted" => format!(
             "Replay {} from archive {} completed: {} events",
             t("replay"),
             t("archive"),
-            entry.get("eventsReplayed").map(Value::to_string).unwrap_or_default()
+            entry
+                .get("eventsReplayed")
+                .map(Value::to_string)
+                .unwrap_or_default()
         ),
         other => format!("{other}: {}", pretty(entry)),
     }

@@ -25,7 +25,12 @@ pub(crate) async fn fetch_text(path: &str) -> Result<String, String> {
 }
 
 /// One underline at a 1-based place, for a fault the engine placed.
-fn placed(line: u64, column: u64, message: &str, severity: DiagnosticSeverity) -> Rc<Vec<EditorDiagnostic>> {
+fn placed(
+    line: u64,
+    column: u64,
+    message: &str,
+    severity: DiagnosticSeverity,
+) -> Rc<Vec<EditorDiagnostic>> {
     Rc::new(vec![EditorDiagnostic {
         line: u32::try_from(line.max(1)).unwrap_or(1),
         column: u32::try_from(column.max(1)).unwrap_or(1),

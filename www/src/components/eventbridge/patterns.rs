@@ -36,7 +36,9 @@ pub fn patterns() -> Html {
             yew::platform::spawn_local(async move {
                 let loaded = fetch_text("examples/events/gallery.json")
                     .await
-                    .and_then(|t| serde_json::from_str::<Vec<SampleEvent>>(&t).map_err(|e| e.to_string()));
+                    .and_then(|t| {
+                        serde_json::from_str::<Vec<SampleEvent>>(&t).map_err(|e| e.to_string())
+                    });
                 match loaded {
                     Ok(list) => samples.set(list),
                     Err(e) => ctx.dispatch(Action::Notice(Some(format!(
@@ -252,10 +254,10 @@ fn event_card(props: &EventCardProps) -> Html {
                 .get("explanation")
                 .and_then(|e| e.get("failed"))
                 .map(|f| text_of(f, "reason").to_string());
-            let place = r
-                .get("locations")
-                .and_then(Value::as_array)
-                .and_then(|l| l.iter().find(|p| decided.as_deref() == p.get("path").and_then(Value::as_str)));
+            let place = r.get("locations").and_then(Value::as_array).and_then(|l| {
+                l.iter()
+                    .find(|p| decided.as_deref() == p.get("path").and_then(Value::as_str))
+            });
             match (place, reason) {
                 (Some(p), Some(reason)) => placed(
                     p.get("line").and_then(Value::as_u64).unwrap_or(1),
@@ -269,10 +271,16 @@ fn event_card(props: &EventCardProps) -> Html {
         None => Rc::new(Vec::new()),
     };
     let badge = match result {
-        None => html! { <span class="status" data-testid={format!("event-result-{i}")}>{ "…" }</span> },
+        None => {
+            html! { <span class="status" data-testid={format!("event-result-{i}")}>{ "…" }</span> }
+        }
         Some(r) => match r.get("result").and_then(Value::as_bool) {
-            Some(true) => html! { <span class="status succeeded" data-testid={format!("event-result-{i}")}>{ "match" }</span> },
-            Some(false) => html! { <span class="status failed" data-testid={format!("event-result-{i}")}>{ "no match" }</span> },
+            Some(true) => {
+                html! { <span class="status succeeded" data-testid={format!("event-result-{i}")}>{ "match" }</span> }
+            }
+            Some(false) => {
+                html! { <span class="status failed" data-testid={format!("event-result-{i}")}>{ "no match" }</span> }
+            }
             None => html! {
                 <span class="status failed" role="alert" data-testid={format!("event-result-{i}")}>
                     { format!("{}: {}", text_of(r, "error"), text_of(r, "message")) }

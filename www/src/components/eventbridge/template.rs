@@ -16,7 +16,10 @@ use stepbridge_inspect::protocol::{EbTool, Request};
 use yew::prelude::*;
 
 fn items<'a>(value: &'a Value, key: &str) -> &'a [Value] {
-    value.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 /// One list of the imported system, each item in words.
@@ -42,7 +45,14 @@ fn system_view(system: &Value) -> Html {
             let note = if m.get("definitionUri").is_some_and(|u| !u.is_null()) {
                 " — DefinitionUri cannot be read here".to_string()
             } else if !items(m, "unresolved").is_empty() {
-                format!(" — unresolved: {}", items(m, "unresolved").iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "))
+                format!(
+                    " — unresolved: {}",
+                    items(m, "unresolved")
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             } else {
                 String::new()
             };
@@ -88,15 +98,35 @@ fn system_view(system: &Value) -> Html {
         .collect();
     let pipes = items(system, "pipes")
         .iter()
-        .map(|p| format!("{}: {} → {}", text_of(p, "name"), text_of(p, "source"), text_of(p, "target")))
+        .map(|p| {
+            format!(
+                "{}: {} → {}",
+                text_of(p, "name"),
+                text_of(p, "source"),
+                text_of(p, "target")
+            )
+        })
         .collect();
     let functions = items(system, "functions")
         .iter()
-        .map(|f| format!("{} ({}), mocked", text_of(f, "name"), text_of(f, "logicalId")))
+        .map(|f| {
+            format!(
+                "{} ({}), mocked",
+                text_of(f, "name"),
+                text_of(f, "logicalId")
+            )
+        })
         .collect();
     let ignored = items(system, "ignored")
         .iter()
-        .map(|i| format!("{} ({}): {}", text_of(i, "logicalId"), text_of(i, "type"), text_of(i, "reason")))
+        .map(|i| {
+            format!(
+                "{} ({}): {}",
+                text_of(i, "logicalId"),
+                text_of(i, "type"),
+                text_of(i, "reason")
+            )
+        })
         .collect();
     let warnings: Vec<String> = items(system, "warnings")
         .iter()
@@ -137,7 +167,11 @@ pub fn template() -> Html {
                 Kind::Eb(EbTool::Template),
                 Request::ImportTemplate {
                     template: eb.template.clone(),
-                    events: if with_events { eb.template_events.clone() } else { String::new() },
+                    events: if with_events {
+                        eb.template_events.clone()
+                    } else {
+                        String::new()
+                    },
                     mocks: eb.template_mocks.clone(),
                     test_case: eb.template_test_case.clone(),
                 },
@@ -152,14 +186,17 @@ pub fn template() -> Html {
                 let ctx = ctx.clone();
                 let file = File::from(file);
                 let name = file.name();
-                *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&file, move |result| {
-                    match result {
-                        Ok(text) => ctx.dispatch(Action::Eb(EbAction::Edit(EbField::Template, text))),
+                *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(
+                    &file,
+                    move |result| match result {
+                        Ok(text) => {
+                            ctx.dispatch(Action::Eb(EbAction::Edit(EbField::Template, text)))
+                        }
                         Err(e) => ctx.dispatch(Action::Notice(Some(format!(
                             "The file {name} could not be read: {e}"
                         )))),
-                    }
-                }));
+                    },
+                ));
             }
             input.set_value("");
         })
@@ -168,7 +205,10 @@ pub fn template() -> Html {
         let ctx = ctx.clone();
         Callback::from(move |e: InputEvent| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            ctx.dispatch(Action::Eb(EbAction::Edit(EbField::TemplateTestCase, input.value())));
+            ctx.dispatch(Action::Eb(EbAction::Edit(
+                EbField::TemplateTestCase,
+                input.value(),
+            )));
         })
     };
     let answer = ctx.state.eb.template.clone();

@@ -32,20 +32,23 @@ pub fn transform() -> Html {
             eb.rule_name.clone(),
             super::engine_ready(&ctx),
         );
-        use_effect_with(deps, move |(paths_map, template, event, rule_name, ready)| {
-            if !*ready {
-                return;
-            }
-            ctx.ask(
-                Kind::Eb(EbTool::Transform),
-                Request::Transform {
-                    paths_map: paths_map.clone(),
-                    template: template.clone(),
-                    event: event.clone(),
-                    rule_name: rule_name.clone(),
-                },
-            );
-        });
+        use_effect_with(
+            deps,
+            move |(paths_map, template, event, rule_name, ready)| {
+                if !*ready {
+                    return;
+                }
+                ctx.ask(
+                    Kind::Eb(EbTool::Transform),
+                    Request::Transform {
+                        paths_map: paths_map.clone(),
+                        template: template.clone(),
+                        event: event.clone(),
+                        rule_name: rule_name.clone(),
+                    },
+                );
+            },
+        );
     }
     let edit = |field: EbField| {
         let ctx = ctx.clone();

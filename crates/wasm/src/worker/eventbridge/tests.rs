@@ -199,7 +199,10 @@ fn a_bus_scenario_starts_the_state_machine_target() {
     let executions = answer["executions"].as_array().unwrap();
     assert_eq!(executions.len(), 1, "{answer}");
     assert_eq!(executions[0]["outcome"]["status"], "SUCCEEDED", "{answer}");
-    assert!(executions[0]["outcome"]["history"].is_null(), "histories stay in the engine");
+    assert!(
+        executions[0]["outcome"]["history"].is_null(),
+        "histories stay in the engine"
+    );
     assert_eq!(executions[0]["outcome"]["historyEvents"], 4);
     // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-schemas-infer.html
     let schema = &answer["schemas"][0];
