@@ -161,10 +161,26 @@ pub(super) fn run_view(props: &RunViewProps) -> Html {
         .chain(items(run, "steps"))
         .filter(|e| e.get("error").is_some())
         .collect();
-    let fired: Vec<&str> = items(run, "log")
-        .iter()
-        .filter(|e| text_of(e, "type") == "ruleMatched")
-        .map(|e| text_of(e, "rule"))
+    // Each rule once, with how many events it fired for.
+    let mut fired: Vec<(&str, usize)> = Vec::new();
+    for entry in items(run, "log") {
+        if text_of(entry, "type") == "ruleMatched" {
+            let rule = text_of(entry, "rule");
+            match fired.iter_mut().find(|(r, _)| *r == rule) {
+                Some((_, n)) => *n += 1,
+                None => fired.push((rule, 1)),
+            }
+        }
+    }
+    let fired: Vec<String> = fired
+        .into_iter()
+        .map(|(rule, n)| {
+            if n == 1 {
+                rule.to_string()
+            } else {
+                format!("{rule} (×{n})")
+            }
+        })
         .collect();
     html! {
         <div class="eb-run" data-testid="bus-run">
