@@ -108,6 +108,8 @@ pub enum Request {
         mocks: String,
         test_case: String,
     },
+    /// An EventBridge Pipes document (see `stepbridge_bus::pipes`) run on its records.
+    RunPipe { document: String },
 }
 
 /// The EventBridge workbench's tools, naming which one an answer is for.
@@ -119,6 +121,7 @@ pub enum EbTool {
     Schedule,
     Bus,
     Template,
+    Pipes,
 }
 
 /// One diagnostic placed in an editor (1-based line and column).

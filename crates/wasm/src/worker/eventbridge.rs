@@ -289,6 +289,21 @@ fn import_value(text: &str, events: &str, mocks: &str, test_case: &str) -> Value
     json!({"system": system, "scenario": scenario, "run": run})
 }
 
+/// The pipe's run (`PipeRun`: summary, each record's path, each batch) or `{error, message}`
+/// (with `line` and `column` when the document is not JSON).
+pub fn run_pipe(document: &str) -> Response {
+    let value = match serde_json::from_str::<Value>(document) {
+        Ok(doc) => match stepbridge_bus::pipes::run_pipe(&doc) {
+            Ok(run) => serde_json::to_value(run).unwrap_or(Value::Null),
+            Err(e) => json!({"error": e.error, "message": e.message}),
+        },
+        Err(e) => json!({"error": "ValidationException",
+            "message": format!("The pipe document is not valid JSON: {e}"),
+            "line": e.line(), "column": e.column()}),
+    };
+    answer(EbTool::Pipes, value)
+}
+
 /// Adds `schemas`: what the schema registry would discover from the events the buses
 /// accepted (latest version of each), with TypeScript bindings to copy.
 fn with_schemas(mut run: Value) -> Value {

@@ -132,6 +132,7 @@ impl Session {
                 mocks,
                 test_case,
             } => eventbridge::import_template(&template, &events, &mocks, &test_case),
+            Request::RunPipe { document } => eventbridge::run_pipe(&document),
         }
     }
 

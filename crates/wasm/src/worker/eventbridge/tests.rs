@@ -258,3 +258,34 @@ fn the_order_system_template_imports_and_runs_with_its_mocks() {
     assert_eq!(broken["editor"], "template");
     assert!(broken["error"]["message"].is_string());
 }
+
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-event-filtering.html
+#[test]
+fn a_pipe_reports_each_record_path_and_filters_by_body() {
+    let document = include_str!("../../../../../static/examples/order-pipe.json");
+    let answer = ask(
+        Request::RunPipe {
+            document: document.into(),
+        },
+        EbTool::Pipes,
+    );
+    assert_eq!(answer["summary"]["records"], 3, "{answer}");
+    assert_eq!(answer["summary"]["filteredOut"], 1, "{answer}");
+    let records = answer["records"].as_array().unwrap();
+    assert_eq!(records[1]["filter"]["passed"], false);
+    assert!(!records[1]["filter"]["reasons"].as_array().unwrap().is_empty());
+    let broken = ask(
+        Request::RunPipe {
+            document: "{\n  \"Name\": }".into(),
+        },
+        EbTool::Pipes,
+    );
+    assert_eq!(broken["line"], 2);
+    let invalid = ask(
+        Request::RunPipe {
+            document: "{\"Source\": \"arn:aws:sqs:us-east-1:123456789012:q\", \"SourceRecords\": 3}".into(),
+        },
+        EbTool::Pipes,
+    );
+    assert_eq!(invalid["error"], "ValidationException", "{invalid}");
+}
