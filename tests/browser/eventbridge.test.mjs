@@ -148,3 +148,17 @@ test('a CloudFormation template imports as a system and runs with the order mock
   await page.getByTestId('template-error').waitFor();
   await page.close();
 });
+
+test('a pipe shows each record\'s path: filtered out and why, or its batch and what the target got', async () => {
+  const { page } = await open();
+  await tab(page, 'pipes');
+  await page.getByTestId('run-pipe').click();
+  const summary = page.getByTestId('pipe-summary');
+  await summary.waitFor({ timeout: STATUS_TIMEOUT });
+  assert.match(await summary.textContent(), /3 records, 1 filtered out/);
+  const statuses = await page.getByTestId('record-status').allTextContents();
+  assert.deepEqual(statuses, ['BATCHED', 'FILTERED_OUT', 'BATCHED']);
+  assert.match(await page.getByTestId('pipe-records').locator('tr.failed').textContent(), /shipped/);
+  assert.equal(await page.getByTestId('batch-status').first().textContent(), 'DELIVERED');
+  await page.close();
+});

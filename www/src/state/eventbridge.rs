@@ -8,6 +8,7 @@ use stepbridge_inspect::protocol::EbTool;
 
 pub const ORDER_BUS_SCENARIO: &str =
     include_str!("../../../static/examples/order-bus.scenario.json");
+pub const ORDER_PIPE: &str = include_str!("../../../static/examples/order-pipe.json");
 pub const ORDER_SYSTEM_TEMPLATE: &str =
     include_str!("../../../static/examples/order-system.template.yaml");
 pub const ORDER_SYSTEM_EVENTS: &str =
@@ -45,6 +46,8 @@ pub struct EbWorkspace {
     pub template_events: String,
     pub template_mocks: String,
     pub template_test_case: String,
+    /// An EventBridge Pipes document.
+    pub pipe: String,
 }
 
 impl Default for EbWorkspace {
@@ -64,6 +67,7 @@ impl Default for EbWorkspace {
             template_events: ORDER_SYSTEM_EVENTS.into(),
             template_mocks: super::ORDER_MOCKS.into(),
             template_test_case: "HappyPath".into(),
+            pipe: ORDER_PIPE.into(),
         }
     }
 }
@@ -82,6 +86,7 @@ pub enum EbField {
     TemplateEvents,
     TemplateMocks,
     TemplateTestCase,
+    Pipe,
 }
 
 impl EbWorkspace {
@@ -99,6 +104,7 @@ impl EbWorkspace {
             EbField::TemplateEvents => &self.template_events,
             EbField::TemplateMocks => &self.template_mocks,
             EbField::TemplateTestCase => &self.template_test_case,
+            EbField::Pipe => &self.pipe,
         }
     }
 
@@ -115,6 +121,7 @@ impl EbWorkspace {
             EbField::TemplateEvents => &mut self.template_events,
             EbField::TemplateMocks => &mut self.template_mocks,
             EbField::TemplateTestCase => &mut self.template_test_case,
+            EbField::Pipe => &mut self.pipe,
         }
     }
 
@@ -136,15 +143,17 @@ pub enum EbTab {
     Schedule,
     Bus,
     Template,
+    Pipes,
 }
 
 impl EbTab {
-    pub const ALL: [EbTab; 5] = [
+    pub const ALL: [EbTab; 6] = [
         EbTab::Patterns,
         EbTab::Transform,
         EbTab::Schedule,
         EbTab::Bus,
         EbTab::Template,
+        EbTab::Pipes,
     ];
 
     pub fn label(self) -> &'static str {
@@ -154,6 +163,7 @@ impl EbTab {
             EbTab::Schedule => "Scheduler",
             EbTab::Bus => "Bus",
             EbTab::Template => "Import a template",
+            EbTab::Pipes => "Pipes",
         }
     }
 
@@ -164,6 +174,7 @@ impl EbTab {
             EbTab::Schedule => "schedule",
             EbTab::Bus => "bus",
             EbTab::Template => "template",
+            EbTab::Pipes => "pipes",
         }
     }
 }
@@ -177,6 +188,7 @@ pub struct EbState {
     pub schedule: Option<Rc<Value>>,
     pub bus: Option<Rc<Value>>,
     pub template: Option<Rc<Value>>,
+    pub pipes: Option<Rc<Value>>,
 }
 
 impl EbState {
@@ -187,6 +199,7 @@ impl EbState {
             EbTool::Schedule => &mut self.schedule,
             EbTool::Bus => &mut self.bus,
             EbTool::Template => &mut self.template,
+            EbTool::Pipes => &mut self.pipes,
         };
         *slot = Some(Rc::new(answer));
     }

@@ -3,6 +3,7 @@
 
 mod bus;
 mod patterns;
+mod pipes;
 mod schedule;
 mod template;
 mod transform;
@@ -123,6 +124,7 @@ pub fn eventbridge_bench() -> Html {
                     EbTab::Schedule => html! { <schedule::Schedule /> },
                     EbTab::Bus => html! { <bus::Bus /> },
                     EbTab::Template => html! { <template::Template /> },
+                    EbTab::Pipes => html! { <pipes::Pipes /> },
                 } }
             </div>
         </>

@@ -273,7 +273,10 @@ fn a_pipe_reports_each_record_path_and_filters_by_body() {
     assert_eq!(answer["summary"]["filteredOut"], 1, "{answer}");
     let records = answer["records"].as_array().unwrap();
     assert_eq!(records[1]["filter"]["passed"], false);
-    assert!(!records[1]["filter"]["reasons"].as_array().unwrap().is_empty());
+    assert!(!records[1]["filter"]["reasons"]
+        .as_array()
+        .unwrap()
+        .is_empty());
     let broken = ask(
         Request::RunPipe {
             document: "{\n  \"Name\": }".into(),
@@ -283,7 +286,9 @@ fn a_pipe_reports_each_record_path_and_filters_by_body() {
     assert_eq!(broken["line"], 2);
     let invalid = ask(
         Request::RunPipe {
-            document: "{\"Source\": \"arn:aws:sqs:us-east-1:123456789012:q\", \"SourceRecords\": 3}".into(),
+            document:
+                "{\"Source\": \"arn:aws:sqs:us-east-1:123456789012:q\", \"SourceRecords\": 3}"
+                    .into(),
         },
         EbTool::Pipes,
     );
