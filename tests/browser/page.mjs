@@ -40,7 +40,14 @@ export async function setEditor(page, id, text) {
   await content.click();
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
+  // A paste, as a person would put a file's text in: typed text would be re-indented.
+  if (text) {
+    await content.evaluate((el, t) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', t);
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, text);
+  }
   await page.waitForFunction(
     ([key, t]) => JSON.parse(localStorage.getItem('stepbridge.workspace.v1') ?? '{}')[key] === t,
     [id, text],

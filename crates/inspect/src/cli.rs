@@ -70,6 +70,32 @@ pub fn aws_cli(
 }
 
 /// The input as compact JSON when it parses (else as typed, trimmed).
+/// `aws events test-event-pattern` for one event and `aws events put-rule` creating the rule
+/// with that pattern (on `bus` when it is not the default bus), one command a line.
+/// <https://docs.aws.amazon.com/cli/latest/reference/events/test-event-pattern.html>
+pub fn event_pattern_cli(pattern: &str, event: &str, rule_name: &str, bus: Option<&str>) -> String {
+    let pattern = compact(pattern);
+    let test = format!(
+        "aws events test-event-pattern --event-pattern {} --event {}",
+        shell_quote(&pattern),
+        shell_quote(&compact(event))
+    );
+    let name = if rule_name.trim().is_empty() {
+        "my-rule"
+    } else {
+        rule_name.trim()
+    };
+    let mut put = format!(
+        "aws events put-rule --name {} --event-pattern {}",
+        shell_quote(name),
+        shell_quote(&pattern)
+    );
+    if let Some(bus) = bus.filter(|b| !b.is_empty() && *b != "default") {
+        put.push_str(&format!(" --event-bus-name {}", shell_quote(bus)));
+    }
+    format!("{test}\n{put}\n")
+}
+
 fn compact(text: &str) -> String {
     if text.trim().is_empty() {
         return "{}".into();

@@ -127,6 +127,49 @@ pub enum Request {
     OpenWorkspaceFile {
         text: String,
     },
+    /// One pattern against many events, each explained (the EventBridge workbench).
+    TestPatterns { pattern: String, events: Vec<String> },
+    /// What a rule target receives from `event` through an input transformer.
+    Transform {
+        paths_map: String,
+        template: String,
+        event: String,
+        rule_name: String,
+    },
+    /// The next fire times of a rate, cron or at expression.
+    FireTimes {
+        expression: String,
+        timezone: String,
+        /// RFC 3339 time the times follow.
+        from: String,
+        count: usize,
+        /// Scheduler's FlexibleTimeWindow MaximumWindowInMinutes; 0 is OFF.
+        flexible_minutes: u32,
+    },
+    /// A bus scenario document (see `stepbridge_bus::scenario`) run from start to end.
+    SimulateBus { scenario: String },
+    /// A CloudFormation or SAM template read as a system and, when `events` is not empty,
+    /// run with those PutEvents entries and the mock config.
+    ImportTemplate {
+        template: String,
+        events: String,
+        mocks: String,
+        test_case: String,
+    },
+    /// An EventBridge Pipes document (see `stepbridge_bus::pipes`) run on its records.
+    RunPipe { document: String },
+}
+
+/// The EventBridge workbench's tools, naming which one an answer is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum EbTool {
+    Patterns,
+    Transform,
+    Schedule,
+    Bus,
+    Template,
+    Pipes,
 }
 
 /// One diagnostic placed in an editor (1-based line and column).
@@ -242,6 +285,9 @@ pub enum Response {
         reason: String,
         message: String,
     },
+    /// The answer of one EventBridge workbench tool; its shape is the tool's (see
+    /// `stepbridge_wasm::worker::eventbridge`).
+    EventBridge { tool: EbTool, answer: Value },
     /// A request the worker could not answer; the message says why.
     Error {
         message: String,

@@ -86,3 +86,22 @@ fn unknown_state_and_empty_input() {
     assert_eq!(shell_quote("it's"), r"'it'\''s'");
     assert_eq!(shell_quote("plain-word"), "plain-word");
 }
+
+// https://docs.aws.amazon.com/cli/latest/reference/events/test-event-pattern.html
+// https://docs.aws.amazon.com/cli/latest/reference/events/put-rule.html
+#[test]
+fn event_pattern_commands_quote_the_json_for_a_posix_shell() {
+    let pattern = "{\n  \"detail\": {\"note\": [\"it's\"]}\n}";
+    let text = stepbridge_inspect::cli::event_pattern_cli(pattern, "{\"id\": 1}", "orders rule", Some("orders"));
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        r#"aws events test-event-pattern --event-pattern '{"detail":{"note":["it'\''s"]}}' --event '{"id":1}'"#
+    );
+    assert_eq!(
+        lines[1],
+        r#"aws events put-rule --name 'orders rule' --event-pattern '{"detail":{"note":["it'\''s"]}}' --event-bus-name orders"#
+    );
+    let default_bus = stepbridge_inspect::cli::event_pattern_cli("{}", "", "r", Some("default"));
+    assert!(!default_bus.contains("--event-bus-name"));
+}

@@ -2,7 +2,7 @@
 
 use super::callback_view::CallbackView;
 use super::editor_panel::EditorPanel;
-use super::pattern_panel::PatternPanel;
+use super::eventbridge::EventBridgeBench;
 use super::run_summary::RunSummary;
 use super::step_view::StepView;
 use super::text_dialog::TextDialog;
@@ -371,7 +371,7 @@ pub fn app() -> Html {
                     </section>
                 </main>
                 <section class="panel pattern-bench" aria-label="Event pattern">
-                    <PatternPanel />
+                    <EventBridgeBench />
                 </section>
                 <TextDialog />
                 <super::share_dialog::ShareDialog />

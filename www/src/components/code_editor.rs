@@ -68,7 +68,7 @@ pub struct IntrinsicHint {
 /// What the editor offers to complete. It comes from the Rust side (the state names of the
 /// definition being edited, the ASL field tables) so the JavaScript holds no ASL knowledge.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct CompletionVocabulary {
     /// Offered in the string values of `Next`, `Default` and `StartAt`.
     pub state_names: Vec<String>,

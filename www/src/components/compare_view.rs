@@ -12,6 +12,7 @@ pub struct CompareProps {
 fn short(v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => "—".into(),
+        Some(Value::String(text)) => text.clone(),
         Some(v) => {
             let text = v.to_string();
             if text.chars().count() > 80 {

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -94,6 +95,7 @@ pub fn graph_view() -> Html {
     });
     let drag = use_mut_ref(|| None::<(f64, f64, Camera)>);
     let svg_ref = use_node_ref();
+    let canvas_ref = use_node_ref();
     let graph = ctx.state.graph.clone();
     let layout = use_memo(graph.clone(), |graph| {
         graph
@@ -131,6 +133,38 @@ pub fn graph_view() -> Html {
             .and_then(|(_, v)| v.get("node")?.as_str().map(str::to_string))
     });
 
+    // Ctrl+wheel zooms the graph instead of the page; Yew's wheel listeners are passive
+    // (they cannot prevent the page zoom), so this one is registered by hand.
+    {
+        let camera = camera.clone();
+        let canvas = canvas_ref.clone();
+        use_effect_with(layout.nodes.is_empty(), move |_| {
+            let listener = canvas.cast::<web_sys::Element>().map(|el| {
+                gloo::events::EventListener::new_with_options(
+                    &el,
+                    "wheel",
+                    gloo::events::EventListenerOptions::enable_prevent_default(),
+                    move |event| {
+                        let Some(e) = event.dyn_ref::<web_sys::WheelEvent>() else {
+                            return;
+                        };
+                        if !(e.ctrl_key() || e.meta_key()) {
+                            return;
+                        }
+                        e.prevent_default();
+                        let c = *camera;
+                        let factor = if e.delta_y() < 0.0 { 1.1 } else { 1.0 / 1.1 };
+                        camera.set(Camera {
+                            scale: (c.scale * factor).clamp(MIN_SCALE, MAX_SCALE),
+                            ..c
+                        });
+                    },
+                )
+            });
+            move || drop(listener)
+        });
+    }
+
     if layout.nodes.is_empty() {
         return html! {
             <p class="hint" data-testid="graph-empty">
@@ -157,21 +191,6 @@ pub fn graph_view() -> Html {
                 x: 0.0,
                 y: 0.0,
             })
-        })
-    };
-    let on_wheel = {
-        let camera = camera.clone();
-        Callback::from(move |e: WheelEvent| {
-            if !(e.ctrl_key() || e.meta_key()) {
-                return;
-            }
-            e.prevent_default();
-            let c = *camera;
-            let factor = if e.delta_y() < 0.0 { 1.1 } else { 1.0 / 1.1 };
-            camera.set(Camera {
-                scale: (c.scale * factor).clamp(MIN_SCALE, MAX_SCALE),
-                ..c
-            });
         })
     };
     let on_down = {
@@ -305,7 +324,7 @@ pub fn graph_view() -> Html {
                 <button class="small" onclick={on_export} data-testid="export-svg">{ "Export SVG" }</button>
                 <span class="hint">{ "Drag to pan, Ctrl+wheel to zoom; click a state for its details." }</span>
             </div>
-            <div class="graph-canvas" onwheel={on_wheel} onpointerdown={on_down} onpointermove={on_move}
+            <div class="graph-canvas" ref={canvas_ref} onpointerdown={on_down} onpointermove={on_move}
                 onpointerup={on_up.clone()} onpointerleave={on_up}>
                 <svg ref={svg_ref} class="graph" width={(w * c.scale).to_string()} height={(h * c.scale).to_string()}
                     viewBox={format!("{} {} {w} {h}", -margin - c.x / c.scale, -margin - c.y / c.scale)}

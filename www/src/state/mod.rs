@@ -4,13 +4,15 @@
 //! dispatch what they sent ([`Action::Sent`]) and what came back ([`Action::Reply`]).
 //! A reply whose id is not the one awaited for its kind is stale and dropped.
 
+mod eventbridge;
 mod workspace;
 
+pub use eventbridge::{split_events, EbAction, EbField, EbState, EbTab};
 pub use workspace::*;
 
 use serde_json::Value;
 use std::rc::Rc;
-use stepbridge_inspect::protocol::{Diag, EventFilter, Response, RunReport};
+use stepbridge_inspect::protocol::{Diag, EbTool, EventFilter, Response, RunReport};
 use yew::Reducible;
 
 /// The three ways to look at a run, as in the AWS console, and the EventBridge bench.
@@ -76,6 +78,8 @@ pub enum Kind {
     Pattern,
     Text,
     Share,
+    /// One of the EventBridge workbench's tools.
+    Eb(EbTool),
 }
 
 /// A run under way.
@@ -161,6 +165,8 @@ pub struct AppState {
     pub embed: Option<Embed>,
     /// The editors' completion tables, from the worker (state names come with validation).
     pub completions: Option<Rc<Value>>,
+    /// The EventBridge section: its tab and the engine's answers.
+    pub eb: EbState,
 }
 
 /// The options of the embed mode, from the page's query string.
@@ -234,6 +240,7 @@ pub enum Action {
     AutoRunDone,
     /// Load a workspace and run it once (an embedded example).
     LoadAndRun(Box<Workspace>),
+    Eb(EbAction),
 }
 
 impl AppState {
@@ -334,6 +341,10 @@ impl AppState {
             Response::Text { purpose, text } if self.awaits(Kind::Text, id) => {
                 self.settle(Kind::Text);
                 self.text = Some((purpose, text.into()));
+            }
+            Response::EventBridge { tool, answer } if self.awaits(Kind::Eb(tool), id) => {
+                self.settle(Kind::Eb(tool));
+                self.eb.set(tool, answer);
             }
             Response::Pinned { .. } => {}
             Response::Shared { fragment } if self.awaits(Kind::Share, id) => {
@@ -463,6 +474,7 @@ impl Reducible for AppState {
                 next.report = None;
                 next.auto_run = true;
             }
+            Action::Eb(action) => eventbridge::apply(&mut next.workspace.eb, &mut next.eb, action),
         }
         Rc::new(next)
     }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use stepbridge_inspect::share::SharedWorkspace;
+use super::eventbridge::EbWorkspace;
 
 /// The text boxes of both workbenches and the settings that make a run reproducible.
 /// Nothing in the app rewrites these behind the user's back: only their own edits, or an
@@ -20,6 +21,9 @@ pub struct Workspace {
     pub start_time: String,
     /// "EXPRESS" runs an Express workflow; empty or "STANDARD" a Standard one.
     pub execution_type: String,
+    /// The EventBridge workbench's text, at the top level of the saved document.
+    #[serde(flatten)]
+    pub eb: super::eventbridge::EbWorkspace,
 }
 
 pub const ORDER_DEFINITION: &str =
@@ -42,6 +46,7 @@ impl Default for Workspace {
             seed: 0,
             start_time: String::new(),
             execution_type: String::new(),
+            eb: super::eventbridge::EbWorkspace::default(),
         }
     }
 }
@@ -55,6 +60,9 @@ pub enum Field {
     TestCase,
     ExecutionType,
     Pattern,
+    /// The one event of the former single-event bench; the EventBridge tab keeps a list
+    /// (`EbWorkspace::events`), but saved workspaces and links still carry this text.
+    #[allow(dead_code)]
     Event,
     StartTime,
 }
@@ -129,6 +137,12 @@ pub fn to_shared(ws: &Workspace, view: &str, step: Option<usize>) -> SharedWorks
         execution_type: ws.execution_type.clone(),
         pattern: ws.pattern.clone(),
         event: ws.event.clone(),
+        events: if ws.eb.events == EbWorkspace::default().events {
+            Vec::new()
+        } else {
+            ws.eb.events.clone()
+        },
+        bus: eb_changes(&ws.eb),
         workbench: "state-machine".into(),
         view: view.into(),
         step: step.map(|s| s as u64),
@@ -148,7 +162,42 @@ pub fn from_shared(shared: &SharedWorkspace) -> Workspace {
         seed: shared.seed,
         start_time: shared.start_time.clone(),
         execution_type: shared.execution_type.clone(),
+        eb: eb_from_shared(shared),
     }
+}
+
+/// The EventBridge workbench's fields that differ from a fresh page's, so that a link of a
+/// state machine does not carry the default examples of every other tool.
+fn eb_changes(eb: &EbWorkspace) -> Option<serde_json::Value> {
+    let (serde_json::Value::Object(now), serde_json::Value::Object(fresh)) = (
+        serde_json::to_value(eb).ok()?,
+        serde_json::to_value(EbWorkspace::default()).ok()?,
+    ) else {
+        return None;
+    };
+    let changed: serde_json::Map<String, serde_json::Value> = now
+        .into_iter()
+        .filter(|(k, v)| k != "events" && fresh.get(k) != Some(v))
+        .collect();
+    (!changed.is_empty()).then_some(serde_json::Value::Object(changed))
+}
+
+fn eb_from_shared(shared: &SharedWorkspace) -> EbWorkspace {
+    let mut value = serde_json::to_value(EbWorkspace::default()).unwrap_or_default();
+    if let (Some(serde_json::Value::Object(changes)), serde_json::Value::Object(base)) =
+        (&shared.bus, &mut value)
+    {
+        for (k, v) in changes {
+            if base.contains_key(k) {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    let mut eb: EbWorkspace = serde_json::from_value(value).unwrap_or_default();
+    if !shared.events.is_empty() {
+        eb.events = shared.events.clone();
+    }
+    eb
 }
 
 /// The key the workspace autosaves under; the suffix is the document's version.
@@ -190,7 +239,19 @@ mod tests {
         };
         let shared = to_shared(&ws, "events", Some(3));
         assert_eq!(shared.view, "events");
+        assert_eq!(shared.bus, None, "unchanged tools stay out of the link");
+        assert!(shared.events.is_empty());
         assert_eq!(shared.step, Some(3));
+        assert_eq!(from_shared(&shared), ws);
+    }
+
+    #[test]
+    fn changed_eventbridge_text_travels_in_the_link() {
+        let mut ws = Workspace::default();
+        ws.eb.rule_name = "mine".into();
+        ws.eb.events = vec!["{}".into(), "{\"a\": 1}".into()];
+        let shared = to_shared(&ws, "graph", None);
+        assert_eq!(shared.bus, Some(serde_json::json!({"ruleName": "mine"})));
         assert_eq!(from_shared(&shared), ws);
     }
 

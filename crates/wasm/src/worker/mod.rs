@@ -7,6 +7,7 @@
 //! only moves JSON text between `postMessage` and [`Session::handle_text`].
 
 mod share;
+mod eventbridge;
 
 use serde_json::{json, Value};
 use stepbridge_asl::{Diagnostic, Execution, RunOutcome, RunRequest, Severity};
@@ -129,6 +130,30 @@ impl Session {
             Request::TestPattern { pattern, event } => Response::Pattern {
                 answer: crate::events::test_pattern_value(&pattern, &event),
             },
+            Request::TestPatterns { pattern, events } => {
+                eventbridge::test_patterns(&pattern, &events)
+            }
+            Request::Transform {
+                paths_map,
+                template,
+                event,
+                rule_name,
+            } => eventbridge::transform(&paths_map, &template, &event, &rule_name),
+            Request::FireTimes {
+                expression,
+                timezone,
+                from,
+                count,
+                flexible_minutes,
+            } => eventbridge::fire_times(&expression, &timezone, &from, count, flexible_minutes),
+            Request::SimulateBus { scenario } => eventbridge::simulate_bus(&scenario),
+            Request::ImportTemplate {
+                template,
+                events,
+                mocks,
+                test_case,
+            } => eventbridge::import_template(&template, &events, &mocks, &test_case),
+            Request::RunPipe { document } => eventbridge::run_pipe(&document),
         }
     }
 

@@ -1,0 +1,272 @@
+//! The bus system view: a scenario document (buses, rules with their targets, archives,
+//! state machines, then steps such as putEvents and startReplay) run by the simulated bus,
+//! and what happened: which rules fired, what each target received, each execution's status.
+
+use super::super::code_editor::CodeEditor;
+use super::{pretty, pretty_text, text_of};
+use crate::browser;
+use crate::components::use_ctx;
+use crate::state::{Action, EbAction, EbField, Kind};
+use serde_json::Value;
+use std::rc::Rc;
+use stepbridge_inspect::protocol::{EbTool, Request};
+use yew::prelude::*;
+
+#[function_component(Bus)]
+pub fn bus() -> Html {
+    let ctx = use_ctx();
+    let eb = &ctx.state.workspace.eb;
+    let dark = browser::is_dark(ctx.state.theme.as_str());
+    let on_change = {
+        let ctx = ctx.clone();
+        Callback::from(move |text: String| {
+            ctx.dispatch(Action::Eb(EbAction::Edit(EbField::Scenario, text)))
+        })
+    };
+    let on_put = {
+        let ctx = ctx.clone();
+        Callback::from(move |_| {
+            ctx.ask(
+                Kind::Eb(EbTool::Bus),
+                Request::SimulateBus {
+                    scenario: ctx.state.workspace.eb.scenario.clone(),
+                },
+            );
+        })
+    };
+    let answer = ctx.state.eb.bus.clone();
+    let diagnostics = super::fault_diagnostics(
+        answer
+            .as_deref()
+            .filter(|a| a.get("error").is_some() && a.get("line").is_some()),
+    );
+    html! {
+        <div class="eb-two">
+            <div class="eb-col">
+                <div class="editor-head">
+                    <span class="editor-label">{ "Scenario (buses, rules, targets, archives, steps)" }</span>
+                    <span class="spacer" />
+                    <button class="primary small" data-testid="put-events" onclick={on_put}>{ "Put events" }</button>
+                </div>
+                <div class="code" style="--rows: 26">
+                    <CodeEditor value={AttrValue::from(eb.scenario.clone())} label="Bus scenario"
+                        test_id="scenario" diagnostics={diagnostics} dark={dark} on_change={on_change} />
+                </div>
+                <p class="hint">{ "Steps: putEvents, advanceSeconds, advanceTo, startReplay, putRule, deleteRule, removeTargets, createSchedule, enableRule, disableRule. A rule takes up to five targets." }</p>
+            </div>
+            <div class="eb-col">
+                { match answer {
+                    None => html! { <p class="hint">{ "Press Put events to run the scenario." }</p> },
+                    Some(run) => html! { <RunView run={run} /> },
+                } }
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub(super) struct RunViewProps {
+    pub run: Rc<Value>,
+}
+
+fn items<'a>(value: &'a Value, key: &str) -> &'a [Value] {
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// One log entry in words; what a target received is shown below it.
+fn describe(entry: &Value) -> String {
+    let t = |k: &str| text_of(entry, k);
+    match t("type") {
+        "eventAccepted" => format!(
+            "Event {} accepted on bus {}: {} from {}",
+            t("eventId"),
+            t("bus"),
+            text_of(&entry["event"], "detail-type"),
+            text_of(&entry["event"], "source")
+        ),
+        "eventArchived" => format!("Event {} archived in {}", t("eventId"), t("archive")),
+        "ruleMatched" => format!(
+            "Rule {} fired for event {} (bus {})",
+            t("rule"),
+            t("eventId"),
+            t("bus")
+        ),
+        "scheduleFired" => format!("Scheduled rule {} fired", t("rule")),
+        "schedulerFired" => format!("Schedule {} fired", t("schedule")),
+        "targetInvoked" => format!(
+            "Rule {} → target {} ({}) received:",
+            t("rule"),
+            t("targetId"),
+            t("service")
+        ),
+        "eventForwarded" => format!(
+            "Rule {} → target {} forwarded event {} from bus {} to bus {}",
+            t("rule"),
+            t("targetId"),
+            t("eventId"),
+            t("fromBus"),
+            t("toBus")
+        ),
+        "executionStarted" => format!(
+            "Rule {} → target {} started an execution: {}",
+            t("rule"),
+            t("targetId"),
+            entry
+                .get("status")
+                .map(|s| s.as_str().unwrap_or_default().to_string())
+                .unwrap_or_default()
+        ),
+        "deliveryFailed" => format!(
+            "Rule {} → target {} failed: {}: {}",
+            t("rule"),
+            t("targetId"),
+            t("error"),
+            t("message")
+        ),
+        "eventReplayed" => format!(
+            "Replay {} sent event {} to bus {}",
+            t("replay"),
+            t("eventId"),
+            t("bus")
+        ),
+        "replayCompleted" => format!(
+            "Replay {} from archive {} completed: {} events",
+            t("replay"),
+            t("archive"),
+            entry
+                .get("eventsReplayed")
+                .map(Value::to_string)
+                .unwrap_or_default()
+        ),
+        other => format!("{other}: {}", pretty(entry)),
+    }
+}
+
+/// What a simulation did: faults in the document, the log in order, and the executions.
+#[function_component(RunView)]
+pub(super) fn run_view(props: &RunViewProps) -> Html {
+    let run = &*props.run;
+    if run.get("error").is_some() {
+        return html! {
+            <p class="result error" role="alert" data-testid="bus-error">
+                { format!("{}: {}", text_of(run, "error"), text_of(run, "message")) }
+            </p>
+        };
+    }
+    let faults: Vec<&Value> = items(run, "setup")
+        .iter()
+        .chain(items(run, "steps"))
+        .filter(|e| e.get("error").is_some())
+        .collect();
+    // Each rule once, with how many events it fired for.
+    let mut fired: Vec<(&str, usize)> = Vec::new();
+    for entry in items(run, "log") {
+        if text_of(entry, "type") == "ruleMatched" {
+            let rule = text_of(entry, "rule");
+            match fired.iter_mut().find(|(r, _)| *r == rule) {
+                Some((_, n)) => *n += 1,
+                None => fired.push((rule, 1)),
+            }
+        }
+    }
+    let fired: Vec<String> = fired
+        .into_iter()
+        .map(|(rule, n)| {
+            if n == 1 {
+                rule.to_string()
+            } else {
+                format!("{rule} (×{n})")
+            }
+        })
+        .collect();
+    html! {
+        <div class="eb-run" data-testid="bus-run">
+            if !faults.is_empty() {
+                <ul class="eb-faults" role="alert" data-testid="bus-faults">
+                    { for faults.iter().map(|f| html! {
+                        <li><code>{ text_of(f, "at") }</code>{ format!(" {}: {}", text_of(f, "error"), text_of(f, "message")) }</li>
+                    }) }
+                </ul>
+            }
+            <p data-testid="rules-fired">{ if fired.is_empty() {
+                "No rule fired.".to_string()
+            } else {
+                format!("Rules fired: {}", fired.join(", "))
+            } }</p>
+            <ol class="eb-log" data-testid="bus-log" aria-label="What happened, in order">
+                { for items(run, "log").iter().map(|entry| html! {
+                    <li class={classes!("eb-log-entry", text_of(entry, "type").to_string())}>
+                        <time>{ text_of(entry, "time") }</time>{ " " }{ describe(entry) }
+                        if text_of(entry, "type") == "targetInvoked" {
+                            <pre class="eb-output">{ pretty_text(text_of(entry, "input")) }</pre>
+                        }
+                    </li>
+                }) }
+            </ol>
+            if !items(run, "executions").is_empty() {
+                <table class="eb-executions" data-testid="executions">
+                    <caption>{ "State machine executions started by targets" }</caption>
+                    <thead><tr>
+                        <th scope="col">{ "Target" }</th><th scope="col">{ "Execution" }</th>
+                        <th scope="col">{ "Status" }</th><th scope="col">{ "Input (after the transformer)" }</th>
+                        <th scope="col">{ "Output or error" }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for items(run, "executions").iter().map(|x| {
+                            let outcome = x.get("outcome").cloned().unwrap_or(Value::Null);
+                            let status = text_of(&outcome, "status").to_string();
+                            let arn = text_of(x, "executionArn");
+                            let name = arn.rsplit(':').next().unwrap_or(arn).to_string();
+                            let result = match outcome.get("output") {
+                                Some(out) if !out.is_null() => pretty(out),
+                                _ => format!("{} {}", text_of(&outcome, "error"), text_of(&outcome, "cause")),
+                            };
+                            html! {
+                                <tr>
+                                    <td>{ format!("{} / {}", rule_name(text_of(x, "ruleArn")), text_of(x, "targetId")) }</td>
+                                    <td><code title={arn.to_string()}>{ name }</code></td>
+                                    <td><span data-testid="execution-status" class={classes!("status", status.to_lowercase())}>{ status.clone() }</span></td>
+                                    <td><pre>{ pretty(x.get("input").unwrap_or(&Value::Null)) }</pre></td>
+                                    <td><pre>{ result }</pre></td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+            }
+            if !items(run, "schemas").is_empty() {
+                <section class="eb-schemas" aria-label="Schemas of the events seen" data-testid="schemas">
+                    <h4>{ "Schemas of the events seen (discovered-schemas registry)" }</h4>
+                    { for items(run, "schemas").iter().map(schema_view) }
+                </section>
+            }
+        </div>
+    }
+}
+
+/// One discovered schema, its TypeScript bindings ready to copy.
+fn schema_view(schema: &Value) -> Html {
+    let ts = text_of(schema, "typescript").to_string();
+    let on_copy = {
+        let ts = ts.clone();
+        Callback::from(move |_| {
+            browser::copy(&ts);
+        })
+    };
+    html! {
+        <details class="eb-schema">
+            <summary><code>{ text_of(schema, "name") }</code>
+                { format!(" version {}, from {} events", schema.get("version").map(Value::to_string).unwrap_or_default(),
+                    schema.get("eventCount").map(Value::to_string).unwrap_or_default()) }</summary>
+            <button class="small" onclick={on_copy}>{ "Copy TypeScript" }</button>
+            <pre class="eb-output" data-testid="schema-typescript">{ ts }</pre>
+        </details>
+    }
+}
+
+fn rule_name(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
