@@ -39,6 +39,10 @@ pub struct RunArgs {
     /// Payload quota in bytes (default 262144, AWS's 256 KiB).
     #[arg(long)]
     pub max_payload_bytes: Option<u64>,
+    /// Work budget in evaluation steps (default 50000000): JSONata, JSONPath and intrinsic
+    /// functions charge what they spend; a run that uses it all ends ABORTED, naming it.
+    #[arg(long)]
+    pub max_steps: Option<u64>,
 }
 
 #[derive(Args)]
@@ -145,6 +149,7 @@ pub fn run(args: RunArgs) -> u8 {
         history: Some(args.history),
         max_history_events: args.max_history_events,
         max_payload_bytes: args.max_payload_bytes,
+        max_steps: args.max_steps,
         callbacks: Vec::new(),
     };
     let outcome = stepbridge_asl::run(&request);

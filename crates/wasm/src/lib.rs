@@ -27,7 +27,8 @@ export type Callback = { token: string; at?: number } & (
 export interface RunRequest {
   definition: string; input?: string; mockConfig?: string; testCase?: string;
   stateMachine?: string; seed?: number; startTime?: string; history?: boolean;
-  maxHistoryEvents?: number; maxPayloadBytes?: number; callbacks?: Callback[]
+  maxHistoryEvents?: number; maxPayloadBytes?: number; maxSteps?: number;
+  callbacks?: Callback[]
 }
 export type ExecutionStatus =
   "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED" | "WAITING_FOR_CALLBACK" | "INVALID";

@@ -59,10 +59,43 @@ pub fn validate(source: &str) -> Vec<Diagnostic> {
         diags: Vec::new(),
         names: HashMap::new(),
         scopes: Vec::new(),
+        not_shown: 0,
     };
+    for d in &src.duplicates {
+        if d.state {
+            v.code(
+                "DUPLICATE_STATE_NAME",
+                &d.pointer,
+                format!("The state name \"{}\" appears twice in this States object; only the last would count. Rename or remove one of them.", d.key),
+            );
+        } else {
+            v.err(
+                &d.pointer,
+                format!("The key \"{}\" appears twice in this object; only the last would count. Remove one of them.", d.key),
+            );
+        }
+    }
     v.machine(&src.value);
+    if v.not_shown > 0 {
+        let n = v.not_shown;
+        v.diags.push(Diagnostic {
+            severity: Severity::Error,
+            code: "TOO_MANY_DIAGNOSTICS".into(),
+            message: format!("{n} more diagnostics are not shown; only the first {MAX_DIAGNOSTICS} are listed. Fix these and validate again."),
+            location: Location {
+                pointer: String::new(),
+                line: 1,
+                column: 1,
+            },
+        });
+    }
     v.diags
 }
+
+/// Diagnostics listed per validation; the rest are counted in a final TOO_MANY_DIAGNOSTICS.
+/// A definition with thousands of faults (16,000 bad `Next`) otherwise produced a list
+/// nobody reads, at a cost that grew with each entry.
+pub const MAX_DIAGNOSTICS: usize = 100;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Lang {
@@ -84,6 +117,8 @@ pub(crate) struct Validator<'a> {
     pub(crate) names: HashMap<String, String>,
     /// Variable names assigned in each enclosing scope (machine, branch, iteration).
     pub(crate) scopes: Vec<HashSet<String>>,
+    /// Diagnostics past [`MAX_DIAGNOSTICS`], counted rather than listed.
+    pub(crate) not_shown: usize,
 }
 
 pub(crate) fn type_name(v: &Value) -> &'static str {
@@ -110,6 +145,10 @@ pub(crate) fn as_int(v: &Value) -> Option<i64> {
 
 impl Validator<'_> {
     pub(crate) fn push(&mut self, severity: Severity, code: &str, pointer: &str, message: String) {
+        if self.diags.len() >= MAX_DIAGNOSTICS {
+            self.not_shown += 1;
+            return;
+        }
         let (line, column) = self.map.locate(pointer);
         self.diags.push(Diagnostic {
             severity,
@@ -414,6 +453,7 @@ impl Validator<'_> {
         let states_ptr = states_ptr.to_string();
         let mut edges: HashMap<&str, Vec<(String, String)>> = HashMap::new();
         let mut has_terminal = false;
+        let mut choices: Option<String> = None;
         for (name, st) in states {
             let sp = push_pointer(&states_ptr, name);
             if name.chars().count() > MAX_STATE_NAME {
@@ -446,14 +486,13 @@ impl Validator<'_> {
             edges.insert(name.as_str(), info.targets.clone());
             for (target, tp) in &info.targets {
                 if !local.contains(target.as_str()) {
-                    self.code(
-                        "MISSING_TRANSITION_TARGET",
-                        tp,
-                        format!(
-                            "Missing 'Next' target: {target}. No state of that name exists in this scope; use one of: {}.",
-                            list(local)
-                        ),
+                    // The list of names is the same for every bad target of this scope:
+                    // sorted once, not once per diagnostic.
+                    let names = choices.get_or_insert_with(|| list(local));
+                    let message = format!(
+                        "Missing 'Next' target: {target}. No state of that name exists in this scope; use one of: {names}."
                     );
+                    self.code("MISSING_TRANSITION_TARGET", tp, message);
                 }
             }
         }

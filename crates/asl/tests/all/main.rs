@@ -14,6 +14,7 @@ mod definitions;
 mod examples;
 mod expr_validate;
 mod history;
+mod hostile;
 mod jsonata;
 mod progress;
 mod variables;

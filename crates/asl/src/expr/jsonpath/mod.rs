@@ -22,6 +22,7 @@
 
 use crate::error::StatesError;
 use serde_json::{Map, Number, Value};
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -223,7 +224,7 @@ impl Path {
     /// `States.Runtime` with Jayway's wording as AWS shows it:
     /// `Invalid path '$.x' : No results for path: $['x']`.
     pub fn select(&self, input: &Value, context: &Value) -> Result<Value, StatesError> {
-        self.try_select(input, context).ok_or_else(|| {
+        self.select_checked(input, context)?.ok_or_else(|| {
             StatesError::runtime(format!(
                 "Invalid path '{}' : No results for path: {}",
                 self.text,
@@ -241,7 +242,7 @@ impl Path {
         context: &Value,
         field: &str,
     ) -> Result<Value, StatesError> {
-        self.try_select(input, context).ok_or_else(|| {
+        self.select_checked(input, context)?.ok_or_else(|| {
             let doc = if self.context { context } else { input };
             StatesError::runtime(format!(
                 "The JSONPath '{}' specified for the field '{}' could not be found in the input '{}'",
@@ -291,26 +292,68 @@ impl Path {
 
     /// The selected value, or None when a definite path matches nothing.
     /// Indefinite paths always give `Some(array)`.
+    /// A selection too large to make (see [`Path::select_checked`]) is None here too.
+    #[cfg_attr(not(test), allow(dead_code))] // the unit tests' shorthand
     pub fn try_select(&self, input: &Value, context: &Value) -> Option<Value> {
+        self.select_checked(input, context).ok().flatten()
+    }
+
+    /// Like [`Path::try_select`], but an indefinite selection that would visit more than
+    /// [`MAX_SELECT_NODES`] nodes or copy more than [`MAX_SELECT_BYTES`] is an error naming
+    /// the path: chained `..` over deep input select exponentially many nodes (a 248-byte
+    /// input once took 3.5 GB).
+    pub fn select_checked(
+        &self,
+        input: &Value,
+        context: &Value,
+    ) -> Result<Option<Value>, StatesError> {
         if let Some(name) = &self.variable {
-            return crate::expr::vars::with(name, |v| self.select_from(v?));
+            return crate::expr::vars::with(name, |v| match v {
+                Some(v) => self.select_from(v),
+                None => Ok(None),
+            });
         }
         let doc = if self.context { context } else { input };
         self.select_from(doc)
     }
 
     #[inline]
-    pub(crate) fn select_from(&self, doc: &Value) -> Option<Value> {
+    pub(crate) fn select_from(&self, doc: &Value) -> Result<Option<Value>, StatesError> {
         if self.definite {
             let mut cur = doc;
             for seg in &self.segments {
-                cur = step_definite(cur, &seg.selector)?;
+                match step_definite(cur, &seg.selector) {
+                    Some(c) => cur = c,
+                    None => return Ok(None),
+                }
             }
-            Some(cur.clone())
+            Ok(Some(cur.clone()))
         } else {
+            VISITS.with(|c| c.set(0));
             let mut out = Vec::new();
             collect(doc, doc, &self.segments, &mut out, 0);
-            Some(Value::Array(out.into_iter().cloned().collect()))
+            let visits = VISITS.with(Cell::get);
+            crate::expr::budget::charge(visits as u64);
+            if visits > MAX_SELECT_NODES {
+                return Err(StatesError::runtime(format!(
+                    "The JSONPath '{}' visits more than {MAX_SELECT_NODES} nodes of its input; narrow the path (each '..' searches the whole subtree)",
+                    self.text
+                )));
+            }
+            let mut size = 2usize;
+            for v in &out {
+                size = size.saturating_add(crate::expr::size::json_size(v, MAX_SELECT_BYTES) + 1);
+                if size > MAX_SELECT_BYTES {
+                    return Err(StatesError::new(
+                        "States.DataLimitExceeded",
+                        format!(
+                            "The JSONPath '{}' selects more than {MAX_SELECT_BYTES} bytes of data",
+                            self.text
+                        ),
+                    ));
+                }
+            }
+            Ok(Some(Value::Array(out.into_iter().cloned().collect())))
         }
     }
 
@@ -464,6 +507,27 @@ pub(crate) fn step_definite<'a>(cur: &'a Value, sel: &Selector) -> Option<&'a Va
     }
 }
 
+/// Nodes one indefinite selection may visit (each `..` counts every node of the subtree it
+/// searches, once per node it searches from).
+pub const MAX_SELECT_NODES: usize = 1_000_000;
+/// Bytes one indefinite selection may copy: 64 times AWS's 256 KiB payload quota, so a
+/// selection that could still fit a raised quota works while a runaway one stops early.
+pub const MAX_SELECT_BYTES: usize = 64 * 256 * 1024;
+
+thread_local! {
+    /// Nodes visited by the current selection (reset per selection; see [`MAX_SELECT_NODES`]).
+    static VISITS: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Count one visited node; false once the selection is past its budget (the walk stops).
+fn visit() -> bool {
+    VISITS.with(|c| {
+        let n = c.get().saturating_add(1);
+        c.set(n);
+        n <= MAX_SELECT_NODES
+    })
+}
+
 pub(crate) fn collect<'a>(
     root: &'a Value,
     cur: &'a Value,
@@ -471,6 +535,9 @@ pub(crate) fn collect<'a>(
     out: &mut Vec<&'a Value>,
     depth: usize,
 ) {
+    if !visit() {
+        return;
+    }
     let Some((seg, rest)) = segs.split_first() else {
         out.push(cur);
         return;
@@ -489,6 +556,9 @@ pub(crate) fn collect<'a>(
 /// The node itself and all descendants, document order. Depth is bounded by serde_json's
 /// own recursion limit on parsed input; the cap here guards hand-built values.
 pub(crate) fn descendants<'a>(v: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
+    if !visit() {
+        return;
+    }
     out.push(v);
     if depth > 512 {
         return;

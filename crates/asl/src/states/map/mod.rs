@@ -8,7 +8,7 @@ use crate::engine::*;
 use crate::error::StatesError;
 use crate::expr::jsonpath::Path;
 use crate::expr::query::Query;
-use crate::expr::size::{measure, plus, Bound, UNKNOWN};
+use crate::expr::size::{json_size, measure, plus, Bound, UNKNOWN};
 use crate::expr::template::Template;
 use crate::expr::vars;
 use crate::model::*;
@@ -163,6 +163,7 @@ impl<'a> Engine<'a> {
         let mut paused = false;
         let name = st.name.as_str();
         let mut bounds = Vec::with_capacity(total);
+        let mut combined = CombinedSize::new(self.payload_limit, spec.result_writer.is_none());
         for (index, (item_input, item_input_bound)) in inputs.into_iter().enumerate() {
             let free_at = if limited {
                 slots.pop().map(|r| r.0).unwrap_or(start)
@@ -205,10 +206,16 @@ impl<'a> Engine<'a> {
                         )
                     })?;
                     results.push(v);
+                    if !combined.add(&results, vb) {
+                        self.now = end;
+                        self.event("MapStateFailed", None)?;
+                        return Err(result_too_large(&st.name).into());
+                    }
                 }
                 Err(Stop::Halt(Halt::Paused)) => {
                     paused = true;
                     results.push(Value::Null);
+                    combined.add(&results, 4);
                 }
                 Err(Stop::Error(e)) => {
                     self.event_with("MapIterationFailed", || {
@@ -250,8 +257,14 @@ impl<'a> Engine<'a> {
                         .into());
                     }
                     let failed = json!({"Error": e.error, "Cause": e.cause});
-                    bounds.push(measure(&failed, self.payload_limit));
+                    let fb = measure(&failed, self.payload_limit);
+                    bounds.push(fb);
                     results.push(failed);
+                    if !combined.add(&results, fb) {
+                        self.now = end;
+                        self.event("MapStateFailed", None)?;
+                        return Err(result_too_large(&st.name).into());
+                    }
                 }
                 Err(other) => return Err(other),
             }
@@ -667,5 +680,70 @@ impl Validator<'_> {
             );
         }
         distributed
+    }
+}
+
+/// AWS's wording for a state whose result passes the payload quota.
+fn result_too_large(state: &str) -> StatesError {
+    StatesError::new(
+        "States.DataLimitExceeded",
+        format!("The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."),
+    )
+}
+
+/// The size of a Map's combined result as iterations finish, so a Map whose result passes
+/// the payload quota fails as soon as it does (States.DataLimitExceeded) instead of holding
+/// thousands of large results first. Items are counted by their size bounds; when the sum
+/// of bounds passes the quota, the items not yet measured are measured exactly (each once),
+/// so only a result that really is too large fails.
+struct CombinedSize {
+    limit: usize,
+    on: bool,
+    /// Upper bound of the array's size so far (brackets and commas included).
+    total: usize,
+    /// Items before this index are counted by their exact size.
+    exact_upto: usize,
+    sizes: Vec<usize>,
+}
+
+impl CombinedSize {
+    fn new(limit: usize, on: bool) -> Self {
+        CombinedSize {
+            limit,
+            on: on && limit != usize::MAX,
+            total: 1,
+            exact_upto: 0,
+            sizes: Vec::new(),
+        }
+    }
+
+    /// Count the last of `results` (bounded by `bound`); false once the array is too large.
+    fn add(&mut self, results: &[Value], bound: usize) -> bool {
+        if !self.on {
+            return true;
+        }
+        let Some(last) = results.last() else {
+            return true;
+        };
+        let b = if bound > self.limit {
+            json_size(last, self.limit.saturating_add(1))
+        } else {
+            bound
+        };
+        self.sizes.push(b);
+        self.total = self.total.saturating_add(b).saturating_add(1);
+        if self.total <= self.limit {
+            return true;
+        }
+        for i in self.exact_upto..self.sizes.len().min(results.len()) {
+            let exact = json_size(&results[i], self.limit.saturating_add(1));
+            self.total = self
+                .total
+                .saturating_sub(self.sizes[i])
+                .saturating_add(exact);
+            self.sizes[i] = exact;
+        }
+        self.exact_upto = self.sizes.len();
+        self.total <= self.limit
     }
 }
