@@ -18,6 +18,9 @@ use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet, VecDeque};
 
 pub(crate) mod fields;
+mod limits;
+
+pub use limits::MAX_DIAGNOSTICS;
 
 use crate::validate::fields::*;
 
@@ -61,41 +64,11 @@ pub fn validate(source: &str) -> Vec<Diagnostic> {
         scopes: Vec::new(),
         not_shown: 0,
     };
-    for d in &src.duplicates {
-        if d.state {
-            v.code(
-                "DUPLICATE_STATE_NAME",
-                &d.pointer,
-                format!("The state name \"{}\" appears twice in this States object; only the last would count. Rename or remove one of them.", d.key),
-            );
-        } else {
-            v.err(
-                &d.pointer,
-                format!("The key \"{}\" appears twice in this object; only the last would count. Remove one of them.", d.key),
-            );
-        }
-    }
+    limits::duplicates(&mut v, &src.duplicates);
     v.machine(&src.value);
-    if v.not_shown > 0 {
-        let n = v.not_shown;
-        v.diags.push(Diagnostic {
-            severity: Severity::Error,
-            code: "TOO_MANY_DIAGNOSTICS".into(),
-            message: format!("{n} more diagnostics are not shown; only the first {MAX_DIAGNOSTICS} are listed. Fix these and validate again."),
-            location: Location {
-                pointer: String::new(),
-                line: 1,
-                column: 1,
-            },
-        });
-    }
+    limits::not_shown(&mut v);
     v.diags
 }
-
-/// Diagnostics listed per validation; the rest are counted in a final TOO_MANY_DIAGNOSTICS.
-/// A definition with thousands of faults (16,000 bad `Next`) otherwise produced a list
-/// nobody reads, at a cost that grew with each entry.
-pub const MAX_DIAGNOSTICS: usize = 100;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Lang {

@@ -22,11 +22,12 @@
 
 use crate::error::StatesError;
 use serde_json::{Map, Number, Value};
-use std::cell::Cell;
 use std::cmp::Ordering;
 use std::fmt;
 
+mod bounded;
 mod parse;
+use bounded::visit;
 use parse::Parser;
 mod result_path;
 pub use result_path::*;
@@ -299,7 +300,7 @@ impl Path {
     }
 
     /// Like [`Path::try_select`], but an indefinite selection that would visit more than
-    /// [`MAX_SELECT_NODES`] nodes or copy more than [`MAX_SELECT_BYTES`] is an error naming
+    /// [`bounded::MAX_SELECT_NODES`] nodes or copy more than [`bounded::MAX_SELECT_BYTES`] is an error naming
     /// the path: chained `..` over deep input select exponentially many nodes (a 248-byte
     /// input once took 3.5 GB).
     pub fn select_checked(
@@ -329,31 +330,7 @@ impl Path {
             }
             Ok(Some(cur.clone()))
         } else {
-            VISITS.with(|c| c.set(0));
-            let mut out = Vec::new();
-            collect(doc, doc, &self.segments, &mut out, 0);
-            let visits = VISITS.with(Cell::get);
-            crate::expr::budget::charge(visits as u64);
-            if visits > MAX_SELECT_NODES {
-                return Err(StatesError::runtime(format!(
-                    "The JSONPath '{}' visits more than {MAX_SELECT_NODES} nodes of its input; narrow the path (each '..' searches the whole subtree)",
-                    self.text
-                )));
-            }
-            let mut size = 2usize;
-            for v in &out {
-                size = size.saturating_add(crate::expr::size::json_size(v, MAX_SELECT_BYTES) + 1);
-                if size > MAX_SELECT_BYTES {
-                    return Err(StatesError::new(
-                        "States.DataLimitExceeded",
-                        format!(
-                            "The JSONPath '{}' selects more than {MAX_SELECT_BYTES} bytes of data",
-                            self.text
-                        ),
-                    ));
-                }
-            }
-            Ok(Some(Value::Array(out.into_iter().cloned().collect())))
+            bounded::select(&self.text, doc, &self.segments)
         }
     }
 
@@ -505,27 +482,6 @@ pub(crate) fn step_definite<'a>(cur: &'a Value, sel: &Selector) -> Option<&'a Va
         }
         _ => None,
     }
-}
-
-/// Nodes one indefinite selection may visit (each `..` counts every node of the subtree it
-/// searches, once per node it searches from).
-pub const MAX_SELECT_NODES: usize = 1_000_000;
-/// Bytes one indefinite selection may copy: 64 times AWS's 256 KiB payload quota, so a
-/// selection that could still fit a raised quota works while a runaway one stops early.
-pub const MAX_SELECT_BYTES: usize = 64 * 256 * 1024;
-
-thread_local! {
-    /// Nodes visited by the current selection (reset per selection; see [`MAX_SELECT_NODES`]).
-    static VISITS: Cell<usize> = const { Cell::new(0) };
-}
-
-/// Count one visited node; false once the selection is past its budget (the walk stops).
-fn visit() -> bool {
-    VISITS.with(|c| {
-        let n = c.get().saturating_add(1);
-        c.set(n);
-        n <= MAX_SELECT_NODES
-    })
 }
 
 pub(crate) fn collect<'a>(

@@ -735,13 +735,11 @@ impl CombinedSize {
         if self.total <= self.limit {
             return true;
         }
-        for i in self.exact_upto..self.sizes.len().min(results.len()) {
-            let exact = json_size(&results[i], self.limit.saturating_add(1));
-            self.total = self
-                .total
-                .saturating_sub(self.sizes[i])
-                .saturating_add(exact);
-            self.sizes[i] = exact;
+        let from = self.exact_upto.min(results.len());
+        for (size, item) in self.sizes[from..].iter_mut().zip(&results[from..]) {
+            let exact = json_size(item, self.limit.saturating_add(1));
+            self.total = self.total.saturating_sub(*size).saturating_add(exact);
+            *size = exact;
         }
         self.exact_upto = self.sizes.len();
         self.total <= self.limit
