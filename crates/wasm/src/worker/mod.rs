@@ -165,7 +165,7 @@ impl Session {
         let definition = self
             .settings
             .as_ref()
-            .and_then(|s| stepbridge_asl::source::parse_source(&s.definition).ok())
+            .and_then(|s| stepbridge_asl::parse_source(&s.definition).ok())
             .unwrap_or(Value::Null);
         let outcome_value = serde_json::to_value(&outcome).unwrap_or(Value::Null);
         let trace = stepbridge_inspect::trace::trace(&definition, &outcome_value);
@@ -281,7 +281,7 @@ fn light_trace(trace: &Trace) -> Value {
 
 /// Runs `f` on the parsed definition, or says where it does not parse.
 fn with_definition(definition: &str, f: impl FnOnce(&Value) -> Response) -> Response {
-    match stepbridge_asl::source::parse_source(definition) {
+    match stepbridge_asl::parse_source(definition) {
         Ok(def) => f(&def),
         Err(d) => Response::Error {
             message: format!(
@@ -426,7 +426,7 @@ fn validate(definition: &str, input: &str, mocks: &str) -> Response {
         .iter()
         .map(diag)
         .collect();
-    let parsed = stepbridge_asl::source::parse_source(definition).ok();
+    let parsed = stepbridge_asl::parse_source(definition).ok();
     let state_names = parsed
         .as_ref()
         .map(stepbridge_inspect::vocab::state_names)
