@@ -26,6 +26,8 @@ pub struct History {
     events: Vec<Value>,
     /// Payload text bytes kept so far (see [`MAX_HISTORY_DATA`]).
     data: usize,
+    /// Set once a payload was truncated: later ones are not built at all.
+    full: bool,
 }
 
 impl History {
@@ -37,6 +39,7 @@ impl History {
             final_allowed: false,
             events: Vec::new(),
             data: 0,
+            full: false,
         }
     }
 
@@ -85,12 +88,18 @@ impl History {
                 continue;
             }
             text.clear();
+            self.full = true;
             m.insert(
                 format!("{field}Details"),
                 serde_json::json!({"truncated": true}),
             );
         }
         d
+    }
+
+    /// Whether payload texts are past the budget (callers may skip building them).
+    pub fn payloads_full(&self) -> bool {
+        self.full
     }
 
     /// Lets the closing Execution* event through even when the quota is used up.

@@ -17,8 +17,9 @@ use std::collections::HashMap;
 
 /// Deepest nesting accepted; deeper input is reported, not recursed into.
 const MAX_DEPTH: usize = 256;
-/// Cap on YAML nodes after alias expansion ("billion laughs").
-const MAX_YAML_NODES: usize = 2_000_000;
+/// Cap on YAML nodes after alias expansion ("billion laughs"): what a definition within
+/// AWS's 1 MB quota can hold as JSON (`[0,0,...]` spends 2 bytes a node).
+const MAX_YAML_NODES: usize = MAX_DEFINITION_BYTES / 2;
 /// AWS's hard quota for a state machine definition: 1 MB ("Maximum size of state machine
 /// definition", https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html;
 /// CreateStateMachine takes at most 1,048,576 characters).

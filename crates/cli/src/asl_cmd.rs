@@ -39,7 +39,7 @@ pub struct RunArgs {
     /// Payload quota in bytes (default 262144, AWS's 256 KiB).
     #[arg(long)]
     pub max_payload_bytes: Option<u64>,
-    /// Work budget in evaluation steps (default 50000000): JSONata, JSONPath and intrinsic
+    /// Work budget in evaluation steps (default 10000000): JSONata, JSONPath and intrinsic
     /// functions charge what they spend; a run that uses it all ends ABORTED, naming it.
     #[arg(long)]
     pub max_steps: Option<u64>,

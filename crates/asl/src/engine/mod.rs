@@ -438,10 +438,14 @@ impl<'a> Engine<'a> {
         let ty = st.type_name();
         let name = &st.name;
         let record = self.record;
+        // Past the history's payload budget the text is not even built (see `History`).
+        let full = self.history.payloads_full();
         self.event_with(history::entered(ty), || {
             (
                 "stateEnteredEventDetails",
-                if record {
+                if record && full {
+                    json!({"name": name, "input": "", "inputDetails": {"truncated": true}})
+                } else if record {
                     json!({"name": name, "input": history::text(input), "inputDetails": {"truncated": false}})
                 } else {
                     Value::Null
@@ -488,8 +492,13 @@ impl<'a> Engine<'a> {
         assigned: Option<&Map<String, Value>>,
     ) -> Result<(), Stop> {
         let name = &st.name;
+        let full = self.history.payloads_full();
         self.event_with(history::exited(st.type_name()), || {
-            let mut d = json!({"name": name, "output": history::text(output), "outputDetails": {"truncated": false}});
+            let mut d = if full {
+                json!({"name": name, "output": "", "outputDetails": {"truncated": true}})
+            } else {
+                json!({"name": name, "output": history::text(output), "outputDetails": {"truncated": false}})
+            };
             if let (Some(a), Value::Object(m)) = (assigned, &mut d) {
                 let texts: Map<String, Value> = a
                     .iter()
@@ -576,7 +585,7 @@ impl<'a> Engine<'a> {
             entered_id: self.history.count(),
             ..Trace::default()
         };
-        if self.record {
+        if self.record && self.trace_data < crate::history::MAX_HISTORY_DATA {
             trace.input = Some(raw.clone());
         }
         let mut outcome = if st.jsonata {
@@ -626,7 +635,7 @@ impl<'a> Engine<'a> {
                     _ => None,
                 };
                 self.exited(st, &output, assigned.as_ref())?;
-                if self.record {
+                if self.record && self.trace_data < crate::history::MAX_HISTORY_DATA {
                     trace.output = Some(output.clone());
                 }
                 self.push_trace(st, entered_at, &mut trace);

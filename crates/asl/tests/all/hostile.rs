@@ -227,7 +227,7 @@ fn the_work_budget_ends_endless_costly_loops() {
     let cause = o.cause.unwrap();
     assert!(cause.contains("in state 'U2'"), "{cause}");
     // The default budget leaves ordinary runs alone.
-    assert_eq!(stepbridge_asl::DEFAULT_MAX_STEPS, 50_000_000);
+    assert_eq!(stepbridge_asl::DEFAULT_MAX_STEPS, 10_000_000);
 }
 
 #[test]
