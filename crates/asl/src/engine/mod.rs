@@ -320,6 +320,12 @@ impl<'a> Engine<'a> {
         (responses, slot)
     }
 
+    /// Whether per-state inspection data (payload copies) are still kept: recording is on and
+    /// they are within the history's payload budget ([`crate::history::MAX_HISTORY_DATA`]).
+    pub(crate) fn inspecting(&self) -> bool {
+        self.record && self.trace_data < crate::history::MAX_HISTORY_DATA
+    }
+
     /// Why a run that timed out did: its TimeoutSeconds or AWS's one-year limit.
     pub(crate) fn timeout_cause(&self) -> &'static str {
         if self.deadline_is_quota {
@@ -550,6 +556,10 @@ impl<'a> Engine<'a> {
             }
         }
         if truncated {
+            // Full: later states keep no payloads (and skip copying them, see `inspecting`).
+            self.trace_data = crate::history::MAX_HISTORY_DATA;
+        }
+        if truncated || !self.inspecting() {
             o.insert("truncated".into(), json!(true));
         }
         if let Some(e) = t.error {
@@ -585,7 +595,7 @@ impl<'a> Engine<'a> {
             entered_id: self.history.count(),
             ..Trace::default()
         };
-        if self.record && self.trace_data < crate::history::MAX_HISTORY_DATA {
+        if self.inspecting() {
             trace.input = Some(raw.clone());
         }
         let mut outcome = if st.jsonata {
@@ -635,7 +645,7 @@ impl<'a> Engine<'a> {
                     _ => None,
                 };
                 self.exited(st, &output, assigned.as_ref())?;
-                if self.record && self.trace_data < crate::history::MAX_HISTORY_DATA {
+                if self.inspecting() {
                     trace.output = Some(output.clone());
                 }
                 self.push_trace(st, entered_at, &mut trace);
