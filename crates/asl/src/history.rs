@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 /// fields are emptied and their `...Details` say `"truncated": true`, the flag AWS's
 /// history events carry for data they do not return in full
 /// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEventExecutionDataDetails.html).
-pub const MAX_HISTORY_DATA: usize = 32 * 1024 * 1024;
+pub const MAX_HISTORY_DATA: usize = 16 * 1024 * 1024;
 
 pub struct History {
     record: bool,
