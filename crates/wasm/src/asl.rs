@@ -330,10 +330,19 @@ mod tests {
         let last = &started[MAX_EXECUTIONS];
         let err = answer(first).err().expect("evicted");
         assert!(err.contains("was evicted"), "{err}");
-        assert!(err.contains(&format!("when execution '{}' started", last.execution_id)), "{err}");
+        assert!(
+            err.contains(&format!("when execution '{}' started", last.execution_id)),
+            "{err}"
+        );
         assert!(err.contains("64 most recent"), "{err}");
-        assert_eq!(answer(&started[1]).expect("kept").outcome.status, RunStatus::Succeeded);
-        assert_eq!(answer(last).expect("kept").outcome.status, RunStatus::Succeeded);
+        assert_eq!(
+            answer(&started[1]).expect("kept").outcome.status,
+            RunStatus::Succeeded
+        );
+        assert_eq!(
+            answer(last).expect("kept").outcome.status,
+            RunStatus::Succeeded
+        );
         let err = answer(last).err().expect("finished");
         assert!(err.contains("finished executions are not kept"), "{err}");
         assert!(with_execution("999999", |e| Ok(e.outcome().clone()))

@@ -8,10 +8,10 @@
 
 use serde_json::{json, Value};
 use stepbridge_asl::{Diagnostic, Execution, RunOutcome, RunRequest, Severity};
-use stepbridge_inspect::trace::Trace;
 use stepbridge_inspect::protocol::{
     CallbackAction, Diag, Envelope, EventFilter, Request, Response, RunReport, RunSettings,
 };
+use stepbridge_inspect::trace::Trace;
 
 /// Past this many characters the output is cut in the report (the full value stays here).
 const OUTPUT_DISPLAY_LIMIT: usize = 200_000;
@@ -172,8 +172,8 @@ impl Session {
         report.state_visits = trace.steps.len();
         report.trace = light_trace(&trace);
         if !definition.is_null() {
-            report.graph =
-                serde_json::to_value(stepbridge_inspect::graph::layout(&definition)).unwrap_or_default();
+            report.graph = serde_json::to_value(stepbridge_inspect::graph::layout(&definition))
+                .unwrap_or_default();
         }
         report.comparison = self.pinned.as_ref().map(|pinned| {
             serde_json::to_value(stepbridge_inspect::compare::compare(pinned, &trace))
@@ -464,7 +464,8 @@ pub fn ready_message() -> String {
 /// both query languages (a state may switch with `QueryLanguage`), and the intrinsics.
 fn completions() -> Value {
     let vocab = stepbridge_inspect::vocab::vocabulary();
-    let hint = |f: &stepbridge_inspect::vocab::Field| json!({"name": f.name, "detail": f.description});
+    let hint =
+        |f: &stepbridge_inspect::vocab::Field| json!({"name": f.name, "detail": f.description});
     let mut by_type = serde_json::Map::new();
     for state in &vocab.state_types {
         let mut seen = std::collections::HashSet::new();
@@ -570,7 +571,10 @@ mod tests {
         assert_eq!(visits[0]["name"], "ValidateOrder");
         assert_eq!(visits[0]["step"], 0);
         assert!(first["trace"]["steps"][0].get("stages").is_none());
-        assert_eq!(first["stateVisits"], first["trace"]["steps"].as_array().unwrap().len());
+        assert_eq!(
+            first["stateVisits"],
+            first["trace"]["steps"].as_array().unwrap().len()
+        );
         assert!(first["comparison"].is_null());
         ask(&mut session, Request::Pin);
         let Request::Run(mut settings) = order_run() else {
@@ -634,7 +638,9 @@ mod tests {
         );
         assert_eq!(reply["kind"], "validated");
         let def = reply["definition"].as_array().unwrap();
-        assert!(def.iter().any(|d| d["severity"] == "error" && d["line"] == 1));
+        assert!(def
+            .iter()
+            .any(|d| d["severity"] == "error" && d["line"] == 1));
         assert_eq!(reply["input"][0]["line"], 3);
         assert_eq!(reply["mocks"], json!([]));
         assert_eq!(reply["stateNames"], json!(["A"]));
@@ -657,7 +663,10 @@ mod tests {
         );
         assert_eq!(started["status"], "WAITING_FOR_CALLBACK");
         assert_eq!(started["resumable"], true);
-        let token = started["taskTokens"][0]["token"].as_str().unwrap().to_string();
+        let token = started["taskTokens"][0]["token"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let bad = ask(
             &mut session,
             Request::Callback(CallbackAction::Success {
@@ -710,7 +719,10 @@ mod tests {
             .as_str()
             .unwrap()
             .contains("aws stepfunctions create-state-machine"));
-        assert!(commands["testState"].as_str().unwrap().contains("test-state"));
+        assert!(commands["testState"]
+            .as_str()
+            .unwrap()
+            .contains("test-state"));
         let bad = ask(
             &mut session,
             Request::SuggestInput {
@@ -725,7 +737,9 @@ mod tests {
     fn the_ready_message_carries_completion_tables() {
         let ready: Value = serde_json::from_str(&ready_message()).unwrap();
         assert_eq!(ready["kind"], "ready");
-        let task = ready["completions"]["fieldsByType"]["Task"].as_array().unwrap();
+        let task = ready["completions"]["fieldsByType"]["Task"]
+            .as_array()
+            .unwrap();
         assert!(task.iter().any(|f| f["name"] == "Resource"));
         assert!(task.iter().any(|f| f["name"] == "Arguments"));
         let intrinsics = ready["completions"]["intrinsics"].as_array().unwrap();
