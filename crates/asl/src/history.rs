@@ -11,12 +11,23 @@ use crate::clock;
 use crate::error::StatesError;
 use serde_json::{Map, Value};
 
+/// Payload text kept in one run's recorded history. Each payload is at most the 256 KiB
+/// quota, but 25,000 events of them would be 6 GB; past this budget an event's payload
+/// fields are emptied and their `...Details` say `"truncated": true`, the flag AWS's
+/// history events carry for data they do not return in full
+/// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEventExecutionDataDetails.html).
+pub const MAX_HISTORY_DATA: usize = 16 * 1024 * 1024;
+
 pub struct History {
     record: bool,
     max: u64,
     count: u64,
     final_allowed: bool,
     events: Vec<Value>,
+    /// Payload text bytes kept so far (see [`MAX_HISTORY_DATA`]).
+    data: usize,
+    /// Set once a payload was truncated: later ones are not built at all.
+    full: bool,
 }
 
 impl History {
@@ -27,6 +38,8 @@ impl History {
             count: 0,
             final_allowed: false,
             events: Vec::new(),
+            data: 0,
+            full: false,
         }
     }
 
@@ -53,7 +66,8 @@ impl History {
             e.insert("type".into(), Value::String(ty.to_string()));
             if let Some((key, d)) = details {
                 if !key.is_empty() {
-                    e.insert(key.into(), drop_nulls(d));
+                    let d = self.bounded(drop_nulls(d));
+                    e.insert(key.into(), d);
                 }
             }
             self.events.push(Value::Object(e));
@@ -67,6 +81,33 @@ impl History {
         if self.record {
             self.events = events;
         }
+    }
+
+    /// Count the payload texts of one event's details against [`MAX_HISTORY_DATA`],
+    /// emptying those past it.
+    fn bounded(&mut self, mut d: Value) -> Value {
+        let Value::Object(m) = &mut d else { return d };
+        for field in ["input", "output", "parameters", "result"] {
+            let Some(Value::String(text)) = m.get_mut(field) else {
+                continue;
+            };
+            if self.data.saturating_add(text.len()) <= MAX_HISTORY_DATA {
+                self.data += text.len();
+                continue;
+            }
+            text.clear();
+            self.full = true;
+            m.insert(
+                format!("{field}Details"),
+                serde_json::json!({"truncated": true}),
+            );
+        }
+        d
+    }
+
+    /// Whether payload texts are past the budget (callers may skip building them).
+    pub fn payloads_full(&self) -> bool {
+        self.full
     }
 
     /// Lets the closing Execution* event through even when the quota is used up.
@@ -156,5 +197,23 @@ mod tests {
         assert_eq!(ev.len(), 3);
         assert_eq!(ev[1]["bDetails"], json!({"y": 1}));
         assert_eq!(ev[2]["previousEventId"], json!(2));
+    }
+
+    #[test]
+    fn payloads_past_the_budget_are_truncated() {
+        let mut h = History::new(true, 1000);
+        let big = "x".repeat(MAX_HISTORY_DATA / 3 + 1);
+        for _ in 0..4 {
+            let d = json!({"input": big.clone(), "inputDetails": {"truncated": false}});
+            h.push("PassStateEntered", 0, Some(("stateEnteredEventDetails", d)))
+                .unwrap();
+        }
+        let ev = h.into_events();
+        let kept: Vec<bool> = ev
+            .iter()
+            .map(|e| e["stateEnteredEventDetails"]["inputDetails"]["truncated"] == json!(false))
+            .collect();
+        assert_eq!(kept, vec![true, true, false, false]);
+        assert_eq!(ev[3]["stateEnteredEventDetails"]["input"], json!(""));
     }
 }

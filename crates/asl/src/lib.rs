@@ -49,6 +49,7 @@ pub use express::{
     ExecutionType, LogLevel, LoggingConfiguration, EXPRESS_MAX_SECONDS,
 };
 pub use redrive::REDRIVE_WINDOW_SECONDS;
+pub use expr::budget::DEFAULT_MAX_STEPS;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -115,6 +116,11 @@ pub struct RunRequest {
     /// An Express execution's CloudWatch Logs setting (default: level ALL with execution
     /// data); ignored for Standard.
     pub logging: Option<LoggingConfiguration>,
+    /// Work budget in evaluation steps (default [`DEFAULT_MAX_STEPS`]): JSONata, JSONPath
+    /// and intrinsic functions charge what they spend, and a run that uses it all ends
+    /// ABORTED with a cause naming the budget, so no definition keeps the engine busy for
+    /// minutes.
+    pub max_steps: Option<u64>,
 }
 
 /// How a run ended. Serialises to the execution status names AWS uses (plus
@@ -374,6 +380,8 @@ pub struct ExecOptions {
     pub execution_type: ExecutionType,
     /// An Express execution's logging (see [`RunRequest::logging`]).
     pub logging: LoggingConfiguration,
+    /// Work budget in evaluation steps (see [`RunRequest::max_steps`]).
+    pub max_steps: u64,
 }
 
 impl Default for ExecOptions {
@@ -389,6 +397,7 @@ impl Default for ExecOptions {
             max_payload_bytes: engine::PAYLOAD_LIMIT,
             execution_type: ExecutionType::Standard,
             logging: LoggingConfiguration::default(),
+            max_steps: DEFAULT_MAX_STEPS,
         }
     }
 }
@@ -480,6 +489,7 @@ impl StateMachine {
             context_state: self.reads_state_context,
         };
         expr::vars::reset();
+        expr::budget::reset(options.max_steps);
         let mut engine = engine::Engine::new(&settings, &self.machine, &input);
         if let Some(observer) = observer {
             engine.observe(observer);
@@ -514,6 +524,10 @@ impl StateMachine {
             engine::End::Aborted(events) => {
                 out.status = RunStatus::Aborted;
                 out.cause = Some(engine::aborted_cause(events));
+            }
+            engine::End::BudgetMet(cause) => {
+                out.status = RunStatus::Aborted;
+                out.cause = Some(cause);
             }
         }
         out.task_tokens = std::mem::take(&mut engine.pending);
@@ -629,6 +643,7 @@ pub fn prepare(
             .unwrap_or(engine::PAYLOAD_LIMIT),
         execution_type: request.execution_type,
         logging: request.logging.unwrap_or_default(),
+        max_steps: request.max_steps.unwrap_or(DEFAULT_MAX_STEPS),
     };
     Ok((machine, input, options))
 }
@@ -636,7 +651,48 @@ pub fn prepare(
 /// Validate, compile and run. An invalid definition or request gives status INVALID.
 pub fn run(request: &RunRequest) -> RunOutcome {
     match prepare(request) {
-        Ok((machine, input, options)) => machine.execute(input, &options),
+        Ok((machine, input, options)) => {
+            let mut outcome = machine.execute(input, &options);
+            if let Some(mocks) = &options.mocks {
+                outcome.diagnostics.extend(machine.mock_warnings(mocks));
+            }
+            outcome
+        }
         Err(diagnostics) => RunOutcome::invalid(diagnostics),
+    }
+}
+
+impl StateMachine {
+    /// A WARNING (code UNKNOWN_MOCKED_STATE) per mocked state name the definition does not
+    /// have: such a mock never answers, which is almost always a typo.
+    pub fn mock_warnings(&self, mocks: &mock::TestCase) -> Vec<Diagnostic> {
+        fn names<'m>(m: &'m model::Machine, out: &mut std::collections::HashSet<&'m str>) {
+            for st in &m.states {
+                out.insert(st.name.as_str());
+                match &st.kind {
+                    model::Kind::Parallel { branches } => {
+                        branches.iter().for_each(|b| names(b, out))
+                    }
+                    model::Kind::Map(spec) => names(&spec.processor, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut known = std::collections::HashSet::new();
+        names(&self.machine, &mut known);
+        mocks
+            .unknown_states(&known)
+            .into_iter()
+            .map(|name| Diagnostic {
+                severity: Severity::Warning,
+                code: "UNKNOWN_MOCKED_STATE".into(),
+                message: format!("The mock config's test case mocks the state '{name}', which this definition does not have; that mock never answers. Check the state name."),
+                location: Location {
+                    pointer: String::new(),
+                    line: 1,
+                    column: 1,
+                },
+            })
+            .collect()
     }
 }

@@ -103,15 +103,21 @@ pub fn load(
             cases.keys().cloned().collect::<Vec<_>>().join(", ")
         ));
     };
-    let case = cases
-        .get(case_name)
-        .and_then(Value::as_object)
-        .ok_or_else(|| {
-            format!(
+    let case = match cases.get(case_name) {
+        Some(Value::Object(case)) => case,
+        Some(other) => {
+            return Err(format!(
+                "Test case '{case_name}' must be an object mapping state names to mocked responses, not {}",
+                crate::error::json_type(other)
+            ))
+        }
+        None => {
+            return Err(format!(
                 "The mock config has no test case '{case_name}' (it has: {})",
                 cases.keys().cloned().collect::<Vec<_>>().join(", ")
-            )
-        })?;
+            ))
+        }
+    };
     let mut out = TestCase::default();
     for (state, response_name) in case {
         let response_name = response_name.as_str().ok_or_else(|| {
@@ -141,10 +147,30 @@ pub fn load(
                 "MockedResponses.{response_name} defines no response"
             ));
         }
-        ranges.sort_by_key(|(a, _, _)| *a);
+        ranges.sort_by_key(|(a, b, _)| (*a, *b));
+        // Two ranges claiming one invocation would make the answer depend on the order of
+        // the keys; refused, naming both.
+        for pair in ranges.windows(2) {
+            let ((a1, b1, _), (a2, b2, _)) = (&pair[0], &pair[1]);
+            if a2 <= b1 {
+                return Err(format!(
+                    "MockedResponses.{response_name}: the invocation ranges '{}' and '{}' overlap; each invocation may have one answer",
+                    range_text(*a1, *b1),
+                    range_text(*a2, *b2)
+                ));
+            }
+        }
         out.states.insert(state.clone(), Responses { ranges });
     }
     Ok(out)
+}
+
+fn range_text(a: u64, b: u64) -> String {
+    if a == b {
+        a.to_string()
+    } else {
+        format!("{a}-{b}")
+    }
 }
 
 fn parse_range(key: &str) -> Option<(u64, u64)> {
@@ -176,11 +202,16 @@ fn parse_answer(v: &Value) -> Result<Response, String> {
                 Some(Value::String(s)) => s.clone(),
                 Some(_) => return Err("a Throw's 'Error' must be a string".into()),
             },
-            cause: t
-                .get("Cause")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string(),
+            cause: match t.get("Cause") {
+                None => String::new(),
+                Some(Value::String(c)) => c.clone(),
+                Some(other) => {
+                    return Err(format!(
+                        "Throw's 'Cause' must be a string, not {} (write the text AWS would report, e.g. JSON as a string)",
+                        crate::error::json_type(other)
+                    ))
+                }
+            },
         },
         _ => return Err("a mocked response needs exactly one of 'Return' or 'Throw'".into()),
     };
@@ -188,6 +219,21 @@ fn parse_answer(v: &Value) -> Result<Response, String> {
         answer,
         duration_seconds,
     })
+}
+
+impl TestCase {
+    /// Mocked state names that no state of the definition has (a typo, or a mock file
+    /// written for another version of the workflow): these mocks would never answer.
+    pub fn unknown_states(&self, known: &std::collections::HashSet<&str>) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .states
+            .keys()
+            .filter(|k| !known.contains(k.as_str()))
+            .cloned()
+            .collect();
+        v.sort();
+        v
+    }
 }
 
 #[cfg(test)]
@@ -247,5 +293,40 @@ mod tests {
             .unwrap_err()
             .contains("Happy"));
         assert!(load("{", None, None).is_err());
+    }
+
+    fn one(responses: &str) -> String {
+        let text = format!(
+            r#"{{"StateMachines": {{"M": {{"TestCases": {{"T": {{"A": "R"}}}}}}}}, "MockedResponses": {{"R": {responses}}}}}"#
+        );
+        load(&text, None, Some("T")).unwrap_err()
+    }
+
+    #[test]
+    fn lenient_mock_files_are_refused_with_the_place() {
+        // Reproducers 14 and 17 of issue 14 (hostile inputs).
+        let e = one(r#"{"0": {"Throw": {"Error": "E", "Cause": {"a": 1}}}}"#);
+        assert!(
+            e.contains("MockedResponses.R.0") && e.contains("'Cause' must be a string, not object"),
+            "{e}"
+        );
+        let e = one(r#"{"0-5": {"Throw": {"Error": "E"}}, "0": {"Return": 1}}"#);
+        assert!(
+            e.contains("MockedResponses.R") && e.contains("'0' and '0-5' overlap"),
+            "{e}"
+        );
+        let e = load(
+            r#"{"StateMachines": {"M": {"TestCases": {"HappyPath": "x"}}}, "MockedResponses": {}}"#,
+            None,
+            Some("HappyPath"),
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("Test case 'HappyPath' must be an object") && e.contains("not string"),
+            "{e}"
+        );
+        // Adjacent ranges do not overlap.
+        let text = r#"{"StateMachines": {"M": {"TestCases": {"T": {"A": "R"}}}}, "MockedResponses": {"R": {"0-1": {"Return": 1}, "2": {"Return": 2}}}}"#;
+        assert!(load(text, None, Some("T")).is_ok());
     }
 }

@@ -17,8 +17,13 @@ use std::collections::HashMap;
 
 /// Deepest nesting accepted; deeper input is reported, not recursed into.
 const MAX_DEPTH: usize = 256;
-/// Cap on YAML nodes after alias expansion ("billion laughs").
-const MAX_YAML_NODES: usize = 2_000_000;
+/// Cap on YAML nodes after alias expansion ("billion laughs"): what a definition within
+/// AWS's 1 MB quota can hold as JSON (`[0,0,...]` spends 2 bytes a node).
+const MAX_YAML_NODES: usize = MAX_DEFINITION_BYTES / 2;
+/// AWS's hard quota for a state machine definition: 1 MB ("Maximum size of state machine
+/// definition", https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html;
+/// CreateStateMachine takes at most 1,048,576 characters).
+pub const MAX_DEFINITION_BYTES: usize = 1_048_576;
 
 /// Where a node is: the key (for object members) and the value, 1-based line/column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,10 +32,52 @@ pub struct Pos {
     pub value: (u32, u32),
 }
 
-/// JSON pointer → position of every node of a parsed definition.
+/// JSON pointer → position of every node of a parsed definition. Keyed by a 64-bit hash of
+/// the pointer, not the pointer text: the texts of all nodes together grow with key length
+/// times depth squared (12 MB of deep long keys once took 1.5 GB), their hashes with the
+/// node count. A collision could only misplace a diagnostic's line, never change a verdict.
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
-    map: HashMap<String, Pos>,
+    map: HashMap<u64, Pos>,
+}
+
+/// A key written twice in one object (JSON parsers keep the last one silently).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    /// Pointer of the member (the second occurrence is where `locate` points).
+    pub pointer: String,
+    pub key: String,
+    /// Whether the object is a `States` field, so the key is a state name.
+    pub state: bool,
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+/// Hash of a whole pointer text.
+fn pointer_hash(pointer: &str) -> u64 {
+    fnv(FNV_OFFSET, pointer.as_bytes())
+}
+
+/// Hash of `push_pointer(parent, token)` from the hash of `parent`, without the text.
+fn child_hash(parent: u64, token: &str) -> u64 {
+    let mut h = fnv(parent, b"/");
+    for c in token.chars() {
+        h = match c {
+            '~' => fnv(h, b"~0"),
+            '/' => fnv(h, b"~1"),
+            other => fnv(h, other.encode_utf8(&mut [0u8; 4]).as_bytes()),
+        };
+    }
+    h
 }
 
 impl SourceMap {
@@ -39,7 +86,7 @@ impl SourceMap {
     pub fn locate(&self, pointer: &str) -> (u32, u32) {
         let mut p = pointer;
         loop {
-            if let Some(pos) = self.map.get(p) {
+            if let Some(pos) = self.map.get(&pointer_hash(p)) {
                 return pos.key.unwrap_or(pos.value);
             }
             match p.rfind('/') {
@@ -52,7 +99,7 @@ impl SourceMap {
     #[cfg_attr(not(test), allow(dead_code))] // used by the unit tests
     /// Where a pointer's value starts (not its key).
     pub fn locate_value(&self, pointer: &str) -> (u32, u32) {
-        match self.map.get(pointer) {
+        match self.map.get(&pointer_hash(pointer)) {
             Some(pos) => pos.value,
             None => self.locate(pointer),
         }
@@ -64,11 +111,24 @@ impl SourceMap {
 pub struct Source {
     pub value: Value,
     pub map: SourceMap,
+    /// Keys written twice in one object, in source order.
+    pub duplicates: Vec<Duplicate>,
 }
 
 impl Source {
     pub fn parse(text: &str) -> Result<Source, Diagnostic> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.len() > MAX_DEFINITION_BYTES {
+            return Err(diag(
+                "SCHEMA_VALIDATION_FAILED",
+                format!(
+                    "The definition is {} bytes; AWS accepts state machine definitions of at most 1 MB ({MAX_DEFINITION_BYTES} bytes, a hard quota). Split the workflow into smaller state machines.",
+                    text.len()
+                ),
+                1,
+                1,
+            ));
+        }
         if looks_like_json(text) {
             let value: Value = serde_json::from_str(text).map_err(|e| {
                 let what = e.to_string();
@@ -90,10 +150,11 @@ impl Source {
             })?;
             let mut s = JsonScanner::new(text);
             s.ws();
-            s.value(String::new(), None, 0);
+            s.value(FNV_OFFSET, None, 0, false);
             Ok(Source {
                 value,
                 map: SourceMap { map: s.map },
+                duplicates: s.duplicates,
             })
         } else {
             parse_yaml(text)
@@ -116,6 +177,12 @@ pub fn locate(text: &str, pointer: &str) -> (u32, u32) {
 pub fn push_pointer(base: &str, token: &str) -> String {
     let mut s = String::with_capacity(base.len() + token.len() + 1);
     s.push_str(base);
+    push_token(&mut s, token);
+    s
+}
+
+/// Append `/token` (escaped) to a pointer in place.
+fn push_token(s: &mut String, token: &str) {
     s.push('/');
     for c in token.chars() {
         match c {
@@ -124,7 +191,6 @@ pub fn push_pointer(base: &str, token: &str) -> String {
             other => s.push(other),
         }
     }
-    s
 }
 
 fn looks_like_json(text: &str) -> bool {
@@ -153,7 +219,11 @@ struct JsonScanner<'a> {
     pos: usize,
     line: u32,
     col: u32,
-    map: HashMap<String, Pos>,
+    map: HashMap<u64, Pos>,
+    /// The pointer of the node being scanned, grown and cut as the walk descends and
+    /// returns (one buffer, so its cost stays linear); only duplicates copy it.
+    path: String,
+    duplicates: Vec<Duplicate>,
 }
 
 impl<'a> JsonScanner<'a> {
@@ -164,6 +234,8 @@ impl<'a> JsonScanner<'a> {
             line: 1,
             col: 1,
             map: HashMap::new(),
+            path: String::new(),
+            duplicates: Vec::new(),
         }
     }
 
@@ -194,15 +266,17 @@ impl<'a> JsonScanner<'a> {
         (self.line, self.col)
     }
 
-    fn value(&mut self, ptr: String, key: Option<(u32, u32)>, depth: usize) {
+    /// `states`: this value is a `States` field (its keys are state names).
+    fn value(&mut self, hash: u64, key: Option<(u32, u32)>, depth: usize, states: bool) {
         let at = self.here();
-        self.map.insert(ptr.clone(), Pos { key, value: at });
+        self.map.insert(hash, Pos { key, value: at });
         if depth > MAX_DEPTH {
             return;
         }
         match self.peek() {
             Some(b'{') => {
                 self.bump();
+                let mut seen: std::collections::HashSet<String> = Default::default();
                 loop {
                     self.ws();
                     match self.peek() {
@@ -220,7 +294,20 @@ impl<'a> JsonScanner<'a> {
                             }
                             self.bump();
                             self.ws();
-                            self.value(push_pointer(&ptr, &k), Some(kpos), depth + 1);
+                            let child = child_hash(hash, &k);
+                            let len = self.path.len();
+                            push_token(&mut self.path, &k);
+                            if seen.contains(&k) {
+                                self.duplicates.push(Duplicate {
+                                    pointer: self.path.clone(),
+                                    key: k.clone(),
+                                    state: states,
+                                });
+                            }
+                            let is_states = k == "States";
+                            self.value(child, Some(kpos), depth + 1, is_states);
+                            self.path.truncate(len);
+                            seen.insert(k);
                         }
                         _ => return,
                     }
@@ -239,7 +326,11 @@ impl<'a> JsonScanner<'a> {
                         Some(b',') => self.bump(),
                         None => return,
                         Some(_) => {
-                            self.value(push_pointer(&ptr, &i.to_string()), None, depth + 1);
+                            let token = i.to_string();
+                            let len = self.path.len();
+                            push_token(&mut self.path, &token);
+                            self.value(child_hash(hash, &token), None, depth + 1, false);
+                            self.path.truncate(len);
                             i += 1;
                         }
                     }
@@ -288,14 +379,24 @@ impl<'a> JsonScanner<'a> {
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
+/// Where an open container is: its pointer's hash and the length of `YamlBuilder::path`
+/// before its own token was appended (restored when it closes).
+#[derive(Clone, Copy)]
+struct At {
+    hash: u64,
+    path_len: usize,
+}
+
 enum Frame {
-    Seq(Vec<Value>, String, usize),
-    /// Mapping under construction, its pointer, anchor, and the pending key with its position.
+    Seq(Vec<Value>, At, usize),
+    /// Mapping under construction, where it is, anchor, the pending key with its position,
+    /// and whether it is a `States` field.
     Map(
         Map<String, Value>,
-        String,
+        At,
         usize,
         Option<(String, (u32, u32))>,
+        bool,
     ),
 }
 
@@ -303,7 +404,10 @@ struct YamlBuilder {
     stack: Vec<Frame>,
     root: Option<Value>,
     anchors: HashMap<usize, Value>,
-    map: HashMap<String, Pos>,
+    map: HashMap<u64, Pos>,
+    /// Pointer of the innermost open container (see [`JsonScanner`]'s `path`).
+    path: String,
+    duplicates: Vec<Duplicate>,
     error: Option<(String, (u32, u32))>,
     nodes: usize,
     documents: usize,
@@ -314,18 +418,37 @@ fn mark_pos(m: &Marker) -> (u32, u32) {
 }
 
 impl YamlBuilder {
-    /// Pointer and key position for the next value, given the innermost open container.
-    fn slot(&self) -> (String, Option<(u32, u32)>) {
+    /// Pointer hash, key position and reference token for the next value, given the
+    /// innermost open container.
+    fn slot(&self) -> (u64, Option<(u32, u32)>, Option<String>) {
         match self.stack.last() {
-            None => (String::new(), None),
-            Some(Frame::Seq(items, ptr, _)) => (push_pointer(ptr, &items.len().to_string()), None),
-            Some(Frame::Map(_, ptr, _, Some((k, kp)))) => (push_pointer(ptr, k), Some(*kp)),
-            Some(Frame::Map(_, ptr, _, None)) => (ptr.clone(), None),
+            None => (FNV_OFFSET, None, None),
+            Some(Frame::Seq(items, at, _)) => {
+                let token = items.len().to_string();
+                (child_hash(at.hash, &token), None, Some(token))
+            }
+            Some(Frame::Map(_, at, _, Some((k, kp)), _)) => {
+                (child_hash(at.hash, k), Some(*kp), Some(k.clone()))
+            }
+            Some(Frame::Map(_, at, _, None, _)) => (at.hash, None, None),
         }
     }
 
+    /// Record where the next value is; for a container, also enter its pointer.
+    fn open(&mut self, pos: (u32, u32), container: bool) -> (At, bool) {
+        let (hash, key, token) = self.slot();
+        self.map.insert(hash, Pos { key, value: pos });
+        let path_len = self.path.len();
+        if container {
+            if let Some(t) = &token {
+                push_token(&mut self.path, t);
+            }
+        }
+        (At { hash, path_len }, token.as_deref() == Some("States"))
+    }
+
     fn awaiting_key(&self) -> bool {
-        matches!(self.stack.last(), Some(Frame::Map(_, _, _, None)))
+        matches!(self.stack.last(), Some(Frame::Map(_, _, _, None, _)))
     }
 
     fn fail(&mut self, msg: String, at: (u32, u32)) {
@@ -353,8 +476,17 @@ impl YamlBuilder {
                 }
             }
             Some(Frame::Seq(items, _, _)) => items.push(v),
-            Some(Frame::Map(m, _, _, pending)) => {
+            Some(Frame::Map(m, _, _, pending, states)) => {
                 if let Some((k, _)) = pending.take() {
+                    if m.contains_key(&k) {
+                        let pointer = push_pointer(&self.path, &k);
+                        let state = *states;
+                        self.duplicates.push(Duplicate {
+                            pointer,
+                            key: k.clone(),
+                            state,
+                        });
+                    }
                     m.insert(k, v);
                 }
             }
@@ -387,18 +519,21 @@ impl MarkedEventReceiver for YamlBuilder {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 if self.awaiting_key() {
-                    if let Some(Frame::Map(_, _, _, pending)) = self.stack.last_mut() {
+                    self.nodes += 1;
+                    if let Some(Frame::Map(_, _, _, pending, _)) = self.stack.last_mut() {
                         *pending = Some((text, at));
                     }
                     return;
                 }
-                let (ptr, key) = self.slot();
-                self.map.insert(ptr, Pos { key, value: at });
+                self.open(at, false);
                 let forced_str = tag.as_ref().is_some_and(|t| t.suffix == "str");
                 let v = if forced_str || style != TScalarStyle::Plain {
                     Value::String(text)
                 } else {
-                    plain_scalar(text)
+                    match plain_scalar(text) {
+                        Ok(v) => v,
+                        Err(msg) => return self.fail(msg, at),
+                    }
                 };
                 self.finish_value(v, anchor);
             }
@@ -407,17 +542,26 @@ impl MarkedEventReceiver for YamlBuilder {
                 match v {
                     Some(v) => {
                         if self.awaiting_key() {
+                            // An alias of a mapping or sequence as a key would be spelled
+                            // out as JSON text, once per use: refused (an alias bomb).
                             let k = match v {
                                 Value::String(s) => s,
+                                Value::Array(_) | Value::Object(_) => {
+                                    self.fail(
+                                        "Mapping keys must be plain strings, not aliases of mappings or sequences".into(),
+                                        at,
+                                    );
+                                    return;
+                                }
                                 other => other.to_string(),
                             };
-                            if let Some(Frame::Map(_, _, _, pending)) = self.stack.last_mut() {
+                            self.nodes += 1;
+                            if let Some(Frame::Map(_, _, _, pending, _)) = self.stack.last_mut() {
                                 *pending = Some((k, at));
                             }
                             return;
                         }
-                        let (ptr, key) = self.slot();
-                        self.map.insert(ptr, Pos { key, value: at });
+                        self.open(at, false);
                         self.nodes += count_nodes(&v, 0);
                         self.finish_value(v, 0);
                     }
@@ -432,9 +576,8 @@ impl MarkedEventReceiver for YamlBuilder {
                     );
                     return;
                 }
-                let (ptr, key) = self.slot();
-                self.map.insert(ptr.clone(), Pos { key, value: at });
-                self.stack.push(Frame::Seq(Vec::new(), ptr, anchor));
+                let (place, _) = self.open(at, true);
+                self.stack.push(Frame::Seq(Vec::new(), place, anchor));
             }
             Event::MappingStart(anchor, _) => {
                 if self.awaiting_key() {
@@ -444,17 +587,19 @@ impl MarkedEventReceiver for YamlBuilder {
                     );
                     return;
                 }
-                let (ptr, key) = self.slot();
-                self.map.insert(ptr.clone(), Pos { key, value: at });
-                self.stack.push(Frame::Map(Map::new(), ptr, anchor, None));
+                let (place, states) = self.open(at, true);
+                self.stack
+                    .push(Frame::Map(Map::new(), place, anchor, None, states));
             }
             Event::SequenceEnd => {
-                if let Some(Frame::Seq(items, _, anchor)) = self.stack.pop() {
+                if let Some(Frame::Seq(items, place, anchor)) = self.stack.pop() {
+                    self.path.truncate(place.path_len);
                     self.finish_value(Value::Array(items), anchor);
                 }
             }
             Event::MappingEnd => {
-                if let Some(Frame::Map(m, _, anchor, _)) = self.stack.pop() {
+                if let Some(Frame::Map(m, place, anchor, _, _)) = self.stack.pop() {
+                    self.path.truncate(place.path_len);
                     self.finish_value(Value::Object(m), anchor);
                 }
             }
@@ -474,14 +619,29 @@ fn count_nodes(v: &Value, depth: usize) -> usize {
     }
 }
 
-/// YAML 1.2 core schema for plain scalars.
-fn plain_scalar(s: String) -> Value {
+/// YAML 1.2 core schema for plain scalars, with numbers held to what JSON (and so AWS)
+/// can carry, the same way the JSON reader treats them: a number too large for a double
+/// (`1e400`) and YAML's `.nan`/`.inf` are refused, as JSON has no such numbers; one too
+/// small (`1.0e-400`) becomes 0, and integers beyond 64 bits become the nearest double.
+fn plain_scalar(s: String) -> Result<Value, String> {
     match s.as_str() {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
+        "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
+        "true" | "True" | "TRUE" => return Ok(Value::Bool(true)),
+        "false" | "False" | "FALSE" => return Ok(Value::Bool(false)),
+        ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF"
+        | "-.inf" | "-.Inf" | "-.INF" => {
+            return Err(format!(
+                "The YAML number {s} has no JSON form (JSON has no NaN or infinity); quote it to make it a string"
+            ))
+        }
         _ => {}
     }
+    Ok(plain_number(s)?.unwrap_or_else(Value::String))
+}
+
+/// A plain scalar read as a number: `Ok(Ok(number))`, `Ok(Err(text))` when it is not one.
+#[allow(clippy::type_complexity)]
+fn plain_number(s: String) -> Result<Result<Value, String>, String> {
     let t = s.as_str();
     let int_like = {
         let d = t.strip_prefix(['-', '+']).unwrap_or(t);
@@ -489,20 +649,20 @@ fn plain_scalar(s: String) -> Value {
     };
     if int_like {
         if let Ok(i) = t.trim_start_matches('+').parse::<i64>() {
-            return Value::from(i);
+            return Ok(Ok(Value::from(i)));
         }
         if let Ok(u) = t.trim_start_matches('+').parse::<u64>() {
-            return Value::from(u);
+            return Ok(Ok(Value::from(u)));
         }
     }
     if let Some(h) = t.strip_prefix("0x") {
         if let Ok(i) = i64::from_str_radix(h, 16) {
-            return Value::from(i);
+            return Ok(Ok(Value::from(i)));
         }
     }
     if let Some(o) = t.strip_prefix("0o") {
         if let Ok(i) = i64::from_str_radix(o, 8) {
-            return Value::from(i);
+            return Ok(Ok(Value::from(i)));
         }
     }
     let float_like = {
@@ -516,12 +676,15 @@ fn plain_scalar(s: String) -> Value {
     };
     if float_like {
         if let Ok(f) = t.parse::<f64>() {
-            if let Some(n) = Number::from_f64(f) {
-                return Value::Number(n);
-            }
+            return match Number::from_f64(f) {
+                Some(n) => Ok(Ok(Value::Number(n))),
+                None => Err(format!(
+                    "The YAML number {s} is out of range for JSON (a double holds up to about 1.8e308)"
+                )),
+            };
         }
     }
-    Value::String(s)
+    Ok(Err(s))
 }
 
 fn parse_yaml(text: &str) -> Result<Source, Diagnostic> {
@@ -530,6 +693,8 @@ fn parse_yaml(text: &str) -> Result<Source, Diagnostic> {
         root: None,
         anchors: HashMap::new(),
         map: HashMap::new(),
+        path: String::new(),
+        duplicates: Vec::new(),
         error: None,
         nodes: 0,
         documents: 0,
@@ -554,6 +719,7 @@ fn parse_yaml(text: &str) -> Result<Source, Diagnostic> {
         Some(value) => Ok(Source {
             value,
             map: SourceMap { map: b.map },
+            duplicates: b.duplicates,
         }),
         None => Err(diag(
             "INVALID_JSON_DESCRIPTION",

@@ -75,6 +75,10 @@ pub struct RunArgs {
     /// right after the previous attempt ended (mocks answer from their next responses).
     #[arg(long, default_value_t = 0)]
     pub redrive: u32,
+    /// Work budget in evaluation steps (default 10000000): JSONata, JSONPath and intrinsic
+    /// functions charge what they spend; a run that uses it all ends ABORTED, naming it.
+    #[arg(long)]
+    pub max_steps: Option<u64>,
 }
 
 #[derive(Args)]
@@ -181,6 +185,7 @@ pub fn run(args: RunArgs) -> u8 {
         history: Some(args.history),
         max_history_events: args.max_history_events,
         max_payload_bytes: args.max_payload_bytes,
+        max_steps: args.max_steps,
         execution_type: if args.sync || matches!(args.execution_type, TypeArg::Express) {
             ExecutionType::Express
         } else {

@@ -5,6 +5,10 @@
 //! `sendTaskSuccess` / `sendTaskFailure` / `sendTaskHeartbeat` or let time pass with
 //! `advanceTime`. Each call returns the execution's new outcome. A Standard execution that
 //! failed, timed out or was aborted is kept too, so `redriveExecution` can redrive it.
+//!
+//! At most [`MAX_EXECUTIONS`] (64, `maxWaitingExecutions()`) waiting executions are kept;
+//! starting one more evicts the oldest, and addressing an evicted execution later fails
+//! with an error that says so (and which start evicted it) rather than "it finished".
 
 use crate::{from_js, install_panic_hook, to_js, to_js_json};
 use serde::Serialize;
@@ -15,10 +19,43 @@ use stepbridge_asl::{Execution, RunOutcome, RunRequest, RunStatus};
 use wasm_bindgen::prelude::*;
 
 /// Executions kept for callbacks; bounded so an abandoned page cannot grow it forever.
-const MAX_EXECUTIONS: usize = 64;
+pub const MAX_EXECUTIONS: usize = 64;
+/// Evicted execution ids remembered (with the id whose start evicted each) so that a late
+/// callback gets a clear error; bounded too, oldest forgotten first.
+const MAX_EVICTED: usize = 4096;
 
 thread_local! {
     static EXECUTIONS: RefCell<(u64, BTreeMap<u64, Execution>)> = const { RefCell::new((0, BTreeMap::new())) };
+    static EVICTED: RefCell<BTreeMap<u64, u64>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// How many waiting executions are kept for callbacks (older ones are evicted).
+#[wasm_bindgen(js_name = maxWaitingExecutions)]
+pub fn max_waiting_executions() -> u32 {
+    MAX_EXECUTIONS as u32
+}
+
+fn remember_eviction(evicted: u64, by: u64) {
+    EVICTED.with(|cell| {
+        let mut m = cell.borrow_mut();
+        m.insert(evicted, by);
+        while m.len() > MAX_EVICTED {
+            m.pop_first();
+        }
+    });
+}
+
+/// The error for an id the table does not hold: evicted, finished, or never started.
+fn missing(execution_id: &str, id: u64, started: u64) -> String {
+    if let Some(by) = EVICTED.with(|cell| cell.borrow().get(&id).copied()) {
+        return format!(
+            "ExecutionDoesNotExist: '{execution_id}' was evicted while it waited, when execution '{by}' started: only the {MAX_EXECUTIONS} most recent waiting executions are kept (maxWaitingExecutions). Finish or stop executions you no longer need."
+        );
+    }
+    if id == 0 || id > started {
+        return format!("ExecutionDoesNotExist: '{execution_id}' was never started");
+    }
+    format!("ExecutionDoesNotExist: '{execution_id}' (finished executions are not kept)")
 }
 
 pub fn run_execution_value(request: &RunRequest) -> RunOutcome {
@@ -72,7 +109,10 @@ pub fn start_execution_value(request: RunRequest) -> ExecutionOutcome {
             while table.1.len() >= MAX_EXECUTIONS {
                 let oldest = table.1.keys().next().copied();
                 match oldest {
-                    Some(k) => table.1.remove(&k),
+                    Some(k) => {
+                        table.1.remove(&k);
+                        remember_eviction(k, id);
+                    }
                     None => break,
                 };
             }
@@ -96,9 +136,11 @@ where
         .map_err(|_| format!("ExecutionDoesNotExist: '{execution_id}'"))?;
     EXECUTIONS.with(|cell| {
         let mut table = cell.borrow_mut();
-        let execution = table.1.get_mut(&id).ok_or_else(|| {
-            format!("ExecutionDoesNotExist: '{execution_id}' (finished executions are not kept)")
-        })?;
+        let started = table.0;
+        let execution = table
+            .1
+            .get_mut(&id)
+            .ok_or_else(|| missing(execution_id, id, started))?;
         let outcome = f(execution)?;
         if !kept(&outcome) {
             table.1.remove(&id);
@@ -336,5 +378,52 @@ mod tests {
             .send_task_heartbeat(&token)
             .cloned())
         .is_err());
+    }
+
+    // Reproducer 11 of issue 14: the 65th waiting execution evicted the first silently,
+    // and answering the first then said it had finished.
+    #[test]
+    fn an_evicted_execution_says_so() {
+        let def = json!({"StartAt": "T", "States": {"T": {"Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "Parameters": {"Token.$": "$$.Task.Token"}, "End": true}}});
+        let started: Vec<ExecutionOutcome> = (0..=MAX_EXECUTIONS)
+            .map(|_| {
+                start_execution_value(RunRequest {
+                    definition: def.to_string(),
+                    ..Default::default()
+                })
+            })
+            .collect();
+        let answer = |s: &ExecutionOutcome| {
+            let token = s.outcome.task_tokens[0].token.clone();
+            with_execution(&s.execution_id, |e| {
+                e.send_task_success(&token, json!({"ok": true})).cloned()
+            })
+        };
+        let first = &started[0];
+        let last = &started[MAX_EXECUTIONS];
+        let err = answer(first).err().expect("evicted");
+        assert!(err.contains("was evicted"), "{err}");
+        assert!(
+            err.contains(&format!("when execution '{}' started", last.execution_id)),
+            "{err}"
+        );
+        assert!(err.contains("64 most recent"), "{err}");
+        assert_eq!(
+            answer(&started[1]).expect("kept").outcome.status,
+            RunStatus::Succeeded
+        );
+        assert_eq!(
+            answer(last).expect("kept").outcome.status,
+            RunStatus::Succeeded
+        );
+        let err = answer(last).err().expect("finished");
+        assert!(err.contains("finished executions are not kept"), "{err}");
+        assert!(with_execution("999999", |e| Ok(e.outcome().clone()))
+            .err()
+            .expect("unknown")
+            .contains("never started"));
+        assert_eq!(max_waiting_executions(), 64);
     }
 }

@@ -30,7 +30,7 @@ export interface LoggingConfiguration { level?: LogLevel; includeExecutionData?:
 export interface RunRequest {
   definition: string; input?: string; mockConfig?: string; testCase?: string;
   stateMachine?: string; seed?: number; startTime?: string; history?: boolean;
-  maxHistoryEvents?: number; maxPayloadBytes?: number; callbacks?: Callback[];
+  maxHistoryEvents?: number; maxPayloadBytes?: number; maxSteps?: number; callbacks?: Callback[];
   /** STANDARD (default) or EXPRESS: five-minute limit, `logs` instead of `history`. */
   executionType?: "STANDARD" | "EXPRESS"; logging?: LoggingConfiguration
 }

@@ -230,7 +230,7 @@ impl<'a> Engine<'a> {
                     "input after Arguments",
                     &st.name,
                 )?;
-                if self.record {
+                if self.inspecting() {
                     trace.after_arguments = Some(v.clone());
                 }
                 (Cow::Owned(v), b)
@@ -247,7 +247,7 @@ impl<'a> Engine<'a> {
             }
             _ => (params.into_owned(), params_bound),
         };
-        if self.record {
+        if self.inspecting() {
             trace.result = Some(result.0.clone());
         }
         Ok(result)

@@ -54,6 +54,16 @@ impl Hasher for PtrHasher {
 pub const PAYLOAD_LIMIT: usize = 256 * 1024;
 /// AWS's history quota for one execution.
 pub const DEFAULT_MAX_EVENTS: u64 = 25_000;
+/// AWS's longest Standard execution, one year: "If an execution runs for more than the
+/// 1-year maximum, it will fail with a States.Timeout error"
+/// (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html). A year of
+/// 365 days, in seconds.
+pub const MAX_EXECUTION_SECONDS: f64 = 365.0 * 24.0 * 3600.0;
+/// The cause of a run that met the one-year limit rather than its own TimeoutSeconds.
+pub const YEAR_TIMEOUT_CAUSE: &str =
+    "The execution ran longer than the maximum execution time of a Standard workflow (1 year)";
+/// The cause of a run that met its state machine's TimeoutSeconds.
+pub const TIMEOUT_CAUSE: &str = "The execution ran longer than the state machine's TimeoutSeconds";
 
 pub const REGION: &str = "us-east-1";
 pub const ACCOUNT: &str = "123456789012";
@@ -111,6 +121,8 @@ pub(crate) enum Halt {
     Paused,
     /// The run's observer asked to stop, at this many history events.
     Aborted(u64),
+    /// The run used its work budget (see [`crate::expr::budget`]); the cause names it.
+    BudgetMet(String),
 }
 
 impl From<StatesError> for Stop {
@@ -147,6 +159,8 @@ pub(crate) enum End {
     Paused,
     /// Stopped by the run's observer, at this many history events.
     Aborted(u64),
+    /// Stopped by the work budget, with the cause naming it.
+    BudgetMet(String),
 }
 
 /// The cause of a run its observer stopped.
@@ -183,12 +197,17 @@ pub(crate) struct Engine<'a> {
     pub(crate) rng: Rng,
     pub(crate) now: i64,
     pub(crate) deadline: Option<i64>,
+    /// Whether `deadline` is the one-year quota rather than the machine's TimeoutSeconds.
+    pub(crate) deadline_is_quota: bool,
     pub(crate) history: History,
     pub(crate) record: bool,
     /// Non-zero while running a Distributed Map's child executions, whose events AWS keeps
     /// out of the parent's history.
     pub(crate) detached: u32,
     pub(crate) traces: Vec<Value>,
+    /// Payload bytes kept in `traces` (bounded like the history's, see
+    /// [`crate::history::MAX_HISTORY_DATA`]).
+    pub(crate) trace_data: usize,
     pub(crate) context: Value,
     pub(crate) entered_cache: (i64, String),
     pub(crate) callbacks: &'a [Callback],
@@ -221,6 +240,14 @@ impl<'a> Engine<'a> {
         let state_machine_arn = format!("arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{sm}");
         let execution_arn = format!("arn:aws:states:{REGION}:{ACCOUNT}:execution:{sm}:{exec_name}");
         let start = clock::format_ms(settings.start_ms);
+        let year = clock::add_seconds(settings.start_ms, MAX_EXECUTION_SECONDS);
+        let own = machine
+            .timeout_seconds
+            .map(|t| clock::add_seconds(settings.start_ms, t as f64));
+        let (deadline, deadline_is_quota) = match own {
+            Some(d) if d <= year => (d, false),
+            _ => (year, true),
+        };
         let context = json!({
             "Execution": {
                 "Id": execution_arn,
@@ -242,13 +269,13 @@ impl<'a> Engine<'a> {
             mock_slots: HashMap::default(),
             rng,
             now: settings.start_ms,
-            deadline: machine
-                .timeout_seconds
-                .map(|t| clock::add_seconds(settings.start_ms, t as f64)),
+            deadline: Some(deadline),
+            deadline_is_quota,
             history: History::new(settings.record, settings.max_events),
             record: settings.record,
             detached: 0,
             traces: Vec::new(),
+            trace_data: 0,
             context,
             entered_cache: (settings.start_ms, start),
             callbacks: settings.callbacks,
@@ -300,6 +327,21 @@ impl<'a> Engine<'a> {
         let slot = self.count_slot(&st.name);
         self.mock_slots.insert(key, (responses, slot));
         (responses, slot)
+    }
+
+    /// Whether per-state inspection data (payload copies) are still kept: recording is on and
+    /// they are within the history's payload budget ([`crate::history::MAX_HISTORY_DATA`]).
+    pub(crate) fn inspecting(&self) -> bool {
+        self.record && self.trace_data < crate::history::MAX_HISTORY_DATA
+    }
+
+    /// Why a run that timed out did: its TimeoutSeconds or AWS's one-year limit.
+    pub(crate) fn timeout_cause(&self) -> &'static str {
+        if self.deadline_is_quota {
+            YEAR_TIMEOUT_CAUSE
+        } else {
+            TIMEOUT_CAUSE
+        }
     }
 
     pub(crate) fn now(&self) -> i64 {
@@ -428,10 +470,14 @@ impl<'a> Engine<'a> {
         let ty = st.type_name();
         let name = &st.name;
         let record = self.record;
+        // Past the history's payload budget the text is not even built (see `History`).
+        let full = self.history.payloads_full();
         self.event_with(history::entered(ty), || {
             (
                 "stateEnteredEventDetails",
-                if record {
+                if record && full {
+                    json!({"name": name, "input": "", "inputDetails": {"truncated": true}})
+                } else if record {
                     json!({"name": name, "input": history::text(input), "inputDetails": {"truncated": false}})
                 } else {
                     Value::Null
@@ -478,8 +524,13 @@ impl<'a> Engine<'a> {
         assigned: Option<&Map<String, Value>>,
     ) -> Result<(), Stop> {
         let name = &st.name;
+        let full = self.history.payloads_full();
         self.event_with(history::exited(st.type_name()), || {
-            let mut d = json!({"name": name, "output": history::text(output), "outputDetails": {"truncated": false}});
+            let mut d = if full {
+                json!({"name": name, "output": "", "outputDetails": {"truncated": true}})
+            } else {
+                json!({"name": name, "output": history::text(output), "outputDetails": {"truncated": false}})
+            };
             if let (Some(a), Value::Object(m)) = (assigned, &mut d) {
                 let texts: Map<String, Value> = a
                     .iter()
@@ -516,10 +567,26 @@ impl<'a> Engine<'a> {
             ("afterResultPath", t.after_result_path),
             ("output", t.output),
         ];
+        let mut truncated = false;
         for (k, v) in fields {
             if let Some(v) = v {
+                // The inspection data share the history's budget of payload bytes.
+                let left = crate::history::MAX_HISTORY_DATA.saturating_sub(self.trace_data);
+                let size = crate::expr::size::json_size(&v, left);
+                if size > left {
+                    truncated = true;
+                    continue;
+                }
+                self.trace_data += size;
                 o.insert(k.into(), v);
             }
+        }
+        if truncated {
+            // Full: later states keep no payloads (and skip copying them, see `inspecting`).
+            self.trace_data = crate::history::MAX_HISTORY_DATA;
+        }
+        if truncated || !self.inspecting() {
+            o.insert("truncated".into(), json!(true));
         }
         if let Some(e) = t.error {
             if !e.error.is_empty() {
@@ -575,13 +642,14 @@ impl<'a> Engine<'a> {
         kept_assign: &mut Option<Map<String, Value>>,
     ) -> Flow<(Option<usize>, Value, Bound)> {
         let entered_at = self.now;
+        crate::expr::budget::charge(1);
         self.set_state_context(&st.name, 0);
         self.entered(st, &raw)?;
         let mut trace = Trace {
             entered_id: self.history.count(),
             ..Trace::default()
         };
-        if self.record {
+        if self.inspecting() {
             trace.input = Some(raw.clone());
         }
         let mut outcome = if st.jsonata {
@@ -604,6 +672,12 @@ impl<'a> Engine<'a> {
                 }
             }
         };
+        // The work budget ends the whole run (no Retry or Catch applies), naming the state.
+        if crate::expr::budget::exhausted() && !matches!(outcome, Err(Stop::Halt(_))) {
+            outcome = Err(Stop::Halt(Halt::BudgetMet(
+                crate::expr::budget::exhausted_cause(&st.name),
+            )));
+        }
         // Variables: what the state assigned takes effect now that its output is known.
         // (Without any Assign in the definition nothing is ever pending.)
         let mut assigned = None;
@@ -628,7 +702,7 @@ impl<'a> Engine<'a> {
                 if self.redrive.is_some() {
                     *kept_assign = assigned;
                 }
-                if self.record {
+                if self.inspecting() {
                     trace.output = Some(output.clone());
                 }
                 self.push_trace(st, entered_at, &mut trace);
@@ -684,7 +758,7 @@ pub(crate) fn timeout_cause(engine: &Engine) -> &'static str {
     if engine.express_limit {
         crate::express::EXPRESS_TIMEOUT_CAUSE
     } else {
-        "The execution ran longer than the state machine's TimeoutSeconds"
+        engine.timeout_cause()
     }
 }
 
@@ -761,6 +835,13 @@ pub(crate) fn execute(engine: &mut Engine, machine: &Machine, input: Value) -> E
                 ("executionAbortedEventDetails", json!({"cause": cause}))
             });
             End::Aborted(events)
+        }
+        Err(Stop::Halt(Halt::BudgetMet(cause))) => {
+            let text = cause.clone();
+            let _ = engine.event_with("ExecutionAborted", || {
+                ("executionAbortedEventDetails", json!({"cause": text}))
+            });
+            End::BudgetMet(cause)
         }
     }
 }

@@ -131,7 +131,7 @@ impl<'a> Engine<'a> {
                         _ => None,
                     };
                     let merged = apply_result(raw, &st.result_path, result).and_then(|out| {
-                        if self.record {
+                        if self.inspecting() {
                             trace.after_result_path = Some(out.clone());
                         }
                         select_owned(&st.output_path, out, &self.context, "OutputPath")
@@ -217,7 +217,7 @@ impl<'a> Engine<'a> {
         if st.jsonata {
             return self.attempt_jsonata(st, raw, rb, depth, trace);
         }
-        let record = self.record;
+        let record = self.inspecting();
         let limit = self.payload_limit;
         let token = self.issue_token(st);
         let (eff, eff_bound) = match owned {

@@ -394,7 +394,7 @@ fn eval(c: &Cond, input: &Value, context: &Value) -> Result<bool, StatesError> {
             let value: Option<&Value> = if var.is_definite() && var.variable().is_none() {
                 var.select_ref(input, context)
             } else {
-                owned = var.try_select(input, context);
+                owned = var.select_checked(input, context)?;
                 owned.as_ref()
             };
             if let Test::IsPresent(want) = test {
@@ -414,7 +414,9 @@ fn eval(c: &Cond, input: &Value, context: &Value) -> Result<bool, StatesError> {
                     let r: &Value = match rhs {
                         Rhs::Literal(v) => v,
                         Rhs::Path(p) => {
-                            owned_rhs = p.try_select(input, context).ok_or_else(|| missing(p))?;
+                            owned_rhs = p
+                                .select_checked(input, context)?
+                                .ok_or_else(|| missing(p))?;
                             &owned_rhs
                         }
                     };

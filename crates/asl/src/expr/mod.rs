@@ -2,6 +2,7 @@
 //! queries, workflow variables, payload sizes and Choice rules. Nothing here knows about
 //! states; the states and the engine call in.
 
+pub(crate) mod budget;
 pub(crate) mod choice;
 pub(crate) mod intrinsics;
 pub(crate) mod jsonpath;

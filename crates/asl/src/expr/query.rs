@@ -264,13 +264,25 @@ fn eval(node: &Node, cx: &mut QueryCx) -> Result<Value, StatesError> {
     match node {
         Node::Literal(v) => Ok(v.clone()),
         Node::Expr(e) => {
-            let env = Environment {
+            let mut env = Environment {
                 now_ms: cx.now_ms,
                 seed: cx.rng.next_u64(),
                 ..Environment::default()
             };
+            // Each evaluation may spend what is left of the run's work budget, at most.
+            let left = crate::expr::budget::remaining();
+            let by_budget = left < env.max_steps;
+            env.max_steps = env.max_steps.min(left);
             let src = e.expr.source().trim();
-            match e.expr.evaluate_prepared(&cx.prepared, &env) {
+            let metered = e.expr.evaluate_metered(&cx.prepared, &env);
+            crate::expr::budget::charge(metered.steps);
+            if by_budget && crate::expr::budget::exhausted() {
+                return Err(cx.error(format!(
+                    "The JSONata expression '{src}' specified for the field '{}' stopped: the run's work budget is used up",
+                    e.field
+                )));
+            }
+            match metered.result {
                 Ok(Some(v)) => Ok(v),
                 Ok(None) => Err(cx.error(format!(
                     "The JSONata expression '{src}' specified for the field '{}' returned nothing (undefined).",

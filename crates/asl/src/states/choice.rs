@@ -25,7 +25,7 @@ impl<'a> Engine<'a> {
     ) -> Flow<(Option<usize>, Value, Bound)> {
         let next = {
             let eff = select_cow(&st.input_path, &raw, &self.context, "InputPath")?;
-            if self.record {
+            if self.inspecting() {
                 trace.after_input_path = Some(eff.as_ref().clone());
             }
             let mut next = None;

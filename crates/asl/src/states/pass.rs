@@ -19,7 +19,7 @@ impl<'a> Engine<'a> {
         rb: Bound,
         trace: &mut Trace,
     ) -> Flow<(Option<usize>, Value, Bound)> {
-        let record = self.record;
+        let record = self.inspecting();
         let limit = self.payload_limit;
         // Move the effective input out of the raw input when nothing reads it afterwards.
         let movable = !record

@@ -131,10 +131,12 @@ impl<'a> Engine<'a> {
                     "The mocked response list is empty",
                 )),
                 Some(resp) => {
-                    let limit = min_opt(timeout, heartbeat);
+                    // Without TimeoutSeconds a task still times out after AWS's default.
+                    let limit = min_opt(Some(timeout.unwrap_or(DEFAULT_TASK_TIMEOUT)), heartbeat);
                     if let Some(limit) = limit.filter(|l| resp.duration_seconds > *l) {
                         self.advance(limit)?;
-                        let hb = heartbeat.is_some_and(|h| h <= timeout.unwrap_or(f64::INFINITY));
+                        let hb =
+                            heartbeat.is_some_and(|h| h <= timeout.unwrap_or(DEFAULT_TASK_TIMEOUT));
                         Err(timeout_error(hb))
                     } else {
                         self.advance(resp.duration_seconds)?;
@@ -373,6 +375,10 @@ pub(crate) fn is_sync(t: &TaskSpec) -> bool {
         }
     )
 }
+
+/// A Task's TimeoutSeconds when the definition gives none: "If not provided, the default
+/// value is 99999999" (https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html).
+pub(crate) const DEFAULT_TASK_TIMEOUT: f64 = 99_999_999.0;
 
 pub(crate) fn min_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     match (a, b) {

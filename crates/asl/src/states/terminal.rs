@@ -26,7 +26,7 @@ impl<'a> Engine<'a> {
             IoPath::Identity => raw,
             p => select_cow(p, &raw, &self.context, "InputPath")?.into_owned(),
         };
-        if self.record {
+        if self.inspecting() {
             trace.after_input_path = Some(eff.clone());
         }
         let out = select_owned(&st.output_path, eff, &self.context, "OutputPath")?;

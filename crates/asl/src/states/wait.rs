@@ -28,7 +28,7 @@ impl<'a> Engine<'a> {
             IoPath::Identity => raw,
             p => select_cow(p, &raw, &self.context, "InputPath")?.into_owned(),
         };
-        if self.record {
+        if self.inspecting() {
             trace.after_input_path = Some(eff.clone());
         }
         if let Some(a) = &st.assign {

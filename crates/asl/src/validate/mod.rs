@@ -18,6 +18,9 @@ use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet, VecDeque};
 
 pub(crate) mod fields;
+mod limits;
+
+pub use limits::MAX_DIAGNOSTICS;
 
 use crate::validate::fields::*;
 
@@ -59,8 +62,11 @@ pub fn validate(source: &str) -> Vec<Diagnostic> {
         diags: Vec::new(),
         names: HashMap::new(),
         scopes: Vec::new(),
+        not_shown: 0,
     };
+    limits::duplicates(&mut v, &src.duplicates);
     v.machine(&src.value);
+    limits::not_shown(&mut v);
     v.diags
 }
 
@@ -84,6 +90,8 @@ pub(crate) struct Validator<'a> {
     pub(crate) names: HashMap<String, String>,
     /// Variable names assigned in each enclosing scope (machine, branch, iteration).
     pub(crate) scopes: Vec<HashSet<String>>,
+    /// Diagnostics past [`MAX_DIAGNOSTICS`], counted rather than listed.
+    pub(crate) not_shown: usize,
 }
 
 pub(crate) fn type_name(v: &Value) -> &'static str {
@@ -110,6 +118,10 @@ pub(crate) fn as_int(v: &Value) -> Option<i64> {
 
 impl Validator<'_> {
     pub(crate) fn push(&mut self, severity: Severity, code: &str, pointer: &str, message: String) {
+        if self.diags.len() >= MAX_DIAGNOSTICS {
+            self.not_shown += 1;
+            return;
+        }
         let (line, column) = self.map.locate(pointer);
         self.diags.push(Diagnostic {
             severity,
@@ -420,6 +432,7 @@ impl Validator<'_> {
         let states_ptr = states_ptr.to_string();
         let mut edges: HashMap<&str, Vec<(String, String)>> = HashMap::new();
         let mut has_terminal = false;
+        let mut choices: Option<String> = None;
         for (name, st) in states {
             let sp = push_pointer(&states_ptr, name);
             if name.chars().count() > MAX_STATE_NAME {
@@ -452,14 +465,13 @@ impl Validator<'_> {
             edges.insert(name.as_str(), info.targets.clone());
             for (target, tp) in &info.targets {
                 if !local.contains(target.as_str()) {
-                    self.code(
-                        "MISSING_TRANSITION_TARGET",
-                        tp,
-                        format!(
-                            "Missing 'Next' target: {target}. No state of that name exists in this scope; use one of: {}.",
-                            list(local)
-                        ),
+                    // The list of names is the same for every bad target of this scope:
+                    // sorted once, not once per diagnostic.
+                    let names = choices.get_or_insert_with(|| list(local));
+                    let message = format!(
+                        "Missing 'Next' target: {target}. No state of that name exists in this scope; use one of: {names}."
                     );
+                    self.code("MISSING_TRANSITION_TARGET", tp, message);
                 }
             }
         }

@@ -38,6 +38,7 @@ fn request(case: &Value) -> RunRequest {
         history: Some(true),
         max_history_events: opts.get("maxHistoryEvents").and_then(Value::as_u64),
         max_payload_bytes: opts.get("maxPayloadBytes").and_then(Value::as_u64),
+        max_steps: opts.get("maxSteps").and_then(Value::as_u64),
         callbacks: opts
             .get("callbacks")
             .map(|c| serde_json::from_value(c.clone()).expect("callbacks"))

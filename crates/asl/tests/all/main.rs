@@ -15,6 +15,7 @@ mod examples;
 mod expr_validate;
 mod express;
 mod history;
+mod hostile;
 mod jsonata;
 mod progress;
 mod redrive;

@@ -144,6 +144,8 @@ pub fn load(w: &Workload) -> (StateMachine, Value, ExecOptions) {
         max_history_events: 10_000_000,
         // map10k's input and output are ~0.5 MB, over AWS's 256 KiB quota; the peer has none.
         max_payload_bytes: usize::MAX,
+        // Bench workloads run millions of states on purpose: no work budget.
+        max_steps: u64::MAX,
         state_machine_name: w.name.to_string(),
         ..Default::default()
     };

@@ -181,7 +181,7 @@ impl Intrinsic {
                     let found = if p.is_definite() && p.variable().is_none() {
                         p.select_ref(input, context).map(Cow::Borrowed)
                     } else {
-                        p.try_select(input, context).map(Cow::Owned)
+                        p.select_checked(input, context)?.map(Cow::Owned)
                     };
                     found.ok_or_else(|| {
                         let doc = if p.is_context() { context } else { input };
@@ -196,7 +196,21 @@ impl Intrinsic {
                 Arg::Call(c) => Cow::Owned(c.evaluate(input, context, rng)?),
             };
         }
+        // Work budget: a call costs about 4 steps per item or 64 bytes of text it reads (an
+        // item costs an intrinsic about what 4 JSONata steps cost, measured natively).
+        let work: usize = vals.iter().map(|v| 1 + 4 * shallow_width(v)).sum();
+        crate::expr::budget::charge(work as u64);
         call(self.function, vals, rng)
+    }
+}
+
+/// Items of an array or object, or 64-byte chunks of a string (the work budget's unit).
+fn shallow_width(v: &Value) -> usize {
+    match v {
+        Value::Array(a) => a.len(),
+        Value::Object(m) => m.len(),
+        Value::String(s) => s.len() / 64,
+        _ => 0,
     }
 }
 
@@ -361,13 +375,7 @@ pub(crate) fn call(
         }
         Function::ArrayUnique => {
             let arr = want_array(f, take_arg(&mut a[0]), "argument")?;
-            let mut out: Vec<Value> = Vec::with_capacity(arr.len());
-            for v in arr {
-                if !out.iter().any(|x| json_eq(x, &v)) {
-                    out.push(v);
-                }
-            }
-            Ok(Value::Array(out))
+            Ok(Value::Array(unique(arr)))
         }
         Function::Base64Encode => {
             let s = want_str(f, &a[0], "argument")?;
@@ -493,6 +501,57 @@ pub(crate) fn check_len(f: Function, s: &str) -> Result<(), StatesError> {
         ));
     }
     Ok(())
+}
+
+/// The first occurrence of each distinct value, in order. Values are bucketed by a hash that
+/// agrees with [`json_eq`] (numbers by value, objects regardless of key order), so a large
+/// array costs linear time rather than one comparison per pair of items.
+pub(crate) fn unique(arr: Vec<Value>) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::with_capacity(arr.len());
+    let mut seen: std::collections::HashMap<u64, Vec<usize>> = std::collections::HashMap::new();
+    for v in arr {
+        let bucket = seen.entry(json_hash(&v)).or_default();
+        if !bucket.iter().any(|&i| json_eq(&out[i], &v)) {
+            bucket.push(out.len());
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// A hash consistent with [`json_eq`]: equal values hash alike.
+pub(crate) fn json_hash(v: &Value) -> u64 {
+    use std::hash::{Hash, Hasher};
+    fn mix(h: u64, x: u64) -> u64 {
+        (h.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95)
+    }
+    fn of<T: Hash + ?Sized>(t: &T) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        t.hash(&mut h);
+        h.finish()
+    }
+    match v {
+        Value::Null => 1,
+        Value::Bool(b) => 2 + u64::from(*b),
+        Value::Number(n) => {
+            // json_eq compares non-integers (and mixed forms) as f64, so hash the f64 value
+            // (1 and 1.0 are equal); -0.0 and 0.0 are equal too.
+            let f = n.as_f64().unwrap_or(0.0);
+            let f = if f == 0.0 { 0.0 } else { f };
+            mix(4, f.to_bits())
+        }
+        Value::String(s) => mix(5, of(s.as_str())),
+        Value::Array(items) => items
+            .iter()
+            .fold(mix(6, items.len() as u64), |h, x| mix(h, json_hash(x))),
+        Value::Object(m) => {
+            // Key order does not matter to json_eq: combine the entries commutatively.
+            let sum = m.iter().fold(0u64, |acc, (k, x)| {
+                acc.wrapping_add(mix(of(k.as_str()), json_hash(x)))
+            });
+            mix(mix(7, m.len() as u64), sum)
+        }
+    }
 }
 
 pub(crate) fn json_eq(a: &Value, b: &Value) -> bool {

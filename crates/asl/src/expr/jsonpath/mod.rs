@@ -25,7 +25,9 @@ use serde_json::{Map, Number, Value};
 use std::cmp::Ordering;
 use std::fmt;
 
+mod bounded;
 mod parse;
+use bounded::visit;
 use parse::Parser;
 mod result_path;
 pub use result_path::*;
@@ -232,7 +234,7 @@ impl Path {
         if let Some(e) = self.uncompilable_filter() {
             return Err(e);
         }
-        self.try_select(input, context).ok_or_else(|| {
+        self.select_checked(input, context)?.ok_or_else(|| {
             StatesError::runtime(format!(
                 "Invalid path '{}' : No results for path: {}",
                 self.text,
@@ -253,7 +255,7 @@ impl Path {
         if let Some(e) = self.uncompilable_filter() {
             return Err(e);
         }
-        self.try_select(input, context).ok_or_else(|| {
+        self.select_checked(input, context)?.ok_or_else(|| {
             let doc = if self.context { context } else { input };
             StatesError::runtime(format!(
                 "The JSONPath '{}' specified for the field '{}' could not be found in the input '{}'",
@@ -303,25 +305,45 @@ impl Path {
 
     /// The selected value, or None when a definite path matches nothing.
     /// Indefinite paths always give `Some(array)`.
+    /// A selection too large to make (see [`Path::select_checked`]) is None here too.
+    #[cfg_attr(not(test), allow(dead_code))] // the unit tests' shorthand
     pub fn try_select(&self, input: &Value, context: &Value) -> Option<Value> {
         if !self.definite && segments_have_unquoted(&self.segments) {
             return None;
         }
+        self.select_checked(input, context).ok().flatten()
+    }
+
+    /// Like [`Path::try_select`], but an indefinite selection that would visit more than
+    /// [`bounded::MAX_SELECT_NODES`] nodes or copy more than [`bounded::MAX_SELECT_BYTES`] is an error naming
+    /// the path: chained `..` over deep input select exponentially many nodes (a 248-byte
+    /// input once took 3.5 GB).
+    pub fn select_checked(
+        &self,
+        input: &Value,
+        context: &Value,
+    ) -> Result<Option<Value>, StatesError> {
         if let Some(name) = &self.variable {
-            return crate::expr::vars::with(name, |v| self.select_from(v?));
+            return crate::expr::vars::with(name, |v| match v {
+                Some(v) => self.select_from(v),
+                None => Ok(None),
+            });
         }
         let doc = if self.context { context } else { input };
         self.select_from(doc)
     }
 
     #[inline]
-    pub(crate) fn select_from(&self, doc: &Value) -> Option<Value> {
+    pub(crate) fn select_from(&self, doc: &Value) -> Result<Option<Value>, StatesError> {
         if self.definite {
             let mut cur = doc;
             for seg in &self.segments {
-                cur = step_definite(cur, &seg.selector)?;
+                match step_definite(cur, &seg.selector) {
+                    Some(c) => cur = c,
+                    None => return Ok(None),
+                }
             }
-            Some(cur.clone())
+            Ok(Some(cur.clone()))
         } else if let Some((
             Segment {
                 descendant: false,
@@ -330,11 +352,9 @@ impl Path {
             parents,
         )) = self.segments.split_last()
         {
-            Some(merge_names(doc, parents, names))
+            Ok(Some(merge_names(doc, parents, names)))
         } else {
-            let mut out = Vec::new();
-            collect(doc, doc, &self.segments, &mut out, 0);
-            Some(Value::Array(out.into_iter().cloned().collect()))
+            bounded::select(&self.text, doc, &self.segments)
         }
     }
 
@@ -495,6 +515,9 @@ pub(crate) fn collect<'a>(
     out: &mut Vec<&'a Value>,
     depth: usize,
 ) {
+    if !visit() {
+        return;
+    }
     let Some((seg, rest)) = segs.split_first() else {
         out.push(cur);
         return;
@@ -513,6 +536,9 @@ pub(crate) fn collect<'a>(
 /// The node itself and all descendants, document order. Depth is bounded by serde_json's
 /// own recursion limit on parsed input; the cap here guards hand-built values.
 pub(crate) fn descendants<'a>(v: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
+    if !visit() {
+        return;
+    }
     out.push(v);
     if depth > 512 {
         return;
