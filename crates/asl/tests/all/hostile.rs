@@ -300,7 +300,7 @@ fn standard_executions_time_out_after_one_year() {
     let mocks = json!({"StateMachines": {"StateMachine": {"TestCases": {"T": {"T": "R"}}}},
         "MockedResponses": {"R": {"0": {"Return": 1, "DurationSeconds": 1e300}}}});
     let outcomes = [
-        exec(secs_path, json!({"s": 1e300}), None),
+        exec(secs_path, json!({"s": 1_000_000_000_000_000u64}), None),
         exec(huge, json!({}), None),
         exec(task, json!({}), Some(mocks)),
     ];
