@@ -44,12 +44,12 @@ pub mod fuzzing {
 pub use engine::{Callback, CallbackKind, PendingToken};
 pub use error::StatesError;
 pub use execution::Execution;
+pub use expr::budget::DEFAULT_MAX_STEPS;
 pub use express::{
     check_definition as check_express_definition, log_records, start_sync_execution, sync_response,
     ExecutionType, LogLevel, LoggingConfiguration, EXPRESS_MAX_SECONDS,
 };
 pub use redrive::REDRIVE_WINDOW_SECONDS;
-pub use expr::budget::DEFAULT_MAX_STEPS;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -128,7 +128,10 @@ pub enum Request {
         text: String,
     },
     /// One pattern against many events, each explained (the EventBridge workbench).
-    TestPatterns { pattern: String, events: Vec<String> },
+    TestPatterns {
+        pattern: String,
+        events: Vec<String>,
+    },
     /// What a rule target receives from `event` through an input transformer.
     Transform {
         paths_map: String,
@@ -147,7 +150,9 @@ pub enum Request {
         flexible_minutes: u32,
     },
     /// A bus scenario document (see `stepbridge_bus::scenario`) run from start to end.
-    SimulateBus { scenario: String },
+    SimulateBus {
+        scenario: String,
+    },
     /// A CloudFormation or SAM template read as a system and, when `events` is not empty,
     /// run with those PutEvents entries and the mock config.
     ImportTemplate {
@@ -157,7 +162,9 @@ pub enum Request {
         test_case: String,
     },
     /// An EventBridge Pipes document (see `stepbridge_bus::pipes`) run on its records.
-    RunPipe { document: String },
+    RunPipe {
+        document: String,
+    },
 }
 
 /// The EventBridge workbench's tools, naming which one an answer is for.
@@ -287,7 +294,10 @@ pub enum Response {
     },
     /// The answer of one EventBridge workbench tool; its shape is the tool's (see
     /// `stepbridge_wasm::worker::eventbridge`).
-    EventBridge { tool: EbTool, answer: Value },
+    EventBridge {
+        tool: EbTool,
+        answer: Value,
+    },
     /// A request the worker could not answer; the message says why.
     Error {
         message: String,

@@ -92,7 +92,12 @@ fn unknown_state_and_empty_input() {
 #[test]
 fn event_pattern_commands_quote_the_json_for_a_posix_shell() {
     let pattern = "{\n  \"detail\": {\"note\": [\"it's\"]}\n}";
-    let text = stepbridge_inspect::cli::event_pattern_cli(pattern, "{\"id\": 1}", "orders rule", Some("orders"));
+    let text = stepbridge_inspect::cli::event_pattern_cli(
+        pattern,
+        "{\"id\": 1}",
+        "orders rule",
+        Some("orders"),
+    );
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],

@@ -245,35 +245,40 @@ pub fn app() -> Html {
         let ctx = ctx.clone();
         use_effect_with((), move |_| {
             let document = gloo::utils::document();
-            let listener = EventListener::new(&document, "keydown", move |event| {
-                let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
-                    return;
-                };
-                let state = &ctx.state;
-                match key.key().as_str() {
-                    "Enter" if key.ctrl_key() || key.meta_key() => {
-                        key.prevent_default();
-                        ctx.ask(Kind::Run, run_request(&state.workspace));
+            // Not passive: Ctrl+S, Ctrl+Enter and Alt+arrows replace the browser's own keys.
+            let options = gloo::events::EventListenerOptions::enable_prevent_default();
+            let listener =
+                EventListener::new_with_options(&document, "keydown", options, move |event| {
+                    let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                        return;
+                    };
+                    let state = &ctx.state;
+                    match key.key().as_str() {
+                        "Enter" if key.ctrl_key() || key.meta_key() => {
+                            key.prevent_default();
+                            ctx.ask(Kind::Run, run_request(&state.workspace));
+                        }
+                        "s" | "S"
+                            if (key.ctrl_key() || key.meta_key()) && state.embed.is_none() =>
+                        {
+                            key.prevent_default();
+                            super::toolbar::share(&ctx);
+                        }
+                        "Escape" if state.running.is_some() => {
+                            ctx.engine.cancel();
+                            ctx.dispatch(Action::Cancelled);
+                        }
+                        "ArrowLeft" if key.alt_key() => {
+                            key.prevent_default();
+                            ctx.dispatch(Action::StepBy(-1));
+                        }
+                        "ArrowRight" if key.alt_key() => {
+                            key.prevent_default();
+                            ctx.dispatch(Action::StepBy(1));
+                        }
+                        _ => {}
                     }
-                    "s" | "S" if (key.ctrl_key() || key.meta_key()) && state.embed.is_none() => {
-                        key.prevent_default();
-                        super::toolbar::share(&ctx);
-                    }
-                    "Escape" if state.running.is_some() => {
-                        ctx.engine.cancel();
-                        ctx.dispatch(Action::Cancelled);
-                    }
-                    "ArrowLeft" if key.alt_key() => {
-                        key.prevent_default();
-                        ctx.dispatch(Action::StepBy(-1));
-                    }
-                    "ArrowRight" if key.alt_key() => {
-                        key.prevent_default();
-                        ctx.dispatch(Action::StepBy(1));
-                    }
-                    _ => {}
-                }
-            });
+                });
             move || drop(listener)
         });
     }

@@ -1,8 +1,8 @@
 //! What the user typed, kept verbatim, and its autosave in the browser.
 
+use super::eventbridge::EbWorkspace;
 use serde::{Deserialize, Serialize};
 use stepbridge_inspect::share::SharedWorkspace;
-use super::eventbridge::EbWorkspace;
 
 /// The text boxes of both workbenches and the settings that make a run reproducible.
 /// Nothing in the app rewrites these behind the user's back: only their own edits, or an

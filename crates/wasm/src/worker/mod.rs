@@ -6,8 +6,8 @@
 //! Plain Rust, so the whole protocol is tested natively; the `stepbridge-worker` binary
 //! only moves JSON text between `postMessage` and [`Session::handle_text`].
 
-mod share;
 mod eventbridge;
+mod share;
 
 use serde_json::{json, Value};
 use stepbridge_asl::{Diagnostic, Execution, RunOutcome, RunRequest, Severity};
@@ -162,7 +162,9 @@ impl Session {
         let request = RunRequest {
             definition: settings.definition.clone(),
             input: settings.input.clone(),
-            mock_config: (!mocks.is_empty()).then(|| mocks.to_string()),
+            // "(no mocks)" in the test-case picker runs without the mock file.
+            mock_config: (!mocks.is_empty() && !settings.test_case.is_empty())
+                .then(|| mocks.to_string()),
             test_case: (!mocks.is_empty() && !settings.test_case.is_empty())
                 .then(|| settings.test_case.clone()),
             seed: settings.seed,
