@@ -8,55 +8,10 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::rc::Rc;
+use stepbridge_inspect::graph::GraphLayout;
+use stepbridge_inspect::trace::NodeStats;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Layout {
-    pub width: f64,
-    pub height: f64,
-    pub nodes: Vec<Node>,
-    pub edges: Vec<Edge>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Node {
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub x: f64,
-    pub y: f64,
-    pub w: f64,
-    pub h: f64,
-    pub parent: Option<String>,
-    pub group: bool,
-    pub label: Option<String>,
-    pub missing: bool,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Edge {
-    pub from: String,
-    pub to: String,
-    pub kind: String,
-    pub label: Option<String>,
-    pub points: Vec<(f64, f64)>,
-}
-
-/// Per node, what the run did there (`trace.nodeStats`).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct NodeStats {
-    pub visits: u64,
-    pub succeeded: u64,
-    pub failed: u64,
-    pub caught: u64,
-    pub retries: u64,
-}
 
 #[derive(Clone, Copy, PartialEq)]
 struct Camera {
@@ -100,8 +55,13 @@ pub fn graph_view() -> Html {
     let layout = use_memo(graph.clone(), |graph| {
         graph
             .as_ref()
-            .and_then(|g| Layout::deserialize(&**g).ok())
-            .unwrap_or_default()
+            .and_then(|g| GraphLayout::deserialize(&**g).ok())
+            .unwrap_or(GraphLayout {
+                width: 0.0,
+                height: 0.0,
+                nodes: Vec::new(),
+                edges: Vec::new(),
+            })
     });
     let report = ctx.state.report.clone();
     let stats: Rc<HashMap<String, NodeStats>> = use_memo(report.clone(), |report| {
@@ -300,16 +260,16 @@ pub fn graph_view() -> Html {
             .points
             .iter()
             .enumerate()
-            .map(|(i, (x, y))| format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" }))
+            .map(|(i, [x, y])| format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" }))
             .collect::<Vec<_>>()
             .join(" ");
         let taken = stats.get(&e.from).is_some_and(|s| s.visits > 0)
             && stats.get(&e.to).is_some_and(|s| s.visits > 0);
         let mid = e.points.get(e.points.len() / 2).copied();
         html! {
-            <g class={classes!("edge", format!("k-{}", e.kind), taken.then_some("taken"))}>
+            <g class={classes!("edge", format!("k-{:?}", e.kind).to_lowercase(), taken.then_some("taken"))}>
                 <path d={d} marker-end="url(#arrow)" />
-                if let (Some(label), Some((x, y))) = (&e.label, mid) {
+                if let (Some(label), Some([x, y])) = (&e.label, mid) {
                     <text class="edge-label" x={(x + 4.0).to_string()} y={(y - 4.0).to_string()}>{ label }</text>
                 }
             </g>
