@@ -71,6 +71,21 @@ fn has_link() -> bool {
     location_hash().starts_with("#w")
 }
 
+/// Opens the shared workspace in the address's fragment. The user's current work is kept
+/// for one-click restore, and the fragment leaves the address so that a reload shows their
+/// autosaved work, not the link again.
+fn open_link(ctx: &Ctx, embedded: bool) {
+    let hash = location_hash();
+    if !embedded {
+        browser::storage_set(PREVIOUS_KEY, &to_saved(&ctx.state.workspace));
+        if let Ok(history) = gloo::utils::window().history() {
+            let url = super::share_dialog::page_base();
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
+    ctx.ask(Kind::Share, Request::OpenLink { text: hash });
+}
+
 /// Tells the embedding page how tall the embed is, so its iframe fits.
 fn post_height() {
     let window = gloo::utils::window();
@@ -121,6 +136,9 @@ pub fn app() -> Html {
         engine: (*engine).clone(),
     };
 
+    // Listeners that outlive a render read the state through this, not a stale snapshot.
+    let latest = use_mut_ref(|| ctx.clone());
+    *latest.borrow_mut() = ctx.clone();
     let embedded = state.embed.is_some();
     let ready = matches!(state.engine, EngineState::Ready(_));
 
@@ -141,24 +159,28 @@ pub fn app() -> Html {
         use_effect_with(ready, move |ready| {
             if *ready && !*opened.borrow() {
                 *opened.borrow_mut() = true;
-                let hash = location_hash();
-                if hash.starts_with("#w") {
-                    if !embedded {
-                        browser::storage_set(PREVIOUS_KEY, &to_saved(&ctx.state.workspace));
-                        if let Ok(history) = gloo::utils::window().history() {
-                            let url = super::share_dialog::page_base();
-                            let _ = history.replace_state_with_url(
-                                &wasm_bindgen::JsValue::NULL,
-                                "",
-                                Some(&url),
-                            );
-                        }
-                    }
-                    ctx.ask(Kind::Share, Request::OpenLink { text: hash });
+                if has_link() {
+                    open_link(&ctx, embedded);
                 } else if let Some(id) = ctx.state.embed.as_ref().and_then(|e| e.example.clone()) {
                     super::toolbar::load_gallery_example(ctx.clone(), id);
                 }
             }
+        });
+    }
+
+    // A link pasted into the address bar of an open playground changes only the fragment.
+    {
+        let latest = latest.clone();
+        use_effect_with(ready, move |ready| {
+            let listener = ready.then(|| {
+                EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                    if has_link() {
+                        let ctx = latest.borrow().clone();
+                        open_link(&ctx, embedded);
+                    }
+                })
+            });
+            move || drop(listener)
         });
     }
 
@@ -242,7 +264,7 @@ pub fn app() -> Html {
 
     // Keyboard: Ctrl/Cmd+Enter runs, Esc cancels a run, Alt+←/→ steps through it.
     {
-        let ctx = ctx.clone();
+        let latest = latest.clone();
         use_effect_with((), move |_| {
             let document = gloo::utils::document();
             // Not passive: Ctrl+S, Ctrl+Enter and Alt+arrows replace the browser's own keys.
@@ -252,6 +274,7 @@ pub fn app() -> Html {
                     let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
                         return;
                     };
+                    let ctx = latest.borrow().clone();
                     let state = &ctx.state;
                     match key.key().as_str() {
                         "Enter" if key.ctrl_key() || key.meta_key() => {
