@@ -6,8 +6,8 @@
 export const STATUS_TIMEOUT = 60_000;
 
 /** Opens the playground in a fresh page; collects console errors and uncaught exceptions. */
-export async function open(browser, url, { colorScheme = 'light', clear = true } = {}) {
-  const context = await browser.newContext({ colorScheme, viewport: { width: 1400, height: 1000 } });
+export async function open(browser, url, { colorScheme = 'light', clear = true, bypassCSP = false } = {}) {
+  const context = await browser.newContext({ colorScheme, bypassCSP, viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });

@@ -156,8 +156,12 @@ test('embed mode in an iframe: read-only, runs, reports its height, opens in the
   assert.match(href, /#w1\./);
   assert.doesNotMatch(href, /embed/);
   assert.equal(await frame.locator('.topbar').count(), 0, 'no page chrome');
-  const readOnly = await frame.locator('.cm-editor[data-testid="definition"] .cm-content').getAttribute('contenteditable');
-  assert.equal(readOnly, 'false');
+  const content = frame.locator('.cm-editor[data-testid="definition"] .cm-content');
+  await frame.locator('summary').first().click();
+  const before = await content.textContent();
+  await content.click();
+  await page.keyboard.type('typed into a read-only embed');
+  assert.equal(await content.textContent(), before, 'the embed is read-only');
   // The second embed plays its trace on its own.
   const retry = page.frameLocator('[data-testid="embed-retry"]');
   await retry.getByTestId('step-position').filter({ hasText: /Step [2-9] of/ }).waitFor({ timeout: 60_000 });

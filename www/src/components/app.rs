@@ -66,9 +66,11 @@ fn location_hash() -> String {
     gloo::utils::window().location().hash().unwrap_or_default()
 }
 
-/// Whether the page was opened with a shared workspace in its fragment.
+/// Whether the page was opened with something in its fragment: the playground has no
+/// anchors, so a fragment is a shared workspace (or an attempt at one, answered with why it
+/// cannot be opened).
 fn has_link() -> bool {
-    location_hash().starts_with("#w")
+    location_hash().len() > 1
 }
 
 /// Opens the shared workspace in the address's fragment. The user's current work is kept

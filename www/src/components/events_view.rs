@@ -196,15 +196,17 @@ pub fn events_view() -> Html {
                 </label>
                 <span class="hint" data-testid="events-total">{ format!("{total} events") }</span>
             </div>
+            <div role="table" aria-label="Execution history" aria-rowcount={total.to_string()}>
             <div class="events-head" role="row">
-                <span class="id">{ "ID" }</span><span class="type">{ "Type" }</span>
-                <span class="state">{ "Step" }</span><span class="elapsed">{ "Elapsed" }</span><span class="ts">{ "Timestamp" }</span>
+                <span role="columnheader" class="id">{ "ID" }</span><span role="columnheader" class="type">{ "Type" }</span>
+                <span role="columnheader" class="state">{ "Step" }</span><span role="columnheader" class="elapsed">{ "Elapsed" }</span><span role="columnheader" class="ts">{ "Timestamp" }</span>
             </div>
-            <div class="events-scroll" role="table" aria-label="Execution history" aria-rowcount={total.to_string()}
+            <div class="events-scroll" role="rowgroup" tabindex="0" aria-label="History events, scrollable"
                 data-testid="events-scroll" onscroll={on_scroll} style={format!("height: {VIEWPORT_HEIGHT}px")}>
                 <div class="events-spacer" style={format!("height: {}px", total as f64 * ROW_HEIGHT)}>
                     { rows.unwrap_or_default() }
                 </div>
+            </div>
             </div>
             if let Some(event) = (*selected).clone() {
                 <div class="event-detail" data-testid="event-detail">
