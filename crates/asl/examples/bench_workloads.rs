@@ -20,33 +20,12 @@ use std::time::Instant;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// CPU time of this thread in ms (CLOCK_THREAD_CPUTIME_ID; schedstat only moves at
-/// scheduler ticks, too coarse for sub-millisecond runs). None off Linux.
-#[cfg(target_os = "linux")]
-// The one FFI call of this timing harness (not library code): std has no per-thread CPU clock.
-#[allow(unsafe_code)]
+/// CPU time of this thread in ms (a per-thread CPU clock: under load, wall-clock time
+/// measures the other processes too). `cpu-time` keeps the FFI call out of this crate.
 fn thread_cpu_ms() -> Option<f64> {
-    #[repr(C)]
-    struct Timespec {
-        tv_sec: i64,
-        tv_nsec: i64,
-    }
-    extern "C" {
-        fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
-    }
-    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
-    let mut ts = Timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes one timespec (two 64-bit fields on 64-bit Linux).
-    let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    (rc == 0).then(|| ts.tv_sec as f64 * 1e3 + ts.tv_nsec as f64 / 1e6)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn thread_cpu_ms() -> Option<f64> {
-    None
+    cpu_time::ThreadTime::try_now()
+        .ok()
+        .map(|t| t.as_duration().as_secs_f64() * 1e3)
 }
 
 fn main() {
