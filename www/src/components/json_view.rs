@@ -32,7 +32,7 @@ pub fn json_view(props: &JsonViewProps) -> Html {
         None => Vec::new(),
     };
     html! {
-        <pre class="json" data-testid={props.test_id.clone()}>
+        <pre tabindex="0" class="json" data-testid={props.test_id.clone()}>
             { for text.lines().enumerate().map(|(i, line)| {
                 let changed = marks.get(i).copied().unwrap_or(false);
                 html! { <span class={classes!("line", changed.then_some("changed"))}>{ line }{ "\n" }</span> }

@@ -72,20 +72,20 @@ pub fn run_summary() -> Html {
             if !report.logs.is_empty() {
                 <details data-testid="express-logs">
                     <summary>{ format!("CloudWatch Logs records ({}): an Express workflow keeps no execution history", report.logs.len()) }</summary>
-                    <pre>{ report.logs.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("\n") }</pre>
+                    <pre tabindex="0">{ report.logs.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("\n") }</pre>
                 </details>
             }
             <div class="result-pair">
                 if let Some(output) = &report.output {
                     <details open=true>
                         <summary>{ "Output" }</summary>
-                        <pre class="output" data-testid="output">{ output }</pre>
+                        <pre tabindex="0" class="output" data-testid="output">{ output }</pre>
                     </details>
                 }
                 if let Some(variables) = &report.variables {
                     <details open=true>
                         <summary>{ "Variables at the end" }</summary>
-                        <pre class="variables" data-testid="variables">{ variables }</pre>
+                        <pre tabindex="0" class="variables" data-testid="variables">{ variables }</pre>
                     </details>
                 }
             </div>

@@ -72,7 +72,7 @@ pub fn text_dialog() -> Html {
                         Some(html! {
                             <div class="command">
                                 <h4>{ *label }</h4>
-                                <pre data-testid={format!("cli-{key}")}>{ command.clone() }</pre>
+                                <pre tabindex="0" data-testid={format!("cli-{key}")}>{ command.clone() }</pre>
                                 <button class="small" onclick={copy(command)}>{ "Copy" }</button>
                             </div>
                         })
@@ -82,7 +82,7 @@ pub fn text_dialog() -> Html {
         }
         _ => html! {
             <>
-                <pre data-testid="suggestion">{ text.to_string() }</pre>
+                <pre tabindex="0" data-testid="suggestion">{ text.to_string() }</pre>
                 <div class="row">
                     if purpose == "input" {
                         <button class="primary" data-testid="use-suggestion" onclick={use_as(Field::Input)}>{ "Use as input" }</button>

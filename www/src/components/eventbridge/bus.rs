@@ -201,7 +201,7 @@ pub(super) fn run_view(props: &RunViewProps) -> Html {
                     <li class={classes!("eb-log-entry", text_of(entry, "type").to_string())}>
                         <time>{ text_of(entry, "time") }</time>{ " " }{ describe(entry) }
                         if text_of(entry, "type") == "targetInvoked" {
-                            <pre class="eb-output">{ pretty_text(text_of(entry, "input")) }</pre>
+                            <pre tabindex="0" class="eb-output">{ pretty_text(text_of(entry, "input")) }</pre>
                         }
                     </li>
                 }) }
@@ -229,8 +229,8 @@ pub(super) fn run_view(props: &RunViewProps) -> Html {
                                     <td>{ format!("{} / {}", rule_name(text_of(x, "ruleArn")), text_of(x, "targetId")) }</td>
                                     <td><code title={arn.to_string()}>{ name }</code></td>
                                     <td><span data-testid="execution-status" class={classes!("status", status.to_lowercase())}>{ status.clone() }</span></td>
-                                    <td><pre>{ pretty(x.get("input").unwrap_or(&Value::Null)) }</pre></td>
-                                    <td><pre>{ result }</pre></td>
+                                    <td><pre tabindex="0">{ pretty(x.get("input").unwrap_or(&Value::Null)) }</pre></td>
+                                    <td><pre tabindex="0">{ result }</pre></td>
                                 </tr>
                             }
                         }) }
@@ -262,7 +262,7 @@ fn schema_view(schema: &Value) -> Html {
                 { format!(" version {}, from {} events", schema.get("version").map(Value::to_string).unwrap_or_default(),
                     schema.get("eventCount").map(Value::to_string).unwrap_or_default()) }</summary>
             <button class="small" onclick={on_copy}>{ "Copy TypeScript" }</button>
-            <pre class="eb-output" data-testid="schema-typescript">{ ts }</pre>
+            <pre tabindex="0" class="eb-output" data-testid="schema-typescript">{ ts }</pre>
         </details>
     }
 }

@@ -180,7 +180,7 @@ pub fn patterns() -> Html {
                 if let Some(text) = (*cli).clone() {
                     <div class="eb-cli">
                         <span class="editor-label">{ "AWS CLI (copied)" }</span>
-                        <pre data-testid="pattern-cli" tabindex="0">{ text }</pre>
+                        <pre tabindex="0" data-testid="pattern-cli" tabindex="0">{ text }</pre>
                     </div>
                 }
             </div>
@@ -339,7 +339,7 @@ fn event_card(props: &EventCardProps) -> Html {
                 </table>
             }
             if let Some(r) = result.filter(|r| r.get("explanation").is_some() && fields.is_empty()) {
-                <pre class="explanation">{ pretty(r.get("explanation").unwrap_or(&Value::Null)) }</pre>
+                <pre tabindex="0" class="explanation">{ pretty(r.get("explanation").unwrap_or(&Value::Null)) }</pre>
             }
         </li>
     }

@@ -47,7 +47,7 @@ fn record_row(record: &Value) -> Html {
             <td><span class="status" data-testid="record-status">{ status }</span></td>
             <td>{ why }</td>
             <td>{ batch }</td>
-            <td><pre>{ pretty(record.get("record").unwrap_or(&Value::Null)) }</pre></td>
+            <td><pre tabindex="0">{ pretty(record.get("record").unwrap_or(&Value::Null)) }</pre></td>
         </tr>
     }
 }
@@ -73,10 +73,10 @@ fn batch_view(batch: &Value) -> Html {
             }
             if let Some(input) = batch.get("targetInput").filter(|i| !i.is_null()) {
                 <p>{ "The target received:" }</p>
-                <pre class="eb-output">{ pretty(input) }</pre>
+                <pre tabindex="0" class="eb-output">{ pretty(input) }</pre>
             }
             if let Some(target) = batch.get("target").filter(|t| !t.is_null()) {
-                <pre class="eb-output">{ pretty(target) }</pre>
+                <pre tabindex="0" class="eb-output">{ pretty(target) }</pre>
             }
         </li>
     }

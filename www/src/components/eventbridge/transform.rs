@@ -133,7 +133,7 @@ pub fn transform() -> Html {
                     },
                     (Some(a), None) => html! {
                         <>
-                            <pre class="eb-output" data-testid="transform-output" tabindex="0">{ pretty_text(text_of(a, "output")) }</pre>
+                            <pre tabindex="0" class="eb-output" data-testid="transform-output" tabindex="0">{ pretty_text(text_of(a, "output")) }</pre>
                             <p class="hint">{ if a.get("json").and_then(Value::as_bool).unwrap_or(false) {
                                 "The template is JSON: the target receives a JSON document."
                             } else {
