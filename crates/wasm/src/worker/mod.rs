@@ -666,7 +666,10 @@ mod tests {
         let visits = first["trace"]["visits"].as_array().unwrap();
         assert_eq!(visits[0]["name"], "ValidateOrder");
         assert_eq!(visits[0]["step"], 0);
-        assert!(first["trace"].get("steps").is_none(), "steps come one at a time");
+        assert!(
+            first["trace"].get("steps").is_none(),
+            "steps come one at a time"
+        );
         assert!(first["stateVisits"].as_u64().unwrap() >= 4);
         assert!(first["comparison"].is_null());
         ask(&mut session, Request::Pin);
