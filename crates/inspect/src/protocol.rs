@@ -229,8 +229,6 @@ pub struct RunReport {
     pub logs: Vec<Value>,
     /// Against the pinned run, when one is pinned.
     pub comparison: Option<Value>,
-    /// How long the engine took, wall clock (for the status line, not a test).
-    pub engine_ms: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -254,8 +254,6 @@ impl Session {
         report.redrivable = !express
             && self.paused.is_some()
             && matches!(outcome.status.as_str(), "FAILED" | "TIMED_OUT" | "ABORTED");
-        report.redrive_count = u64::from(outcome.redrive_count);
-        report.logs = outcome.logs.clone().unwrap_or_default();
         let definition = self
             .settings
             .as_ref()
@@ -460,7 +458,6 @@ fn report(outcome: &RunOutcome, resumable: bool) -> RunReport {
         cause: outcome.cause.clone(),
         diagnostics: outcome.diagnostics.iter().map(diag).collect(),
         history_events: outcome.history.len(),
-        state_visits: outcome.states.len(),
         variables: outcome
             .variables
             .as_ref()
@@ -473,14 +470,11 @@ fn report(outcome: &RunOutcome, resumable: bool) -> RunReport {
             .collect(),
         unmocked: outcome.unmocked.clone(),
         stop_time: outcome.stop_time.clone(),
-        trace: Value::Null,
-        graph: Value::Null,
         resumable,
-        redrivable: false,
-        redrive_count: 0,
-        logs: Vec::new(),
-        comparison: None,
-        engine_ms: 0.0,
+        redrive_count: u64::from(outcome.redrive_count),
+        logs: outcome.logs.clone().unwrap_or_default(),
+        // The trace, graph, step count, comparison and redrivability need the session.
+        ..RunReport::default()
     }
 }
 
