@@ -12,7 +12,8 @@ cd "$ROOT"
 
 TRUNK_VERSION=0.21.14
 CACHE_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/stepbridge
-WASM_TARGET_DIR="$ROOT/target/wasm"
+# STEPBRIDGE_WASM_TARGET_DIR lets several work trees share one build cache.
+WASM_TARGET_DIR="${STEPBRIDGE_WASM_TARGET_DIR:-$ROOT/target/wasm}"
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

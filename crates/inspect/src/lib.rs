@@ -7,6 +7,7 @@ pub mod cli;
 pub mod compare;
 mod flow;
 pub mod graph;
+pub mod practice;
 pub mod protocol;
 pub mod share;
 mod skeleton;

@@ -165,6 +165,11 @@ pub enum Request {
     RunPipe {
         document: String,
     },
+    /// Grade a learner's answer to an exercise by running it through the engines.
+    Grade {
+        exercise: Box<crate::practice::Exercise>,
+        answer: crate::practice::Answer,
+    },
 }
 
 /// The EventBridge workbench's tools, naming which one an answer is for.
@@ -295,6 +300,11 @@ pub enum Response {
     EventBridge {
         tool: EbTool,
         answer: Value,
+    },
+    /// The verdict on a `Grade` request.
+    Graded {
+        exercise: String,
+        grade: Box<crate::practice::Grade>,
     },
     /// A request the worker could not answer; the message says why.
     Error {

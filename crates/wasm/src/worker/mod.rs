@@ -154,6 +154,10 @@ impl Session {
                 test_case,
             } => eventbridge::import_template(&template, &events, &mocks, &test_case),
             Request::RunPipe { document } => eventbridge::run_pipe(&document),
+            // Replaced by the practice grader (issue 12) in this session.
+            Request::Grade { .. } => Response::Error {
+                message: "grading is not available in this build".into(),
+            },
         }
     }
 
