@@ -13,4 +13,5 @@ pub mod share;
 mod skeleton;
 pub mod suggest;
 pub mod trace;
+pub mod visits;
 pub mod vocab;

@@ -86,6 +86,12 @@ pub enum Request {
         count: usize,
         filter: EventFilter,
     },
+    /// A page of the last run's state visits (the table view), filtered and sorted.
+    Visits {
+        from: usize,
+        count: usize,
+        query: crate::visits::VisitQuery,
+    },
     /// The data flow of one state visit of the last run.
     Step {
         visit: usize,
@@ -269,6 +275,7 @@ pub enum Response {
         total: usize,
         events: Vec<Value>,
     },
+    VisitsPage(Box<crate::visits::VisitPage>),
     StepDetail {
         visit: usize,
         detail: Value,

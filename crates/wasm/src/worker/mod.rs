@@ -27,6 +27,8 @@ struct LastRun {
     trace: Trace,
     /// For each history event, the name of the state it belongs to ("" for execution events).
     event_states: Vec<String>,
+    /// For each visit, its first step (see `stepbridge_inspect::visits::first_steps`).
+    first_steps: Vec<Option<usize>>,
 }
 
 #[derive(Default)]
@@ -83,6 +85,7 @@ impl Session {
                 count,
                 filter,
             } => self.events(from, count, &filter),
+            Request::Visits { from, count, query } => self.visits(from, count, &query),
             Request::Step { visit } => self.step(visit),
             Request::Callback(action) => self.callback(action),
             Request::Redrive => self.redrive(),
@@ -266,7 +269,8 @@ impl Session {
         let outcome_value = serde_json::to_value(&outcome).unwrap_or(Value::Null);
         let trace = stepbridge_inspect::trace::trace(&definition, &outcome_value);
         report.state_visits = trace.steps.len();
-        report.trace = light_trace(&trace);
+        let first_steps = stepbridge_inspect::visits::first_steps(&trace);
+        report.trace = light_trace(&trace, &first_steps);
         if !definition.is_null() {
             report.graph = serde_json::to_value(stepbridge_inspect::graph::layout(&definition))
                 .unwrap_or_default();
@@ -280,8 +284,28 @@ impl Session {
             outcome,
             trace,
             event_states,
+            first_steps,
         });
         Response::RunFinished(Box::new(report))
+    }
+
+    fn visits(
+        &self,
+        from: usize,
+        count: usize,
+        query: &stepbridge_inspect::visits::VisitQuery,
+    ) -> Response {
+        let page = match &self.last {
+            Some(last) => {
+                stepbridge_inspect::visits::page(&last.trace, &last.first_steps, query, from, count)
+            }
+            None => stepbridge_inspect::visits::VisitPage {
+                from,
+                query: query.clone(),
+                ..Default::default()
+            },
+        };
+        Response::VisitsPage(Box::new(page))
     }
 
     fn events(&self, from: usize, count: usize, filter: &EventFilter) -> Response {
@@ -339,36 +363,48 @@ impl Session {
             "step": step,
             "visit": trace.visits.get(step.visit),
             "retry": trace.retries.iter().find(|r| r.visit == step.visit),
-            "mapRun": trace.map_runs.iter().find(|m| m.visit == step.visit),
+            "mapRun": trace.map_runs.iter().find(|m| m.visit == step.visit)
+                .map(|m| map_run_with_steps(m, &last.first_steps)),
         });
         Response::StepDetail { visit, detail }
     }
 }
 
-/// The trace without per-step data, retries and Map runs (fetched one step at a time), and with each visit's
-/// step number, so the views can go from a row or a node to its step.
-fn light_trace(trace: &Trace) -> Value {
-    let mut step_of = vec![Value::Null; trace.visits.len()];
-    for (i, step) in trace.steps.iter().enumerate() {
-        if let Some(slot) = step_of.get_mut(step.visit) {
-            if slot.is_null() {
-                *slot = json!(i);
-            }
+/// The part of the trace every view needs at once: the summary, the per-node counts that
+/// mark the graph and each node's first step (a click on a node opens it). The visits come
+/// a page at a time (`Request::Visits`), each step's data, its retry timeline and its Map
+/// run with the step (`Request::Step`): a 3,000-item Map's report stays small to parse.
+fn light_trace(trace: &Trace, first_steps: &[Option<usize>]) -> Value {
+    let mut node_first_step = serde_json::Map::new();
+    for (visit, step) in trace.visits.iter().zip(first_steps) {
+        if let Some(step) = step {
+            node_first_step
+                .entry(visit.node.clone())
+                .or_insert_with(|| json!(step));
         }
     }
-    let mut value = serde_json::to_value(trace).unwrap_or_default();
-    if let Some(visits) = value.get_mut("visits").and_then(Value::as_array_mut) {
-        for (visit, step) in visits.iter_mut().zip(step_of) {
-            if let Some(v) = visit.as_object_mut() {
-                v.insert("step".into(), step);
+    json!({
+        "summary": trace.summary,
+        "nodeStats": trace.node_stats,
+        "firstSteps": node_first_step,
+    })
+}
+
+/// A Map run whose iterations carry the step that opens them (`firstStep`), so the UI
+/// needs no table of visits to browse them.
+fn map_run_with_steps(
+    map: &stepbridge_inspect::trace::MapRun,
+    first_steps: &[Option<usize>],
+) -> Value {
+    let mut value = serde_json::to_value(map).unwrap_or_default();
+    if let Some(iterations) = value.get_mut("iterations").and_then(Value::as_array_mut) {
+        for (it, model) in iterations.iter_mut().zip(&map.iterations) {
+            let step = model
+                .first_visit
+                .and_then(|v| first_steps.get(v).copied().flatten());
+            if let Some(it) = it.as_object_mut() {
+                it.insert("firstStep".into(), json!(step));
             }
-        }
-    }
-    // Each step's data, the retry timelines and the Map runs come with the step they
-    // belong to (`Request::Step`); a 3,000-item Map's report stays small to parse.
-    if let Some(t) = value.as_object_mut() {
-        for key in ["steps", "retries", "mapRuns"] {
-            t.remove(key);
         }
     }
     value
@@ -661,12 +697,15 @@ mod tests {
         let mut session = Session::default();
         let first = ask(&mut session, order_run());
         assert!(first["graph"]["nodes"].as_array().unwrap().len() > 3);
-        let visits = first["trace"]["visits"].as_array().unwrap();
-        assert_eq!(visits[0]["name"], "ValidateOrder");
-        assert_eq!(visits[0]["step"], 0);
+        assert_eq!(first["trace"]["firstSteps"]["ValidateOrder"], 0);
+        assert!(first["trace"]["nodeStats"]["ValidateOrder"]["visits"] == 1);
         assert!(
             first["trace"].get("steps").is_none(),
             "steps come one at a time"
+        );
+        assert!(
+            first["trace"].get("visits").is_none(),
+            "visits come a page at a time"
         );
         assert!(first["stateVisits"].as_u64().unwrap() >= 4);
         assert!(first["comparison"].is_null());
@@ -680,6 +719,107 @@ mod tests {
         let comparison = &second["comparison"];
         assert_eq!(comparison["identical"], false);
         assert!(!comparison["firstDifference"].is_null());
+    }
+
+    /// A Map over `n` items whose iterations run a Pass and a Succeed state; its output is
+    /// the item count (the report carries the output, which the UI shows whole).
+    fn map_run(n: usize) -> Request {
+        let definition = json!({
+            "StartAt": "Items",
+            "States": { "Items": {
+                "Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 10,
+                "ItemProcessor": { "StartAt": "Price", "States": {
+                    "Price": { "Type": "Pass", "Next": "Done" },
+                    "Done": { "Type": "Succeed" } } },
+                "ResultSelector": { "count.$": "States.ArrayLength($)" },
+                "End": true } }
+        });
+        let items: Vec<Value> = (0..n).map(|i| json!({ "sku": i })).collect();
+        Request::Run(RunSettings {
+            definition: definition.to_string(),
+            input: json!({ "items": items }).to_string(),
+            ..RunSettings::default()
+        })
+    }
+
+    #[test]
+    fn a_three_thousand_item_map_reports_small_and_pages_its_visits() {
+        let mut session = Session::default();
+        let mut session_text = |request: Request| {
+            let mut replies = Vec::new();
+            let text = serde_json::to_string(&Envelope {
+                id: 7,
+                body: request,
+            })
+            .unwrap();
+            session.handle_text(&text, &mut |r| replies.push(r));
+            replies.pop().unwrap()
+        };
+        let report = session_text(map_run(3000));
+        // The report no longer carries 6,001 visits: it stays small for the UI thread to parse.
+        assert!(
+            report.len() < 20_000,
+            "the report is {} bytes",
+            report.len()
+        );
+        let report: Value = serde_json::from_str(&report).unwrap();
+        assert_eq!(report["stateVisits"], 6001);
+        let page: Value = serde_json::from_str(&session_text(Request::Visits {
+            from: 200,
+            count: 200,
+            query: stepbridge_inspect::visits::VisitQuery::default(),
+        }))
+        .unwrap();
+        assert_eq!(page["kind"], "visitsPage");
+        assert_eq!(
+            (page["from"].as_u64(), page["total"].as_u64()),
+            (Some(200), Some(6001))
+        );
+        let rows = page["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), 200);
+        assert_eq!(rows[0]["index"], 200);
+        assert!(rows.iter().all(|r| r["step"].is_u64()));
+        let filtered: Value = serde_json::from_str(&session_text(Request::Visits {
+            from: 0,
+            count: 10,
+            query: stepbridge_inspect::visits::VisitQuery {
+                text: "done".into(),
+                ..Default::default()
+            },
+        }))
+        .unwrap();
+        assert_eq!(filtered["total"], 3000);
+        assert_eq!(filtered["all"], 6001);
+    }
+
+    #[test]
+    fn a_map_step_names_the_step_of_each_iteration() {
+        let mut session = Session::default();
+        ask(&mut session, map_run(3));
+        let map = ask(&mut session, Request::Step { visit: 0 });
+        let iterations = map["detail"]["mapRun"]["iterations"].as_array().unwrap();
+        assert_eq!(iterations.len(), 3);
+        for it in iterations {
+            let step = it["firstStep"].as_u64().unwrap() as usize;
+            let detail = ask(&mut session, Request::Step { visit: step });
+            assert_eq!(detail["detail"]["visit"]["name"], "Price");
+            assert_eq!(detail["detail"]["visit"]["mapIteration"], it["index"]);
+        }
+    }
+
+    #[test]
+    fn visits_before_any_run_are_an_empty_page() {
+        let mut session = Session::default();
+        let page = ask(
+            &mut session,
+            Request::Visits {
+                from: 0,
+                count: 50,
+                query: Default::default(),
+            },
+        );
+        assert_eq!(page["kind"], "visitsPage");
+        assert_eq!(page["total"], 0);
     }
 
     #[test]
