@@ -25,6 +25,9 @@ after(async () => {
 
 const open = (options) => openPage(browser, server.url, options);
 
+/** Waits until the table shows the worker's page for the table's current filter and sort. */
+const tableSettled = (page) => page.locator('[data-testid="table-count"][data-fresh="true"]').waitFor();
+
 test('the page opens on the example with its graph, engines ready, no console error', async () => {
   const { page, errors } = await open();
   assert.match((await workspace(page)).definition, /"StartAt": "ValidateOrder"/);
@@ -109,9 +112,12 @@ test('a click on a graph node opens its step; the table filters; the events filt
   await page.getByTestId('node-ValidateOrder').click();
   await page.getByTestId('step-state').filter({ hasText: 'ValidateOrder' }).waitFor();
   await page.getByTestId('tab-table').click();
+  await tableSettled(page);
   const all = await page.getByTestId('table-rows').locator('tr').count();
   assert.ok(all >= 4, `${all} visits`);
   await page.getByTestId('table-filter').fill('Validate');
+  await page.getByTestId('table-count').filter({ hasText: /^1 of \d+ visits$/ }).waitFor();
+  await tableSettled(page);
   const rows = page.getByTestId('table-rows').locator('tr');
   assert.equal(await rows.count(), 1);
   assert.match(await rows.first().textContent(), /ValidateOrder/);
@@ -204,12 +210,57 @@ test('Map runs: counts and iterations browsed one by one', async () => {
   await run(page);
   await page.getByTestId('tab-table').click();
   await page.getByTestId('table-filter').fill('Map');
+  await page.getByTestId('table-count').filter({ hasText: /^1 of/ }).waitFor();
   await page.getByTestId('table-rows').locator('tr').first().click();
   const map = page.getByTestId('map-run');
   await map.waitFor();
   assert.match(await page.getByTestId('map-counts').textContent(), /\d+ iterations: \d+ succeeded/);
   await page.getByTestId('iteration-1').click();
   await page.getByTestId('step-state').filter({ hasText: /iteration 1/ }).waitFor();
+  await page.close();
+});
+
+test('the table pages a 3,000-item Map run from the worker; a row opens its iteration', async () => {
+  const { page, errors } = await open();
+  const definition = {
+    StartAt: 'Items',
+    States: {
+      Items: {
+        Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 10,
+        ItemProcessor: { StartAt: 'Price', States: {
+          Price: { Type: 'Pass', Parameters: { 'sku.$': '$.sku' }, Next: 'Done' },
+          Done: { Type: 'Succeed' } } },
+        ResultSelector: { 'count.$': 'States.ArrayLength($)' },
+        End: true,
+      },
+    },
+  };
+  const input = { items: Array.from({ length: 3000 }, (_, i) => ({ sku: `SKU-${i}` })) };
+  await setEditor(page, 'mocks', '');
+  await setEditor(page, 'definition', JSON.stringify(definition, null, 2));
+  await setEditor(page, 'input', JSON.stringify(input));
+  await run(page);
+  await page.getByTestId('tab-table').click();
+  await page.getByTestId('table-count').filter({ hasText: '6001 of 6001 visits' }).waitFor();
+  const rows = page.getByTestId('table-rows').locator('tr');
+  assert.equal(await rows.count(), 200, 'one page of rows is in the page');
+  assert.equal(await page.getByTestId('table-page').textContent(), 'Page 1 of 31');
+  await page.getByTestId('table-next').click();
+  await page.getByTestId('table-page').filter({ hasText: 'Page 2 of 31' }).waitFor();
+  await tableSettled(page);
+  assert.match(await rows.first().locator('td').first().textContent(), /^201$/);
+  // Filtered and sorted in the worker: the second page of the "Done" visits, newest first.
+  await page.getByTestId('table-filter').fill('done');
+  await page.getByTestId('table-count').filter({ hasText: '3000 of 6001 visits' }).waitFor();
+  await page.getByRole('button', { name: '#', exact: true }).click();
+  await page.getByRole('button', { name: '#', exact: true }).click();
+  await tableSettled(page);
+  assert.equal(await page.locator('th[aria-sort="descending"]').count(), 1);
+  assert.match(await rows.first().textContent(), /^6001Done \[2999\]/);
+  await rows.first().click();
+  await page.getByTestId('step-state').filter({ hasText: /Done.*iteration 2999/ }).waitFor();
+  assert.match(await page.getByTestId('step-position').textContent(), /^Step \d+ of 6001$/);
+  assert.deepEqual(errors, []);
   await page.close();
 });
 

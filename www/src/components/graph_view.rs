@@ -23,21 +23,12 @@ struct Camera {
 const MIN_SCALE: f64 = 0.2;
 const MAX_SCALE: f64 = 3.0;
 
-/// The first visit of each node, so a click on a node opens its details.
-fn first_visits(trace: &Value) -> HashMap<String, usize> {
-    let mut out = HashMap::new();
-    if let Some(visits) = trace.get("visits").and_then(Value::as_array) {
-        for (i, v) in visits.iter().enumerate() {
-            if let Some(node) = v.get("node").and_then(Value::as_str) {
-                let step = v
-                    .get("step")
-                    .and_then(Value::as_u64)
-                    .map_or(i, |s| s as usize);
-                out.entry(node.to_string()).or_insert(step);
-            }
-        }
-    }
-    out
+/// The first step of each node, so a click on a node opens its details.
+fn first_steps(trace: &Value) -> HashMap<String, usize> {
+    trace
+        .get("firstSteps")
+        .and_then(|s| HashMap::<String, usize>::deserialize(s).ok())
+        .unwrap_or_default()
 }
 
 #[function_component(GraphView)]
@@ -74,24 +65,22 @@ pub fn graph_view() -> Html {
     let visits = use_memo(report.clone(), |report| {
         report
             .as_ref()
-            .map(|r| first_visits(&r.trace))
+            .map(|r| first_steps(&r.trace))
             .unwrap_or_default()
     });
-    let selected_node = ctx.state.step.and_then(|step| {
-        let trace = &ctx.state.report.as_ref()?.trace;
-        trace
-            .get("visits")?
-            .as_array()?
-            .iter()
-            .enumerate()
-            .find(|(i, v)| {
-                v.get("step")
-                    .and_then(Value::as_u64)
-                    .map_or(*i, |s| s as usize)
-                    == step
-            })
-            .and_then(|(_, v)| v.get("node")?.as_str().map(str::to_string))
-    });
+    // The selected step's node, from its detail (the worker sends it with the step).
+    let selected_node = ctx
+        .state
+        .step_detail
+        .as_ref()
+        .filter(|(step, _)| ctx.state.step == Some(*step))
+        .and_then(|(_, detail)| {
+            detail
+                .get("visit")?
+                .get("node")?
+                .as_str()
+                .map(str::to_string)
+        });
 
     // Ctrl+wheel zooms the graph instead of the page; Yew's wheel listeners are passive
     // (they cannot prevent the page zoom), so this one is registered by hand.

@@ -35,16 +35,6 @@ pub fn map_run_view(props: &MapRunProps) -> Html {
         (None, Some(p)) => format!("tolerates {p}% failures"),
         _ => "tolerates no failure".into(),
     };
-    // Visits → steps: the trace's visits carry their step number.
-    let step_of_visit = |visit: u64| -> Option<usize> {
-        let trace = &ctx.state.report.as_ref()?.trace;
-        trace
-            .get("visits")?
-            .get(visit as usize)?
-            .get("step")?
-            .as_u64()
-            .map(|s| s as usize)
-    };
     let pages = iterations.len().div_ceil(PAGE).max(1);
     let current = (*page).min(pages - 1);
     html! {
@@ -58,7 +48,8 @@ pub fn map_run_view(props: &MapRunProps) -> Html {
                 { for iterations.iter().skip(current * PAGE).take(PAGE).map(|it| {
                     let index = it.get("index").and_then(Value::as_u64).unwrap_or(0);
                     let status = it.get("status").and_then(Value::as_str).unwrap_or("").to_string();
-                    let step = it.get("firstVisit").and_then(Value::as_u64).and_then(step_of_visit);
+                    // The worker names the step that opens each iteration.
+                    let step = it.get("firstStep").and_then(Value::as_u64).map(|s| s as usize);
                     let ctx = ctx.clone();
                     html! {
                         <li class={status.to_lowercase()}>

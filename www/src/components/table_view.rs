@@ -1,91 +1,69 @@
 //! One row per state visit, as in the AWS console's table view: filter, sort, and a click
-//! opens the visit's step. Paged, so a 3,000-iteration Map renders in small pieces.
+//! opens the visit's step. The worker filters, sorts and pages the visits
+//! (`Request::Visits`): a 3,000-item Map has over 6,000 of them, and the UI thread only
+//! ever receives and renders one page.
 
 use super::use_ctx;
-use crate::state::Action;
-use serde::Deserialize;
+use crate::state::{Action, Kind};
 use serde_json::Value;
+use stepbridge_inspect::protocol::Request;
+use stepbridge_inspect::visits::{VisitQuery, VisitSort};
 use yew::prelude::*;
 
 const PAGE: usize = 200;
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Visit {
-    pub index: usize,
-    pub step: Option<usize>,
-    pub node: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub status: String,
-    pub start_ms: f64,
-    pub duration_ms: f64,
-    pub attempts: u32,
-    pub map_iteration: Option<u64>,
-    pub branch: Option<u64>,
-    pub error: Option<String>,
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Sort {
-    Order,
-    Name,
-    Status,
-    Duration,
-    Attempts,
-}
-
 #[function_component(TableView)]
 pub fn table_view() -> Html {
     let ctx = use_ctx();
-    let filter = use_state(String::new);
-    let status = use_state(String::new);
-    let sort = use_state(|| (Sort::Order, false));
+    let query = use_state(VisitQuery::default);
     let page = use_state(|| 0usize);
     let report = ctx.state.report.clone();
-    let visits = use_memo(report.clone(), |report| {
-        report
-            .as_ref()
-            .and_then(|r| r.trace.get("visits"))
-            .and_then(|v| Vec::<Visit>::deserialize(v).ok())
-            .unwrap_or_default()
-    });
+    {
+        let ctx = ctx.clone();
+        use_effect_with(
+            (report.clone(), (*query).clone(), *page),
+            move |(report, query, page)| {
+                if report.is_some() {
+                    ctx.ask(
+                        Kind::Visits,
+                        Request::Visits {
+                            from: page * PAGE,
+                            count: PAGE,
+                            query: query.clone(),
+                        },
+                    );
+                }
+            },
+        );
+    }
     let Some(report) = report else {
         return html! { <p class="hint">{ "Run the state machine to see its state visits." }</p> };
     };
-    let needle = filter.to_lowercase();
-    let mut rows: Vec<&Visit> = visits
-        .iter()
-        .filter(|v| {
-            needle.is_empty()
-                || v.name.to_lowercase().contains(&needle)
-                || v.kind.to_lowercase().contains(&needle)
-        })
-        .filter(|v| status.is_empty() || v.status == *status)
-        .collect();
-    let (key, descending) = *sort;
-    match key {
-        Sort::Order => {}
-        Sort::Name => rows.sort_by(|a, b| a.name.cmp(&b.name)),
-        Sort::Status => rows.sort_by(|a, b| a.status.cmp(&b.status)),
-        Sort::Duration => rows.sort_by(|a, b| a.duration_ms.total_cmp(&b.duration_ms)),
-        Sort::Attempts => rows.sort_by_key(|v| v.attempts),
-    }
-    if descending {
-        rows.reverse();
-    }
-    let pages = rows.len().div_ceil(PAGE).max(1);
+    // The latest page, even while a newer query is on its way (the table does not flicker
+    // empty on every keystroke); `aria-busy` says it is stale.
+    let visits = ctx.state.visits.clone();
+    let fresh = visits
+        .as_ref()
+        .is_some_and(|v| v.query == *query && v.from == *page * PAGE);
+    let (total, all) = visits.as_ref().map_or((0, 0), |v| (v.total, v.all));
+    let pages = total.div_ceil(PAGE).max(1);
     let current = (*page).min(pages - 1);
-    let statuses: Vec<String> = {
-        let mut s: Vec<String> = visits.iter().map(|v| v.status.clone()).collect();
-        s.sort();
-        s.dedup();
-        s
+    let set_query = |change: fn(&mut VisitQuery, String)| {
+        let (query, page) = (query.clone(), page.clone());
+        move |value: String| {
+            let mut next = (*query).clone();
+            change(&mut next, value);
+            query.set(next);
+            page.set(0);
+        }
     };
-    let header = |label: &'static str, k: Sort| {
-        let sort = sort.clone();
-        let active = key == k;
+    let on_text = set_query(|q, v| q.text = v);
+    let on_status = set_query(|q, v| q.status = v);
+    let header = |label: &'static str, k: VisitSort| {
+        let query = query.clone();
+        let page = page.clone();
+        let active = query.sort == k;
+        let descending = query.descending;
         let aria = if !active {
             "none"
         } else if descending {
@@ -95,7 +73,10 @@ pub fn table_view() -> Html {
         };
         html! {
             <th aria-sort={aria}>
-                <button class="link" onclick={move |_| sort.set((k, active && !descending))}>{ label }</button>
+                <button class="link" onclick={move |_| {
+                    query.set(VisitQuery { sort: k, descending: active && !descending, ..(*query).clone() });
+                    page.set(0);
+                }}>{ label }</button>
             </th>
         }
     };
@@ -104,33 +85,35 @@ pub fn table_view() -> Html {
         <div class="table-view" data-testid="table-view">
             <div class="filters">
                 <label>{ "Filter " }
-                    <input data-testid="table-filter" placeholder="state name or type" value={(*filter).clone()}
-                        oninput={let filter = filter.clone(); let page = page.clone(); move |e: InputEvent| {
+                    <input data-testid="table-filter" placeholder="state name or type" value={query.text.clone()}
+                        oninput={move |e: InputEvent| {
                             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                            filter.set(input.value());
-                            page.set(0);
+                            on_text(input.value());
                         }} />
                 </label>
                 <label>{ "Status " }
-                    <select data-testid="table-status" onchange={let status = status.clone(); let page = page.clone(); move |e: Event| {
+                    <select data-testid="table-status" onchange={move |e: Event| {
                         let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-                        status.set(select.value());
-                        page.set(0);
+                        on_status(select.value());
                     }}>
                         <option value="">{ "All" }</option>
-                        { for statuses.iter().map(|s| html! { <option value={s.clone()}>{ s }</option> }) }
+                        { for visits.iter().flat_map(|v| v.statuses.iter()).map(|s| html! {
+                            <option value={s.clone()} selected={*s == query.status}>{ s }</option>
+                        }) }
                     </select>
                 </label>
-                <span class="hint" data-testid="table-count">{ format!("{} of {} visits", rows.len(), visits.len()) }</span>
+                <span class="hint" data-testid="table-count" data-fresh={fresh.to_string()}>
+                    { if visits.is_some() { format!("{total} of {all} visits") } else { "Loading the visits…".into() } }
+                </span>
             </div>
             { cost(&summary) }
-            <table class="visits">
+            <table class="visits" aria-busy={(!fresh).to_string()}>
                 <thead><tr>
-                    { header("#", Sort::Order) }{ header("State", Sort::Name) }<th>{ "Type" }</th>
-                    { header("Status", Sort::Status) }<th>{ "Start" }</th>{ header("Duration", Sort::Duration) }{ header("Attempts", Sort::Attempts) }
+                    { header("#", VisitSort::Order) }{ header("State", VisitSort::Name) }<th>{ "Type" }</th>
+                    { header("Status", VisitSort::Status) }<th>{ "Start" }</th>{ header("Duration", VisitSort::Duration) }{ header("Attempts", VisitSort::Attempts) }
                 </tr></thead>
                 <tbody data-testid="table-rows">
-                    { for rows.iter().skip(current * PAGE).take(PAGE).map(|v| {
+                    { for visits.iter().flat_map(|v| v.rows.iter()).map(|v| {
                         let ctx = ctx.clone();
                         let step = v.step;
                         let selected = step.is_some() && ctx.state.step == step;
@@ -141,8 +124,8 @@ pub fn table_view() -> Html {
                                 <td>{ &v.name }{ v.map_iteration.map(|i| format!(" [{i}]")).unwrap_or_default() }</td>
                                 <td>{ &v.kind }</td>
                                 <td class="status-cell">{ &v.status }</td>
-                                <td>{ format!("{:.0} ms", v.start_ms) }</td>
-                                <td>{ format!("{:.0} ms", v.duration_ms) }</td>
+                                <td>{ format!("{} ms", v.start_ms) }</td>
+                                <td>{ format!("{} ms", v.duration_ms) }</td>
                                 <td>{ v.attempts }</td>
                             </tr>
                         }
@@ -151,9 +134,9 @@ pub fn table_view() -> Html {
             </table>
             if pages > 1 {
                 <div class="pager">
-                    <button class="small" disabled={current == 0} onclick={let page = page.clone(); move |_| page.set(current.saturating_sub(1))}>{ "Previous page" }</button>
-                    <span>{ format!("Page {} of {pages}", current + 1) }</span>
-                    <button class="small" disabled={current + 1 >= pages} onclick={let page = page.clone(); move |_| page.set(current + 1)}>{ "Next page" }</button>
+                    <button class="small" data-testid="table-prev" disabled={current == 0} onclick={let page = page.clone(); move |_| page.set(current.saturating_sub(1))}>{ "Previous page" }</button>
+                    <span data-testid="table-page">{ format!("Page {} of {pages}", current + 1) }</span>
+                    <button class="small" data-testid="table-next" disabled={current + 1 >= pages} onclick={let page = page.clone(); move |_| page.set(current + 1)}>{ "Next page" }</button>
                 </div>
             }
         </div>

@@ -13,6 +13,7 @@ pub use workspace::*;
 use serde_json::Value;
 use std::rc::Rc;
 use stepbridge_inspect::protocol::{Diag, EbTool, EventFilter, Response, RunReport};
+use stepbridge_inspect::visits::VisitPage;
 use yew::Reducible;
 
 /// The three ways to look at a run, as in the AWS console, and the EventBridge bench.
@@ -74,6 +75,8 @@ pub enum Kind {
     Validate,
     Run,
     Events,
+    /// A page of the table view's state visits.
+    Visits,
     Step,
     Pattern,
     Text,
@@ -142,6 +145,8 @@ pub struct AppState {
     pub step_detail: Option<(usize, Rc<Value>)>,
     pub events: Option<EventsPage>,
     pub events_filter: EventFilter,
+    /// The last page of state visits the table view asked for.
+    pub visits: Option<Rc<VisitPage>>,
     pub theme: Theme,
     /// A message from the worker or the page (not an engine result), shown until dismissed.
     pub notice: Option<String>,
@@ -315,6 +320,7 @@ impl AppState {
                 self.report = Some(Rc::new(*report));
                 self.finished_runs += 1;
                 self.events = None;
+                self.visits = None;
                 self.step_detail = None;
                 self.step = self.step.filter(|s| *s < visits);
             }
@@ -329,6 +335,10 @@ impl AppState {
                     total,
                     events: Rc::new(events),
                 });
+            }
+            Response::VisitsPage(page) if self.awaits(Kind::Visits, id) => {
+                self.settle(Kind::Visits);
+                self.visits = Some(Rc::new(*page));
             }
             Response::StepDetail { visit, detail } if self.awaits(Kind::Step, id) => {
                 self.settle(Kind::Step);
@@ -407,6 +417,7 @@ impl Reducible for AppState {
                 next.step = None;
                 next.step_detail = None;
                 next.events = None;
+                next.visits = None;
                 next.can_restore = true;
             }
             Action::Restore(workspace) => {
