@@ -228,3 +228,5 @@ window.StepbridgeEditor = Object.freeze({
   create, setDoc, getDoc, setLanguage, setReadOnly, destroy, setDiagnostics, goto, format,
   setCompletions, setTheme,
 });
+// The bundle loads async: the app may have started already and waits for this event.
+window.dispatchEvent(new Event('stepbridge-editor-ready'));

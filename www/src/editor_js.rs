@@ -1,8 +1,20 @@
-//! The boundary to the CodeMirror editor bundle (www/js/editor.js, loaded by index.html before
-//! the app starts). Editors are named by the small integer handle `create` returns, so no
+//! The boundary to the CodeMirror editor bundle (www/js/editor.js, loaded by index.html
+//! without blocking the page: see [`loaded`] and [`READY_EVENT`]). Editors are named by the small integer handle `create` returns, so no
 //! JavaScript object has to be kept alive on the Rust side except the change callback.
 
 use wasm_bindgen::prelude::*;
+
+/// Dispatched on `window` by the bundle once `window.StepbridgeEditor` exists.
+pub const READY_EVENT: &str = "stepbridge-editor-ready";
+
+/// Whether the bundle has arrived (the functions below exist).
+pub fn loaded() -> bool {
+    js_sys::Reflect::has(
+        &gloo::utils::window(),
+        &JsValue::from_str("StepbridgeEditor"),
+    )
+    .unwrap_or(false)
+}
 
 #[wasm_bindgen(js_namespace = StepbridgeEditor)]
 extern "C" {

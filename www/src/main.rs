@@ -9,5 +9,9 @@ mod engine;
 mod state;
 
 fn main() {
+    // The static shell of index.html, painted before the wasm arrived, gives way to the app.
+    if let Some(boot) = gloo::utils::document().get_element_by_id("boot") {
+        boot.remove();
+    }
     yew::Renderer::<components::App>::new().render();
 }

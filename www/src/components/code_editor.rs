@@ -136,9 +136,70 @@ fn with_handle(handle: &RefCell<Option<u32>>, f: &dyn Fn(u32)) {
     }
 }
 
+/// A 1-based line and column (UTF-16 units, as CodeMirror counts) of a UTF-16 offset.
+fn line_column(text: &str, offset: u32) -> (u32, u32) {
+    let (mut line, mut column, mut seen) = (1, 1, 0);
+    for c in text.chars() {
+        if seen >= offset {
+            break;
+        }
+        seen += c.len_utf16() as u32;
+        if c == '\n' {
+            line += 1;
+            column = 1;
+        } else {
+            column += c.len_utf16() as u32;
+        }
+    }
+    (line, column)
+}
+
+/// Whether the editor bundle has arrived. It loads without blocking the page; until it lands
+/// the component shows its text in a plain text box. `caret` receives where the caret was in
+/// that box, when it had the focus, so the editor takes the focus over at the same place.
+#[hook]
+fn use_bundle_ready(fallback: NodeRef, caret: Rc<RefCell<Option<(u32, u32)>>>) -> bool {
+    let ready = use_state(editor_js::loaded);
+    {
+        let ready = ready.clone();
+        use_effect_with((), move |_| {
+            let already = *ready;
+            let arrived = move || {
+                if let Some(text_box) = fallback.cast::<web_sys::HtmlTextAreaElement>() {
+                    let focused = gloo::utils::document()
+                        .active_element()
+                        .is_some_and(|e| e == **text_box);
+                    if let (true, Ok(Some(offset))) = (focused, text_box.selection_start()) {
+                        *caret.borrow_mut() = Some(line_column(&text_box.value(), offset));
+                    }
+                }
+                ready.set(true);
+            };
+            // The bundle may have landed between the first render and this effect.
+            let listener = if already {
+                None
+            } else if editor_js::loaded() {
+                arrived();
+                None
+            } else {
+                Some(gloo::events::EventListener::once(
+                    &gloo::utils::window(),
+                    editor_js::READY_EVENT,
+                    move |_| arrived(),
+                ))
+            };
+            move || drop(listener)
+        });
+    }
+    *ready
+}
+
 #[function_component(CodeEditor)]
 pub fn code_editor(props: &CodeEditorProps) -> Html {
     let host = use_node_ref();
+    let fallback = use_node_ref();
+    let caret = use_mut_ref(|| None::<(u32, u32)>);
+    let ready = use_bundle_ready(fallback.clone(), caret.clone());
     let handle: Rc<RefCell<Option<u32>>> = use_mut_ref(|| None);
     // The parent usually builds a new Callback every render; the editor's one JS closure
     // always calls the latest.
@@ -163,15 +224,24 @@ pub fn code_editor(props: &CodeEditorProps) -> Html {
             read_only: props.read_only,
         };
         let options = to_js(&options);
-        use_effect_with((), move |_| {
-            let callback = Closure::<dyn FnMut(String)>::new(move |text: String| {
-                *last_emitted.borrow_mut() = Some(text.clone());
-                let current = on_change.borrow().clone();
-                current.emit(text);
+        // Mounted once the bundle is there, with the text as it is then (typed into the
+        // plain box meanwhile, perhaps).
+        use_effect_with(ready, move |ready| {
+            let callback = ready.then(|| {
+                Closure::<dyn FnMut(String)>::new(move |text: String| {
+                    *last_emitted.borrow_mut() = Some(text.clone());
+                    let current = on_change.borrow().clone();
+                    current.emit(text);
+                })
             });
-            if let Some(parent) = host.cast::<web_sys::Element>() {
+            if let (Some(callback), Some(parent)) = (&callback, host.cast::<web_sys::Element>()) {
                 match editor_js::create(&parent, &options, callback.as_ref().unchecked_ref()) {
-                    Ok(h) => *handle.borrow_mut() = Some(h),
+                    Ok(h) => {
+                        *handle.borrow_mut() = Some(h);
+                        if let Some((line, column)) = caret.borrow_mut().take() {
+                            editor_js::goto(h, line, column);
+                        }
+                    }
                     Err(e) => gloo::console::error!("the code editor did not start:", e),
                 }
             }
@@ -187,7 +257,7 @@ pub fn code_editor(props: &CodeEditorProps) -> Html {
 
     {
         let (handle, last_emitted) = (handle.clone(), last_emitted.clone());
-        use_effect_with(props.value.clone(), move |value| {
+        use_effect_with((props.value.clone(), ready), move |(value, _)| {
             if last_emitted.borrow().as_deref() != Some(value.as_str()) {
                 with_handle(&handle, &|h| {
                     if editor_js::get_doc(h) != value.as_str() {
@@ -199,36 +269,42 @@ pub fn code_editor(props: &CodeEditorProps) -> Html {
     }
     {
         let handle = handle.clone();
-        use_effect_with(props.language, move |language| {
+        use_effect_with((props.language, ready), move |(language, _)| {
             with_handle(&handle, &|h| editor_js::set_language(h, language.as_str()));
         });
     }
     {
         let handle = handle.clone();
-        use_effect_with(props.read_only, move |read_only| {
+        use_effect_with((props.read_only, ready), move |(read_only, _)| {
             with_handle(&handle, &|h| editor_js::set_read_only(h, *read_only));
         });
     }
     {
         let handle = handle.clone();
-        use_effect_with(props.diagnostics.clone(), move |diagnostics| {
-            with_handle(&handle, &|h| {
-                editor_js::set_diagnostics(h, &to_js(diagnostics.as_ref()))
-            });
-        });
+        use_effect_with(
+            (props.diagnostics.clone(), ready),
+            move |(diagnostics, _)| {
+                with_handle(&handle, &|h| {
+                    editor_js::set_diagnostics(h, &to_js(diagnostics.as_ref()))
+                });
+            },
+        );
     }
     {
         let handle = handle.clone();
-        use_effect_with(props.completions.clone(), move |completions| {
-            let vocabulary = completions.as_deref().map_or(JsValue::NULL, to_js);
-            with_handle(&handle, &|h| editor_js::set_completions(h, &vocabulary));
-        });
+        use_effect_with(
+            (props.completions.clone(), ready),
+            move |(completions, _)| {
+                let vocabulary = completions.as_deref().map_or(JsValue::NULL, to_js);
+                with_handle(&handle, &|h| editor_js::set_completions(h, &vocabulary));
+            },
+        );
     }
     {
         // The theme is page-wide on the JavaScript side; going through the handle keeps the
         // call away from a page where the bundle failed to load.
         let handle = handle.clone();
-        use_effect_with(props.dark, move |dark| {
+        use_effect_with((props.dark, ready), move |(dark, _)| {
             with_handle(&handle, &|_| editor_js::set_theme(*dark));
         });
     }
@@ -250,5 +326,22 @@ pub fn code_editor(props: &CodeEditorProps) -> Html {
         });
     }
 
+    if !ready {
+        let (on_change, last_emitted) = (on_change.clone(), last_emitted.clone());
+        let oninput = Callback::from(move |e: InputEvent| {
+            let text_box: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+            let text = text_box.value();
+            *last_emitted.borrow_mut() = Some(text.clone());
+            let current = on_change.borrow().clone();
+            current.emit(text);
+        });
+        return html! {
+            <div class="code-editor">
+                <textarea class="code-fallback" ref={fallback} aria-label={props.label.clone()}
+                    data-testid={format!("{}-plain", props.test_id)} spellcheck="false"
+                    readonly={props.read_only} value={props.value.clone()} {oninput} />
+            </div>
+        };
+    }
     html! { <div class="code-editor" ref={host}></div> }
 }
