@@ -264,6 +264,36 @@ test('the table pages a 3,000-item Map run from the worker; a row opens its iter
   await page.close();
 });
 
+test('the page is interactive before the editor bundle lands; what is typed meanwhile is kept', async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  let release;
+  const held = new Promise((done) => { release = done; });
+  await page.route('**/stepbridge-editor-*.js', async (route) => { await held; await route.continue(); });
+  await page.goto(server.url);
+  await page.getByTestId('engine').filter({ hasText: 'ready' }).waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator('.cm-editor').count(), 0, 'the bundle is held back');
+  // The app works without it: the plain text boxes hold the workspace, and Run runs it.
+  assert.match(await page.getByTestId('definition-plain').inputValue(), /"StartAt": "ValidateOrder"/);
+  await run(page, 'SUCCEEDED');
+  const typed = '{"orderId": "typed-early", "items": []}';
+  await page.getByTestId('input-plain').fill(typed);
+  await page.waitForFunction((t) => JSON.parse(localStorage.getItem('stepbridge.workspace.v1')).input === t, typed);
+  release();
+  await page.locator('.cm-editor[data-testid="input"]').waitFor();
+  assert.equal(await page.getByTestId('input-plain').count(), 0, 'the editor replaced the plain box');
+  assert.equal((await workspace(page)).input, typed);
+  assert.equal(await page.locator('.cm-editor[data-testid="input"] .cm-content').textContent(), typed);
+  // The caret was in the plain box: the editor has the focus now, where typing goes on.
+  await page.keyboard.type(' ');
+  await page.waitForFunction((t) => JSON.parse(localStorage.getItem('stepbridge.workspace.v1')).input === `${t} `, typed);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a callback execution waits, shows its token, and resumes on task success', async () => {
   const { page } = await open();
   await selectExample(page, 'callback-approval');
