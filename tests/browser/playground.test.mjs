@@ -272,7 +272,7 @@ test('the page is interactive before the editor bundle lands; what is typed mean
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   let release;
   const held = new Promise((done) => { release = done; });
-  await page.route('**/stepbridge-editor-*.js', async (route) => { await held; await route.continue(); });
+  await page.route('**/stepbridge-editor.js', async (route) => { await held; await route.continue(); });
   await page.goto(server.url);
   await page.getByTestId('engine').filter({ hasText: 'ready' }).waitFor({ timeout: 30_000 });
   assert.equal(await page.locator('.cm-editor').count(), 0, 'the bundle is held back');
