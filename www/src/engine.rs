@@ -14,6 +14,10 @@ use yew::Callback;
 /// Trunk builds the worker (data-type="worker") next to the page under this name.
 const WORKER_URL: &str = "./stepbridge-worker_loader.js";
 
+/// Progress replies closer together than this are dropped: each one re-renders the page, and
+/// a fast run sends dozens a second (one per 500 history events).
+const PROGRESS_INTERVAL_MS: f64 = 200.0;
+
 /// A message handler kept alive as long as its worker.
 type Handler = Closure<dyn FnMut(JsValue)>;
 
@@ -34,6 +38,13 @@ impl PartialEq for Engine {
     fn eq(&self, other: &Self) -> bool {
         std::ptr::eq(self, other)
     }
+}
+
+/// Milliseconds since the page started.
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 impl Engine {
@@ -60,13 +71,23 @@ impl Engine {
             }
         };
         let on_event = self.on_event.clone();
+        let mut last_progress = f64::NEG_INFINITY;
         let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
             let event: MessageEvent = event.unchecked_into();
             let Some(text) = event.data().as_string() else {
                 return;
             };
             match serde_json::from_str::<Envelope<Response>>(&text) {
-                Ok(envelope) => on_event.emit(Event::Reply(envelope.id, envelope.body)),
+                Ok(Envelope {
+                    body: Response::Progress { .. },
+                    ..
+                }) if now() - last_progress < PROGRESS_INTERVAL_MS => {}
+                Ok(envelope) => {
+                    if matches!(envelope.body, Response::Progress { .. }) {
+                        last_progress = now();
+                    }
+                    on_event.emit(Event::Reply(envelope.id, envelope.body))
+                }
                 Err(e) => on_event.emit(Event::Failed(format!(
                     "The engine worker sent a reply the page cannot read: {e}"
                 ))),
