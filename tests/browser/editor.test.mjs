@@ -253,6 +253,24 @@ test('format pretty-prints JSON as one undoable change and keeps literals exactl
   await page.close();
 });
 
+test('a line past 20,000 characters is shown without colours until Format breaks it up', async () => {
+  const long = JSON.stringify({ items: Array.from({ length: 1500 }, (_, i) => ({ sku: `SKU-${i}`, qty: i })) });
+  assert.ok(long.length > 20_000);
+  const { page, editor } = await open({ doc: long });
+  const coloured = () => editor.locator('.cm-content span').count();
+  // Coloured, the line would hold thousands of spans; plain, at most the odd match marker.
+  assert.ok(await coloured() < 5, 'one long line: plain text');
+  assert.equal(await page.evaluate(() => StepbridgeEditor.format(window.h)), true);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="definition"] .cm-content span').length > 20);
+  assert.equal(JSON.parse(await getDoc(page)).items.length, 1500, 'the text is intact');
+  // Typed back onto one line: plain again (undo restores the long line).
+  await editor.locator('.cm-content').focus();
+  await page.keyboard.press('Control+z');
+  assert.equal(await getDoc(page), long);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="definition"] .cm-content span').length < 5);
+  await page.close();
+});
+
 test('search opens with Ctrl+F; Escape then Tab leaves the editor', async () => {
   const { page, editor } = await open();
   await page.evaluate(() => StepbridgeEditor.goto(window.h, 1, 1));

@@ -30,7 +30,24 @@ let nextHandle = 1;
 let dark = false;
 const themeOf = () => (dark ? darkTheme : lightTheme);
 
-function languageExtension(lang) {
+/**
+ * Past this many characters on one line the text is shown without syntax colours (VS Code's
+ * default tokenisation limit is the same): a 3,000-item input pasted as one 100 KB line would
+ * otherwise be parsed and drawn as tens of thousands of coloured spans, stalling the page for
+ * well over 50 ms each time. "Format" breaks such a document into lines and brings the colours back.
+ */
+const LONG_LINE = 20_000;
+
+function hasLongLine(doc) {
+  if (doc.length <= LONG_LINE) return false;
+  for (const iter = doc.iterLines(); !iter.next().done;) {
+    if (iter.value.length > LONG_LINE) return true;
+  }
+  return false;
+}
+
+function languageExtension(lang, plain = false) {
+  if (plain) return [];
   return lang === 'yaml' ? yaml() : json();
 }
 
@@ -44,6 +61,7 @@ function create(parent, options = {}, onChange) {
   const entry = {
     view: null,
     language: options.language === 'yaml' ? 'yaml' : 'json',
+    plain: false,
     vocab: null,
     languageSlot: new Compartment(),
     readOnlySlot: new Compartment(),
@@ -57,8 +75,10 @@ function create(parent, options = {}, onChange) {
   // that the scrolling editor is reachable from the keyboard, read-only ones included.
   content.tabindex = '0';
 
+  const doc = options.doc ?? '';
+  entry.plain = doc.length > LONG_LINE && doc.split('\n').some((line) => line.length > LONG_LINE);
   const state = EditorState.create({
-    doc: options.doc ?? '',
+    doc,
     extensions: [
       lineNumbers(),
       highlightActiveLineGutter(),
@@ -92,7 +112,15 @@ function create(parent, options = {}, onChange) {
       ]),
       EditorView.editorAttributes.of(attributes),
       EditorView.contentAttributes.of(content),
-      entry.languageSlot.of(languageExtension(entry.language)),
+      entry.languageSlot.of(languageExtension(entry.language, entry.plain)),
+      // The colours go when an edit makes a line too long, and come back when none is.
+      EditorState.transactionExtender.of((tr) => {
+        if (!tr.docChanged) return null;
+        const plain = hasLongLine(tr.newDoc);
+        if (plain === entry.plain) return null;
+        entry.plain = plain;
+        return { effects: entry.languageSlot.reconfigure(languageExtension(entry.language, plain)) };
+      }),
       entry.readOnlySlot.of(EditorState.readOnly.of(Boolean(options.readOnly))),
       entry.themeSlot.of(themeOf()),
       EditorView.updateListener.of((update) => {
@@ -134,7 +162,9 @@ function getDoc(handle) {
 function setLanguage(handle, lang) {
   const entry = editor(handle);
   entry.language = lang === 'yaml' ? 'yaml' : 'json';
-  entry.view.dispatch({ effects: entry.languageSlot.reconfigure(languageExtension(entry.language)) });
+  entry.view.dispatch({
+    effects: entry.languageSlot.reconfigure(languageExtension(entry.language, entry.plain)),
+  });
 }
 
 function setReadOnly(handle, readOnly) {
