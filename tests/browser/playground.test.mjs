@@ -252,7 +252,7 @@ test('the table pages a 3,000-item Map run from the worker; a row opens its iter
   // Filtered and sorted in the worker: the second page of the "Done" visits, newest first.
   await page.getByTestId('table-filter').fill('done');
   await page.getByTestId('table-count').filter({ hasText: '3000 of 6001 visits' }).waitFor();
-  await page.getByRole('button', { name: '#', exact: true }).click();
+  // The run's order is the table's first sort: one click turns it around.
   await page.getByRole('button', { name: '#', exact: true }).click();
   await tableSettled(page);
   assert.equal(await page.locator('th[aria-sort="descending"]').count(), 1);
@@ -273,7 +273,8 @@ test('the page is interactive before the editor bundle lands; what is typed mean
   let release;
   const held = new Promise((done) => { release = done; });
   await page.route('**/stepbridge-editor.js', async (route) => { await held; await route.continue(); });
-  await page.goto(server.url);
+  // Not until "load": the held bundle is preloaded, so the load event waits for it.
+  await page.goto(server.url, { waitUntil: 'domcontentloaded' });
   await page.getByTestId('engine').filter({ hasText: 'ready' }).waitFor({ timeout: 30_000 });
   assert.equal(await page.locator('.cm-editor').count(), 0, 'the bundle is held back');
   // The app works without it: the plain text boxes hold the workspace, and Run runs it.
