@@ -11,8 +11,9 @@ use yew::prelude::*;
 
 const ROW_HEIGHT: f64 = 28.0;
 const VIEWPORT_HEIGHT: f64 = 420.0;
-/// Rows fetched per window; the view asks again when scrolling leaves it.
-const WINDOW: usize = 300;
+/// Rows fetched per window; the view asks again when scrolling leaves it. Small enough that
+/// parsing one window (events carry their details) stays a short task on the UI thread.
+const WINDOW: usize = 120;
 /// Rows rendered beyond the visible ones, so fast scrolling shows no gap.
 const OVERSCAN: usize = 10;
 

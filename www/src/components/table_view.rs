@@ -10,7 +10,8 @@ use stepbridge_inspect::protocol::Request;
 use stepbridge_inspect::visits::{VisitQuery, VisitSort};
 use yew::prelude::*;
 
-const PAGE: usize = 200;
+/// Rows per page: each page is one message and one render, kept well under 50 ms.
+const PAGE: usize = 100;
 
 #[function_component(TableView)]
 pub fn table_view() -> Html {
