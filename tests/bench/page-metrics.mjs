@@ -1,10 +1,10 @@
-// Measures the playground's page targets in headless Chromium on loopback (issue 13):
-// first contentful paint, interactive, editors usable, engines ready, bytes before
-// interactive (gzipped),
-// Run → rendered result for the order example, and main-thread long tasks while a
-// 3,000-item Map runs and renders (wall time, as the long-task API reports it, and the
-// tasks' CPU time from a Chrome trace, which a machine with busy shared cores does not inflate). Prints one JSON document; not a test (timings vary by
-// machine), run it with `node tests/bench/page-metrics.mjs` after scripts/dist.
+// Measures the playground's page targets in headless Chromium on loopback (issue 13): first
+// contentful paint, interactive, editors usable, engines ready, bytes before interactive
+// (gzipped), Run → rendered result for the order example, and main-thread long tasks while
+// a 3,000-item Map runs and renders (wall time, as the long-task API reports it, and the
+// tasks' CPU time from a Chrome trace, which busy shared cores do not inflate). Prints one
+// JSON document; not a test (timings vary by machine), run it with
+// `node tests/bench/page-metrics.mjs` after scripts/dist.
 import { fileURLToPath } from 'node:url';
 import { readFile, readdir } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
