@@ -227,7 +227,9 @@ pub struct RunReport {
     /// Task states that ran without a mock.
     pub unmocked: Vec<String>,
     pub stop_time: Option<String>,
-    /// The run's trace without the per-step data (see `crate::trace`).
+    /// The part of the run's trace every view needs at once: `{summary, nodeStats,
+    /// firstSteps}` (see `crate::trace`); visits come with `Request::Visits`, steps with
+    /// `Request::Step`.
     pub trace: Value,
     /// The state machine's laid-out graph (see `crate::graph`).
     pub graph: Value,
