@@ -384,3 +384,70 @@ fn choices_are_graded_against_the_options_facts() {
     );
     assert!(g.diagnostics[0].message.contains("standard, express"));
 }
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token:
+// the execution pauses until SendTaskSuccess or SendTaskFailure names its token.
+#[test]
+fn workflow_cases_send_callbacks_to_the_waiting_token() {
+    let approval = json!({"StartAt": "Approve", "States": {
+        "Approve": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/approvals",
+                           "MessageBody": {"token.$": "$$.Task.Token"}},
+            "ResultPath": "$.decision",
+            "Catch": [{"ErrorEquals": ["Rejected"], "ResultPath": "$.error", "Next": "Refused"}],
+            "Next": "Done"},
+        "Done": {"Type": "Succeed"},
+        "Refused": {"Type": "Fail", "Error": "OrderRefused"}}});
+    let e = from(
+        json!({"id": "w", "kind": "workflow", "context": {"input": {"order": 1}},
+        "cases": [
+            {"name": "approved", "callbacks": [{"action": "success", "output": {"ok": true}}],
+             "expect": {"status": "SUCCEEDED", "output": {"order": 1, "decision": {"ok": true}}}},
+            {"name": "rejected", "callbacks": [{"action": "failure", "error": "Rejected", "cause": "no"}],
+             "expect": {"status": "FAILED", "error": "OrderRefused", "visits": ["Approve", "Refused"]}}]}),
+    );
+    let answer = Answer {
+        definition: approval.to_string(),
+        ..Answer::default()
+    };
+    let g = grade(&e, &answer);
+    assert!(g.passed, "{g:#?}");
+    // Without .waitForTaskToken the task does not wait (and $$.Task.Token does not exist, so the
+    // run fails at once): the callback has nowhere to go.
+    let no_wait = Answer {
+        definition: approval
+            .to_string()
+            .replace("sendMessage.waitForTaskToken", "sendMessage"),
+        ..Answer::default()
+    };
+    let g = grade(&e, &no_wait);
+    assert_eq!(
+        g.cases[0].message,
+        "callback 1 could not be sent: the execution is FAILED and waits on no task token"
+    );
+    assert!(!g.cases[1].passed);
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/concepts-standard-vs-express.html:
+// Express keeps no history; its CloudWatch Logs records still show the path it took.
+#[test]
+fn express_runs_are_traced_from_their_log_records() {
+    let definition = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Result": {"done": true}, "End": true}}});
+    let e = from(json!({"id": "x", "kind": "workflow", "cases": [
+        {"expect": {"status": "SUCCEEDED", "visits": ["A", "B"], "output": {"done": true}, "maxTransitions": 3}}]}));
+    let answer = |execution_type: &str| Answer {
+        definition: definition.to_string(),
+        execution_type: execution_type.into(),
+        ..Answer::default()
+    };
+    let express = grade(&e, &answer("EXPRESS"));
+    assert!(express.passed, "{express:#?}");
+    assert_eq!(
+        express.transitions,
+        grade(&e, &answer("STANDARD")).transitions
+    );
+    assert!(express.transitions.unwrap() > 0);
+    let g = grade(&e, &answer("FAST"));
+    assert_eq!(g.field.as_deref(), Some("executionType"));
+}
