@@ -66,7 +66,7 @@ pub(crate) fn check(pattern: &Pattern, case: &Case) -> Verdict {
             failed.path,
             crate::verdict::show(&failed.conditions),
         ));
-        verdict.pointer = Some(dotted_to_pointer(&failed.path));
+        verdict = verdict.pointer(dotted_to_pointer(&failed.path));
     }
     values(verdict)
 }
