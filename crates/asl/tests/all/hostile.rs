@@ -231,6 +231,32 @@ fn the_work_budget_ends_endless_costly_loops() {
 }
 
 #[test]
+fn a_jsonata_range_past_the_memory_budget_fails_the_state() {
+    // Reproducer 07's JSONata loop as filed: each pass built a 9-million-item range, about
+    // 500 MB natively, before the step budget could end the run. The evaluation's memory
+    // budget refuses the range before building it, and the state fails naming itself, its
+    // field, the expression and the budget (a States.QueryEvaluationError, as any failed
+    // evaluation; a Catch could handle it).
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "U", "States": {
+        "U": {"Type": "Pass", "Output": "{% $sum([1..9000000]) %}", "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input = -1 %}", "Next": "Done"}],
+        "Default": "U"}, "Done": {"Type": "Succeed"}}});
+    let o = run(&request(def, json!({})));
+    assert_eq!(o.status, RunStatus::Failed, "{o:?}");
+    assert_eq!(o.error.as_deref(), Some("States.QueryEvaluationError"));
+    let cause = o.cause.unwrap();
+    for part in [
+        "executing the state 'U'",
+        "'$sum([1..9000000])'",
+        "field 'Output'",
+        "memory budget",
+        "64 MiB",
+    ] {
+        assert!(cause.contains(part), "{part} in {cause}");
+    }
+}
+
+#[test]
 fn thousands_of_bad_next_give_a_capped_list() {
     // Reproducer 08: 16,000 states with a missing `Next` target took 12.5 s (the list of
     // names was sorted once per diagnostic) and gave 32,000 diagnostics.
