@@ -113,6 +113,31 @@ fn history_payloads_are_truncated_past_the_budget() {
 }
 
 #[test]
+fn kept_state_payloads_are_bounded_by_the_memory_they_take() {
+    // Reproducer 07 with its history: 40,000 small numbers are 229 KB of text but 1.3 MB as
+    // values, so a budget counted in text kept 70 copies (90 MB; 660 MB at the CLI's peak).
+    // Copies now count at a nominal 32 bytes a value: about a dozen of them fit.
+    let def = json!({"StartAt": "U", "States": {"U": {"Type": "Pass",
+        "Parameters": {"a.$": "$.a"}, "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}],
+        "Default": "U"}, "Done": {"Type": "Succeed"}}});
+    let a: Vec<u64> = (0..40_000).collect();
+    let mut req = request(def, json!({"a": a}));
+    req.max_history_events = Some(400);
+    let o = run(&req);
+    assert_eq!(o.status, RunStatus::Failed, "{:?}", o.cause);
+    let copies: usize = o
+        .states
+        .iter()
+        .filter_map(Value::as_object)
+        .flat_map(|s| s.values())
+        .filter(|v| v.get("a").is_some())
+        .count();
+    assert!((8..=16).contains(&copies), "{copies} copies kept");
+    assert!(o.states.iter().any(|s| s["truncated"] == json!(true)));
+}
+
+#[test]
 fn yaml_aliases_as_mapping_keys_are_refused() {
     // Reproducer 04: an alias of a 100,000-item sequence used as a key was spelled out as
     // JSON text once per use (140 MB/s past 3 GB).
