@@ -216,8 +216,33 @@ fn is_zero(n: &u32) -> bool {
 impl RunOutcome {
     /// The outcome as JSON text. Serialising here compiles the serialiser with this crate's
     /// optimisation level, which the size-optimised wasm facade benefits from.
+    ///
+    /// Measured first, then written into a buffer of exactly that size: a run with its
+    /// history can be tens of megabytes of text, and a buffer that doubles as it grows holds
+    /// the old and the new copy at once (in wasm, whose memory never shrinks, that peak
+    /// stays for good).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        /// Counts the bytes serde_json would write.
+        struct Count(usize);
+        impl std::io::Write for Count {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0 += buf.len();
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut count = Count(0);
+        if serde_json::to_writer(&mut count, self).is_err() {
+            return String::new();
+        }
+        let mut out = Vec::with_capacity(count.0);
+        if serde_json::to_writer(&mut out, self).is_err() {
+            return String::new();
+        }
+        // serde_json writes UTF-8 only.
+        String::from_utf8(out).unwrap_or_default()
     }
 
     /// An outcome for a definition or request that cannot run.

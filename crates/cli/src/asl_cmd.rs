@@ -87,11 +87,18 @@ pub struct ValidateArgs {
     pub definition: String,
 }
 
+/// Writes straight to stdout: a run with its history can be tens of megabytes of text,
+/// which a string built first would hold (and copy as it grows) on top of the run.
 fn print(v: &Value) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
-    );
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, v)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush());
+    if let Err(e) = written {
+        eprintln!("cannot write the result: {e}");
+    }
 }
 
 fn usage_error(code: &str, message: String) -> u8 {

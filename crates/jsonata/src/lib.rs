@@ -53,6 +53,11 @@ pub struct Environment {
     /// Maximum number of evaluation steps (default ten million, a few seconds of work);
     /// runaway loops fail with `U1001`.
     pub max_steps: u64,
+    /// Memory budget in bytes: what an evaluation may build in arrays and strings, counted
+    /// cumulatively at a nominal 16 bytes per array item and a byte per string byte (default
+    /// [`DEFAULT_MAX_MEMORY`]). Past it the evaluation fails with `U1001`, saying so, instead
+    /// of taking the host's memory (a range of ten million items is 240 MB natively).
+    pub max_memory: u64,
 }
 
 impl Default for Environment {
@@ -63,9 +68,15 @@ impl Default for Environment {
             bindings: serde_json::Map::new(),
             max_depth: DEFAULT_MAX_DEPTH,
             max_steps: 10_000_000,
+            max_memory: DEFAULT_MAX_MEMORY,
         }
     }
 }
+
+/// Default memory budget of an evaluation (64 MiB nominal, about 100 MB natively): ranges
+/// of up to four million items. A Step Functions payload is at most 256 KiB, so an
+/// expression needing more builds values a hundred times larger than anything it may return.
+pub const DEFAULT_MAX_MEMORY: u64 = 64 << 20;
 
 /// Default nesting limit (the reference has none beyond the JavaScript stack, which allows
 /// roughly this many nested calls). On wasm32 a stack budget applies as well.
@@ -145,6 +156,7 @@ impl Expression {
             env.seed,
             env.max_depth,
             env.max_steps,
+            env.max_memory,
             &functions::LIBRARY,
         );
         ev.step_functions = self.step_functions;

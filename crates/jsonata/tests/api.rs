@@ -535,9 +535,15 @@ fn amplifying_expressions_end_with_u1001_instead_of_exhausting_memory() {
         .unwrap()
         .evaluate(&json!(null), &env);
     assert_eq!(r.map_err(|e| e.code).map(|_| ()), Err("U1001"));
-    // The largest range and moderately large strings still work.
+    // The largest range works where the host's memory budget allows it (the default does
+    // not: see `ranges_and_built_values_meet_the_memory_budget`); moderately large strings
+    // work by default.
+    let roomy = Environment {
+        max_memory: 1 << 30,
+        ..Environment::default()
+    };
     assert_eq!(
-        eval("[1..10000000] ~> $count()", json!(null)),
+        eval_env("[1..10000000] ~> $count()", json!(null), &roomy),
         Some(json!(10000000))
     );
     assert_eq!(
@@ -546,6 +552,61 @@ fn amplifying_expressions_end_with_u1001_instead_of_exhausting_memory() {
             json!(null)
         ),
         Some(json!(1048576))
+    );
+}
+
+// Hostile input #07: `$sum([1..9000000])` in a Pass state's Output spent only 2.25 million
+// steps but built 9 million values (over 500 MB natively) before anything stopped it. What an
+// evaluation builds now counts against a memory budget of its own, which names itself.
+#[test]
+fn ranges_and_built_values_meet_the_memory_budget() {
+    let started = std::time::Instant::now();
+    let err = Expression::compile("$sum([1..9000000])")
+        .unwrap()
+        .evaluate(&json!(null), &Environment::default())
+        .unwrap_err();
+    assert_eq!(err.code, "U1001");
+    assert_eq!(err.position, Some(9), "just past the range operator `..`");
+    let text = err.to_string();
+    assert!(
+        text.contains("memory budget") && text.contains("64 MiB"),
+        "{text}"
+    );
+    // Refused before the range is built, so at once.
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    // Ranges within the budget, and arrays built bit by bit, still work.
+    assert_eq!(
+        eval("$sum([1..1000000])", json!(null)),
+        Some(json!(500000500000u64))
+    );
+    assert_eq!(
+        eval(
+            "$count($reduce([1..1000], function($a, $i) {$append($a, $i)}, []))",
+            json!(null)
+        ),
+        Some(json!(1000))
+    );
+    // Each way of building counts: array constructors, $append, concatenation and $pad.
+    let tight = Environment {
+        max_memory: 1 << 20,
+        ..Environment::default()
+    };
+    for expr in [
+        "$count([1..70000])",
+        "($a := [1..20000]; $count([$a, $a]))",
+        "($a := [1..20000]; $count($append($a, $a)))",
+        r#"$length($reduce([1..21], function($s, $i) {$s & $s}, "x"))"#,
+        r#"$length($pad("", 2000000))"#,
+    ] {
+        let e = Expression::compile(expr)
+            .unwrap()
+            .evaluate(&json!(null), &tight)
+            .unwrap_err();
+        assert!(e.to_string().contains("1 MiB"), "{expr}: {e}");
+    }
+    assert_eq!(
+        eval_env("$count([1..30000])", json!(null), &tight),
+        Some(json!(30000))
     );
 }
 
@@ -665,8 +726,11 @@ fn a_host_bounds_the_work_of_an_evaluation_loop() {
     let mut passes = 0;
     let mut first = 0;
     let err = loop {
+        // By default the memory budget stops this expression at once (see
+        // `ranges_and_built_values_meet_the_memory_budget`); raised here to watch the steps.
         let env = Environment {
             max_steps: left,
+            max_memory: 1 << 30,
             ..Environment::default()
         };
         let Metered { result, steps } = expr.evaluate_metered(&prepared, &env);

@@ -163,6 +163,9 @@ fn run_case(dir: &Path, spec: &Value) -> Result<(), String> {
         now_ms: 1_700_000_000_000.0,
         seed: 42,
         max_steps: 20_000_000,
+        // The reference implementation has no memory budget, and the suite's largest cases
+        // build ranges of ten million items (160 MiB at the nominal 16 bytes an item).
+        max_memory: 1 << 30,
         ..Environment::default()
     };
     if let Some(Value::Object(b)) = spec.get("bindings") {

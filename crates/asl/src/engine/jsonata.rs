@@ -284,7 +284,12 @@ impl<'a> Engine<'a> {
         match self.eval_query(st, q, raw, entered_id)? {
             v @ Value::Object(_) => Ok(v),
             other => Err(query::type_error(
-                &st.name, entered_id, field, "'object'", &other,
+                &st.name,
+                entered_id,
+                q.source(),
+                field,
+                "'object'",
+                &other,
             )),
         }
     }

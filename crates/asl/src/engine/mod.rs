@@ -570,9 +570,10 @@ impl<'a> Engine<'a> {
         let mut truncated = false;
         for (k, v) in fields {
             if let Some(v) = v {
-                // The inspection data share the history's budget of payload bytes.
+                // The inspection data have a budget as large as the history's payload text,
+                // counted in the memory the copies take.
                 let left = crate::history::MAX_HISTORY_DATA.saturating_sub(self.trace_data);
-                let size = crate::expr::size::json_size(&v, left);
+                let size = crate::expr::size::copy_size(&v, left);
                 if size > left {
                     truncated = true;
                     continue;

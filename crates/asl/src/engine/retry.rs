@@ -6,7 +6,7 @@ use crate::engine::jsonata::*;
 use crate::engine::*;
 use crate::expr::jsonpath::result_path_applies;
 use crate::expr::query::Query;
-use crate::expr::size::{measure, Bound, UNKNOWN};
+use crate::expr::size::{fits, measure, Bound, UNKNOWN};
 use crate::source::push_pointer;
 use crate::states::task::*;
 use crate::validate::fields::*;
@@ -120,11 +120,21 @@ impl<'a> Engine<'a> {
             } {
                 Err(e) => e,
                 Ok(assigned) => {
-                    // ResultPath can fail (States.ResultPathMatchFailure, catchable): keep the
-                    // input for the catcher only when that can happen and a catcher exists.
+                    // ResultPath can fail (States.ResultPathMatchFailure, catchable), and so
+                    // can the output's size (States.DataLimitExceeded, caught by States.ALL as
+                    // an oversized result is): keep the input for the catcher only when one
+                    // of them can happen and a catcher would take it.
+                    let out_bound = selected_bound(
+                        &st.output_path,
+                        merged_bound(&st.result_path, rb, result_bound),
+                    );
                     let keep = match &st.result_path {
-                        ResultPath::Path(p)
-                            if !st.catch.is_empty() && !result_path_applies(&raw, p) =>
+                        _ if st.catch.is_empty() => None,
+                        ResultPath::Path(p) if !result_path_applies(&raw, p) => Some(raw.clone()),
+                        _ if !fits(out_bound, self.payload_limit)
+                            && st.catch.iter().any(|c| {
+                                error_matches(&c.error_equals, "States.DataLimitExceeded")
+                            }) =>
                         {
                             Some(raw.clone())
                         }
@@ -138,19 +148,25 @@ impl<'a> Engine<'a> {
                     });
                     match merged {
                         Ok(out) => {
-                            let out_bound = selected_bound(
-                                &st.output_path,
-                                merged_bound(&st.result_path, rb, result_bound),
-                            );
-                            let out_bound = check_size(
+                            match check_size(
                                 self.payload_limit,
                                 &out,
                                 out_bound,
                                 "output",
                                 &st.name,
-                            )?;
-                            self.assigned = assigned;
-                            return Ok((None, out, out_bound));
+                            ) {
+                                Ok(out_bound) => {
+                                    self.assigned = assigned;
+                                    return Ok((None, out, out_bound));
+                                }
+                                Err(e) => match keep {
+                                    Some(k) => {
+                                        raw = k;
+                                        e
+                                    }
+                                    None => return Err(Stop::Error(e)),
+                                },
+                            }
                         }
                         Err(e) => match keep {
                             Some(k) => {

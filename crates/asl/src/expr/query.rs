@@ -84,8 +84,14 @@ impl<'a> QueryCx<'a> {
     }
 
     /// See [`type_error`].
-    pub fn type_error(&self, field: &str, expected: &str, v: &Value) -> StatesError {
-        type_error(self.state, self.entered_id, field, expected, v)
+    pub fn type_error(
+        &self,
+        expr: Option<&str>,
+        field: &str,
+        expected: &str,
+        v: &Value,
+    ) -> StatesError {
+        type_error(self.state, self.entered_id, expr, field, expected, v)
     }
 }
 
@@ -103,19 +109,25 @@ fn query_error(state: &str, entered_id: u64, detail: impl std::fmt::Display) -> 
 }
 
 /// AWS's cause for an expression whose value is of the wrong type for its field;
-/// `expected` as AWS words it (`'string'`, `a non-negative integer`).
+/// `expected` as AWS words it (`'string'`, `a non-negative integer`). `expr` is the
+/// expression's text between `{%` and `%}`, which AWS quotes (a field written as a template
+/// of several expressions has none). The wording is AWS's as users report it from real
+/// executions (an Items expression `$restorableJobs` giving an object) and as LocalStack,
+/// whose tests are recorded against AWS, words it; AWS's documentation does not give it.
 pub fn type_error(
     state: &str,
     entered_id: u64,
+    expr: Option<&str>,
     field: &str,
     expected: &str,
     v: &Value,
 ) -> StatesError {
+    let quoted = expr.map(|e| format!(" '{e}'")).unwrap_or_default();
     query_error(
         state,
         entered_id,
         format!(
-            "The JSONata expression specified for the field '{field}' returned an unexpected result type. Expected {expected}, but was '{}' for value: {v}",
+            "The JSONata expression{quoted} specified for the field '{field}' returned an unexpected result type. Expected {expected}, but was '{}' for value: {v}",
             json_type(v)
         ),
     )
@@ -163,7 +175,16 @@ impl Query {
         expected: &str,
         take: impl FnOnce(Value) -> Result<T, Value>,
     ) -> Result<T, StatesError> {
-        take(self.evaluate(cx)?).map_err(|v| cx.type_error(field, expected, &v))
+        take(self.evaluate(cx)?).map_err(|v| cx.type_error(self.source(), field, expected, &v))
+    }
+
+    /// The expression's text (trimmed, between `{%` and `%}`) when the field is one
+    /// expression.
+    pub fn source(&self) -> Option<&str> {
+        match &self.root {
+            Node::Expr(e) => Some(e.expr.source().trim()),
+            _ => None,
+        }
     }
 
     /// An object-valued field (Assign): its members in order.

@@ -91,6 +91,38 @@ pub fn json_size(v: &Value, limit: usize) -> usize {
     acc
 }
 
+/// Nominal bytes a copy of `v` holds in memory (a 32-byte node per value, plus string and
+/// key bytes and 48 bytes per object member), counted up to a little past `limit`. Kept
+/// copies are bounded by this rather than by their JSON text: an array of small numbers
+/// takes five times its text in memory. Nominal, not measured, so that native and wasm runs
+/// keep the same copies.
+pub fn copy_size(v: &Value, limit: usize) -> usize {
+    fn walk(v: &Value, acc: &mut usize, limit: usize) {
+        if *acc > limit {
+            return;
+        }
+        *acc += 32;
+        match v {
+            Value::String(s) => *acc += s.len(),
+            Value::Array(a) => {
+                for x in a {
+                    walk(x, acc, limit);
+                }
+            }
+            Value::Object(m) => {
+                for (k, x) in m {
+                    *acc += 48 + k.len();
+                    walk(x, acc, limit);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut acc = 0;
+    walk(v, &mut acc, limit);
+    acc
+}
+
 fn digits(mut n: u64) -> usize {
     let mut d = 1;
     while n >= 10 {

@@ -110,6 +110,34 @@ fn history_payloads_are_truncated_past_the_budget() {
     assert!(truncated > 300, "{truncated}");
     assert!(kept < 40 * 1024 * 1024, "{kept}");
     assert!(o.states.iter().any(|s| s["truncated"] == json!(true)));
+    // The text the facade hands to JavaScript, written into a buffer sized beforehand, is
+    // the outcome's JSON exactly.
+    assert_eq!(o.to_json(), serde_json::to_string(&o).unwrap());
+}
+
+#[test]
+fn kept_state_payloads_are_bounded_by_the_memory_they_take() {
+    // Reproducer 07 with its history: 40,000 small numbers are 229 KB of text but 1.3 MB as
+    // values, so a budget counted in text kept 70 copies (90 MB; 660 MB at the CLI's peak).
+    // Copies now count at a nominal 32 bytes a value: about six of them fit the 8 MiB.
+    let def = json!({"StartAt": "U", "States": {"U": {"Type": "Pass",
+        "Parameters": {"a.$": "$.a"}, "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}],
+        "Default": "U"}, "Done": {"Type": "Succeed"}}});
+    let a: Vec<u64> = (0..40_000).collect();
+    let mut req = request(def, json!({"a": a}));
+    req.max_history_events = Some(400);
+    let o = run(&req);
+    assert_eq!(o.status, RunStatus::Failed, "{:?}", o.cause);
+    let copies: usize = o
+        .states
+        .iter()
+        .filter_map(Value::as_object)
+        .flat_map(|s| s.values())
+        .filter(|v| v.get("a").is_some())
+        .count();
+    assert!((4..=8).contains(&copies), "{copies} copies kept");
+    assert!(o.states.iter().any(|s| s["truncated"] == json!(true)));
 }
 
 #[test]
@@ -228,6 +256,32 @@ fn the_work_budget_ends_endless_costly_loops() {
     assert!(cause.contains("in state 'U2'"), "{cause}");
     // The default budget leaves ordinary runs alone.
     assert_eq!(stepbridge_asl::DEFAULT_MAX_STEPS, 10_000_000);
+}
+
+#[test]
+fn a_jsonata_range_past_the_memory_budget_fails_the_state() {
+    // Reproducer 07's JSONata loop as filed: each pass built a 9-million-item range, about
+    // 500 MB natively, before the step budget could end the run. The evaluation's memory
+    // budget refuses the range before building it, and the state fails naming itself, its
+    // field, the expression and the budget (a States.QueryEvaluationError, as any failed
+    // evaluation; a Catch could handle it).
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "U", "States": {
+        "U": {"Type": "Pass", "Output": "{% $sum([1..9000000]) %}", "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input = -1 %}", "Next": "Done"}],
+        "Default": "U"}, "Done": {"Type": "Succeed"}}});
+    let o = run(&request(def, json!({})));
+    assert_eq!(o.status, RunStatus::Failed, "{o:?}");
+    assert_eq!(o.error.as_deref(), Some("States.QueryEvaluationError"));
+    let cause = o.cause.unwrap();
+    for part in [
+        "executing the state 'U'",
+        "'$sum([1..9000000])'",
+        "field 'Output'",
+        "memory budget",
+        "64 MiB",
+    ] {
+        assert!(cause.contains(part), "{part} in {cause}");
+    }
 }
 
 #[test]

@@ -95,6 +95,9 @@ pub struct Evaluator {
     pub(crate) max_depth: usize,
     pub(crate) steps: Cell<u64>,
     pub(crate) max_steps: u64,
+    /// Nominal bytes of arrays and strings built so far (see [`Evaluator::build`]).
+    pub(crate) built: Cell<u64>,
+    pub(crate) max_memory: u64,
     /// Stack position at the outermost evaluation (for the wasm32 stack budget).
     pub(crate) stack_base: Cell<usize>,
     /// Step Functions dialect: `$eval` is not available.
@@ -118,6 +121,15 @@ pub(crate) fn timeout() -> Error {
     u1001().message("Expression evaluation timeout: Check for infinite loop")
 }
 
+/// The memory budget met: U1001 like the other resource limits (the reference has no code
+/// of its own for it), with a message saying which limit it was.
+pub(crate) fn out_of_memory(max: u64) -> Error {
+    u1001().message(format!(
+        "Expression evaluation used up its memory budget: it built more than {} MiB of arrays and strings (maxMemory); check for a large range or a loop building large values",
+        max >> 20
+    ))
+}
+
 /// Regex backtracking steps per evaluation step: a regex search spends the evaluation's
 /// step budget too, so a catastrophically backtracking pattern (`/(a+)+$/`) ends with the
 /// U1001 timeout instead of running for an exponential time.
@@ -128,6 +140,10 @@ pub const BYTES_PER_STEP: usize = 16;
 /// Array items built per evaluation step: `[1..10000000]` (the largest range) costs a
 /// quarter of the default 10 million steps.
 pub const ITEMS_PER_STEP: usize = 4;
+/// Nominal bytes of one array item for the memory budget: a value's size on wasm32 (native
+/// values are half as large again). Fixed rather than measured so that an evaluation meets
+/// the budget at the same place natively and in wasm.
+pub const ITEM_BYTES: u64 = 16;
 
 impl Evaluator {
     pub fn new(
@@ -135,6 +151,7 @@ impl Evaluator {
         seed: u64,
         max_depth: usize,
         max_steps: u64,
+        max_memory: u64,
         library: &'static [Builtin],
     ) -> Evaluator {
         Evaluator {
@@ -144,6 +161,8 @@ impl Evaluator {
             max_depth,
             steps: Cell::new(0),
             max_steps,
+            built: Cell::new(0),
+            max_memory,
             stack_base: Cell::new(0),
             step_functions: false,
             in_regex: Cell::new(false),
@@ -183,6 +202,22 @@ impl Evaluator {
     /// [`ITEMS_PER_STEP`] array items.
     pub fn charge(&self, bytes: usize, items: usize) -> Result<()> {
         self.spend((bytes / BYTES_PER_STEP + items / ITEMS_PER_STEP) as u64)
+    }
+
+    /// Charges building a new string of `bytes` bytes or a new array of `items` items: the
+    /// work (as [`Evaluator::charge`]) and the memory. The step budget alone let one step
+    /// build ten million items (`[1..9000000]` is half a gigabyte natively), so what is built
+    /// also counts against [`crate::Environment::max_memory`]. The count is cumulative (what
+    /// is freed is not given back): a bound on the evaluation's peak memory that is the same
+    /// on every platform.
+    pub fn build(&self, bytes: usize, items: usize) -> Result<()> {
+        let add = (bytes as u64).saturating_add((items as u64).saturating_mul(ITEM_BYTES));
+        let built = self.built.get().saturating_add(add);
+        self.built.set(built);
+        if built > self.max_memory {
+            return Err(out_of_memory(self.max_memory));
+        }
+        self.charge(bytes, items)
     }
 
     /// Evaluation steps spent so far.
@@ -250,7 +285,7 @@ impl Evaluator {
                         Value::Undefined => {}
                         v if matches!(item.kind, NodeKind::ArrayCons(_)) => out.push(v),
                         Value::Array(a, _) => {
-                            self.charge(0, a.len()).map_err(|e| e.at(node.position))?;
+                            self.build(0, a.len()).map_err(|e| e.at(node.position))?;
                             out.extend(a.iter().cloned())
                         }
                         v => out.push(v),

@@ -111,7 +111,7 @@ impl Evaluator {
                 } else {
                     string_of(&rhs, false).map_err(loc)?
                 };
-                self.charge(a.len() + b.len(), 0).map_err(loc)?;
+                self.build(a.len() + b.len(), 0).map_err(loc)?;
                 Ok(Value::string(a + &b))
             }
             BinOp::Range => {
@@ -133,7 +133,7 @@ impl Evaluator {
                 if size > 1e7 {
                     return Err(loc(Error::new("D2014").value(number_to_string(size))));
                 }
-                self.charge(0, size as usize).map_err(loc)?;
+                self.build(0, size as usize).map_err(loc)?;
                 let mut out = Vec::with_capacity(size as usize);
                 let mut x = *a;
                 while x <= *b {

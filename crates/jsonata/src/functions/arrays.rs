@@ -23,7 +23,7 @@ pub(crate) fn fn_append(ev: &Evaluator, args: &[Value], _: &Value, _: &Env) -> R
         Value::Array(a, _) => a.len(),
         _ => 1,
     };
-    ev.charge(0, len(arg(args, 0)) + len(arg(args, 1)))?;
+    ev.build(0, len(arg(args, 0)) + len(arg(args, 1)))?;
     Ok(append(arg(args, 0).clone(), arg(args, 1).clone()))
 }
 

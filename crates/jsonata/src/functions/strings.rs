@@ -84,7 +84,7 @@ pub(crate) fn fn_pad(ev: &Evaluator, args: &[Value], _: &Value, _: &Env) -> Resu
     let width = num_arg(args, 1).unwrap_or(0.0);
     if width.is_finite() {
         // Bytes at least (the padding may be multibyte), capped as js_pad caps it.
-        ev.charge(width.abs().min(1e8) as usize, 0)?;
+        ev.build(width.abs().min(1e8) as usize, 0)?;
     }
     let pad = str_arg(args, 2);
     Ok(Value::string(js_pad(&s, width, pad.as_deref())))

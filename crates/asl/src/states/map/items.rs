@@ -2,14 +2,13 @@
 
 use crate::engine::dataflow::*;
 use crate::engine::*;
-use crate::error::StatesError;
+use crate::error::{json_type, StatesError};
 use crate::expr::jsonpath::PathStep;
 use crate::expr::query::{Query, QueryCx};
 use crate::expr::size::Bound;
 use crate::mock::Answer;
 use crate::model::*;
 use crate::states::map::*;
-use crate::validate::*;
 use serde_json::{json, Value};
 use std::borrow::Cow;
 use stepbridge_jsonata::Converted;
@@ -86,19 +85,13 @@ impl<'a> Engine<'a> {
         match selected {
             Cow::Borrowed(Value::Array(a)) => Ok(Cow::Borrowed(a.as_slice())),
             Cow::Owned(Value::Array(a)) => Ok(Cow::Owned(a)),
-            other => Err(StatesError::runtime(format!(
-                "Map state '{}': the items to iterate over must be a JSON array, but ItemsPath gives {}",
-                st.name,
-                type_name(&other)
-            ))
-            .into()),
+            other => Err(not_an_array(spec, &other).into()),
         }
     }
 
     /// The items of a Map whose effective input is owned and read by nothing else: taken
     /// out of it instead of copied. None when they cannot be (the caller borrows them).
     pub(crate) fn take_map_items(
-        st: &State,
         spec: &MapSpec,
         input: &mut Value,
     ) -> Option<Result<Vec<Value>, StatesError>> {
@@ -116,11 +109,7 @@ impl<'a> Engine<'a> {
         }
         Some(match steps_take(input, steps) {
             Some(Value::Array(a)) => Ok(a),
-            Some(other) => Err(StatesError::runtime(format!(
-                "Map state '{}': the items to iterate over must be a JSON array, but ItemsPath gives {}",
-                st.name,
-                type_name(&other)
-            ))),
+            Some(other) => Err(not_an_array(spec, &other)),
             None => Err(match &spec.items_path {
                 Some(p) => path_error(p, "ItemsPath"),
                 None => StatesError::runtime("ItemsPath selected nothing"),
@@ -181,9 +170,8 @@ impl<'a> Engine<'a> {
             return match raw {
                 Value::Array(a) => Ok(a.clone()),
                 other => Err(StatesError::runtime(format!(
-                    "Map state '{}': the items to iterate over must be a JSON array, but the state input is {}",
-                    st.name,
-                    type_name(other)
+                    "The state input, which a Map without the field 'Items' iterates over, is not an array: it was '{}' for value: {other}",
+                    json_type(other)
                 ))),
             };
         };
@@ -244,4 +232,18 @@ impl<'a> Engine<'a> {
 pub(crate) struct ItemParts {
     pub(crate) input: Converted,
     pub(crate) context: Vec<(String, Converted)>,
+}
+
+/// The cause of an ItemsPath selecting something other than an array. AWS's own words for
+/// it are not known (nothing recorded, nor documented): these follow the wording AWS uses
+/// for a JSONata Items expression of the wrong type (see `expr::query::type_error`), with
+/// the path in place of the expression. (AWS's ItemsPath page now also describes iterating
+/// over an object's key-value pairs, without the pairs' shape; an object is refused here.)
+/// <https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemspath.html>
+fn not_an_array(spec: &MapSpec, v: &Value) -> StatesError {
+    let path = spec.items_path.as_ref().map_or("$", |p| p.as_str());
+    StatesError::runtime(format!(
+        "The JSONPath '{path}' specified for the field 'ItemsPath' returned an unexpected result type. Expected 'array', but was '{}' for value: {v}",
+        json_type(v)
+    ))
 }

@@ -37,7 +37,7 @@ impl<'a> Engine<'a> {
         if st.jsonata && spec.item_reader.is_none() {
             taken = Some(self.jsonata_items(st, spec, raw, entered_id));
         } else if let Cow::Owned(v) = &mut input {
-            taken = Self::take_map_items(st, spec, v);
+            taken = Self::take_map_items(spec, v);
         }
         // Each item is a subtree of the input (from a definite ItemsPath).
         let item_bound = match (&spec.item_reader, &spec.items_path) {
