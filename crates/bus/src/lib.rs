@@ -23,6 +23,7 @@ pub mod scheduler;
 pub mod schema;
 pub mod template;
 pub mod transform;
+pub mod workflow;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
@@ -178,7 +179,19 @@ struct Archive {
     arn: String,
     bus: String,
     pattern: Option<Pattern>,
-    events: Vec<(DateTime<Utc>, Value)>,
+    pattern_text: Option<String>,
+    /// RetentionDays; 0 keeps events indefinitely.
+    retention_days: u32,
+    events: Vec<ArchivedEvent>,
+}
+
+#[derive(Debug, Clone)]
+struct ArchivedEvent {
+    /// The event's own `time`: replays select and order by it.
+    time: DateTime<Utc>,
+    /// When the archive received it: retention counts from here.
+    archived: DateTime<Utc>,
+    event: Value,
 }
 
 #[derive(Debug, Clone)]
@@ -202,6 +215,8 @@ pub struct Execution {
     pub event_id: String,
     pub start_time: String,
     pub input: Value,
+    /// The seed the execution ran with, so the run can be repeated exactly elsewhere.
+    pub seed: u64,
     pub outcome: RunOutcome,
 }
 
@@ -215,6 +230,9 @@ pub enum LogEntry {
         bus: String,
         event_id: String,
         event: Value,
+        /// The execution whose `events:putEvents` task published the event.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        from_execution: Option<String>,
     },
     #[serde(rename_all = "camelCase")]
     EventArchived {
@@ -228,6 +246,9 @@ pub enum LogEntry {
         bus: String,
         rule: String,
         event_id: String,
+        /// The replay the event came from (its `replay-name`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        replay_name: Option<String>,
     },
     #[serde(rename_all = "camelCase")]
     ScheduleFired {
@@ -296,6 +317,29 @@ pub enum LogEntry {
     },
     #[serde(rename_all = "camelCase")]
     FiresTruncated { time: String, limit: usize },
+    /// An execution's `events:putEvents` task sent its entries to the bus (see
+    /// [`workflow`]); `error` is `EventBridge.FailedEntry` when some were refused (the task
+    /// fails with it on AWS), or the request's own fault.
+    #[serde(rename_all = "camelCase")]
+    WorkflowPutEvents {
+        time: String,
+        execution_arn: String,
+        state: String,
+        entries: usize,
+        failed_entry_count: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    },
+    /// The simulator stopped following events published by workflows (a loop guard).
+    #[serde(rename_all = "camelCase")]
+    WorkflowEventsStopped {
+        time: String,
+        execution_arn: String,
+        state: String,
+        message: String,
+    },
 }
 
 /// A StartReplay request as the API spells it.
@@ -333,6 +377,8 @@ struct Origin {
     forwarded_from: Option<String>,
     /// Set for replayed events: the rule ARNs allowed to fire (empty = all).
     replay: Option<Vec<String>>,
+    /// How many workflow publications led to this event (0: put from outside).
+    workflow_hops: usize,
 }
 
 fn valid_name(name: &str, max: usize, extra: &[char]) -> bool {
@@ -358,6 +404,8 @@ pub struct EventBridge {
     schedules: Vec<scheduler::SchedulerSchedule>,
     state_machines: Vec<StateMachine>,
     executions: Vec<Execution>,
+    /// Events workflows published so far (bounded by [`workflow::MAX_WORKFLOW_EVENTS`]).
+    workflow_events: usize,
     log: Vec<LogEntry>,
 }
 
@@ -377,6 +425,7 @@ impl EventBridge {
             schedules: Vec::new(),
             state_machines: Vec::new(),
             executions: Vec::new(),
+            workflow_events: 0,
             log: Vec::new(),
             config,
         };
@@ -424,7 +473,9 @@ impl EventBridge {
                 "ArchiveName": a.name,
                 "ArchiveArn": a.arn,
                 "EventSourceArn": self.bus_arn(&a.bus),
-                "EventCount": a.events.len(),
+                "EventPattern": a.pattern_text,
+                "RetentionDays": a.retention_days,
+                "EventCount": a.events.iter().filter(|e| self.retained(a, e)).count(),
             })).collect::<Vec<_>>(),
             "schedules": self.schedules.iter().map(|s| s.describe()).collect::<Vec<_>>(),
             "stateMachines": self.state_machines.iter().map(|m| json!({"name": m.name, "arn": m.arn})).collect::<Vec<_>>(),
@@ -799,14 +850,15 @@ impl EventBridge {
         let bus = self
             .resolve_bus(source)
             .ok_or_else(|| BusError::not_found(format!("Event bus {source} does not exist.")))?;
-        let pattern = match pattern {
+        let pattern_text = match pattern {
             None | Some(Value::Null) => None,
-            Some(value) => {
-                let text = match value {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                Some(Pattern::parse(&text).map_err(|e| BusError::new(&e.error, e.message))?)
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => Some(other.to_string()),
+        };
+        let pattern = match &pattern_text {
+            None => None,
+            Some(text) => {
+                Some(Pattern::parse(text).map_err(|e| BusError::new(&e.error, e.message))?)
             }
         };
         let arn = format!("{}:archive/{name}", self.arn_prefix("events"));
@@ -815,14 +867,59 @@ impl EventBridge {
             arn: arn.clone(),
             bus,
             pattern,
+            pattern_text,
+            retention_days: 0,
             events: Vec::new(),
         });
         Ok(arn)
     }
 
+    /// An archive's RetentionDays (0, the default, keeps events indefinitely): an event
+    /// leaves the archive that many days after it arrived, and a replay no longer finds it.
+    pub fn set_archive_retention(&mut self, name: &str, days: u32) -> Result<(), BusError> {
+        let archive = self
+            .archives
+            .iter_mut()
+            .find(|a| a.name == name)
+            .ok_or_else(|| BusError::not_found(format!("Archive {name} does not exist.")))?;
+        archive.retention_days = days;
+        Ok(())
+    }
+
+    /// Whether an archived event is still within its archive's retention.
+    fn retained(&self, archive: &Archive, event: &ArchivedEvent) -> bool {
+        archive.retention_days == 0
+            || Duration::try_days(i64::from(archive.retention_days))
+                .and_then(|k| event.archived.checked_add_signed(k))
+                .is_none_or(|until| until > self.clock)
+    }
+
+    /// Drops the events whose retention has run out at the current clock.
+    fn expire_archived(&mut self) {
+        let now = self.clock;
+        for archive in self.archives.iter_mut().filter(|a| a.retention_days > 0) {
+            let keep = Duration::try_days(i64::from(archive.retention_days));
+            archive.events.retain(|e| {
+                keep.and_then(|k| e.archived.checked_add_signed(k))
+                    .is_none_or(|until| until > now)
+            });
+        }
+    }
+
     /// PutEvents. A malformed request fails whole (ValidationException); a bad entry fails
     /// alone with its ErrorCode, and the others go through.
     pub fn put_events(&mut self, entries: &[Value]) -> Result<PutEventsResult, BusError> {
+        let (result, accepted) = self.accept_entries(entries)?;
+        self.route_accepted(accepted, &Origin::default(), None);
+        Ok(result)
+    }
+
+    /// PutEvents' validation: the result AWS returns and the events it accepted, each with
+    /// its bus, not yet routed.
+    fn accept_entries(
+        &mut self,
+        entries: &[Value],
+    ) -> Result<(PutEventsResult, Vec<(String, Value)>), BusError> {
         if entries.is_empty() {
             return Err(BusError::validation(
                 "1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1",
@@ -889,6 +986,22 @@ impl EventBridge {
                 }),
             }
         }
+        let failed = results.iter().filter(|r| r.error_code.is_some()).count();
+        Ok((
+            PutEventsResult {
+                failed_entry_count: failed,
+                entries: results,
+            },
+            accepted,
+        ))
+    }
+
+    fn route_accepted(
+        &mut self,
+        accepted: Vec<(String, Value)>,
+        origin: &Origin,
+        from_execution: Option<&str>,
+    ) {
         for (bus, event) in accepted {
             let id = event["id"].as_str().unwrap_or_default().to_string();
             self.log.push(LogEntry::EventAccepted {
@@ -896,14 +1009,106 @@ impl EventBridge {
                 bus: bus.clone(),
                 event_id: id,
                 event: event.clone(),
+                from_execution: from_execution.map(str::to_string),
             });
-            self.dispatch(&bus, &event, &Origin::default());
+            self.dispatch(&bus, &event, origin);
         }
-        let failed = results.iter().filter(|r| r.error_code.is_some()).count();
-        Ok(PutEventsResult {
-            failed_entry_count: failed,
-            entries: results,
-        })
+    }
+
+    /// Puts on the bus what the execution's `events:putEvents` tasks sent (see [`workflow`]).
+    fn publish_from_workflow(
+        &mut self,
+        execution_arn: &str,
+        machine_arn: &str,
+        calls: Vec<workflow::PutEventsCall>,
+        origin: &Origin,
+    ) {
+        for call in calls {
+            let time = self.clock_text();
+            let stop = |message: String| LogEntry::WorkflowEventsStopped {
+                time: time.clone(),
+                execution_arn: execution_arn.to_string(),
+                state: call.state.clone(),
+                message,
+            };
+            if origin.workflow_hops >= workflow::MAX_WORKFLOW_HOPS {
+                self.log.push(stop(format!(
+                    "Events published by workflows led to workflows publishing again {} times in a row; the simulation stops following them here (on AWS this loop would go on, and each turn is billed).",
+                    workflow::MAX_WORKFLOW_HOPS
+                )));
+                return;
+            }
+            let entries = match call.entries {
+                Ok(entries) => entries,
+                Err(message) => {
+                    self.log.push(LogEntry::WorkflowPutEvents {
+                        time: time.clone(),
+                        execution_arn: execution_arn.to_string(),
+                        state: call.state.clone(),
+                        entries: 0,
+                        failed_entry_count: 0,
+                        error: Some("States.Runtime".into()),
+                        message: Some(message),
+                    });
+                    continue;
+                }
+            };
+            if self.workflow_events + entries.len() > workflow::MAX_WORKFLOW_EVENTS {
+                self.log.push(stop(format!(
+                    "Workflows have published {} events in this simulation, the most it follows is {}; these {} entries are not put on the bus.",
+                    self.workflow_events,
+                    workflow::MAX_WORKFLOW_EVENTS,
+                    entries.len()
+                )));
+                return;
+            }
+            self.workflow_events += entries.len();
+            let sent: Vec<Value> = entries
+                .iter()
+                .map(|e| workflow::as_sent(e, execution_arn, machine_arn, call.time.as_deref()))
+                .collect();
+            let next = Origin {
+                forwarded_from: None,
+                replay: None,
+                workflow_hops: origin.workflow_hops + 1,
+            };
+            match self.accept_entries(&sent) {
+                Ok((result, accepted)) => {
+                    let failed = result.failed_entry_count;
+                    let message = result
+                        .entries
+                        .iter()
+                        .filter_map(|r| {
+                            Some(format!(
+                                "{}: {}",
+                                r.error_code.as_ref()?,
+                                r.error_message.as_deref().unwrap_or_default()
+                            ))
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    self.log.push(LogEntry::WorkflowPutEvents {
+                        time: time.clone(),
+                        execution_arn: execution_arn.to_string(),
+                        state: call.state.clone(),
+                        entries: sent.len(),
+                        failed_entry_count: failed,
+                        error: (failed > 0).then(|| "EventBridge.FailedEntry".to_string()),
+                        message: (failed > 0).then_some(message),
+                    });
+                    self.route_accepted(accepted, &next, Some(execution_arn));
+                }
+                Err(e) => self.log.push(LogEntry::WorkflowPutEvents {
+                    time: time.clone(),
+                    execution_arn: execution_arn.to_string(),
+                    state: call.state.clone(),
+                    entries: sent.len(),
+                    failed_entry_count: sent.len(),
+                    error: Some(e.error),
+                    message: Some(e.message),
+                }),
+            }
+        }
     }
 
     /// Archives, then fires every enabled rule on the bus that matches.
@@ -917,9 +1122,14 @@ impl EventBridge {
                 .get("time")
                 .and_then(put::parse_time)
                 .unwrap_or(self.clock);
+            let archived = self.clock;
             for archive in self.archives.iter_mut().filter(|a| a.bus == bus) {
                 if archive.pattern.as_ref().is_none_or(|p| p.matches(event)) {
-                    archive.events.push((event_time, event.clone()));
+                    archive.events.push(ArchivedEvent {
+                        time: event_time,
+                        archived,
+                        event: event.clone(),
+                    });
                     self.log.push(LogEntry::EventArchived {
                         time: now.clone(),
                         archive: archive.name.clone(),
@@ -949,6 +1159,10 @@ impl EventBridge {
                 bus: bus.to_string(),
                 rule: self.rules[index].name.clone(),
                 event_id: event_id.clone(),
+                replay_name: event
+                    .get("replay-name")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
             });
             let targets = self.rules[index].targets.clone();
             let sender = self.sender(index);
@@ -1030,10 +1244,11 @@ impl EventBridge {
                 self.arn_prefix("states"),
                 machine.name
             );
+            let seed = self.ids.next_u64();
             let request = RunRequest {
                 definition: machine.definition.clone(),
                 input: input.clone(),
-                seed: self.ids.next_u64(),
+                seed,
                 start_time: Some(
                     self.clock
                         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
@@ -1051,16 +1266,20 @@ impl EventBridge {
                 execution_arn: execution_arn.clone(),
                 status: outcome.status,
             });
+            // What the execution's `events:putEvents` tasks sent goes onto the bus after it.
+            let calls = workflow::put_events_calls(&outcome.history);
             self.executions.push(Execution {
-                execution_arn,
-                state_machine_arn: machine.arn,
+                execution_arn: execution_arn.clone(),
+                state_machine_arn: machine.arn.clone(),
                 rule_arn,
                 target_id: target.id.clone(),
                 event_id,
                 start_time: now.clone(),
                 input: input_value,
+                seed,
                 outcome,
             });
+            self.publish_from_workflow(&execution_arn, &machine.arn, calls, origin);
         } else if let Some(to_bus) = target.arn.strip_prefix(&events_bus_prefix) {
             let from_bus = sender.bus.clone();
             if let Some(sender) = &origin.forwarded_from {
@@ -1090,6 +1309,7 @@ impl EventBridge {
             let next = Origin {
                 forwarded_from: Some(from_bus),
                 replay: None,
+                workflow_hops: origin.workflow_hops,
             };
             self.dispatch(&to_bus, event, &next);
         } else {
@@ -1161,17 +1381,19 @@ impl EventBridge {
             }
         }
         self.replays.push(spec.replay_name.clone());
+        self.expire_archived();
         let mut selected: Vec<(DateTime<Utc>, Value)> = self.archives[archive_index]
             .events
             .iter()
-            .filter(|(t, _)| *t >= start && *t < end)
-            .cloned()
+            .filter(|e| e.time >= start && e.time < end)
+            .map(|e| (e.time, e.event.clone()))
             .collect();
         // Replays go by the time in the event, not arrival order.
         selected.sort_by_key(|(t, _)| *t);
         let origin = Origin {
             forwarded_from: None,
             replay: Some(spec.destination.filter_arns.clone()),
+            workflow_hops: 0,
         };
         let count = selected.len();
         for (_, mut event) in selected {

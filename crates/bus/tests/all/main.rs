@@ -8,3 +8,4 @@ mod routing;
 mod schedule;
 mod scheduler;
 mod transform;
+mod workflow_events;
