@@ -27,7 +27,8 @@ const MAX_DEPTH: usize = 200;
 
 impl Scanner<'_> {
     fn skip_ws(&mut self) {
-        while self.at < self.text.len() && matches!(self.text[self.at], b' ' | b'\t' | b'\n' | b'\r')
+        while self.at < self.text.len()
+            && matches!(self.text[self.at], b' ' | b'\t' | b'\n' | b'\r')
         {
             self.at += 1;
         }
@@ -289,14 +290,29 @@ mod tests {
 
     #[test]
     fn a_set_value_changes_only_its_own_bytes() {
-        let out = set(DOC, &[key("rules"), PathStep::Index(0), key("Name")], &json!("b")).unwrap();
+        let out = set(
+            DOC,
+            &[key("rules"), PathStep::Index(0), key("Name")],
+            &json!("b"),
+        )
+        .unwrap();
         assert_eq!(out, DOC.replace("\"Name\": \"a\"", "\"Name\": \"b\""));
         // A new key joins the object after its last member, on its own line.
-        let out = set(DOC, &[key("rules"), PathStep::Index(0), key("State")], &json!("DISABLED"))
-            .unwrap();
+        let out = set(
+            DOC,
+            &[key("rules"), PathStep::Index(0), key("State")],
+            &json!("DISABLED"),
+        )
+        .unwrap();
         assert_eq!(parsed(&out)["rules"][0]["State"], "DISABLED");
-        assert!(out.contains("\"EventPattern\": {\"source\": [\"x\"]},\n      \"State\": \"DISABLED\""), "{out}");
-        assert!(out.contains("\"Name\": \"a\",   \"EventPattern\""), "spacing kept: {out}");
+        assert!(
+            out.contains("\"EventPattern\": {\"source\": [\"x\"]},\n      \"State\": \"DISABLED\""),
+            "{out}"
+        );
+        assert!(
+            out.contains("\"Name\": \"a\",   \"EventPattern\""),
+            "spacing kept: {out}"
+        );
     }
 
     #[test]
@@ -307,7 +323,10 @@ mod tests {
         assert_eq!(back, DOC);
         let out = push(DOC, &[key("rules")], &json!({"Name": "c"})).unwrap();
         assert_eq!(parsed(&out)["rules"][1]["Name"], "c");
-        assert!(out.contains("    },\n    {\n      \"Name\": \"c\"\n    }\n  ]"), "{out}");
+        assert!(
+            out.contains("    },\n    {\n      \"Name\": \"c\"\n    }\n  ]"),
+            "{out}"
+        );
         let back = remove(&out, &[key("rules"), PathStep::Index(1)]).unwrap();
         assert_eq!(back, DOC);
         let first_gone = remove(DOC, &[key("buses")]).unwrap();
@@ -315,7 +334,10 @@ mod tests {
         assert_eq!(parsed(&first_gone)["rules"][0]["Name"], "a");
         let empty = push("{\"a\": []}", &[key("a")], &json!(1)).unwrap();
         assert_eq!(parsed(&empty)["a"], json!([1]));
-        assert_eq!(remove("{\"a\": [1]}", &[key("a"), PathStep::Index(0)]).unwrap(), "{\"a\": []}");
+        assert_eq!(
+            remove("{\"a\": [1]}", &[key("a"), PathStep::Index(0)]).unwrap(),
+            "{\"a\": []}"
+        );
     }
 
     #[test]
