@@ -120,6 +120,35 @@ pub struct Target {
     pub id: String,
     pub arn: String,
     pub input: TargetInput,
+    /// DeadLetterConfig's SQS queue ARN.
+    pub dead_letter_arn: Option<String>,
+    pub retry_policy: RetryPolicy,
+}
+
+/// A target's RetryPolicy. The simulator's delivery failures are the kind AWS does not
+/// retry (a missing resource, an input that is not JSON), so it is kept and described but
+/// never spends attempts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct RetryPolicy {
+    pub maximum_retry_attempts: u32,
+    pub maximum_event_age_in_seconds: u32,
+}
+
+impl Default for RetryPolicy {
+    /// 185 attempts over 24 hours, AWS's defaults.
+    fn default() -> Self {
+        RetryPolicy {
+            maximum_retry_attempts: 185,
+            maximum_event_age_in_seconds: 86_400,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct DeadLetterConfigSpec {
+    pub arn: String,
 }
 
 /// A PutTargets target as the API spells it.
@@ -131,6 +160,9 @@ pub struct TargetSpec {
     pub input: Option<String>,
     pub input_path: Option<String>,
     pub input_transformer: Option<InputTransformerSpec>,
+    pub dead_letter_config: Option<DeadLetterConfigSpec>,
+    /// Fields as given (validated in PutTargets, with AWS's ranges).
+    pub retry_policy: Option<Value>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -301,6 +333,17 @@ pub enum LogEntry {
         error: String,
         message: String,
     },
+    /// A failed delivery's event sent to the target's dead-letter queue, with the message
+    /// attributes EventBridge sets.
+    #[serde(rename_all = "camelCase")]
+    SentToDeadLetterQueue {
+        time: String,
+        rule: String,
+        target_id: String,
+        queue_arn: String,
+        attributes: Map<String, Value>,
+        event: Value,
+    },
     #[serde(rename_all = "camelCase")]
     EventReplayed {
         time: String,
@@ -467,7 +510,13 @@ impl EventBridge {
                 "EventPattern": r.pattern_text,
                 "ScheduleExpression": r.schedule.as_ref().map(|s| s.source.clone()),
                 "NextFire": time(r.next_fire.filter(|_| r.state == RuleState::Enabled)),
-                "Targets": r.targets.iter().map(|t| json!({"Id": t.id, "Arn": t.arn})).collect::<Vec<_>>(),
+                "Targets": r.targets.iter().map(|t| {
+                    let mut described = json!({"Id": t.id, "Arn": t.arn, "RetryPolicy": t.retry_policy});
+                    if let Some(dlq) = &t.dead_letter_arn {
+                        described["DeadLetterConfig"] = json!({"Arn": dlq});
+                    }
+                    described
+                }).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "archives": self.archives.iter().map(|a| json!({
                 "ArchiveName": a.name,
@@ -746,10 +795,51 @@ impl EventBridge {
         } else {
             TargetInput::Event
         };
+        let dead_letter_arn = match &spec.dead_letter_config {
+            None => None,
+            Some(dlq) if dlq.arn.starts_with("arn:aws:sqs:") => Some(dlq.arn.clone()),
+            Some(dlq) => {
+                return Err(format!(
+                    "DeadLetterConfig of target {}: '{}' is not an Amazon SQS queue ARN (arn:aws:sqs:region:account:queue)",
+                    spec.id, dlq.arn
+                ))
+            }
+        };
+        let retry_policy = match &spec.retry_policy {
+            None | Some(Value::Null) => RetryPolicy::default(),
+            Some(given) => {
+                let mut policy = RetryPolicy::default();
+                let field = |key: &str, low: u64, high: u64| -> Result<Option<u32>, String> {
+                    match given.get(key) {
+                        None | Some(Value::Null) => Ok(None),
+                        Some(v) => v
+                            .as_u64()
+                            .filter(|n| (low..=high).contains(n))
+                            .and_then(|n| u32::try_from(n).ok())
+                            .map(Some)
+                            .ok_or_else(|| {
+                                let lower = format!("{}{}", key[..1].to_lowercase(), &key[1..]);
+                                format!(
+                                    "1 validation error detected: Value '{v}' at 'retryPolicy.{lower}' failed to satisfy constraint: Member must have value between {low} and {high}"
+                                )
+                            }),
+                    }
+                };
+                if let Some(n) = field("MaximumRetryAttempts", 0, 185)? {
+                    policy.maximum_retry_attempts = n;
+                }
+                if let Some(n) = field("MaximumEventAgeInSeconds", 60, 86_400)? {
+                    policy.maximum_event_age_in_seconds = n;
+                }
+                policy
+            }
+        };
         Ok(Target {
             id: spec.id.clone(),
             arn: spec.arn.clone(),
             input,
+            dead_letter_arn,
+            retry_policy,
         })
     }
 
@@ -1224,15 +1314,20 @@ impl EventBridge {
                 .find(|m| m.arn == target.arn)
                 .cloned()
             else {
-                self.log.push(fail(
-                    "StateMachineDoesNotExist",
-                    format!("State Machine Does Not Exist: '{}'", target.arn),
-                ));
+                self.delivery_failed(
+                    &sender.arn,
+                    target,
+                    event,
+                    fail(
+                        "StateMachineDoesNotExist",
+                        format!("State Machine Does Not Exist: '{}'", target.arn),
+                    ),
+                );
                 return;
             };
             let input = self.target_input(sender, target, event);
             let Ok(input_value) = serde_json::from_str::<Value>(&input) else {
-                self.log.push(fail(
+                self.delivery_failed(&sender.arn, target, event, fail(
                     "InvalidExecutionInput",
                     format!("Invalid State Machine Execution Input: the target input is not JSON: {input}"),
                 ));
@@ -1282,20 +1377,25 @@ impl EventBridge {
             self.publish_from_workflow(&execution_arn, &machine.arn, calls, origin);
         } else if let Some(to_bus) = target.arn.strip_prefix(&events_bus_prefix) {
             let from_bus = sender.bus.clone();
-            if let Some(sender) = &origin.forwarded_from {
-                self.log.push(fail(
+            if let Some(first) = &origin.forwarded_from {
+                self.delivery_failed(&sender.arn, target, event, fail(
                     "ThirdBusNotAllowed",
                     format!(
-                        "EventBridge can't route events received from a sender event bus ({sender}) to a third event bus ({to_bus})"
+                        "EventBridge can't route events received from a sender event bus ({first}) to a third event bus ({to_bus})"
                     ),
                 ));
                 return;
             }
             let Some(to_bus) = self.resolve_bus(to_bus) else {
-                self.log.push(fail(
-                    "ResourceNotFoundException",
-                    format!("Event bus {to_bus} does not exist."),
-                ));
+                self.delivery_failed(
+                    &sender.arn,
+                    target,
+                    event,
+                    fail(
+                        "ResourceNotFoundException",
+                        format!("Event bus {to_bus} does not exist."),
+                    ),
+                );
                 return;
             };
             self.log.push(LogEntry::EventForwarded {
@@ -1322,6 +1422,53 @@ impl EventBridge {
                 service: target.arn.split(':').nth(2).unwrap_or_default().to_string(),
                 input,
             });
+        }
+    }
+
+    /// Logs a failed delivery and, when the target has a dead-letter queue, sends the event
+    /// there at once: the simulator's failures are the kind AWS does not retry.
+    fn delivery_failed(&mut self, rule_arn: &str, target: &Target, event: &Value, entry: LogEntry) {
+        let dead_letter = match (&entry, &target.dead_letter_arn) {
+            (
+                LogEntry::DeliveryFailed {
+                    time,
+                    rule,
+                    error,
+                    message,
+                    ..
+                },
+                Some(queue),
+            ) => {
+                // ERROR_CODE as the rule-dlq page lists them.
+                let code = match error.as_str() {
+                    "StateMachineDoesNotExist" | "ResourceNotFoundException" => "NO_RESOURCE",
+                    "InvalidExecutionInput" => "INVALID_JSON",
+                    _ => "INVALID_PARAMETER",
+                };
+                let mut attributes = Map::new();
+                for (key, value) in [
+                    ("RULE_ARN", rule_arn),
+                    ("TARGET_ARN", target.arn.as_str()),
+                    ("ERROR_CODE", code),
+                    ("ERROR_MESSAGE", message.as_str()),
+                    ("RETRY_ATTEMPTS", "0"),
+                ] {
+                    attributes.insert(key.into(), Value::String(value.to_string()));
+                }
+                Some(LogEntry::SentToDeadLetterQueue {
+                    time: time.clone(),
+                    rule: rule.clone(),
+                    target_id: target.id.clone(),
+                    queue_arn: queue.clone(),
+                    attributes,
+                    event: event.clone(),
+                })
+            }
+            _ => None,
+        };
+        self.log.push(entry);
+        if let Some(sent) = dead_letter {
+            self.log.push(sent);
         }
     }
 

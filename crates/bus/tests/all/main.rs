@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod archive_schedule;
+mod dead_letter;
 mod no_panic;
 mod put_events;
 mod routing;
