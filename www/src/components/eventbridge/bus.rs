@@ -167,6 +167,14 @@ fn describe(entry: &Value) -> String {
             t("error"),
             t("message")
         ),
+        "sentToDeadLetterQueue" => format!(
+            "Rule {} → target {}: event {} sent to dead-letter queue {} (ERROR_CODE {})",
+            t("rule"),
+            t("targetId"),
+            text_of(&entry["event"], "id"),
+            t("queueArn").rsplit(':').next().unwrap_or_default(),
+            text_of(&entry["attributes"], "ERROR_CODE")
+        ),
         "eventReplayed" => format!(
             "Replay {} sent event {} to bus {}",
             t("replay"),

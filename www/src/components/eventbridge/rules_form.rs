@@ -288,7 +288,7 @@ pub fn rules_form() -> Html {
             </fieldset>
             { for rule_views }
             <button class="small" onclick={on_add_rule} data-testid="add-rule">{ "Add rule" }</button>
-            <p class="hint">{ "Dead-letter queues and retry policies are not simulated: a target's delivery either happens or fails with its error in the log." }</p>
+            <p class="hint">{ "A delivery that fails here (a missing state machine or bus, an input that is not JSON) is the kind EventBridge does not retry: it goes straight to the target's dead-letter queue when it has one." }</p>
         </div>
     }
 }
@@ -388,6 +388,41 @@ fn target_view(
         .clone()
         .filter(|(at, _)| *at == map_id)
         .map(|(_, m)| m);
+    let on_dlq = {
+        let apply = apply.clone();
+        let path = path.clone();
+        Callback::from(move |e: Event| {
+            let arn = input_value(&e).trim().to_string();
+            let path = with(path.clone(), key("DeadLetterConfig"));
+            apply(Box::new(move |t: &str| {
+                if arn.is_empty() {
+                    json_edit::remove(t, &path)
+                } else {
+                    json_edit::set(t, &path, &json!({"Arn": arn}))
+                }
+            }))
+        })
+    };
+    let retry = target.get("RetryPolicy");
+    let retry_field = |field: &'static str| {
+        let apply = apply.clone();
+        let path = path.clone();
+        let has_policy = retry.is_some_and(Value::is_object);
+        Callback::from(move |e: Event| {
+            let text = input_value(&e);
+            let value = text.trim().parse::<u64>().map_or(json!(text), |n| json!(n));
+            let path = path.clone();
+            apply(Box::new(move |t: &str| {
+                let policy = with(path.clone(), key("RetryPolicy"));
+                if has_policy {
+                    json_edit::set(t, &with(policy, key(field)), &value)
+                } else {
+                    json_edit::set(t, &policy, &json!({ field: value }))
+                }
+            }))
+        })
+    };
+    let retry_text = |field: &str| field_text(retry.and_then(|r| r.get(field)));
     html! {
         <div class="eb-target-form" data-testid={format!("rule-{ri}-target-{ti}")}>
             <div class="eb-form-row">
@@ -412,6 +447,18 @@ fn target_view(
                     <label class="grow">{ "InputPath " }<input type="text" value={field_text(target.get("InputPath"))}
                         onchange={text_field("InputPath")} /></label>
                 }
+            </div>
+            <div class="eb-form-row">
+                <label class="grow">{ "Dead-letter queue (SQS queue ARN, optional) " }
+                    <input type="text" value={field_text(target.get("DeadLetterConfig").and_then(|d| d.get("Arn")))}
+                        onchange={on_dlq} placeholder="arn:aws:sqs:us-east-1:123456789012:my-dlq"
+                        data-testid={format!("rule-{ri}-target-{ti}-dlq")} /></label>
+                <label>{ "Retry attempts (0-185) " }<input type="number" min="0" max="185" class="narrow"
+                    value={retry_text("MaximumRetryAttempts")} placeholder="185" onchange={retry_field("MaximumRetryAttempts")}
+                    data-testid={format!("rule-{ri}-target-{ti}-retries")} /></label>
+                <label>{ "Max event age (60-86400 s) " }<input type="number" min="60" max="86400" class="narrow"
+                    value={retry_text("MaximumEventAgeInSeconds")} placeholder="86400" onchange={retry_field("MaximumEventAgeInSeconds")}
+                    data-testid={format!("rule-{ri}-target-{ti}-max-age")} /></label>
             </div>
             if kind == "InputTransformer" {
                 <div class="eb-form-row">
