@@ -120,6 +120,7 @@ test('events:putEvents from a workflow flow back to the bus, and a loop is stopp
   loop.rules[0].EventBusName = 'default';
   loop.rules[0].EventPattern = { source: ['com.example.orders', 'com.example.shipping'] };
   loop.steps[0].putEvents[0].EventBusName = 'default';
+  loop.stateMachines[0].definition.States.Announce.Parameters.Entries[0].Detail = { again: true };
   await setEditor(page, 'scenario', JSON.stringify(loop, null, 2));
   await putEvents(page);
   const stopped = page.getByTestId('bus-log').locator('li.workflowEventsStopped');
@@ -159,6 +160,18 @@ test('the rules form edits the JSON in place, keeps it in sync, and allows at mo
   await page.getByTestId('rule-0-target-4-paths').fill('{"total": "$.detail.total"}');
   await page.getByTestId('rule-0-target-4-paths').blur();
   await page.waitForFunction(() => JSON.parse(JSON.parse(localStorage.getItem('stepbridge.workspace.v1')).scenario).rules[0].Targets[4].InputTransformer.InputPathsMap.total === '$.detail.total');
+  // A dead-letter queue and a retry policy for the first target, whose state machine is
+  // then renamed away: the failed delivery goes to the queue (not retried: the resource is
+  // missing; https://docs.aws.amazon.com/eventbridge/latest/userguide/rule-dlq.html).
+  await page.getByTestId('rule-0-target-0-dlq').fill('arn:aws:sqs:us-east-1:123456789012:orders-dlq');
+  await page.getByTestId('rule-0-target-0-retries').fill('3');
+  await page.getByTestId('rule-0-target-0-retries').blur();
+  await page.getByTestId('rule-0-target-0-arn').fill('arn:aws:states:us-east-1:123456789012:stateMachine:Missing');
+  await page.getByTestId('rule-0-target-0-arn').blur();
+  await page.waitForFunction(() => {
+    const t = JSON.parse(JSON.parse(localStorage.getItem('stepbridge.workspace.v1')).scenario).rules[0].Targets[0];
+    return t.Arn.endsWith(':Missing') && t.DeadLetterConfig?.Arn.endsWith(':orders-dlq') && t.RetryPolicy?.MaximumRetryAttempts === 3;
+  });
   // Disabling a rule and adding a bus, from the form.
   await page.getByTestId('rule-1-enabled').uncheck();
   await page.getByTestId('new-bus').fill('audit');
@@ -176,7 +189,9 @@ test('the rules form edits the JSON in place, keeps it in sync, and allows at mo
   await putEvents(page);
   assert.match(await page.getByTestId('rules-fired').textContent(), /large-orders/);
   assert.doesNotMatch(await page.getByTestId('rules-fired').textContent(), /typed-by-hand/, 'the disabled rule does not fire');
-  assert.match(await page.getByTestId('bus-log').textContent(), /target target-5 \(logs\) received:\s*\{\s*"total": 250\s*\}/);
+  const log = await page.getByTestId('bus-log').textContent();
+  assert.match(log, /target target-5 \(logs\) received:\s*\{\s*"total": 250\s*\}/);
+  assert.match(log, /target fulfil: event \S+ sent to dead-letter queue orders-dlq \(ERROR_CODE NO_RESOURCE\)/);
   if (SHOTS) {
     for (const scheme of ['light', 'dark']) {
       await page.emulateMedia({ colorScheme: scheme });

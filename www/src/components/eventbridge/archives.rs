@@ -3,6 +3,9 @@
 //! kept, and for each replay the events it sent back and the rules that fired on them, with
 //! the `replay-name` EventBridge adds to a replayed event
 //! (<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-replay-archived-event.html>).
+//!
+//! The controls' text is kept as it is typed (`oninput`), so a render caused by another
+//! control (a bus chosen, a reply) never puts back an older value.
 
 use super::{pretty_text, text_of};
 use crate::components::use_ctx;
@@ -246,11 +249,11 @@ pub fn archives(props: &ArchivesProps) -> Html {
     };
     let text_input = |state: &UseStateHandle<String>| {
         let state = state.clone();
-        Callback::from(move |e: Event| state.set(input_value(&e)))
+        Callback::from(move |e: InputEvent| state.set(input_value(&e)))
     };
     let some_input = |state: &UseStateHandle<Option<String>>| {
         let state = state.clone();
-        Callback::from(move |e: Event| state.set(Some(input_value(&e))))
+        Callback::from(move |e: InputEvent| state.set(Some(input_value(&e))))
     };
     let on_bus = {
         let bus = bus.clone();
@@ -278,26 +281,26 @@ pub fn archives(props: &ArchivesProps) -> Html {
         <section class="eb-archives" aria-label="Archives and replay" data-testid="archives">
             <h4>{ "Archives and replay" }</h4>
             <div class="eb-form-row">
-                <label>{ "Archive " }<input type="text" value={(*name).clone()} onchange={text_input(&name)} data-testid="archive-name" /></label>
+                <label>{ "Archive " }<input type="text" value={(*name).clone()} oninput={text_input(&name)} data-testid="archive-name" /></label>
                 <label>{ "of bus " }<select onchange={on_bus} data-testid="archive-bus">
                     { for buses.iter().map(|b| html! { <option value={b.clone()} selected={*b == chosen_bus}>{ b.clone() }</option> }) }
                 </select></label>
-                <label class="grow">{ "pattern (optional) " }<input type="text" value={(*pattern).clone()} onchange={text_input(&pattern)}
+                <label class="grow">{ "pattern (optional) " }<input type="text" value={(*pattern).clone()} oninput={text_input(&pattern)}
                     placeholder="{\"detail-type\": [\"Order Placed\"]}" data-testid="archive-pattern" /></label>
                 <label>{ "retention (days, 0 = forever) " }<input type="number" min="0" value={(*retention).clone()}
-                    onchange={text_input(&retention)} data-testid="archive-retention" class="narrow" /></label>
+                    oninput={text_input(&retention)} data-testid="archive-retention" class="narrow" /></label>
                 <button class="small" onclick={on_add_archive} data-testid="add-archive">{ "Add archive" }</button>
             </div>
             <div class="eb-form-row">
-                <label>{ "Replay " }<input type="text" value={(*replay_name).clone()} onchange={text_input(&replay_name)} data-testid="replay-name" /></label>
+                <label>{ "Replay " }<input type="text" value={(*replay_name).clone()} oninput={text_input(&replay_name)} data-testid="replay-name" /></label>
                 <label>{ "from archive " }<select onchange={on_replay_archive} data-testid="replay-archive">
                     { for archive_names.iter().map(|a| html! {
                         <option value={a.clone()} selected={Some(a) == replay_archive.as_ref()}>{ a.clone() }</option>
                     }) }
                 </select></label>
                 <label>{ "events from " }<input type="text" value={(*from).clone().unwrap_or_else(|| start.clone())}
-                    onchange={some_input(&from)} data-testid="replay-start" /></label>
-                <label>{ "to " }<input type="text" value={(*to).clone()} onchange={text_input(&to)} data-testid="replay-end" /></label>
+                    oninput={some_input(&from)} data-testid="replay-start" /></label>
+                <label>{ "to " }<input type="text" value={(*to).clone()} oninput={text_input(&to)} data-testid="replay-end" /></label>
                 <button class="small primary" onclick={on_replay} disabled={archive_names.is_empty()}
                     data-testid="start-replay">{ "Replay to its bus and run" }</button>
             </div>

@@ -64,6 +64,21 @@ fn textarea_value(e: &Event) -> String {
         .value()
 }
 
+/// The text typed into the JSON field `id`, while it does not parse yet.
+fn drafted(draft: &UseStateHandle<Option<(String, String)>>, id: &str) -> Option<String> {
+    (**draft)
+        .clone()
+        .filter(|(at, _)| at == id)
+        .map(|(_, text)| text)
+}
+
+/// Keeps what is typed into a JSON field as it is typed, so no render puts back the old value.
+fn keep_draft(draft: &UseStateHandle<Option<(String, String)>>, id: &str) -> Callback<InputEvent> {
+    let draft = draft.clone();
+    let id = id.to_string();
+    Callback::from(move |e: InputEvent| draft.set(Some((id.clone(), textarea_value(&e)))))
+}
+
 /// A value as the text a form field shows: strings bare, anything else as JSON.
 fn field_text(value: Option<&Value>) -> String {
     match value {
@@ -80,6 +95,8 @@ pub fn rules_form() -> Html {
     // A field whose text is not valid yet, with why: kept here until it is, so the JSON
     // document never holds half-typed JSON from the form.
     let fault = use_state(|| None::<(String, String)>);
+    // The JSON field being typed (its id and text): shown as typed until it parses.
+    let draft = use_state(|| None::<(String, String)>);
     let doc: Value = match serde_json::from_str(&text) {
         Ok(doc @ Value::Object(_)) => doc,
         _ => {
@@ -121,7 +138,7 @@ pub fn rules_form() -> Html {
     let new_bus = use_state(String::new);
     let on_new_bus = {
         let new_bus = new_bus.clone();
-        Callback::from(move |e: Event| new_bus.set(input_value(&e)))
+        Callback::from(move |e: InputEvent| new_bus.set(input_value(&e)))
     };
     let on_add_bus = {
         let apply = apply.clone();
@@ -182,7 +199,7 @@ pub fn rules_form() -> Html {
         let targets = items(rule, "Targets");
         let on_name = {
             let set_at = set_at.clone();
-            Callback::from(move |e: Event| set_at(with(rule_path(ri), key("Name")), json!(input_value(&e))))
+            Callback::from(move |e: InputEvent| set_at(with(rule_path(ri), key("Name")), json!(input_value(&e))))
         };
         let on_bus = {
             let set_at = set_at.clone();
@@ -206,11 +223,16 @@ pub fn rules_form() -> Html {
             let set_at = set_at.clone();
             let fault = fault.clone();
             let id = pattern_id.clone();
+            let draft = draft.clone();
             Callback::from(move |e: Event| match serde_json::from_str::<Value>(&textarea_value(&e)) {
-                Ok(pattern) => set_at(with(rule_path(ri), key("EventPattern")), pattern),
+                Ok(pattern) => {
+                    draft.set(None);
+                    set_at(with(rule_path(ri), key("EventPattern")), pattern)
+                }
                 Err(err) => fault.set(Some((id.clone(), format!("The pattern is not JSON yet: {err}")))),
             })
         };
+        let pattern_text = drafted(&draft, &pattern_id).unwrap_or_else(|| field_text(rule.get("EventPattern")));
         let on_remove_rule = {
             let apply = apply.clone();
             Callback::from(move |_| apply(Box::new(move |t: &str| json_edit::remove(t, &rule_path(ri)))))
@@ -239,14 +261,14 @@ pub fn rules_form() -> Html {
             })
         };
         let target_views = targets.iter().enumerate().map(|(ti, target)| {
-            target_view(ri, ti, target, &apply, &set_at, &fault)
+            target_view(ri, ti, target, &apply, &set_at, &fault, &draft)
         });
         let fault_for = |id: &str| (*fault).clone().filter(|(at, _)| at == id).map(|(_, m)| m);
         html! {
             <fieldset class="eb-rule-form" data-testid={format!("rule-form-{ri}")}>
                 <legend>{ format!("Rule {}", if name.is_empty() { "(no name)" } else { &name }) }</legend>
                 <div class="eb-form-row">
-                    <label>{ "Name " }<input type="text" value={name.clone()} onchange={on_name}
+                    <label>{ "Name " }<input type="text" value={name.clone()} oninput={on_name}
                         data-testid={format!("rule-{ri}-name")} /></label>
                     <label>{ "Bus " }<select onchange={on_bus} data-testid={format!("rule-{ri}-bus")}>
                         { for std::iter::once("default".to_string()).chain(buses.iter().cloned()).map(|b| html! {
@@ -259,7 +281,8 @@ pub fn rules_form() -> Html {
                         aria-label={format!("Remove rule {name}")}>{ "Remove rule" }</button>
                 </div>
                 <label class="eb-form-block">{ "Event pattern" }
-                    <textarea rows="3" value={field_text(rule.get("EventPattern"))} onchange={on_pattern}
+                    <textarea rows="3" value={pattern_text} onchange={on_pattern}
+                        oninput={keep_draft(&draft, &pattern_id)}
                         data-testid={format!("rule-{ri}-pattern")} spellcheck="false" />
                 </label>
                 if let Some(message) = fault_for(&pattern_id) {
@@ -281,7 +304,7 @@ pub fn rules_form() -> Html {
                 <legend>{ "Custom buses (the default bus is always there)" }</legend>
                 <ul class="eb-form-list">{ for bus_rows }</ul>
                 <div class="eb-form-row">
-                    <label>{ "New bus " }<input type="text" value={(*new_bus).clone()} onchange={on_new_bus}
+                    <label>{ "New bus " }<input type="text" value={(*new_bus).clone()} oninput={on_new_bus}
                         data-testid="new-bus" /></label>
                     <button class="small" onclick={on_add_bus} data-testid="add-bus">{ "Add bus" }</button>
                 </div>
@@ -300,6 +323,7 @@ fn target_view(
     apply: &(impl Fn(Edit) + Clone + 'static),
     set_at: &(impl Fn(Vec<PathStep>, Value) + Clone + 'static),
     fault: &UseStateHandle<Option<(String, String)>>,
+    draft: &UseStateHandle<Option<(String, String)>>,
 ) -> Html {
     let path = target_path(ri, ti);
     let kind = INPUT_KINDS
@@ -310,7 +334,7 @@ fn target_view(
     let text_field = |field: &'static str| {
         let set_at = set_at.clone();
         let path = path.clone();
-        Callback::from(move |e: Event| {
+        Callback::from(move |e: InputEvent| {
             set_at(with(path.clone(), key(field)), json!(input_value(&e)))
         })
     };
@@ -355,15 +379,19 @@ fn target_view(
         let fault = fault.clone();
         let path = path.clone();
         let id = map_id.clone();
+        let draft = draft.clone();
         Callback::from(
             move |e: Event| match serde_json::from_str::<Value>(&textarea_value(&e)) {
-                Ok(map) => set_at(
-                    with(
-                        with(path.clone(), key("InputTransformer")),
-                        key("InputPathsMap"),
-                    ),
-                    map,
-                ),
+                Ok(map) => {
+                    draft.set(None);
+                    set_at(
+                        with(
+                            with(path.clone(), key("InputTransformer")),
+                            key("InputPathsMap"),
+                        ),
+                        map,
+                    )
+                }
                 Err(err) => fault.set(Some((
                     id.clone(),
                     format!("InputPathsMap is not JSON yet: {err}"),
@@ -374,7 +402,7 @@ fn target_view(
     let on_template = {
         let set_at = set_at.clone();
         let path = path.clone();
-        Callback::from(move |e: Event| {
+        Callback::from(move |e: InputEvent| {
             set_at(
                 with(
                     with(path.clone(), key("InputTransformer")),
@@ -391,7 +419,7 @@ fn target_view(
     let on_dlq = {
         let apply = apply.clone();
         let path = path.clone();
-        Callback::from(move |e: Event| {
+        Callback::from(move |e: InputEvent| {
             let arn = input_value(&e).trim().to_string();
             let path = with(path.clone(), key("DeadLetterConfig"));
             apply(Box::new(move |t: &str| {
@@ -408,7 +436,7 @@ fn target_view(
         let apply = apply.clone();
         let path = path.clone();
         let has_policy = retry.is_some_and(Value::is_object);
-        Callback::from(move |e: Event| {
+        Callback::from(move |e: InputEvent| {
             let text = input_value(&e);
             let value = text.trim().parse::<u64>().map_or(json!(text), |n| json!(n));
             let path = path.clone();
@@ -427,9 +455,9 @@ fn target_view(
         <div class="eb-target-form" data-testid={format!("rule-{ri}-target-{ti}")}>
             <div class="eb-form-row">
                 <label>{ "Id " }<input type="text" value={text_of(target, "Id").to_string()}
-                    onchange={text_field("Id")} data-testid={format!("rule-{ri}-target-{ti}-id")} /></label>
+                    oninput={text_field("Id")} data-testid={format!("rule-{ri}-target-{ti}-id")} /></label>
                 <label class="grow">{ "Arn " }<input type="text" value={text_of(target, "Arn").to_string()}
-                    onchange={text_field("Arn")} data-testid={format!("rule-{ri}-target-{ti}-arn")} /></label>
+                    oninput={text_field("Arn")} data-testid={format!("rule-{ri}-target-{ti}-arn")} /></label>
                 <button class="small" onclick={on_remove}
                     aria-label={format!("Remove target {}", text_of(target, "Id"))}>{ "Remove" }</button>
             </div>
@@ -441,33 +469,34 @@ fn target_view(
                 </select></label>
                 if kind == "Input" {
                     <label class="grow">{ "Input (JSON text) " }<input type="text" value={field_text(target.get("Input"))}
-                        onchange={text_field("Input")} /></label>
+                        oninput={text_field("Input")} /></label>
                 }
                 if kind == "InputPath" {
                     <label class="grow">{ "InputPath " }<input type="text" value={field_text(target.get("InputPath"))}
-                        onchange={text_field("InputPath")} /></label>
+                        oninput={text_field("InputPath")} /></label>
                 }
             </div>
             <div class="eb-form-row">
                 <label class="grow">{ "Dead-letter queue (SQS queue ARN, optional) " }
                     <input type="text" value={field_text(target.get("DeadLetterConfig").and_then(|d| d.get("Arn")))}
-                        onchange={on_dlq} placeholder="arn:aws:sqs:us-east-1:123456789012:my-dlq"
+                        oninput={on_dlq} placeholder="arn:aws:sqs:us-east-1:123456789012:my-dlq"
                         data-testid={format!("rule-{ri}-target-{ti}-dlq")} /></label>
                 <label>{ "Retry attempts (0-185) " }<input type="number" min="0" max="185" class="narrow"
-                    value={retry_text("MaximumRetryAttempts")} placeholder="185" onchange={retry_field("MaximumRetryAttempts")}
+                    value={retry_text("MaximumRetryAttempts")} placeholder="185" oninput={retry_field("MaximumRetryAttempts")}
                     data-testid={format!("rule-{ri}-target-{ti}-retries")} /></label>
                 <label>{ "Max event age (60-86400 s) " }<input type="number" min="60" max="86400" class="narrow"
-                    value={retry_text("MaximumEventAgeInSeconds")} placeholder="86400" onchange={retry_field("MaximumEventAgeInSeconds")}
+                    value={retry_text("MaximumEventAgeInSeconds")} placeholder="86400" oninput={retry_field("MaximumEventAgeInSeconds")}
                     data-testid={format!("rule-{ri}-target-{ti}-max-age")} /></label>
             </div>
             if kind == "InputTransformer" {
                 <div class="eb-form-row">
                     <label class="grow">{ "InputPathsMap" }
                         <textarea rows="2" spellcheck="false" onchange={on_paths}
-                            value={field_text(transformer.and_then(|t| t.get("InputPathsMap")))}
+                            value={drafted(draft, &map_id).unwrap_or_else(|| field_text(transformer.and_then(|t| t.get("InputPathsMap"))))}
+                        oninput={keep_draft(draft, &map_id)}
                             data-testid={format!("rule-{ri}-target-{ti}-paths")} /></label>
                     <label class="grow">{ "InputTemplate" }
-                        <textarea rows="2" spellcheck="false" onchange={on_template}
+                        <textarea rows="2" spellcheck="false" oninput={on_template}
                             value={field_text(transformer.and_then(|t| t.get("InputTemplate")))}
                             data-testid={format!("rule-{ri}-target-{ti}-template")} /></label>
                 </div>
