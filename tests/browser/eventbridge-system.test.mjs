@@ -115,6 +115,13 @@ test('events:putEvents from a workflow flow back to the bus, and a loop is stopp
   assert.match(log, /called events:putEvents with 1 entries/);
   assert.match(log, /"orderId": "A-7"/);
   assert.match(log, /arn:aws:states:us-east-1:123456789012:stateMachine:Ship/);
+  if (SHOTS) {
+    for (const scheme of ['light', 'dark']) {
+      await page.evaluate((s) => document.documentElement.setAttribute('data-theme', s), scheme);
+      await page.getByTestId('bus-run').screenshot({ path: `${SHOTS}/workflow-events-${scheme}.png` });
+    }
+    await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
+  }
   // A rule that starts the workflow on its own events: bounded, and said so.
   const loop = structuredClone(SHIPPING);
   loop.rules[0].EventBusName = 'default';
