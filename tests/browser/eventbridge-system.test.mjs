@@ -112,7 +112,7 @@ test('events:putEvents from a workflow flow back to the bus, and a loop is stopp
   assert.match(await published.textContent(), /published by workflow execution/);
   // The log target received the event, with the ARNs Step Functions appends.
   const log = await page.getByTestId('bus-log').textContent();
-  assert.match(log, /called events:putEvents with 1 entries/);
+  assert.match(log, /called events:putEvents with 1 entry/);
   assert.match(log, /"orderId": "A-7"/);
   assert.match(log, /arn:aws:states:us-east-1:123456789012:stateMachine:Ship/);
   if (SHOTS) {

@@ -25,6 +25,8 @@ pub mod template;
 pub mod transform;
 pub mod workflow;
 
+mod dead_letter;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -1105,102 +1107,6 @@ impl EventBridge {
         }
     }
 
-    /// Puts on the bus what the execution's `events:putEvents` tasks sent (see [`workflow`]).
-    fn publish_from_workflow(
-        &mut self,
-        execution_arn: &str,
-        machine_arn: &str,
-        calls: Vec<workflow::PutEventsCall>,
-        origin: &Origin,
-    ) {
-        for call in calls {
-            let time = self.clock_text();
-            let stop = |message: String| LogEntry::WorkflowEventsStopped {
-                time: time.clone(),
-                execution_arn: execution_arn.to_string(),
-                state: call.state.clone(),
-                message,
-            };
-            if origin.workflow_hops >= workflow::MAX_WORKFLOW_HOPS {
-                self.log.push(stop(format!(
-                    "Events published by workflows led to workflows publishing again {} times in a row; the simulation stops following them here (on AWS this loop would go on, and each turn is billed).",
-                    workflow::MAX_WORKFLOW_HOPS
-                )));
-                return;
-            }
-            let entries = match call.entries {
-                Ok(entries) => entries,
-                Err(message) => {
-                    self.log.push(LogEntry::WorkflowPutEvents {
-                        time: time.clone(),
-                        execution_arn: execution_arn.to_string(),
-                        state: call.state.clone(),
-                        entries: 0,
-                        failed_entry_count: 0,
-                        error: Some("States.Runtime".into()),
-                        message: Some(message),
-                    });
-                    continue;
-                }
-            };
-            if self.workflow_events + entries.len() > workflow::MAX_WORKFLOW_EVENTS {
-                self.log.push(stop(format!(
-                    "Workflows have published {} events in this simulation, the most it follows is {}; these {} entries are not put on the bus.",
-                    self.workflow_events,
-                    workflow::MAX_WORKFLOW_EVENTS,
-                    entries.len()
-                )));
-                return;
-            }
-            self.workflow_events += entries.len();
-            let sent: Vec<Value> = entries
-                .iter()
-                .map(|e| workflow::as_sent(e, execution_arn, machine_arn, call.time.as_deref()))
-                .collect();
-            let next = Origin {
-                forwarded_from: None,
-                replay: None,
-                workflow_hops: origin.workflow_hops + 1,
-            };
-            match self.accept_entries(&sent) {
-                Ok((result, accepted)) => {
-                    let failed = result.failed_entry_count;
-                    let message = result
-                        .entries
-                        .iter()
-                        .filter_map(|r| {
-                            Some(format!(
-                                "{}: {}",
-                                r.error_code.as_ref()?,
-                                r.error_message.as_deref().unwrap_or_default()
-                            ))
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; ");
-                    self.log.push(LogEntry::WorkflowPutEvents {
-                        time: time.clone(),
-                        execution_arn: execution_arn.to_string(),
-                        state: call.state.clone(),
-                        entries: sent.len(),
-                        failed_entry_count: failed,
-                        error: (failed > 0).then(|| "EventBridge.FailedEntry".to_string()),
-                        message: (failed > 0).then_some(message),
-                    });
-                    self.route_accepted(accepted, &next, Some(execution_arn));
-                }
-                Err(e) => self.log.push(LogEntry::WorkflowPutEvents {
-                    time: time.clone(),
-                    execution_arn: execution_arn.to_string(),
-                    state: call.state.clone(),
-                    entries: sent.len(),
-                    failed_entry_count: sent.len(),
-                    error: Some(e.error),
-                    message: Some(e.message),
-                }),
-            }
-        }
-    }
-
     /// Archives, then fires every enabled rule on the bus that matches.
     fn dispatch(&mut self, bus: &str, event: &Value, origin: &Origin) {
         let now = self.clock_text();
@@ -1422,53 +1328,6 @@ impl EventBridge {
                 service: target.arn.split(':').nth(2).unwrap_or_default().to_string(),
                 input,
             });
-        }
-    }
-
-    /// Logs a failed delivery and, when the target has a dead-letter queue, sends the event
-    /// there at once: the simulator's failures are the kind AWS does not retry.
-    fn delivery_failed(&mut self, rule_arn: &str, target: &Target, event: &Value, entry: LogEntry) {
-        let dead_letter = match (&entry, &target.dead_letter_arn) {
-            (
-                LogEntry::DeliveryFailed {
-                    time,
-                    rule,
-                    error,
-                    message,
-                    ..
-                },
-                Some(queue),
-            ) => {
-                // ERROR_CODE as the rule-dlq page lists them.
-                let code = match error.as_str() {
-                    "StateMachineDoesNotExist" | "ResourceNotFoundException" => "NO_RESOURCE",
-                    "InvalidExecutionInput" => "INVALID_JSON",
-                    _ => "INVALID_PARAMETER",
-                };
-                let mut attributes = Map::new();
-                for (key, value) in [
-                    ("RULE_ARN", rule_arn),
-                    ("TARGET_ARN", target.arn.as_str()),
-                    ("ERROR_CODE", code),
-                    ("ERROR_MESSAGE", message.as_str()),
-                    ("RETRY_ATTEMPTS", "0"),
-                ] {
-                    attributes.insert(key.into(), Value::String(value.to_string()));
-                }
-                Some(LogEntry::SentToDeadLetterQueue {
-                    time: time.clone(),
-                    rule: rule.clone(),
-                    target_id: target.id.clone(),
-                    queue_arn: queue.clone(),
-                    attributes,
-                    event: event.clone(),
-                })
-            }
-            _ => None,
-        };
-        self.log.push(entry);
-        if let Some(sent) = dead_letter {
-            self.log.push(sent);
         }
     }
 

@@ -12,6 +12,7 @@
 //! money); the simulator follows at most [`MAX_WORKFLOW_HOPS`] such turns and
 //! [`MAX_WORKFLOW_EVENTS`] published events per simulation, and says where it stopped.
 
+use crate::{EventBridge, LogEntry, Origin};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -138,4 +139,102 @@ pub fn as_sent(entry: &Value, execution_arn: &str, machine_arn: &str, time: Opti
         }
     }
     Value::Object(object)
+}
+
+impl EventBridge {
+    /// Puts on the bus what the execution's `events:putEvents` tasks sent.
+    pub(crate) fn publish_from_workflow(
+        &mut self,
+        execution_arn: &str,
+        machine_arn: &str,
+        calls: Vec<PutEventsCall>,
+        origin: &Origin,
+    ) {
+        for call in calls {
+            let time = self.clock_text();
+            let stop = |message: String| LogEntry::WorkflowEventsStopped {
+                time: time.clone(),
+                execution_arn: execution_arn.to_string(),
+                state: call.state.clone(),
+                message,
+            };
+            if origin.workflow_hops >= MAX_WORKFLOW_HOPS {
+                self.log.push(stop(format!(
+                    "Events published by workflows led to workflows publishing again {} times in a row; the simulation stops following them here (on AWS this loop would go on, and each turn is billed).",
+                    MAX_WORKFLOW_HOPS
+                )));
+                return;
+            }
+            let entries = match call.entries {
+                Ok(entries) => entries,
+                Err(message) => {
+                    self.log.push(LogEntry::WorkflowPutEvents {
+                        time: time.clone(),
+                        execution_arn: execution_arn.to_string(),
+                        state: call.state.clone(),
+                        entries: 0,
+                        failed_entry_count: 0,
+                        error: Some("States.Runtime".into()),
+                        message: Some(message),
+                    });
+                    continue;
+                }
+            };
+            if self.workflow_events + entries.len() > MAX_WORKFLOW_EVENTS {
+                self.log.push(stop(format!(
+                    "Workflows have published {} events in this simulation, the most it follows is {}; these {} entries are not put on the bus.",
+                    self.workflow_events,
+                    MAX_WORKFLOW_EVENTS,
+                    entries.len()
+                )));
+                return;
+            }
+            self.workflow_events += entries.len();
+            let sent: Vec<Value> = entries
+                .iter()
+                .map(|e| as_sent(e, execution_arn, machine_arn, call.time.as_deref()))
+                .collect();
+            let next = Origin {
+                forwarded_from: None,
+                replay: None,
+                workflow_hops: origin.workflow_hops + 1,
+            };
+            match self.accept_entries(&sent) {
+                Ok((result, accepted)) => {
+                    let failed = result.failed_entry_count;
+                    let message = result
+                        .entries
+                        .iter()
+                        .filter_map(|r| {
+                            Some(format!(
+                                "{}: {}",
+                                r.error_code.as_ref()?,
+                                r.error_message.as_deref().unwrap_or_default()
+                            ))
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    self.log.push(LogEntry::WorkflowPutEvents {
+                        time: time.clone(),
+                        execution_arn: execution_arn.to_string(),
+                        state: call.state.clone(),
+                        entries: sent.len(),
+                        failed_entry_count: failed,
+                        error: (failed > 0).then(|| "EventBridge.FailedEntry".to_string()),
+                        message: (failed > 0).then_some(message),
+                    });
+                    self.route_accepted(accepted, &next, Some(execution_arn));
+                }
+                Err(e) => self.log.push(LogEntry::WorkflowPutEvents {
+                    time: time.clone(),
+                    execution_arn: execution_arn.to_string(),
+                    state: call.state.clone(),
+                    entries: sent.len(),
+                    failed_entry_count: sent.len(),
+                    error: Some(e.error),
+                    message: Some(e.message),
+                }),
+            }
+        }
+    }
 }

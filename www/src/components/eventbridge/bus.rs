@@ -101,14 +101,12 @@ fn describe(entry: &Value) -> String {
             text_of(&entry["event"], "source")
         ),
         "workflowPutEvents" => {
+            let count = entry.get("entries").and_then(Value::as_u64).unwrap_or(0);
             let mut line = format!(
-                "Execution {} state {} called events:putEvents with {} entries",
+                "Execution {} state {} called events:putEvents with {count} {}",
                 short(t("executionArn")),
                 t("state"),
-                entry
-                    .get("entries")
-                    .map(Value::to_string)
-                    .unwrap_or_default()
+                if count == 1 { "entry" } else { "entries" }
             );
             if entry.get("error").is_some() {
                 line.push_str(&format!(" and failed: {}: {}", t("error"), t("message")));
