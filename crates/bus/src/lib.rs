@@ -23,6 +23,9 @@ pub mod scheduler;
 pub mod schema;
 pub mod template;
 pub mod transform;
+pub mod workflow;
+
+mod dead_letter;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
@@ -119,6 +122,35 @@ pub struct Target {
     pub id: String,
     pub arn: String,
     pub input: TargetInput,
+    /// DeadLetterConfig's SQS queue ARN.
+    pub dead_letter_arn: Option<String>,
+    pub retry_policy: RetryPolicy,
+}
+
+/// A target's RetryPolicy. The simulator's delivery failures are the kind AWS does not
+/// retry (a missing resource, an input that is not JSON), so it is kept and described but
+/// never spends attempts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct RetryPolicy {
+    pub maximum_retry_attempts: u32,
+    pub maximum_event_age_in_seconds: u32,
+}
+
+impl Default for RetryPolicy {
+    /// 185 attempts over 24 hours, AWS's defaults.
+    fn default() -> Self {
+        RetryPolicy {
+            maximum_retry_attempts: 185,
+            maximum_event_age_in_seconds: 86_400,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct DeadLetterConfigSpec {
+    pub arn: String,
 }
 
 /// A PutTargets target as the API spells it.
@@ -130,6 +162,9 @@ pub struct TargetSpec {
     pub input: Option<String>,
     pub input_path: Option<String>,
     pub input_transformer: Option<InputTransformerSpec>,
+    pub dead_letter_config: Option<DeadLetterConfigSpec>,
+    /// Fields as given (validated in PutTargets, with AWS's ranges).
+    pub retry_policy: Option<Value>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -178,7 +213,19 @@ struct Archive {
     arn: String,
     bus: String,
     pattern: Option<Pattern>,
-    events: Vec<(DateTime<Utc>, Value)>,
+    pattern_text: Option<String>,
+    /// RetentionDays; 0 keeps events indefinitely.
+    retention_days: u32,
+    events: Vec<ArchivedEvent>,
+}
+
+#[derive(Debug, Clone)]
+struct ArchivedEvent {
+    /// The event's own `time`: replays select and order by it.
+    time: DateTime<Utc>,
+    /// When the archive received it: retention counts from here.
+    archived: DateTime<Utc>,
+    event: Value,
 }
 
 #[derive(Debug, Clone)]
@@ -202,6 +249,8 @@ pub struct Execution {
     pub event_id: String,
     pub start_time: String,
     pub input: Value,
+    /// The seed the execution ran with, so the run can be repeated exactly elsewhere.
+    pub seed: u64,
     pub outcome: RunOutcome,
 }
 
@@ -215,6 +264,9 @@ pub enum LogEntry {
         bus: String,
         event_id: String,
         event: Value,
+        /// The execution whose `events:putEvents` task published the event.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        from_execution: Option<String>,
     },
     #[serde(rename_all = "camelCase")]
     EventArchived {
@@ -228,6 +280,9 @@ pub enum LogEntry {
         bus: String,
         rule: String,
         event_id: String,
+        /// The replay the event came from (its `replay-name`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        replay_name: Option<String>,
     },
     #[serde(rename_all = "camelCase")]
     ScheduleFired {
@@ -280,6 +335,17 @@ pub enum LogEntry {
         error: String,
         message: String,
     },
+    /// A failed delivery's event sent to the target's dead-letter queue, with the message
+    /// attributes EventBridge sets.
+    #[serde(rename_all = "camelCase")]
+    SentToDeadLetterQueue {
+        time: String,
+        rule: String,
+        target_id: String,
+        queue_arn: String,
+        attributes: Map<String, Value>,
+        event: Value,
+    },
     #[serde(rename_all = "camelCase")]
     EventReplayed {
         time: String,
@@ -296,6 +362,29 @@ pub enum LogEntry {
     },
     #[serde(rename_all = "camelCase")]
     FiresTruncated { time: String, limit: usize },
+    /// An execution's `events:putEvents` task sent its entries to the bus (see
+    /// [`workflow`]); `error` is `EventBridge.FailedEntry` when some were refused (the task
+    /// fails with it on AWS), or the request's own fault.
+    #[serde(rename_all = "camelCase")]
+    WorkflowPutEvents {
+        time: String,
+        execution_arn: String,
+        state: String,
+        entries: usize,
+        failed_entry_count: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    },
+    /// The simulator stopped following events published by workflows (a loop guard).
+    #[serde(rename_all = "camelCase")]
+    WorkflowEventsStopped {
+        time: String,
+        execution_arn: String,
+        state: String,
+        message: String,
+    },
 }
 
 /// A StartReplay request as the API spells it.
@@ -333,6 +422,8 @@ struct Origin {
     forwarded_from: Option<String>,
     /// Set for replayed events: the rule ARNs allowed to fire (empty = all).
     replay: Option<Vec<String>>,
+    /// How many workflow publications led to this event (0: put from outside).
+    workflow_hops: usize,
 }
 
 fn valid_name(name: &str, max: usize, extra: &[char]) -> bool {
@@ -358,6 +449,8 @@ pub struct EventBridge {
     schedules: Vec<scheduler::SchedulerSchedule>,
     state_machines: Vec<StateMachine>,
     executions: Vec<Execution>,
+    /// Events workflows published so far (bounded by [`workflow::MAX_WORKFLOW_EVENTS`]).
+    workflow_events: usize,
     log: Vec<LogEntry>,
 }
 
@@ -377,6 +470,7 @@ impl EventBridge {
             schedules: Vec::new(),
             state_machines: Vec::new(),
             executions: Vec::new(),
+            workflow_events: 0,
             log: Vec::new(),
             config,
         };
@@ -418,13 +512,21 @@ impl EventBridge {
                 "EventPattern": r.pattern_text,
                 "ScheduleExpression": r.schedule.as_ref().map(|s| s.source.clone()),
                 "NextFire": time(r.next_fire.filter(|_| r.state == RuleState::Enabled)),
-                "Targets": r.targets.iter().map(|t| json!({"Id": t.id, "Arn": t.arn})).collect::<Vec<_>>(),
+                "Targets": r.targets.iter().map(|t| {
+                    let mut described = json!({"Id": t.id, "Arn": t.arn, "RetryPolicy": t.retry_policy});
+                    if let Some(dlq) = &t.dead_letter_arn {
+                        described["DeadLetterConfig"] = json!({"Arn": dlq});
+                    }
+                    described
+                }).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "archives": self.archives.iter().map(|a| json!({
                 "ArchiveName": a.name,
                 "ArchiveArn": a.arn,
                 "EventSourceArn": self.bus_arn(&a.bus),
-                "EventCount": a.events.len(),
+                "EventPattern": a.pattern_text,
+                "RetentionDays": a.retention_days,
+                "EventCount": a.events.iter().filter(|e| self.retained(a, e)).count(),
             })).collect::<Vec<_>>(),
             "schedules": self.schedules.iter().map(|s| s.describe()).collect::<Vec<_>>(),
             "stateMachines": self.state_machines.iter().map(|m| json!({"name": m.name, "arn": m.arn})).collect::<Vec<_>>(),
@@ -695,10 +797,51 @@ impl EventBridge {
         } else {
             TargetInput::Event
         };
+        let dead_letter_arn = match &spec.dead_letter_config {
+            None => None,
+            Some(dlq) if dlq.arn.starts_with("arn:aws:sqs:") => Some(dlq.arn.clone()),
+            Some(dlq) => {
+                return Err(format!(
+                    "DeadLetterConfig of target {}: '{}' is not an Amazon SQS queue ARN (arn:aws:sqs:region:account:queue)",
+                    spec.id, dlq.arn
+                ))
+            }
+        };
+        let retry_policy = match &spec.retry_policy {
+            None | Some(Value::Null) => RetryPolicy::default(),
+            Some(given) => {
+                let mut policy = RetryPolicy::default();
+                let field = |key: &str, low: u64, high: u64| -> Result<Option<u32>, String> {
+                    match given.get(key) {
+                        None | Some(Value::Null) => Ok(None),
+                        Some(v) => v
+                            .as_u64()
+                            .filter(|n| (low..=high).contains(n))
+                            .and_then(|n| u32::try_from(n).ok())
+                            .map(Some)
+                            .ok_or_else(|| {
+                                let lower = format!("{}{}", key[..1].to_lowercase(), &key[1..]);
+                                format!(
+                                    "1 validation error detected: Value '{v}' at 'retryPolicy.{lower}' failed to satisfy constraint: Member must have value between {low} and {high}"
+                                )
+                            }),
+                    }
+                };
+                if let Some(n) = field("MaximumRetryAttempts", 0, 185)? {
+                    policy.maximum_retry_attempts = n;
+                }
+                if let Some(n) = field("MaximumEventAgeInSeconds", 60, 86_400)? {
+                    policy.maximum_event_age_in_seconds = n;
+                }
+                policy
+            }
+        };
         Ok(Target {
             id: spec.id.clone(),
             arn: spec.arn.clone(),
             input,
+            dead_letter_arn,
+            retry_policy,
         })
     }
 
@@ -799,14 +942,15 @@ impl EventBridge {
         let bus = self
             .resolve_bus(source)
             .ok_or_else(|| BusError::not_found(format!("Event bus {source} does not exist.")))?;
-        let pattern = match pattern {
+        let pattern_text = match pattern {
             None | Some(Value::Null) => None,
-            Some(value) => {
-                let text = match value {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                Some(Pattern::parse(&text).map_err(|e| BusError::new(&e.error, e.message))?)
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => Some(other.to_string()),
+        };
+        let pattern = match &pattern_text {
+            None => None,
+            Some(text) => {
+                Some(Pattern::parse(text).map_err(|e| BusError::new(&e.error, e.message))?)
             }
         };
         let arn = format!("{}:archive/{name}", self.arn_prefix("events"));
@@ -815,14 +959,59 @@ impl EventBridge {
             arn: arn.clone(),
             bus,
             pattern,
+            pattern_text,
+            retention_days: 0,
             events: Vec::new(),
         });
         Ok(arn)
     }
 
+    /// An archive's RetentionDays (0, the default, keeps events indefinitely): an event
+    /// leaves the archive that many days after it arrived, and a replay no longer finds it.
+    pub fn set_archive_retention(&mut self, name: &str, days: u32) -> Result<(), BusError> {
+        let archive = self
+            .archives
+            .iter_mut()
+            .find(|a| a.name == name)
+            .ok_or_else(|| BusError::not_found(format!("Archive {name} does not exist.")))?;
+        archive.retention_days = days;
+        Ok(())
+    }
+
+    /// Whether an archived event is still within its archive's retention.
+    fn retained(&self, archive: &Archive, event: &ArchivedEvent) -> bool {
+        archive.retention_days == 0
+            || Duration::try_days(i64::from(archive.retention_days))
+                .and_then(|k| event.archived.checked_add_signed(k))
+                .is_none_or(|until| until > self.clock)
+    }
+
+    /// Drops the events whose retention has run out at the current clock.
+    fn expire_archived(&mut self) {
+        let now = self.clock;
+        for archive in self.archives.iter_mut().filter(|a| a.retention_days > 0) {
+            let keep = Duration::try_days(i64::from(archive.retention_days));
+            archive.events.retain(|e| {
+                keep.and_then(|k| e.archived.checked_add_signed(k))
+                    .is_none_or(|until| until > now)
+            });
+        }
+    }
+
     /// PutEvents. A malformed request fails whole (ValidationException); a bad entry fails
     /// alone with its ErrorCode, and the others go through.
     pub fn put_events(&mut self, entries: &[Value]) -> Result<PutEventsResult, BusError> {
+        let (result, accepted) = self.accept_entries(entries)?;
+        self.route_accepted(accepted, &Origin::default(), None);
+        Ok(result)
+    }
+
+    /// PutEvents' validation: the result AWS returns and the events it accepted, each with
+    /// its bus, not yet routed.
+    fn accept_entries(
+        &mut self,
+        entries: &[Value],
+    ) -> Result<(PutEventsResult, Vec<(String, Value)>), BusError> {
         if entries.is_empty() {
             return Err(BusError::validation(
                 "1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1",
@@ -889,6 +1078,22 @@ impl EventBridge {
                 }),
             }
         }
+        let failed = results.iter().filter(|r| r.error_code.is_some()).count();
+        Ok((
+            PutEventsResult {
+                failed_entry_count: failed,
+                entries: results,
+            },
+            accepted,
+        ))
+    }
+
+    fn route_accepted(
+        &mut self,
+        accepted: Vec<(String, Value)>,
+        origin: &Origin,
+        from_execution: Option<&str>,
+    ) {
         for (bus, event) in accepted {
             let id = event["id"].as_str().unwrap_or_default().to_string();
             self.log.push(LogEntry::EventAccepted {
@@ -896,14 +1101,10 @@ impl EventBridge {
                 bus: bus.clone(),
                 event_id: id,
                 event: event.clone(),
+                from_execution: from_execution.map(str::to_string),
             });
-            self.dispatch(&bus, &event, &Origin::default());
+            self.dispatch(&bus, &event, origin);
         }
-        let failed = results.iter().filter(|r| r.error_code.is_some()).count();
-        Ok(PutEventsResult {
-            failed_entry_count: failed,
-            entries: results,
-        })
     }
 
     /// Archives, then fires every enabled rule on the bus that matches.
@@ -917,9 +1118,14 @@ impl EventBridge {
                 .get("time")
                 .and_then(put::parse_time)
                 .unwrap_or(self.clock);
+            let archived = self.clock;
             for archive in self.archives.iter_mut().filter(|a| a.bus == bus) {
                 if archive.pattern.as_ref().is_none_or(|p| p.matches(event)) {
-                    archive.events.push((event_time, event.clone()));
+                    archive.events.push(ArchivedEvent {
+                        time: event_time,
+                        archived,
+                        event: event.clone(),
+                    });
                     self.log.push(LogEntry::EventArchived {
                         time: now.clone(),
                         archive: archive.name.clone(),
@@ -949,6 +1155,10 @@ impl EventBridge {
                 bus: bus.to_string(),
                 rule: self.rules[index].name.clone(),
                 event_id: event_id.clone(),
+                replay_name: event
+                    .get("replay-name")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
             });
             let targets = self.rules[index].targets.clone();
             let sender = self.sender(index);
@@ -1010,15 +1220,20 @@ impl EventBridge {
                 .find(|m| m.arn == target.arn)
                 .cloned()
             else {
-                self.log.push(fail(
-                    "StateMachineDoesNotExist",
-                    format!("State Machine Does Not Exist: '{}'", target.arn),
-                ));
+                self.delivery_failed(
+                    &sender.arn,
+                    target,
+                    event,
+                    fail(
+                        "StateMachineDoesNotExist",
+                        format!("State Machine Does Not Exist: '{}'", target.arn),
+                    ),
+                );
                 return;
             };
             let input = self.target_input(sender, target, event);
             let Ok(input_value) = serde_json::from_str::<Value>(&input) else {
-                self.log.push(fail(
+                self.delivery_failed(&sender.arn, target, event, fail(
                     "InvalidExecutionInput",
                     format!("Invalid State Machine Execution Input: the target input is not JSON: {input}"),
                 ));
@@ -1030,10 +1245,11 @@ impl EventBridge {
                 self.arn_prefix("states"),
                 machine.name
             );
+            let seed = self.ids.next_u64();
             let request = RunRequest {
                 definition: machine.definition.clone(),
                 input: input.clone(),
-                seed: self.ids.next_u64(),
+                seed,
                 start_time: Some(
                     self.clock
                         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
@@ -1051,32 +1267,41 @@ impl EventBridge {
                 execution_arn: execution_arn.clone(),
                 status: outcome.status,
             });
+            // What the execution's `events:putEvents` tasks sent goes onto the bus after it.
+            let calls = workflow::put_events_calls(&outcome.history);
             self.executions.push(Execution {
-                execution_arn,
-                state_machine_arn: machine.arn,
+                execution_arn: execution_arn.clone(),
+                state_machine_arn: machine.arn.clone(),
                 rule_arn,
                 target_id: target.id.clone(),
                 event_id,
                 start_time: now.clone(),
                 input: input_value,
+                seed,
                 outcome,
             });
+            self.publish_from_workflow(&execution_arn, &machine.arn, calls, origin);
         } else if let Some(to_bus) = target.arn.strip_prefix(&events_bus_prefix) {
             let from_bus = sender.bus.clone();
-            if let Some(sender) = &origin.forwarded_from {
-                self.log.push(fail(
+            if let Some(first) = &origin.forwarded_from {
+                self.delivery_failed(&sender.arn, target, event, fail(
                     "ThirdBusNotAllowed",
                     format!(
-                        "EventBridge can't route events received from a sender event bus ({sender}) to a third event bus ({to_bus})"
+                        "EventBridge can't route events received from a sender event bus ({first}) to a third event bus ({to_bus})"
                     ),
                 ));
                 return;
             }
             let Some(to_bus) = self.resolve_bus(to_bus) else {
-                self.log.push(fail(
-                    "ResourceNotFoundException",
-                    format!("Event bus {to_bus} does not exist."),
-                ));
+                self.delivery_failed(
+                    &sender.arn,
+                    target,
+                    event,
+                    fail(
+                        "ResourceNotFoundException",
+                        format!("Event bus {to_bus} does not exist."),
+                    ),
+                );
                 return;
             };
             self.log.push(LogEntry::EventForwarded {
@@ -1090,6 +1315,7 @@ impl EventBridge {
             let next = Origin {
                 forwarded_from: Some(from_bus),
                 replay: None,
+                workflow_hops: origin.workflow_hops,
             };
             self.dispatch(&to_bus, event, &next);
         } else {
@@ -1161,17 +1387,19 @@ impl EventBridge {
             }
         }
         self.replays.push(spec.replay_name.clone());
+        self.expire_archived();
         let mut selected: Vec<(DateTime<Utc>, Value)> = self.archives[archive_index]
             .events
             .iter()
-            .filter(|(t, _)| *t >= start && *t < end)
-            .cloned()
+            .filter(|e| e.time >= start && e.time < end)
+            .map(|e| (e.time, e.event.clone()))
             .collect();
         // Replays go by the time in the event, not arrival order.
         selected.sort_by_key(|(t, _)| *t);
         let origin = Origin {
             forwarded_from: None,
             replay: Some(spec.destination.filter_arns.clone()),
+            workflow_hops: 0,
         };
         let count = selected.len();
         for (_, mut event) in selected {

@@ -12,7 +12,7 @@
 //!   "rules": [{"Name": "new-orders", "EventBusName": "orders",
 //!              "EventPattern": {"source": ["shop"]},
 //!              "Targets": [{"Id": "sfn", "Arn": "arn:aws:states:us-east-1:123456789012:stateMachine:Fulfil"}]}],
-//!   "archives": [{"ArchiveName": "all", "EventSourceArn": "orders"}],
+//!   "archives": [{"ArchiveName": "all", "EventSourceArn": "orders", "RetentionDays": 7}],
 //!   "schedules": [{"Name": "nightly", "ScheduleExpression": "cron(0 2 * * ? *)",
 //!                  "ScheduleExpressionTimezone": "Europe/Paris",
 //!                  "Target": {"Arn": "arn:aws:states:us-east-1:123456789012:stateMachine:Fulfil", "Input": "{}"}}],
@@ -111,12 +111,21 @@ pub fn simulate(scenario: &Value) -> Value {
             .get("EventSourceArn")
             .and_then(Value::as_str)
             .unwrap_or("default");
-        record(
-            format!("/archives/{i}"),
-            bridge
-                .create_archive(name, source, archive.get("EventPattern"))
-                .map(Value::String),
-        );
+        let mut result = bridge.create_archive(name, source, archive.get("EventPattern"));
+        if let (Ok(_), Some(days)) = (&result, archive.get("RetentionDays")) {
+            match days.as_u64().and_then(|d| u32::try_from(d).ok()) {
+                Some(days) => {
+                    if let Err(e) = bridge.set_archive_retention(name, days) {
+                        result = Err(e);
+                    }
+                }
+                None => result = Err(BusError::new(
+                    "ValidationException",
+                    "RetentionDays must be a whole number of days (0 keeps events indefinitely).",
+                )),
+            }
+        }
+        record(format!("/archives/{i}"), result.map(Value::String));
     }
     for (i, schedule) in array(doc.get("schedules")).iter().enumerate() {
         let result = parse_spec::<ScheduleSpec>(schedule, "Schedule")

@@ -232,6 +232,8 @@ impl EventBridge {
             id: "target".into(),
             arn: entry.target.arn.clone(),
             input: TargetInput::Constant(input),
+            dead_letter_arn: None,
+            retry_policy: crate::RetryPolicy::default(),
         };
         self.deliver(&sender, &target, &Value::Null, &Origin::default());
     }

@@ -5,6 +5,7 @@
 //! A reply whose id is not the one awaited for its kind is stale and dropped.
 
 mod eventbridge;
+pub mod json_edit;
 mod workspace;
 
 pub use eventbridge::{split_events, EbAction, EbField, EbState, EbTab};

@@ -158,7 +158,10 @@ pub fn fire_times(
 /// line, column}` when the document is not JSON.
 pub fn simulate_bus(scenario: &str) -> Response {
     let value = match serde_json::from_str::<Value>(scenario) {
-        Ok(doc) => with_schemas(slim(stepbridge_bus::scenario::simulate(&doc))),
+        Ok(doc) => workbench::with_machines(
+            with_schemas(slim(stepbridge_bus::scenario::simulate(&doc))),
+            &doc,
+        ),
         Err(e) => json!({"error": "InvalidScenario",
             "message": format!("The scenario is not valid JSON: {e}"),
             "line": e.line(), "column": e.column()}),
@@ -211,8 +214,12 @@ fn import_value(text: &str, events: &str, mocks: &str, test_case: &str) -> Value
         test_case: (!test_case.trim().is_empty()).then(|| test_case.trim().to_string()),
     };
     let scenario = system.scenario_with(&options);
-    let run = (!options.events.is_empty())
-        .then(|| with_schemas(slim(stepbridge_bus::scenario::simulate(&scenario))));
+    let run = (!options.events.is_empty()).then(|| {
+        workbench::with_machines(
+            with_schemas(slim(stepbridge_bus::scenario::simulate(&scenario))),
+            &scenario,
+        )
+    });
     json!({"system": system, "scenario": scenario, "run": run})
 }
 
@@ -281,3 +288,4 @@ fn slim(mut run: Value) -> Value {
 
 #[cfg(test)]
 mod tests;
+mod workbench;

@@ -53,12 +53,17 @@ pub fn bus() -> Html {
                         test_id="scenario" diagnostics={diagnostics} dark={dark} on_change={on_change} />
                 </div>
                 <p class="hint">{ "Steps: putEvents, advanceSeconds, advanceTo, startReplay, putRule, deleteRule, removeTargets, createSchedule, enableRule, disableRule. A rule takes up to five targets." }</p>
+                <details class="eb-form-details" data-testid="rules-form-details">
+                    <summary>{ "Buses and rules as a form (edits the JSON above)" }</summary>
+                    <super::rules_form::RulesForm />
+                </details>
             </div>
             <div class="eb-col">
-                { match answer {
+                { match answer.clone() {
                     None => html! { <p class="hint">{ "Press Put events to run the scenario." }</p> },
                     Some(run) => html! { <RunView run={run} /> },
                 } }
+                <super::archives::Archives run={answer} />
             </div>
         </div>
     }
@@ -80,12 +85,46 @@ fn items<'a>(value: &'a Value, key: &str) -> &'a [Value] {
 fn describe(entry: &Value) -> String {
     let t = |k: &str| text_of(entry, k);
     match t("type") {
+        "eventAccepted" if entry.get("fromExecution").is_some() => format!(
+            "↳ Event {} published by workflow execution {} onto bus {}: {} from {}",
+            t("eventId"),
+            short(t("fromExecution")),
+            t("bus"),
+            text_of(&entry["event"], "detail-type"),
+            text_of(&entry["event"], "source")
+        ),
         "eventAccepted" => format!(
             "Event {} accepted on bus {}: {} from {}",
             t("eventId"),
             t("bus"),
             text_of(&entry["event"], "detail-type"),
             text_of(&entry["event"], "source")
+        ),
+        "workflowPutEvents" => {
+            let count = entry.get("entries").and_then(Value::as_u64).unwrap_or(0);
+            let mut line = format!(
+                "Execution {} state {} called events:putEvents with {count} {}",
+                short(t("executionArn")),
+                t("state"),
+                if count == 1 { "entry" } else { "entries" }
+            );
+            if entry.get("error").is_some() {
+                line.push_str(&format!(" and failed: {}: {}", t("error"), t("message")));
+            }
+            line
+        }
+        "workflowEventsStopped" => format!(
+            "Stopped following workflow events at execution {} state {}: {}",
+            short(t("executionArn")),
+            t("state"),
+            t("message")
+        ),
+        "ruleMatched" if entry.get("replayName").is_some() => format!(
+            "Rule {} fired for replayed event {} (bus {}, replay-name {})",
+            t("rule"),
+            t("eventId"),
+            t("bus"),
+            t("replayName")
         ),
         "eventArchived" => format!("Event {} archived in {}", t("eventId"), t("archive")),
         "ruleMatched" => format!(
@@ -126,6 +165,14 @@ fn describe(entry: &Value) -> String {
             t("error"),
             t("message")
         ),
+        "sentToDeadLetterQueue" => format!(
+            "Rule {} → target {}: event {} sent to dead-letter queue {} (ERROR_CODE {})",
+            t("rule"),
+            t("targetId"),
+            text_of(&entry["event"], "id"),
+            t("queueArn").rsplit(':').next().unwrap_or_default(),
+            text_of(&entry["attributes"], "ERROR_CODE")
+        ),
         "eventReplayed" => format!(
             "Replay {} sent event {} to bus {}",
             t("replay"),
@@ -145,7 +192,57 @@ fn describe(entry: &Value) -> String {
     }
 }
 
+/// "Events published by workflows: …", when a workflow's `events:putEvents` task put some.
+fn workflow_summary(run: &Value) -> Option<String> {
+    let published: Vec<String> = items(run, "log")
+        .iter()
+        .filter(|e| text_of(e, "type") == "eventAccepted" && e.get("fromExecution").is_some())
+        .map(|e| {
+            format!(
+                "{} → bus {}",
+                text_of(&e["event"], "detail-type"),
+                text_of(e, "bus")
+            )
+        })
+        .collect();
+    (!published.is_empty()).then(|| {
+        format!(
+            "Events published by workflows (events:putEvents): {}: {}",
+            published.len(),
+            published.join(", ")
+        )
+    })
+}
+
 /// What a simulation did: faults in the document, the log in order, and the executions.
+/// Opens the execution (with its trace) in the state-machine workbench.
+fn open_button(run: &Rc<Value>, execution: &Value) -> Html {
+    html! { <OpenExecution run={run.clone()} execution={Rc::new(execution.clone())} /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct OpenProps {
+    run: Rc<Value>,
+    execution: Rc<Value>,
+}
+
+#[function_component(OpenExecution)]
+fn open_execution(props: &OpenProps) -> Html {
+    let ctx = use_ctx();
+    let onclick = {
+        let run = props.run.clone();
+        let execution = props.execution.clone();
+        Callback::from(move |_| super::open_execution::open(&ctx, &run, &execution))
+    };
+    let opens = props.run.get("machines").is_some();
+    html! {
+        <button class="small" data-testid="open-execution" {onclick} disabled={!opens}
+            title="Load this execution's definition, input and mocks into the state-machine workbench and run it there">
+            { "Open in the state-machine workbench" }
+        </button>
+    }
+}
+
 #[function_component(RunView)]
 pub(super) fn run_view(props: &RunViewProps) -> Html {
     let run = &*props.run;
@@ -196,9 +293,13 @@ pub(super) fn run_view(props: &RunViewProps) -> Html {
             } else {
                 format!("Rules fired: {}", fired.join(", "))
             } }</p>
+            if let Some(summary) = workflow_summary(run) {
+                <p class="eb-from-workflow" data-testid="workflow-events">{ summary }</p>
+            }
             <ol class="eb-log" data-testid="bus-log" aria-label="What happened, in order">
                 { for items(run, "log").iter().map(|entry| html! {
-                    <li class={classes!("eb-log-entry", text_of(entry, "type").to_string())}>
+                    <li class={classes!("eb-log-entry", text_of(entry, "type").to_string(),
+                        entry.get("fromExecution").is_some().then_some("from-workflow"))}>
                         <time>{ text_of(entry, "time") }</time>{ " " }{ describe(entry) }
                         if text_of(entry, "type") == "targetInvoked" {
                             <pre tabindex="0" class="eb-output">{ pretty_text(text_of(entry, "input")) }</pre>
@@ -213,6 +314,7 @@ pub(super) fn run_view(props: &RunViewProps) -> Html {
                         <th scope="col">{ "Target" }</th><th scope="col">{ "Execution" }</th>
                         <th scope="col">{ "Status" }</th><th scope="col">{ "Input (after the transformer)" }</th>
                         <th scope="col">{ "Output or error" }</th>
+                        <th scope="col"><span class="sr-only">{ "Open" }</span></th>
                     </tr></thead>
                     <tbody>
                         { for items(run, "executions").iter().map(|x| {
@@ -231,6 +333,7 @@ pub(super) fn run_view(props: &RunViewProps) -> Html {
                                     <td><span data-testid="execution-status" class={classes!("status", status.to_lowercase())}>{ status.clone() }</span></td>
                                     <td><pre tabindex="0">{ pretty(x.get("input").unwrap_or(&Value::Null)) }</pre></td>
                                     <td><pre tabindex="0">{ result }</pre></td>
+                                    <td>{ open_button(&props.run, x) }</td>
                                 </tr>
                             }
                         }) }
@@ -265,6 +368,11 @@ fn schema_view(schema: &Value) -> Html {
             <pre tabindex="0" class="eb-output" data-testid="schema-typescript">{ ts }</pre>
         </details>
     }
+}
+
+/// An execution ARN's last part (its name).
+fn short(arn: &str) -> &str {
+    arn.rsplit(':').next().unwrap_or(arn)
 }
 
 fn rule_name(arn: &str) -> &str {

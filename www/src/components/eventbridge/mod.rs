@@ -1,9 +1,12 @@
 //! The EventBridge section: one tab per tool (patterns against many events, input
 //! transformer, Scheduler, the bus, a template's system), each asking the engine worker.
 
+mod archives;
 mod bus;
+mod open_execution;
 mod patterns;
 mod pipes;
+mod rules_form;
 mod schedule;
 mod template;
 mod transform;

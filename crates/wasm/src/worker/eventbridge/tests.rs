@@ -294,3 +294,70 @@ fn a_pipe_reports_each_record_path_and_filters_by_body() {
     );
     assert_eq!(invalid["error"], "ValidationException", "{invalid}");
 }
+
+/// The system view opens an execution in the state-machine workbench from what the answer
+/// carries: the machine's definition and mocks (narrowed to its own entry), and the
+/// execution's input, seed and start time. Run there, it gives the same execution.
+#[test]
+fn an_execution_opens_in_the_workbench_and_runs_the_same_there() {
+    let scenario = json!({
+        "startTime": "2026-01-01T09:00:00Z",
+        "stateMachines": [{"name": "Charge",
+            "definition": {"StartAt": "Pay", "States": {
+                "Pay": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                        "Parameters": {"FunctionName": "pay", "Payload.$": "$"}, "Next": "Done"},
+                "Done": {"Type": "Pass", "Parameters": {"id.$": "States.UUID()", "paid.$": "$.Payload"}, "End": true}}},
+            "mockConfig": {
+                "StateMachines": {
+                    "Charge": {"TestCases": {"Ok": {"Pay": "Paid"}}},
+                    "Other": {"TestCases": {"Ok": {"X": "Paid"}}}},
+                "MockedResponses": {"Paid": {"0": {"Return": {"Payload": {"ok": true}}}}}},
+            "testCase": "Ok"}],
+        "rules": [{"Name": "charge", "EventPattern": {"source": ["shop"]},
+                   "Targets": [{"Id": "sfn", "Arn": "arn:aws:states:us-east-1:123456789012:stateMachine:Charge",
+                                "InputPath": "$.detail"}]}],
+        "steps": [{"putEvents": [{"Source": "shop", "DetailType": "Order", "Detail": "{\"total\": 5}"}]}]
+    });
+    let answer = ask(
+        Request::SimulateBus {
+            scenario: scenario.to_string(),
+        },
+        EbTool::Bus,
+    );
+    let execution = &answer["executions"][0];
+    assert_eq!(execution["outcome"]["status"], "SUCCEEDED", "{answer}");
+    let machine = &answer["machines"]["Charge"];
+    let definition = machine["definition"].as_str().unwrap();
+    assert!(
+        definition.contains("\n  \"StartAt\""),
+        "pretty for the editor"
+    );
+    let mocks: Value = serde_json::from_str(machine["mocks"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        mocks["StateMachines"].as_object().unwrap().len(),
+        1,
+        "only the machine's own entry: {mocks}"
+    );
+    assert_eq!(machine["testCase"], "Ok");
+    let mut session = Session::default();
+    let report = match session.handle(Request::Run(stepbridge_inspect::protocol::RunSettings {
+        definition: definition.into(),
+        input: execution["input"].to_string(),
+        mocks: machine["mocks"].as_str().unwrap().into(),
+        test_case: "Ok".into(),
+        seed: execution["seed"].as_u64().unwrap(),
+        start_time: execution["startTime"].as_str().unwrap().into(),
+        execution_type: String::new(),
+    })) {
+        Response::RunFinished(report) => report,
+        other => panic!("expected a run, got {other:?}"),
+    };
+    assert_eq!(report.status, "SUCCEEDED");
+    assert_eq!(
+        report.history_events as u64,
+        execution["outcome"]["historyEvents"].as_u64().unwrap()
+    );
+    // Same seed and clock: the same UUID in the output.
+    let output: Value = serde_json::from_str(report.output.as_deref().unwrap()).unwrap();
+    assert_eq!(output, execution["outcome"]["output"]);
+}
