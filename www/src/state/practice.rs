@@ -212,6 +212,8 @@ pub struct PracticeState {
     pub solution_shown: bool,
     /// The workbench views show the run of a Predict exercise's machine (case name).
     pub run_case: Option<String>,
+    /// How many grades have arrived, so a view (and a test) tells a new one from the last.
+    pub graded: u64,
 }
 
 impl PracticeState {
@@ -339,6 +341,7 @@ pub fn apply_practice(state: &mut PracticeState, action: PracticeAction) {
                 _ => Status::Attempted,
             };
             state.grade = Some((id, Rc::new(*grade)));
+            state.graded += 1;
         }
         PracticeAction::RevealHint => {
             if let Some(exercise) = state.current().cloned() {

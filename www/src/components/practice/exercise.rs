@@ -149,7 +149,7 @@ pub fn exercise_page(props: &ExercisePageProps) -> Html {
 
     html! {
         <article class="practice-exercise" data-testid="practice-exercise" data-id={exercise.id.clone()}
-            aria-labelledby="practice-exercise-title">
+            data-graded={practice.graded.to_string()} aria-labelledby="practice-exercise-title">
             <nav class="practice-crumbs" aria-label="Practice"><a href="#practice" data-testid="practice-back">{ "← All exercises" }</a></nav>
             <header class="practice-head">
                 <h2 id="practice-exercise-title">{ &exercise.title }</h2>
