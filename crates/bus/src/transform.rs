@@ -428,3 +428,101 @@ fn render(value: Option<&Value>, context: Context, verbatim: bool) -> String {
         }
     }
 }
+
+/// A transformer fault placed in the text it is about: `editor` is `pathsMap` or `template`,
+/// `line` and `column` are 1-based (characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacedFault {
+    pub editor: &'static str,
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// What a target receives from `event` through an InputPathsMap (JSON text, may be empty)
+/// and an InputTemplate, as a rule named `rule_name` (default `my-rule`) in the simulated
+/// account would deliver it: `(text, rule ARN)`. The playground's preview and the practice
+/// grader both use it, so they agree on the reserved values.
+pub fn preview(
+    paths_map: &str,
+    template: &str,
+    event: &Value,
+    rule_name: &str,
+) -> Result<(String, String), PlacedFault> {
+    let paths: Value = if paths_map.trim().is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(paths_map).map_err(|e| PlacedFault {
+            editor: "pathsMap",
+            message: format!("InputPathsMap is not valid JSON: {e}"),
+            line: e.line(),
+            column: e.column(),
+        })?
+    };
+    let transformer = InputTransformer::new(&paths, template)
+        .map_err(|message| place_fault(message, paths_map, template))?;
+    let name = if rule_name.trim().is_empty() {
+        "my-rule"
+    } else {
+        rule_name.trim()
+    };
+    let rule_arn = format!(
+        "arn:aws:events:{}:{}:rule/{name}",
+        crate::template::REGION,
+        crate::template::ACCOUNT
+    );
+    let ingestion = event
+        .get("time")
+        .and_then(Value::as_str)
+        .unwrap_or("1970-01-01T00:00:00Z")
+        .to_string();
+    let output = transformer.apply(
+        event,
+        &ReservedValues {
+            rule_arn: &rule_arn,
+            rule_name: name,
+            ingestion_time: &ingestion,
+            event,
+        },
+    );
+    Ok((output, rule_arn))
+}
+
+/// The transformer's messages name a key ('key') or a placeholder (<name>): the fault is
+/// placed on its first occurrence in the text the message is about.
+fn place_fault(message: String, paths_map: &str, template: &str) -> PlacedFault {
+    let about_paths = message.starts_with("InputPathsMap");
+    let (editor, text) = if about_paths {
+        ("pathsMap", paths_map)
+    } else {
+        ("template", template)
+    };
+    let quoted = between(&message, '\'', '\'').map(|k| format!("\"{k}\""));
+    let placeholder = between(&message, '<', '>').map(|k| format!("<{k}>"));
+    let offset = quoted
+        .iter()
+        .chain(placeholder.iter())
+        .find_map(|needle| text.find(needle.as_str()))
+        .unwrap_or(0);
+    let (line, column) = line_column(text, offset);
+    PlacedFault {
+        editor,
+        message,
+        line,
+        column,
+    }
+}
+
+fn between(text: &str, open: char, close: char) -> Option<&str> {
+    let start = text.find(open)? + open.len_utf8();
+    let len = text[start..].find(close)?;
+    Some(&text[start..start + len])
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}

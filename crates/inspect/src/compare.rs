@@ -163,6 +163,58 @@ pub fn diff(before: &Value, after: &Value) -> Vec<DiffEntry> {
     out
 }
 
+/// Where two values first differ: a JSON pointer and the value on each side (None where that
+/// side has nothing there).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ValueDifference {
+    pub pointer: String,
+    pub expected: Option<Value>,
+    pub actual: Option<Value>,
+}
+
+/// The first difference of `actual` from `expected`, or None when they are equal as JSON.
+///
+/// Graders report one place, so the walk is made stable for the reader: object keys in
+/// sorted order (the written order is not part of a JSON value's meaning), arrays index by
+/// index, so an array that is too short or too long differs at its first missing or extra
+/// item. Numbers are compared by value (`1` equals `1.0`).
+pub fn first_value_difference(expected: &Value, actual: &Value) -> Option<ValueDifference> {
+    first_at(String::new(), Some(expected), Some(actual))
+}
+
+fn first_at(path: String, a: Option<&Value>, b: Option<&Value>) -> Option<ValueDifference> {
+    let differ = |path: String| {
+        Some(ValueDifference {
+            pointer: path,
+            expected: a.cloned(),
+            actual: b.cloned(),
+        })
+    };
+    match (a, b) {
+        (None, None) => None,
+        (Some(Value::Object(x)), Some(Value::Object(y))) => {
+            let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            keys.into_iter()
+                .find_map(|k| first_at(format!("{path}/{}", escape(k)), x.get(k), y.get(k)))
+        }
+        (Some(Value::Array(x)), Some(Value::Array(y))) => (0..x.len().max(y.len()))
+            .find_map(|i| first_at(format!("{path}/{i}"), x.get(i), y.get(i))),
+        (Some(Value::Number(x)), Some(Value::Number(y))) => {
+            let same = x == y || matches!((x.as_f64(), y.as_f64()), (Some(p), Some(q)) if p == q);
+            if same {
+                None
+            } else {
+                differ(path)
+            }
+        }
+        (Some(x), Some(y)) if x == y => None,
+        _ => differ(path),
+    }
+}
+
 fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
@@ -228,6 +280,27 @@ mod tests {
         );
         assert!(diff(&json!([1, {"a": 1}]), &json!([1, {"a": 1}])).is_empty());
         assert_eq!(diff(&json!(1), &json!("1"))[0].path, "");
+    }
+
+    #[test]
+    fn the_first_value_difference_walks_sorted_keys_and_indexes() {
+        let d = |a: Value, b: Value| first_value_difference(&a, &b);
+        assert_eq!(d(json!({"a": [1, 2.0]}), json!({"a": [1.0, 2]})), None);
+        // "b" differs too, but "a" comes first in sorted order whatever the written order.
+        let got = d(
+            json!({"b": 1, "a": {"x": true}}),
+            json!({"b": 2, "a": {"x": false}}),
+        );
+        assert_eq!(got.as_ref().map(|g| g.pointer.as_str()), Some("/a/x"));
+        assert_eq!(got.and_then(|g| g.actual), Some(json!(false)));
+        let short = d(json!([1, 2, 3]), json!([1, 2])).unwrap();
+        assert_eq!(
+            (short.pointer.as_str(), short.expected, short.actual),
+            ("/2", Some(json!(3)), None)
+        );
+        let extra = d(json!({}), json!({"k/1": 0})).unwrap();
+        assert_eq!((extra.pointer.as_str(), extra.expected), ("/k~11", None));
+        assert_eq!(d(json!(1), json!("1")).unwrap().pointer, "");
     }
 
     #[test]

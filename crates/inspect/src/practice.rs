@@ -263,6 +263,11 @@ pub struct Grade {
     /// Faults in the answer itself (a definition that does not validate, a pattern AWS
     /// refuses), placed in the answer's text; cases are not run when there are any.
     pub diagnostics: Vec<Diag>,
+    /// The answer field the diagnostics are placed in (`definition`, `pattern`,
+    /// `inputPathsMap`, `inputTemplate`, `expression`, `timezone`, `prediction`, `choice`,
+    /// `mocks`, `executionType`: Answer's names), so the page marks the right editor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
     pub cases: Vec<CaseGrade>,
     /// Workflow: the state transitions of the learner's runs over all cases, and of the model
     /// solution's (Standard workflows are billed per transition: the "golf" score).

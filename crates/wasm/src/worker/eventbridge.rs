@@ -7,7 +7,6 @@
 
 use serde_json::{json, Value};
 use stepbridge_bus::template::{self, ScenarioOptions};
-use stepbridge_bus::transform::{InputTransformer, ReservedValues};
 use stepbridge_events::locate;
 use stepbridge_inspect::protocol::{EbTool, Response};
 
@@ -102,85 +101,13 @@ fn transform_value(paths_map: &str, template: &str, event: &str, rule_name: &str
             )
         }
     };
-    let paths: Value = if paths_map.trim().is_empty() {
-        Value::Null
-    } else {
-        match serde_json::from_str(paths_map) {
-            Ok(v) => v,
-            Err(e) => {
-                return fault(
-                    "pathsMap",
-                    format!("InputPathsMap is not valid JSON: {e}"),
-                    e.line(),
-                    e.column(),
-                )
-            }
+    match stepbridge_bus::transform::preview(paths_map, template, &event_value, rule_name) {
+        Ok((output, rule_arn)) => {
+            let is_json = serde_json::from_str::<Value>(&output).is_ok();
+            json!({"output": output, "json": is_json, "ruleArn": rule_arn})
         }
-    };
-    let transformer = match InputTransformer::new(&paths, template) {
-        Ok(t) => t,
-        Err(message) => return place_transformer_error(message, paths_map, template),
-    };
-    let name = if rule_name.trim().is_empty() {
-        "my-rule"
-    } else {
-        rule_name.trim()
-    };
-    let rule_arn = format!(
-        "arn:aws:events:{}:{}:rule/{name}",
-        template::REGION,
-        template::ACCOUNT
-    );
-    let ingestion = event_value
-        .get("time")
-        .and_then(Value::as_str)
-        .unwrap_or("1970-01-01T00:00:00Z")
-        .to_string();
-    let output = transformer.apply(
-        &event_value,
-        &ReservedValues {
-            rule_arn: &rule_arn,
-            rule_name: name,
-            ingestion_time: &ingestion,
-            event: &event_value,
-        },
-    );
-    let is_json = serde_json::from_str::<Value>(&output).is_ok();
-    json!({"output": output, "json": is_json, "ruleArn": rule_arn})
-}
-
-/// The transformer's messages name a key ('key') or a placeholder (<name>): the fault is
-/// placed on its first occurrence in the editor the message is about.
-fn place_transformer_error(message: String, paths_map: &str, template: &str) -> Value {
-    let about_paths = message.starts_with("InputPathsMap");
-    let (editor, text) = if about_paths {
-        ("pathsMap", paths_map)
-    } else {
-        ("template", template)
-    };
-    let quoted = between(&message, '\'', '\'').map(|k| format!("\"{k}\""));
-    let placeholder = between(&message, '<', '>').map(|k| format!("<{k}>"));
-    let offset = quoted
-        .iter()
-        .chain(placeholder.iter())
-        .find_map(|needle| text.find(needle.as_str()))
-        .unwrap_or(0);
-    let (line, column) = line_column(text, offset);
-    fault(editor, message, line, column)
-}
-
-fn between(text: &str, open: char, close: char) -> Option<&str> {
-    let start = text.find(open)? + open.len_utf8();
-    let len = text[start..].find(close)?;
-    Some(&text[start..start + len])
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
+        Err(f) => fault(f.editor, f.message, f.line, f.column),
+    }
 }
 
 /// `{expression, timezone, times, windows?}` or Scheduler's `{error, message, field}`.
