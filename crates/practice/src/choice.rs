@@ -57,13 +57,12 @@ pub(crate) fn check(option: &ChoiceOption, case: &Case) -> Verdict {
             req.need
         ))
     };
-    Verdict {
-        pointer: Some(format!(
+    verdict
+        .values(Some(wanted(req)), Some(fact.clone()))
+        .pointer(format!(
             "/{}",
             req.fact.replace('~', "~0").replace('/', "~1")
-        )),
-        ..verdict.values(Some(wanted(req)), Some(fact.clone()))
-    }
+        ))
 }
 
 /// Every bound the requirement gives must hold; numbers compare by value.

@@ -45,7 +45,7 @@ pub(crate) fn check(pattern: &Pattern, case: &Case) -> Verdict {
         let looked = if fields.is_empty() {
             "it checks no field".to_string()
         } else {
-            format!("it accepts {}", fields.join(", "))
+            format!("every field it checks ({}) is met", fields.join(", "))
         };
         return values(Verdict::fail(format!(
             "the pattern matches this event but should not: {looked}"
@@ -66,7 +66,7 @@ pub(crate) fn check(pattern: &Pattern, case: &Case) -> Verdict {
             failed.path,
             crate::verdict::show(&failed.conditions),
         ));
-        verdict.pointer = Some(dotted_to_pointer(&failed.path));
+        verdict = verdict.pointer(dotted_to_pointer(&failed.path));
     }
     values(verdict)
 }

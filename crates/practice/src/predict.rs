@@ -88,7 +88,7 @@ pub(crate) fn check(p: &Prepared, case: &Case) -> Verdict {
         .values(Some(key.clone()), Some(p.prediction.clone())),
         Some(d) => Verdict::differs("your prediction", d),
     };
-    Verdict { state, ..verdict }
+    verdict.maybe_state(state)
 }
 
 /// What the engine's run says for the exercise's question.

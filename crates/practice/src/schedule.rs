@@ -70,7 +70,7 @@ pub(crate) fn check(p: &Prepared, case: &Case) -> Verdict {
                 case.from,
                 want.len()
             )))
-            .pointer_at(i);
+            .pointer(format!("/{i}"));
         };
         if instant(expected).is_none() || instant(expected) != instant(actual) {
             return values(Verdict::fail(format!(
@@ -79,7 +79,7 @@ pub(crate) fn check(p: &Prepared, case: &Case) -> Verdict {
                 show(&json!(actual)),
                 show(&json!(expected))
             )))
-            .pointer_at(i);
+            .pointer(format!("/{i}"));
         }
     }
     values(Verdict::pass(format!(
@@ -92,11 +92,4 @@ pub(crate) fn check(p: &Prepared, case: &Case) -> Verdict {
 /// Times are compared as instants: `Z` and `+00:00` name the same one.
 fn instant(text: &str) -> Option<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(text.trim()).ok()
-}
-
-impl Verdict {
-    fn pointer_at(mut self, index: usize) -> Verdict {
-        self.pointer = Some(format!("/{index}"));
-        self
-    }
 }

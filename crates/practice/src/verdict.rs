@@ -75,56 +75,53 @@ pub fn diag_of(d: &stepbridge_asl::Diagnostic) -> Diag {
     }
 }
 
-/// One case's conclusion before it is told to the learner.
+/// One case's conclusion before it is told to the learner: a `CaseGrade` without its name,
+/// built up by the checks.
 #[derive(Debug, Default)]
-pub(crate) struct Verdict {
-    pub passed: bool,
-    pub message: String,
-    pub state: Option<String>,
-    pub pointer: Option<String>,
-    pub expected: Option<Value>,
-    pub actual: Option<Value>,
-}
+pub(crate) struct Verdict(CaseGrade);
 
 impl Verdict {
     pub fn pass(message: impl Into<String>) -> Verdict {
-        Verdict {
+        Verdict(CaseGrade {
             passed: true,
             message: message.into(),
-            ..Verdict::default()
-        }
+            ..CaseGrade::default()
+        })
     }
 
     pub fn fail(message: impl Into<String>) -> Verdict {
-        Verdict {
+        Verdict(CaseGrade {
             message: message.into(),
-            ..Verdict::default()
-        }
+            ..CaseGrade::default()
+        })
     }
 
-    pub fn state(mut self, state: impl Into<String>) -> Verdict {
-        self.state = Some(state.into());
+    pub fn state(self, state: impl Into<String>) -> Verdict {
+        self.maybe_state(Some(state.into()))
+    }
+
+    pub fn maybe_state(mut self, state: Option<String>) -> Verdict {
+        self.0.state = state;
+        self
+    }
+
+    pub fn pointer(mut self, pointer: impl Into<String>) -> Verdict {
+        self.0.pointer = Some(pointer.into());
         self
     }
 
     pub fn values(mut self, expected: Option<Value>, actual: Option<Value>) -> Verdict {
-        self.expected = expected;
-        self.actual = actual;
+        self.0.expected = expected;
+        self.0.actual = actual;
         self
     }
 
     /// A failure at the first difference of two values: `what` names the whole value ("the
     /// output"); the pointer and both sides come from the difference.
     pub fn differs(what: &str, d: ValueDifference) -> Verdict {
-        let message = describe(what, &d);
-        Verdict {
-            passed: false,
-            message,
-            pointer: Some(d.pointer),
-            expected: d.expected,
-            actual: d.actual,
-            ..Verdict::default()
-        }
+        Verdict::fail(describe(what, &d))
+            .pointer(d.pointer)
+            .values(d.expected, d.actual)
     }
 
     /// The learner's view of this case: a hidden case keeps its verdict and sentence but not
@@ -135,15 +132,13 @@ impl Verdict {
         } else {
             case.name.clone()
         };
+        let grade = self.0;
         CaseGrade {
             name,
             hidden,
-            passed: self.passed,
-            message: self.message,
-            state: self.state,
-            pointer: self.pointer,
-            expected: if hidden { None } else { self.expected },
-            actual: if hidden { None } else { self.actual },
+            expected: if hidden { None } else { grade.expected },
+            actual: if hidden { None } else { grade.actual },
+            ..grade
         }
     }
 }

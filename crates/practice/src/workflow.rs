@@ -261,7 +261,7 @@ pub(crate) fn check(expect: &Expect, run: &Run) -> Verdict {
                 "the execution ended {status}{how}, expected {want}"
             ))
             .values(Some(json!(want)), Some(json!(status)));
-            v.state = names.last().cloned();
+            v = v.maybe_state(names.last().cloned());
             return v;
         }
     }
@@ -284,7 +284,7 @@ pub(crate) fn check(expect: &Expect, run: &Run) -> Verdict {
             };
             let mut v =
                 Verdict::fail(message).values(Some(json!(want)), got.as_ref().map(|g| json!(g)));
-            v.pointer = Some(format!("/{what}"));
+            v = v.pointer(format!("/{what}"));
             return v;
         }
     }
@@ -357,7 +357,7 @@ fn check_visits(expected: &[String], names: &[String]) -> Option<Verdict> {
                     Some(json!(expected)),
                     Some(json!(names.iter().take(200).collect::<Vec<_>>())),
                 );
-                v.state = Some(went.cloned().unwrap_or_else(|| want.clone()));
+                v = v.state(went.cloned().unwrap_or_else(|| want.clone()));
                 return Some(v);
             }
         }
@@ -417,6 +417,6 @@ fn retry_difference(state: &str, want: &Value, got: &Value, pointer: String) -> 
     let mut v = Verdict::fail(message)
         .state(state)
         .values(Some(want.clone()), Some(got.clone()));
-    v.pointer = Some(pointer);
+    v = v.pointer(pointer);
     v
 }

@@ -50,7 +50,14 @@ fn every_exercise_is_solvable_and_not_solved_by_its_starter() {
     assert!(faults.is_empty(), "exercise faults:\n{}", faults.join("\n"));
 }
 
-/// The build's index (scripts/exercise-index, run by Trunk) equals the grader's view of the
+#[test]
+fn every_kind_has_an_exercise() {
+    let (exercises, _) = load_all();
+    let kinds: std::collections::HashSet<_> = exercises.iter().filter_map(|e| e.kind).collect();
+    assert_eq!(kinds.len(), 6, "kinds with an exercise: {kinds:?}");
+}
+
+/// The build's exercises folder (scripts/exercise-index.mjs, run by Trunk): its index equals the grader's view of the
 /// same files: every file listed once, sorted by topic then id.
 #[test]
 fn the_index_script_lists_every_exercise() {
@@ -68,6 +75,14 @@ fn the_index_script_lists_every_exercise() {
     assert!(status.success());
     let text = std::fs::read_to_string(out.join("index.json")).unwrap();
     let written: Vec<ExerciseSummary> = serde_json::from_str(&text).unwrap();
+    for (id, path) in files() {
+        let copy = std::fs::read(out.join(format!("{id}.json"))).unwrap();
+        assert_eq!(
+            copy,
+            std::fs::read(path).unwrap(),
+            "{id}.json is copied as it is"
+        );
+    }
     std::fs::remove_dir_all(&out).unwrap();
     assert_eq!(written, expected);
 }
