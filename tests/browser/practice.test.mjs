@@ -184,10 +184,13 @@ for (const kind of KINDS) {
 test('an answer that does not parse is answered with placed diagnostics', async () => {
   const id = firstOf('pattern');
   const { page } = await open(`#practice/${id}`);
-  await answerField(page, id, 'practice-pattern', '{\n  "source": [\n');
+  // EventBridge wants every value of a pattern in an array.
+  await answerField(page, id, 'practice-pattern', '{\n  "source": "aws.s3"\n}');
   assert.equal(await check(page), false);
   await page.getByTestId('practice-diagnostics').waitFor();
-  await page.locator('.cm-editor[data-testid="practice-pattern"] .cm-lintRange').first().waitFor();
+  const line = Number((await page.getByTestId('practice-diagnostics').locator('li span').first().textContent()).split(':')[0]);
+  assert.equal(line, 2, 'the fault is placed on the line of "source"');
+  await page.locator('.cm-editor[data-testid="practice-pattern"] .cm-lintRange-error, .cm-editor[data-testid="practice-pattern"] .cm-lintPoint-error').first().waitFor();
   assert.equal(await page.locator('[data-testid="practice-case"]').count(), 0, 'no case runs');
   await page.close();
 });
