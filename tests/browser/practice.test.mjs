@@ -353,8 +353,11 @@ for (const colorScheme of ['light', 'dark']) {
       for (const width of [1280, 820]) {
         await page.setViewportSize({ width, height: 1000 });
         await goto(page, '#practice');
+        await page.evaluate(() => window.scrollTo(0, 0));
         await page.screenshot({ path: `${SHOTS}/practice-list-${colorScheme}-${width}.png` });
         await goto(page, `#practice/${id}`);
+        await page.getByTestId('practice-show-solution').click();
+        await page.evaluate(() => window.scrollTo(0, 0));
         await page.waitForTimeout(200);
         await page.screenshot({ path: `${SHOTS}/practice-exercise-${colorScheme}-${width}.png`, fullPage: true });
       }
