@@ -694,6 +694,90 @@ mod tests {
     }
 
     #[test]
+    fn practice_grades_and_runs_leave_the_workspace_alone() {
+        let mut state = AppState::default();
+        state.workspace.definition = "mine".into();
+        state.graph = Some(Rc::new(serde_json::json!({"mine": true})));
+        let before = state.workspace.clone();
+        let state = reduce(
+            state,
+            Action::Practice(PracticeAction::Route(Route::parse("#practice/p1"))),
+        );
+        let state = reduce(state, Action::Sent(Kind::Grade, 3));
+        assert!(state.awaiting(Kind::Grade));
+        let grade = stepbridge_inspect::practice::Grade {
+            passed: true,
+            ..Default::default()
+        };
+        let state = reduce(
+            state,
+            Action::Reply(
+                3,
+                Response::Graded {
+                    exercise: "p1".into(),
+                    grade: Box::new(grade),
+                },
+            ),
+        );
+        assert!(!state.awaiting(Kind::Grade));
+        assert_eq!(state.practice.progress.of("p1").status, Status::Solved);
+        // A Predict run shown in the views is not the workbench's: leaving Practice empties
+        // the views and puts the workbench's graph back.
+        let state = reduce(
+            state,
+            Action::Practice(PracticeAction::RunShown("case".into())),
+        );
+        let state = reduce(state, Action::Sent(Kind::Run, 4));
+        let state = reduce(state, Action::Reply(4, finished(2)));
+        assert!(state.report.is_some());
+        let state = reduce(state, Action::Practice(PracticeAction::Route(None)));
+        assert!(state.report.is_none());
+        assert_eq!(
+            state.graph,
+            Some(Rc::new(serde_json::json!({"mine": true})))
+        );
+        assert_eq!(state.workspace, before);
+    }
+
+    #[test]
+    fn a_shared_practice_link_is_decoded_into_practice_not_the_workspace() {
+        let state = reduce(
+            AppState::default(),
+            Action::Practice(PracticeAction::Route(Route::parse("#practice/p1/w1.abc"))),
+        );
+        assert_eq!(
+            state.practice.pending_link,
+            Some(("p1".into(), "w1.abc".into()))
+        );
+        let state = reduce(state, Action::Sent(Kind::PracticeLink, 8));
+        let shared = stepbridge_inspect::share::SharedWorkspace {
+            definition: "not for the workbench".into(),
+            practice: Some(stepbridge_inspect::share::SharedPractice {
+                exercise: "p1".into(),
+                answer: stepbridge_inspect::practice::Answer {
+                    pattern: "theirs".into(),
+                    ..Default::default()
+                },
+            }),
+            ..Default::default()
+        };
+        let state = reduce(
+            state,
+            Action::Reply(
+                8,
+                Response::WorkspaceOpened {
+                    workspace: Box::new(shared),
+                },
+            ),
+        );
+        assert_eq!(state.workspace, Workspace::default());
+        assert_eq!(
+            state.practice.shared_for("p1").map(|a| a.pattern.as_str()),
+            Some("theirs")
+        );
+    }
+
+    #[test]
     fn the_theme_toggle_cycles() {
         assert_eq!(Theme::System.next().next().next(), Theme::System);
         assert_eq!(Theme::parse(Theme::Dark.as_str()), Theme::Dark);
