@@ -50,6 +50,13 @@ fn every_exercise_is_solvable_and_not_solved_by_its_starter() {
     assert!(faults.is_empty(), "exercise faults:\n{}", faults.join("\n"));
 }
 
+#[test]
+fn every_kind_has_an_exercise() {
+    let (exercises, _) = load_all();
+    let kinds: std::collections::HashSet<_> = exercises.iter().filter_map(|e| e.kind).collect();
+    assert_eq!(kinds.len(), 6, "kinds with an exercise: {kinds:?}");
+}
+
 /// The build's index (scripts/exercise-index, run by Trunk) equals the grader's view of the
 /// same files: every file listed once, sorted by topic then id.
 #[test]
