@@ -8,6 +8,7 @@ mod bus_cmd;
 mod events_cmd;
 mod input;
 mod match_cmd;
+mod practice_cmd;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -40,6 +41,8 @@ enum Command {
     Schedule(bus_cmd::ScheduleArgs),
     /// Run a simulated EventBridge scenario (buses, rules, targets, steps) and print its log.
     SimulateBus(bus_cmd::SimulateBusArgs),
+    /// Exam practice: check an exercise file, or grade an answer to it.
+    Practice(practice_cmd::PracticeArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Command::Match(args) => match_cmd::match_events(args),
         Command::Schedule(args) => bus_cmd::schedule(args),
         Command::SimulateBus(args) => bus_cmd::simulate_bus(args),
+        Command::Practice(args) => practice_cmd::practice(args),
     };
     ExitCode::from(code)
 }

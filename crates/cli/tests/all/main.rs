@@ -4,3 +4,4 @@
 mod asl_cli;
 mod events_cli;
 mod match_cli;
+mod practice_cli;

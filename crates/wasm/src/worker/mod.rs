@@ -7,10 +7,11 @@
 //! only moves JSON text between `postMessage` and [`Session::handle_text`].
 
 mod eventbridge;
+mod practice;
 mod share;
 
 use serde_json::{json, Value};
-use stepbridge_asl::{Diagnostic, Execution, RunOutcome, RunRequest, Severity};
+use stepbridge_asl::{Diagnostic, Execution, RunOutcome, RunRequest};
 use stepbridge_inspect::protocol::{
     CallbackAction, Diag, Envelope, EventFilter, Request, Response, RunReport, RunSettings,
 };
@@ -154,10 +155,7 @@ impl Session {
                 test_case,
             } => eventbridge::import_template(&template, &events, &mocks, &test_case),
             Request::RunPipe { document } => eventbridge::run_pipe(&document),
-            // Replaced by the practice grader (issue 12) in this session.
-            Request::Grade { .. } => Response::Error {
-                message: "grading is not available in this build".into(),
-            },
+            Request::Grade { exercise, answer } => practice::grade(&exercise, &answer),
         }
     }
 
@@ -482,19 +480,9 @@ fn report(outcome: &RunOutcome, resumable: bool) -> RunReport {
     }
 }
 
+/// The page's diagnostic shape, shared with the grader so both place faults alike.
 fn diag(d: &Diagnostic) -> Diag {
-    Diag {
-        severity: match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-        .into(),
-        code: d.code.clone(),
-        message: d.message.clone(),
-        line: d.location.line.max(1),
-        column: d.location.column.max(1),
-        pointer: d.location.pointer.clone(),
-    }
+    stepbridge_practice::diag_of(d)
 }
 
 /// A JSON document's syntax error as a diagnostic at its place; empty text is allowed.
