@@ -120,6 +120,19 @@ pub struct SharedWorkspace {
     /// The selected step (an index into the run's trace).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<u64>,
+
+    /// A solved practice exercise shared with the learner's answer (`#practice/<id>/w1.…`
+    /// links). Older readers ignore it; a link without it carries no answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub practice: Option<SharedPractice>,
+}
+
+/// The exercise a practice link is for and the answer it carries, verbatim.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SharedPractice {
+    pub exercise: String,
+    pub answer: crate::practice::Answer,
 }
 
 impl Default for SharedWorkspace {
@@ -143,6 +156,7 @@ impl Default for SharedWorkspace {
             workbench: String::new(),
             view: String::new(),
             step: None,
+            practice: None,
         }
     }
 }

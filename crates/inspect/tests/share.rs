@@ -210,6 +210,7 @@ prop_compose! {
             workbench: next(),
             view: next(),
             step: quotas.2,
+            practice: None,
         }
     }
 }
@@ -502,4 +503,31 @@ fn the_fuzz_seeds_are_real_links_made_by_another_deflate() {
             "{id}"
         );
     }
+}
+
+/// A shared practice answer comes back byte for byte, and a link without one (every link
+/// made before practice existed) reads as carrying none.
+#[test]
+fn a_practice_answer_travels_verbatim_in_a_link() {
+    use stepbridge_inspect::practice::Answer;
+    use stepbridge_inspect::share::SharedPractice;
+    let answer = Answer {
+        input_paths_map: "{ \"id\" : \"$.detail.id\" }\n".into(),
+        input_template: "\"order <id> from <aws.events.rule-name>\"".into(),
+        ..Answer::default()
+    };
+    let workspace = SharedWorkspace {
+        workbench: "practice".into(),
+        practice: Some(SharedPractice {
+            exercise: "transformer-order-text".into(),
+            answer: answer.clone(),
+        }),
+        ..SharedWorkspace::default()
+    };
+    let back = decode(&link_fragment(&workspace)).unwrap();
+    let practice = back.practice.expect("the answer is in the link");
+    assert_eq!(practice.exercise, "transformer-order-text");
+    assert_eq!(practice.answer, answer);
+    let plain = decode(&encode(&SharedWorkspace::default())).unwrap();
+    assert_eq!(plain.practice, None);
 }

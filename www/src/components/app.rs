@@ -12,8 +12,9 @@ use super::Ctx;
 use crate::browser;
 use crate::engine::{Engine, Event as EngineEvent};
 use crate::state::{
-    from_saved, to_saved, Action, AppState, Embed, EngineState, Field, Kind, Theme, View,
-    Workspace, AUTOSAVE_KEY, PREVIOUS_KEY,
+    apply_practice, from_saved, to_saved, Action, AppState, Embed, EngineState, Field, Kind,
+    PracticeAction, PracticeState, Progress, Route, Theme, View, Workspace, AUTOSAVE_KEY,
+    PRACTICE_KEY, PREVIOUS_KEY,
 };
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
@@ -52,25 +53,34 @@ fn initial_state() -> AppState {
         state.embed = Some(embed);
         return state;
     }
-    match browser::storage_get(AUTOSAVE_KEY).and_then(|t| from_saved(&t)) {
+    let mut state = match browser::storage_get(AUTOSAVE_KEY).and_then(|t| from_saved(&t)) {
         Some(saved) => AppState::with_workspace(saved, theme, false),
         None => {
             let mut state = AppState::with_workspace(Workspace::default(), theme, false);
             state.baseline = Some(std::rc::Rc::new(Workspace::default()));
             state
         }
+    };
+    let progress = browser::storage_get(PRACTICE_KEY)
+        .and_then(|t| Progress::from_saved(&t))
+        .unwrap_or_default();
+    state.practice = PracticeState::with_progress(progress);
+    if let Some(route) = super::practice::route_from_address() {
+        apply_practice(&mut state.practice, PracticeAction::Route(Some(route)));
     }
+    state
 }
 
 fn location_hash() -> String {
     gloo::utils::window().location().hash().unwrap_or_default()
 }
 
-/// Whether the page was opened with something in its fragment: the playground has no
-/// anchors, so a fragment is a shared workspace (or an attempt at one, answered with why it
-/// cannot be opened).
+/// Whether the page was opened with something in its fragment: apart from the Practice
+/// section's addresses, a fragment is a shared workspace (or an attempt at one, answered
+/// with why it cannot be opened).
 fn has_link() -> bool {
-    location_hash().len() > 1
+    let hash = location_hash();
+    hash.len() > 1 && Route::parse(&hash).is_none()
 }
 
 /// Opens the shared workspace in the address's fragment. The user's current work is kept
@@ -186,6 +196,47 @@ pub fn app() -> Html {
         });
     }
 
+    // The Practice section follows the address (`#practice`, `#practice/<id>`); leaving it
+    // for another fragment goes back to the workbenches.
+    {
+        let latest = latest.clone();
+        use_effect_with((), move |_| {
+            let listener = (!embedded).then(|| {
+                EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                    let ctx = latest.borrow().clone();
+                    let route = super::practice::route_from_address();
+                    if route.is_some() || ctx.state.practice.route.is_some() {
+                        ctx.dispatch(Action::Practice(PracticeAction::Route(route)));
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+
+    // Practice progress (answers verbatim, hints, attempts) is saved on every change.
+    use_effect_with(state.practice.progress.clone(), move |progress| {
+        if !embedded {
+            browser::storage_set(PRACTICE_KEY, &progress.to_saved());
+        }
+    });
+
+    // A shared practice answer is decoded by the engines once they are ready.
+    {
+        let ctx = ctx.clone();
+        let pending = state.practice.pending_link.clone();
+        use_effect_with((pending, ready), move |(pending, ready)| {
+            if let (Some((_, payload)), true) = (pending, *ready) {
+                ctx.ask(
+                    Kind::PracticeLink,
+                    Request::OpenLink {
+                        text: payload.clone(),
+                    },
+                );
+            }
+        });
+    }
+
     // A link or example opened: run it once, as its author saw it.
     {
         let ctx = ctx.clone();
@@ -281,7 +332,11 @@ pub fn app() -> Html {
                     match key.key().as_str() {
                         "Enter" if key.ctrl_key() || key.meta_key() => {
                             key.prevent_default();
-                            ctx.ask(Kind::Run, run_request(&state.workspace));
+                            match &state.practice.route {
+                                None => ctx.ask(Kind::Run, run_request(&state.workspace)),
+                                // In Practice the key checks the exercise on screen.
+                                Some(_) => super::practice::check(&ctx),
+                            }
                         }
                         "s" | "S"
                             if (key.ctrl_key() || key.meta_key()) && state.embed.is_none() =>
@@ -365,6 +420,7 @@ pub fn app() -> Html {
                             onclick={let ctx = ctx.clone(); move |_| ctx.dispatch(Action::Notice(None))}>{ "×" }</button>
                     </div>
                 }
+                if state.practice.route.is_none() { <>
                 <main class="workbench">
                     <section class="panel editors-col" aria-label="State machine">
                         <EditorPanel field={Field::Definition} language="auto" rows={22} />
@@ -403,6 +459,7 @@ pub fn app() -> Html {
                 <section class="panel pattern-bench" aria-label="Event pattern">
                     <EventBridgeBench />
                 </section>
+                </> } else { <super::practice::PracticePage /> }
                 <TextDialog />
                 <super::share_dialog::ShareDialog />
             </div>

@@ -13,6 +13,7 @@ mod events_view;
 mod graph_view;
 mod json_view;
 mod map_view;
+mod practice;
 mod retry_view;
 mod run_summary;
 mod share_dialog;

@@ -8,7 +8,7 @@ use gloo::net::http::Request as Http;
 use stepbridge_inspect::protocol::Request;
 use yew::prelude::*;
 
-async fn fetch_text(path: &str) -> Result<String, String> {
+pub async fn fetch_text(path: &str) -> Result<String, String> {
     let response = Http::get(path).send().await.map_err(|e| e.to_string())?;
     if !response.ok() {
         return Err(format!("{path}: HTTP {}", response.status()));
@@ -204,6 +204,12 @@ pub fn toolbar() -> Html {
     html! {
         <header class="topbar">
             <h1>{ "stepbridge" }</h1>
+            <nav class="sections" aria-label="Sections">
+                <a href="#" class="button" data-testid="to-workbench"
+                    aria-current={state.practice.route.is_none().then_some("page")}>{ "Workbench" }</a>
+                <a href="#practice" class="button" data-testid="to-practice"
+                    aria-current={state.practice.route.is_some().then_some("page")}>{ "Practice" }</a>
+            </nav>
             <label class="sr-only" for="example">{ "Examples" }</label>
             <select id="example" data-testid="example" onchange={on_example} title="Examples gallery">
                 <option value="" selected=true>{ "Examples…" }</option>

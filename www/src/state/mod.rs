@@ -6,9 +6,11 @@
 
 mod eventbridge;
 pub mod json_edit;
+mod practice;
 mod workspace;
 
 pub use eventbridge::{split_events, EbAction, EbField, EbState, EbTab};
+pub use practice::*;
 pub use workspace::*;
 
 use serde_json::Value;
@@ -84,6 +86,10 @@ pub enum Kind {
     Share,
     /// One of the EventBridge workbench's tools.
     Eb(EbTool),
+    /// Practice: grading an answer, decoding a shared answer, making a share link.
+    Grade,
+    PracticeLink,
+    PracticeShare,
 }
 
 /// A run under way.
@@ -173,6 +179,10 @@ pub struct AppState {
     pub completions: Option<Rc<Value>>,
     /// The EventBridge section: its tab and the engine's answers.
     pub eb: EbState,
+    /// The Practice section (its answers are kept apart from `workspace`).
+    pub practice: PracticeState,
+    /// The workbench's graph while the views show a Practice run, put back on leaving.
+    workbench_graph: Option<Rc<Value>>,
 }
 
 /// The options of the embed mode, from the page's query string.
@@ -247,6 +257,7 @@ pub enum Action {
     /// Load a workspace and run it once (an embedded example).
     LoadAndRun(Box<Workspace>),
     Eb(EbAction),
+    Practice(PracticeAction),
 }
 
 impl AppState {
@@ -267,6 +278,11 @@ impl AppState {
     /// The number of steps to walk through in the last run.
     pub fn step_count(&self) -> usize {
         self.report.as_ref().map_or(0, |r| r.state_visits)
+    }
+
+    /// Whether a request of this kind is under way.
+    pub fn awaiting(&self, kind: Kind) -> bool {
+        self.awaited.iter().any(|(k, _)| *k == kind)
     }
 
     fn awaits(&self, kind: Kind, id: u64) -> bool {
@@ -356,6 +372,50 @@ impl AppState {
             Response::EventBridge { tool, answer } if self.awaits(Kind::Eb(tool), id) => {
                 self.settle(Kind::Eb(tool));
                 self.eb.set(tool, answer);
+            }
+            Response::Graded { exercise, grade } if self.awaits(Kind::Grade, id) => {
+                self.settle(Kind::Grade);
+                practice::apply_practice(
+                    &mut self.practice,
+                    PracticeAction::Graded(exercise, grade),
+                );
+            }
+            Response::WorkspaceOpened { workspace } if self.awaits(Kind::PracticeLink, id) => {
+                self.settle(Kind::PracticeLink);
+                let pending = self.practice.pending_link.take();
+                match (workspace.practice, pending) {
+                    (Some(shared), Some((id, _))) if shared.exercise == id => {
+                        let shared = SharedAnswer {
+                            exercise: shared.exercise,
+                            answer: shared.answer,
+                        };
+                        practice::apply_practice(
+                            &mut self.practice,
+                            PracticeAction::SharedOpened(Box::new(shared)),
+                        );
+                    }
+                    _ => self.notice = Some(
+                        "This link carries no answer to this exercise; your own answer is shown."
+                            .into(),
+                    ),
+                }
+            }
+            Response::WorkspaceRefused { message, .. } if self.awaits(Kind::PracticeLink, id) => {
+                self.settle(Kind::PracticeLink);
+                self.practice.pending_link = None;
+                self.notice = Some(format!(
+                    "The shared answer could not be opened: {message} Your own answer is unchanged."
+                ));
+            }
+            Response::Shared { fragment } if self.awaits(Kind::PracticeShare, id) => {
+                self.settle(Kind::PracticeShare);
+                if let Some(id) = self.practice.current_id().map(str::to_string) {
+                    let payload = fragment.trim_start_matches('#');
+                    practice::apply_practice(
+                        &mut self.practice,
+                        PracticeAction::ShareLink(format!("#practice/{id}/{payload}")),
+                    );
+                }
             }
             Response::Pinned { .. } => {}
             Response::Shared { fragment } if self.awaits(Kind::Share, id) => {
@@ -487,6 +547,24 @@ impl Reducible for AppState {
                 next.auto_run = true;
             }
             Action::Eb(action) => eventbridge::apply(&mut next.workspace.eb, &mut next.eb, action),
+            Action::Practice(action) => {
+                // Leaving Practice after showing an exercise's run: that run is not the
+                // workbench's, so its views start empty (the editors were never touched).
+                if matches!(action, PracticeAction::Route(None)) && next.practice.run_case.is_some()
+                {
+                    next.practice.run_case = None;
+                    next.report = None;
+                    next.step = None;
+                    next.step_detail = None;
+                    next.events = None;
+                    next.graph = next.workbench_graph.take();
+                }
+                if matches!(action, PracticeAction::RunShown(_)) && next.practice.run_case.is_none()
+                {
+                    next.workbench_graph = next.graph.clone();
+                }
+                practice::apply_practice(&mut next.practice, action)
+            }
         }
         Rc::new(next)
     }
@@ -624,6 +702,90 @@ mod tests {
         assert!(
             notice.contains("cut short") && notice.contains("unchanged"),
             "{notice}"
+        );
+    }
+
+    #[test]
+    fn practice_grades_and_runs_leave_the_workspace_alone() {
+        let mut state = AppState::default();
+        state.workspace.definition = "mine".into();
+        state.graph = Some(Rc::new(serde_json::json!({"mine": true})));
+        let before = state.workspace.clone();
+        let state = reduce(
+            state,
+            Action::Practice(PracticeAction::Route(Route::parse("#practice/p1"))),
+        );
+        let state = reduce(state, Action::Sent(Kind::Grade, 3));
+        assert!(state.awaiting(Kind::Grade));
+        let grade = stepbridge_inspect::practice::Grade {
+            passed: true,
+            ..Default::default()
+        };
+        let state = reduce(
+            state,
+            Action::Reply(
+                3,
+                Response::Graded {
+                    exercise: "p1".into(),
+                    grade: Box::new(grade),
+                },
+            ),
+        );
+        assert!(!state.awaiting(Kind::Grade));
+        assert_eq!(state.practice.progress.of("p1").status, Status::Solved);
+        // A Predict run shown in the views is not the workbench's: leaving Practice empties
+        // the views and puts the workbench's graph back.
+        let state = reduce(
+            state,
+            Action::Practice(PracticeAction::RunShown("case".into())),
+        );
+        let state = reduce(state, Action::Sent(Kind::Run, 4));
+        let state = reduce(state, Action::Reply(4, finished(2)));
+        assert!(state.report.is_some());
+        let state = reduce(state, Action::Practice(PracticeAction::Route(None)));
+        assert!(state.report.is_none());
+        assert_eq!(
+            state.graph,
+            Some(Rc::new(serde_json::json!({"mine": true})))
+        );
+        assert_eq!(state.workspace, before);
+    }
+
+    #[test]
+    fn a_shared_practice_link_is_decoded_into_practice_not_the_workspace() {
+        let state = reduce(
+            AppState::default(),
+            Action::Practice(PracticeAction::Route(Route::parse("#practice/p1/w1.abc"))),
+        );
+        assert_eq!(
+            state.practice.pending_link,
+            Some(("p1".into(), "w1.abc".into()))
+        );
+        let state = reduce(state, Action::Sent(Kind::PracticeLink, 8));
+        let shared = stepbridge_inspect::share::SharedWorkspace {
+            definition: "not for the workbench".into(),
+            practice: Some(stepbridge_inspect::share::SharedPractice {
+                exercise: "p1".into(),
+                answer: stepbridge_inspect::practice::Answer {
+                    pattern: "theirs".into(),
+                    ..Default::default()
+                },
+            }),
+            ..Default::default()
+        };
+        let state = reduce(
+            state,
+            Action::Reply(
+                8,
+                Response::WorkspaceOpened {
+                    workspace: Box::new(shared),
+                },
+            ),
+        );
+        assert_eq!(state.workspace, Workspace::default());
+        assert_eq!(
+            state.practice.shared_for("p1").map(|a| a.pattern.as_str()),
+            Some("theirs")
         );
     }
 
