@@ -1245,7 +1245,9 @@ impl EventBridge {
                 self.arn_prefix("states"),
                 machine.name
             );
-            let seed = self.ids.next_u64();
+            // 53 bits: the seed is shown to JavaScript (the facade, the page), whose numbers
+            // hold integers exactly only up to 2^53.
+            let seed = self.ids.next_u64() >> 11;
             let request = RunRequest {
                 definition: machine.definition.clone(),
                 input: input.clone(),

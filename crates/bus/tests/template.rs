@@ -196,6 +196,8 @@ fn pending_order_placed_event_runs_the_workflow_to_success() {
     assert_eq!(executions.len(), 1, "{}", out["log"]);
     let e = &executions[0];
     assert_eq!(e["outcome"]["status"], "SUCCEEDED", "{}", e["outcome"]);
+    // The seed reaches JavaScript (facade, page): it must be a safe integer there.
+    assert!(e["seed"].as_u64().unwrap() < 1 << 53, "{}", e["seed"]);
     assert_eq!(
         e["stateMachineArn"],
         "arn:aws:states:us-east-1:123456789012:stateMachine:order-processing"
