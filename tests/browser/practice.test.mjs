@@ -262,9 +262,13 @@ test('an exercise link opens the exercise on a fresh page', async () => {
   await page.goto(`${server.url}#practice/${id}`);
   await page.locator(`[data-testid="practice-exercise"][data-id="${id}"]`).waitFor({ timeout: 30_000 });
   assert.equal(await page.locator('#practice-exercise-title').textContent(), index[index.length - 1].title);
-  // The workbench link goes back to the editors.
+  // The workbench's own controls (Run, Share, Suggest…) act on the workbench: not shown here.
+  assert.equal(await page.getByTestId('run').count(), 0);
+  assert.equal(await page.getByTestId('share').count(), 0);
+  // The workbench link goes back to the editors, and to their controls.
   await page.getByTestId('to-workbench').click();
   await page.locator('.cm-editor[data-testid="definition"]').waitFor();
+  await page.getByTestId('run').waitFor();
   await context.close();
 });
 

@@ -400,8 +400,10 @@ fn retry_difference(state: &str, want: &Value, got: &Value, pointer: String) -> 
     );
     let message = if want.is_array() && w != g {
         format!(
-            "{state} was retried {g} times (waits {}), expected {w} retries (waits {})",
+            "{state} was retried {g} time{} (waits {}), expected {w} retr{} (waits {})",
+            if g == 1 { "" } else { "s" },
             show(got),
+            if w == 1 { "y" } else { "ies" },
             show(want)
         )
     } else {

@@ -210,37 +210,42 @@ pub fn toolbar() -> Html {
                 <a href="#practice" class="button" data-testid="to-practice"
                     aria-current={state.practice.route.is_some().then_some("page")}>{ "Practice" }</a>
             </nav>
-            <label class="sr-only" for="example">{ "Examples" }</label>
-            <select id="example" data-testid="example" onchange={on_example} title="Examples gallery">
-                <option value="" selected=true>{ "Examples…" }</option>
-                { for state.gallery.iter().map(|g| html! {
-                    <option value={g.id.clone()} title={g.explanation.clone()}>{ &g.title }</option>
-                }) }
-            </select>
-            if state.can_restore {
-                <button data-testid="restore" onclick={on_restore}>{ "Restore my work" }</button>
-            }
-            <button class="primary" data-testid="run" onclick={on_run}
-                disabled={!matches!(state.engine, EngineState::Ready(_))}
-                title="Run (Ctrl+Enter)">{ "Run" }</button>
-            if let Some(running) = running {
-                <button data-testid="cancel" onclick={on_cancel} title="Cancel (Esc)">{ "Cancel" }</button>
-                <span class="progress" role="status" data-testid="progress">
-                    { format!("running… {} history events", running.events) }
-                    if !running.state.is_empty() { { format!(" ({})", running.state) } }
-                </span>
+            // The workbench's controls act on the workbench: hidden while practising.
+            if state.practice.route.is_none() {
+                <>
+                <label class="sr-only" for="example">{ "Examples" }</label>
+                <select id="example" data-testid="example" onchange={on_example} title="Examples gallery">
+                    <option value="" selected=true>{ "Examples…" }</option>
+                    { for state.gallery.iter().map(|g| html! {
+                        <option value={g.id.clone()} title={g.explanation.clone()}>{ &g.title }</option>
+                    }) }
+                </select>
+                if state.can_restore {
+                    <button data-testid="restore" onclick={on_restore}>{ "Restore my work" }</button>
+                }
+                <button class="primary" data-testid="run" onclick={on_run}
+                    disabled={!matches!(state.engine, EngineState::Ready(_))}
+                    title="Run (Ctrl+Enter)">{ "Run" }</button>
+                if let Some(running) = running {
+                    <button data-testid="cancel" onclick={on_cancel} title="Cancel (Esc)">{ "Cancel" }</button>
+                    <span class="progress" role="status" data-testid="progress">
+                        { format!("running… {} history events", running.events) }
+                        if !running.state.is_empty() { { format!(" ({})", running.state) } }
+                    </span>
+                }
+                <button data-testid="share" onclick={on_share} title="Share a link to this workspace (Ctrl+S)">{ "Share" }</button>
+                <label class="button" for="open-workspace" tabindex="0" data-testid="open-workspace-label">{ "Open workspace…" }</label>
+                <input type="file" id="open-workspace" class="sr-only" accept=".json,application/json"
+                    data-testid="open-workspace" onchange={on_open_workspace} aria-label="Open a workspace file" />
+                <button data-testid="suggest-input" onclick={ask_text(|ws| Request::SuggestInput { definition: ws.definition.clone() })}
+                    title="An input with every path the definition reads">{ "Suggest input" }</button>
+                <button data-testid="suggest-mocks" onclick={ask_text(|ws| Request::SuggestMocks { definition: ws.definition.clone() })}
+                    title="A mock file with one response per Task state">{ "Suggest mocks" }</button>
+                <button data-testid="copy-cli" onclick={ask_text(|ws| Request::AwsCli { definition: ws.definition.clone(), input: ws.input.clone(), state: None })}
+                    title="Check this answer against a real account">{ "Copy as AWS CLI" }</button>
+                </>
             }
             <span class="spacer" />
-            <button data-testid="share" onclick={on_share} title="Share a link to this workspace (Ctrl+S)">{ "Share" }</button>
-            <label class="button" for="open-workspace" tabindex="0" data-testid="open-workspace-label">{ "Open workspace…" }</label>
-            <input type="file" id="open-workspace" class="sr-only" accept=".json,application/json"
-                data-testid="open-workspace" onchange={on_open_workspace} aria-label="Open a workspace file" />
-            <button data-testid="suggest-input" onclick={ask_text(|ws| Request::SuggestInput { definition: ws.definition.clone() })}
-                title="An input with every path the definition reads">{ "Suggest input" }</button>
-            <button data-testid="suggest-mocks" onclick={ask_text(|ws| Request::SuggestMocks { definition: ws.definition.clone() })}
-                title="A mock file with one response per Task state">{ "Suggest mocks" }</button>
-            <button data-testid="copy-cli" onclick={ask_text(|ws| Request::AwsCli { definition: ws.definition.clone(), input: ws.input.clone(), state: None })}
-                title="Check this answer against a real account">{ "Copy as AWS CLI" }</button>
             <button data-testid="theme" onclick={on_theme} aria-label={format!("Theme: {} (change)", state.theme.as_str())}>
                 { format!("Theme: {}", state.theme.as_str()) }
             </button>
