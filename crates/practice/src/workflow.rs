@@ -321,7 +321,8 @@ pub(crate) fn check(expect: &Expect, run: &Run) -> Verdict {
         }
     }
     Verdict::pass(format!(
-        "the execution ended {status} as expected ({transitions} state transitions)"
+        "the execution ended {status} as expected ({transitions} state transition{})",
+        if transitions == 1 { "" } else { "s" }
     ))
 }
 
