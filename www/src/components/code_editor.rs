@@ -51,6 +51,24 @@ pub struct EditorDiagnostic {
     pub message: String,
 }
 
+impl From<&stepbridge_inspect::protocol::Diag> for EditorDiagnostic {
+    /// A worker diagnostic underlines from its place to the end of the token there.
+    fn from(d: &stepbridge_inspect::protocol::Diag) -> Self {
+        EditorDiagnostic {
+            line: d.line,
+            column: d.column.max(1),
+            end_line: None,
+            end_column: None,
+            severity: if d.severity == "warning" {
+                DiagnosticSeverity::Warning
+            } else {
+                DiagnosticSeverity::Error
+            },
+            message: format!("{}: {}", d.code, d.message),
+        }
+    }
+}
+
 /// A field a state may have, with a one-line hint shown beside it in the completion list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldHint {

@@ -1,9 +1,7 @@
 //! One labelled editor (definition, input or mock file) with open/save from disk, drag and
 //! drop, and its diagnostics listed underneath.
 
-use super::code_editor::{
-    CodeEditor, CompletionVocabulary, DiagnosticSeverity, EditorDiagnostic, EditorLanguage,
-};
+use super::code_editor::{CodeEditor, CompletionVocabulary, EditorDiagnostic, EditorLanguage};
 use super::diagnostics::DiagnosticList;
 use super::use_ctx;
 use crate::browser;
@@ -28,21 +26,7 @@ fn language(setting: &str, text: &str) -> EditorLanguage {
 }
 
 fn editor_diagnostics(diags: &[Diag]) -> Vec<EditorDiagnostic> {
-    diags
-        .iter()
-        .map(|d| EditorDiagnostic {
-            line: d.line,
-            column: d.column,
-            end_line: None,
-            end_column: None,
-            severity: if d.severity == "warning" {
-                DiagnosticSeverity::Warning
-            } else {
-                DiagnosticSeverity::Error
-            },
-            message: format!("{}: {}", d.code, d.message),
-        })
-        .collect()
+    diags.iter().map(EditorDiagnostic::from).collect()
 }
 
 #[derive(Properties, PartialEq)]

@@ -1,7 +1,7 @@
 //! The editors an exercise's kind needs, holding the learner's answer (or a shared answer,
 //! read-only, while one is being looked at).
 
-use super::super::code_editor::{CodeEditor, DiagnosticSeverity, EditorDiagnostic, EditorLanguage};
+use super::super::code_editor::{CodeEditor, EditorDiagnostic, EditorLanguage};
 use super::super::use_ctx;
 use crate::browser;
 use crate::state::{Action, AnswerField, PracticeAction};
@@ -34,18 +34,7 @@ fn placed(diags: &[Diag], kind: Option<ExerciseKind>, field: AnswerField) -> Vec
     diags
         .iter()
         .filter(|d| field_of(kind, d) == Some(field) && d.line > 0)
-        .map(|d| EditorDiagnostic {
-            line: d.line,
-            column: d.column.max(1),
-            end_line: None,
-            end_column: None,
-            severity: if d.severity == "warning" {
-                DiagnosticSeverity::Warning
-            } else {
-                DiagnosticSeverity::Error
-            },
-            message: format!("{}: {}", d.code, d.message),
-        })
+        .map(EditorDiagnostic::from)
         .collect()
 }
 
