@@ -4,6 +4,7 @@
 //! short of that stops it at once) and starts a fresh one; the engines' wasm comes from
 //! the browser's cache, so the new worker is ready again quickly.
 
+use serde::Deserialize;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use stepbridge_inspect::protocol::{Envelope, Request, Response};
@@ -17,6 +18,20 @@ const WORKER_URL: &str = "./stepbridge-worker_loader.js";
 /// Progress replies closer together than this are dropped: each one re-renders the page, and
 /// a fast run sends dozens a second (one per 500 history events).
 const PROGRESS_INTERVAL_MS: f64 = 200.0;
+
+/// Reads a worker reply (an `Envelope<Response>`): the text into a JSON value, then the id
+/// and the body from it. Deserializing `Envelope<Response>` from the text directly costs the
+/// page's wasm far more code (the flattened envelope buffers every field twice).
+fn parse_reply(text: &str) -> Result<(u64, Response), String> {
+    let mut value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let id = value
+        .as_object_mut()
+        .and_then(|fields| fields.remove("id"))
+        .ok_or("missing field `id`")?;
+    let id = id.as_u64().ok_or("the reply's `id` is not an integer")?;
+    let body = Response::deserialize(value).map_err(|e| e.to_string())?;
+    Ok((id, body))
+}
 
 /// A message handler kept alive as long as its worker.
 type Handler = Closure<dyn FnMut(JsValue)>;
@@ -77,16 +92,14 @@ impl Engine {
             let Some(text) = event.data().as_string() else {
                 return;
             };
-            match serde_json::from_str::<Envelope<Response>>(&text) {
-                Ok(Envelope {
-                    body: Response::Progress { .. },
-                    ..
-                }) if now() - last_progress < PROGRESS_INTERVAL_MS => {}
-                Ok(envelope) => {
-                    if matches!(envelope.body, Response::Progress { .. }) {
+            match parse_reply(&text) {
+                Ok((_, Response::Progress { .. }))
+                    if now() - last_progress < PROGRESS_INTERVAL_MS => {}
+                Ok((id, body)) => {
+                    if matches!(body, Response::Progress { .. }) {
                         last_progress = now();
                     }
-                    on_event.emit(Event::Reply(envelope.id, envelope.body))
+                    on_event.emit(Event::Reply(id, body))
                 }
                 Err(e) => on_event.emit(Event::Failed(format!(
                     "The engine worker sent a reply the page cannot read: {e}"
@@ -131,5 +144,40 @@ impl Engine {
             worker.terminate();
         }
         self.spawn();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reply_reads_as_the_envelope_it_was_written_from() {
+        for body in [
+            Response::Progress {
+                events: 500,
+                state: "Wait".into(),
+            },
+            Response::Text {
+                purpose: "cli".into(),
+                text: "aws stepfunctions".into(),
+            },
+            Response::Pattern {
+                answer: serde_json::json!({"b": 1, "a": [true, null, 2.5]}),
+            },
+            Response::Error {
+                message: "no".into(),
+            },
+        ] {
+            let text = serde_json::to_string(&Envelope {
+                id: 7,
+                body: body.clone(),
+            })
+            .unwrap();
+            assert_eq!(parse_reply(&text), Ok((7, body)));
+        }
+        assert!(parse_reply(r#"{"kind":"error","message":"no"}"#).is_err());
+        assert!(parse_reply(r#"{"id":1,"kind":"nothing"}"#).is_err());
+        assert!(parse_reply("not json").is_err());
     }
 }

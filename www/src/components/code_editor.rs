@@ -130,10 +130,12 @@ pub struct CodeEditorProps {
     pub on_format: Callback<bool>,
 }
 
-/// Serialises with plain objects for maps, as the JavaScript side expects.
+/// Serialises with plain objects for maps, as the JavaScript side expects: through JSON text,
+/// which keeps serde-wasm-bindgen's serializer (more code for each type) out of the page's wasm.
 fn to_js<T: Serialize>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
         .unwrap_or(JsValue::NULL)
 }
 
