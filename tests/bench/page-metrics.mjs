@@ -166,9 +166,10 @@ async function startTrace(page) {
       await done;
       const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
         .map((e) => `${e.pid}:${e.tid}`));
+      // A task cut by the trace's start or end may come without its thread time: left out.
       const tasks = events.filter((e) => ['RunTask', 'ThreadControllerImpl::RunTask'].includes(e.name)
-        && e.ph === 'X' && main.has(`${e.pid}:${e.tid}`));
-      if (!tasks.length || tasks.some((e) => e.tdur === undefined)) throw new Error('the trace has no task thread times');
+        && e.ph === 'X' && main.has(`${e.pid}:${e.tid}`) && e.tdur !== undefined);
+      if (!tasks.length) throw new Error('the trace has no task thread times');
       const cpu = tasks.map((e) => e.tdur / 1000);
       return {
         longestTaskCpuMs: Math.round(Math.max(0, ...cpu) * 10) / 10,

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { serveDist } from './serve.mjs';
 import { launchChromium } from './chromium.mjs';
-import { open as openPage, workspace, setEditor, STATUS_TIMEOUT } from './page.mjs';
+import { open as openPage, openEventBridge, workspace, setEditor, STATUS_TIMEOUT } from './page.mjs';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 let server, browser;
@@ -30,6 +30,7 @@ async function tab(page, id) {
 
 test('one pattern against several events: match, no match, and why', async () => {
   const { page, errors } = await open();
+  await openEventBridge(page);
   await page.getByTestId('event-result-0').filter({ hasText: /^match$/ }).waitFor();
   const first = await page.getByTestId('explanation-0').textContent();
   assert.match(first, /detail\.total/);
@@ -64,6 +65,7 @@ test('one pattern against several events: match, no match, and why', async () =>
 
 test('an invalid pattern shows AWS\'s exception, underlined in the pattern', async () => {
   const { page } = await open();
+  await openEventBridge(page);
   await setEditor(page, 'pattern', '{\n  "source": "aws.ec2"\n}');
   const message = page.getByTestId('pattern-error');
   await message.filter({ hasText: /InvalidEventPatternException/ }).waitFor();

@@ -29,6 +29,17 @@ export async function ready(page) {
   await page.getByTestId('engine').filter({ hasText: 'ready' }).waitFor({ timeout: 30_000 });
 }
 
+/**
+ * Opens the EventBridge workbench at `tab`. The page's first wasm leaves that section out:
+ * the first click on one of its tabs hands the page over to the full app.
+ */
+export async function openEventBridge(page, tab = 'patterns') {
+  await page.getByTestId(`eb-tab-${tab}`).click();
+  await page.waitForFunction(() => document.documentElement.dataset.sections === 'loaded', null, { timeout: 30_000 });
+  await ready(page);
+  await page.locator(`[data-testid="eb-tab-${tab}"][aria-selected="true"]`).waitFor();
+}
+
 /** The workspace as autosaved: what the user typed, verbatim. */
 export async function workspace(page) {
   return page.evaluate(() => JSON.parse(localStorage.getItem('stepbridge.workspace.v1')));

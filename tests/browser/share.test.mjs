@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { deflateRawSync } from 'node:zlib';
 import { serveDist } from './serve.mjs';
 import { launchChromium } from './chromium.mjs';
-import { open as openPage, ready, workspace, setEditor, run, selectExample } from './page.mjs';
+import { open as openPage, openEventBridge, ready, workspace, setEditor, run, selectExample } from './page.mjs';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const FROZEN = fileURLToPath(new URL('../../crates/inspect/tests/data/share-v1-order.txt', import.meta.url));
@@ -58,6 +58,7 @@ test('share round trip: a rich workspace opens identically, with a byte-identica
   await page.getByTestId('seed').press('Tab');
   await page.getByTestId('start-time').fill('2025-06-01T12:00:00Z');
   await page.getByTestId('start-time').press('Tab');
+  await openEventBridge(page);
   await setEditor(page, 'pattern', '{"source": ["<b>bold</b>"]}');
   await run(page);
   await page.getByTestId('tab-events').click();
@@ -130,6 +131,7 @@ test('a link carrying HTML and script in every field shows it as text', async ()
   await setEditor(maker, 'input', `{"name": "${evil.replaceAll('"', '\\"')}"}`);
   await setEditor(maker, 'mocks', evil);
   await setEditor(maker, 'definition', `{"Comment": "${evil.replaceAll('"', '\\"')}", "StartAt": "<b>x</b>", "States": {"<b>x</b>": {"Type": "Pass", "End": true}}}`);
+  await openEventBridge(maker);
   await setEditor(maker, 'pattern', evil);
   const link = await shareLink(maker);
   await maker.close();

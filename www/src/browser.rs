@@ -10,6 +10,13 @@ pub fn storage_get(key: &str) -> Option<String> {
     storage.get_item(key).ok()?
 }
 
+/// Forgets a saved value (ignored where storage is unavailable).
+pub fn storage_remove(key: &str) {
+    if let Ok(Some(storage)) = gloo::utils::window().local_storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
 pub fn storage_set(key: &str, value: &str) {
     if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
         // A full or disabled storage must not break editing; the page says nothing.

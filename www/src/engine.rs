@@ -138,6 +138,15 @@ impl Engine {
         id
     }
 
+    /// Ends the worker for good: the page is handing over to the full app, which starts its
+    /// own.
+    pub fn stop(&self) {
+        if let Some(worker) = self.worker.borrow_mut().take() {
+            worker.terminate();
+        }
+        self.handlers.borrow_mut().clear();
+    }
+
     /// Ends whatever the worker is doing, at once, and starts a fresh one.
     pub fn cancel(&self) {
         if let Some(worker) = self.worker.borrow_mut().take() {

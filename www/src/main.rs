@@ -1,17 +1,6 @@
-//! The stepbridge playground's UI thread: editors and views over one reducer. The engines
-//! run in a Web Worker (`stepbridge-worker`, built from the wasm facade), so this wasm
-//! stays small and the page never freezes while a workflow runs.
-
-mod browser;
-mod components;
-mod editor_js;
-mod engine;
-mod state;
+//! The page's first wasm: the state-machine workbench. The EventBridge workbench and the
+//! Practice section come with `stepbridge-full`, loaded when the user opens them.
 
 fn main() {
-    // The static shell of index.html, painted before the wasm arrived, gives way to the app.
-    if let Some(boot) = gloo::utils::document().get_element_by_id("boot") {
-        boot.remove();
-    }
-    yew::Renderer::<components::App>::new().render();
+    stepbridge_www::start(None);
 }

@@ -1,8 +1,8 @@
-//! The page: the state-machine workbench (editors, run, views) and the pattern bench.
+//! The page: the state-machine workbench (editors, run, views), the EventBridge workbench
+//! and the Practice section (those two only in the full app: see `sections`).
 
 use super::callback_view::CallbackView;
 use super::editor_panel::EditorPanel;
-use super::eventbridge::EventBridgeBench;
 use super::run_summary::RunSummary;
 use super::step_view::StepView;
 use super::text_dialog::TextDialog;
@@ -68,6 +68,10 @@ fn initial_state() -> AppState {
     if let Some(route) = super::practice::route_from_address() {
         apply_practice(&mut state.practice, PracticeAction::Route(Some(route)));
     }
+    // The full app taking over from the page's first wasm: the run on screen there, again.
+    let taken_over = super::sections::take_handover();
+    state.auto_run = taken_over.rerun;
+    state.can_restore = taken_over.restore;
     state
 }
 
@@ -226,7 +230,9 @@ pub fn app() -> Html {
         let ctx = ctx.clone();
         let pending = state.practice.pending_link.clone();
         use_effect_with((pending, ready), move |(pending, ready)| {
-            if let (Some((_, payload)), true) = (pending, *ready) {
+            // Only the full app shows a shared answer: the first one hands the page over to it.
+            if let (Some((_, payload)), true, true) = (pending, *ready, super::sections::is_full())
+            {
                 ctx.ask(
                     Kind::PracticeLink,
                     Request::OpenLink {
@@ -457,9 +463,9 @@ pub fn app() -> Html {
                     </section>
                 </main>
                 <section class="panel pattern-bench" aria-label="Event pattern">
-                    <EventBridgeBench />
+                    <super::sections::EventBridgeSection />
                 </section>
-                </> } else { <super::practice::PracticePage /> }
+                </> } else { <super::sections::PracticeSection /> }
                 <TextDialog />
                 <super::share_dialog::ShareDialog />
             </div>

@@ -16,6 +16,7 @@ mod map_view;
 mod practice;
 mod retry_view;
 mod run_summary;
+pub(crate) mod sections;
 mod share_dialog;
 mod step_view;
 mod table_view;

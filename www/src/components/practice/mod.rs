@@ -25,11 +25,12 @@ async fn fetch_json<T: serde::de::DeserializeOwned>(path: &str) -> Result<T, Str
 
 /// The Practice route of the address, if it has one. A shared answer's payload stays in the
 /// route (for the engines to decode) but leaves the address, so that a reload shows the
-/// learner's own answer rather than the link again.
+/// learner's own answer rather than the link again. (The page's first app leaves the address
+/// alone: it hands the page over to the full app, which reads the payload from there.)
 pub fn route_from_address() -> Option<Route> {
     let window = gloo::utils::window();
     let route = Route::parse(&window.location().hash().unwrap_or_default())?;
-    if let Route::Shared(id, _) = &route {
+    if let (Route::Shared(id, _), true) = (&route, super::sections::is_full()) {
         if let Ok(history) = window.history() {
             let url = format!("{}#practice/{id}", super::share_dialog::page_base());
             let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
