@@ -1,12 +1,13 @@
 // Accessibility: axe-core (pinned in package.json) over the playground as it is used, with
-// no serious or critical violation allowed, in both themes and with a run on screen.
+// no serious or critical violation allowed, in both themes and with a run on screen, then in
+// the EventBridge workbench (the full app).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { serveDist } from './serve.mjs';
 import { launchChromium } from './chromium.mjs';
-import { open as openPage, run } from './page.mjs';
+import { open as openPage, openEventBridge, run } from './page.mjs';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -39,6 +40,12 @@ for (const colorScheme of ['light', 'dark']) {
     const found = [];
     for (const tab of ['tab-graph', 'tab-table', 'tab-events']) {
       await page.getByTestId(tab).click();
+      await page.waitForTimeout(300);
+      found.push(...await violations(page));
+    }
+    // The EventBridge workbench comes with the full app, which takes the page over.
+    for (const tab of ['patterns', 'bus', 'pipes']) {
+      await openEventBridge(page, tab);
       await page.waitForTimeout(300);
       found.push(...await violations(page));
     }
