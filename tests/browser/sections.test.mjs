@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { serveDist } from './serve.mjs';
 import { launchChromium } from './chromium.mjs';
-import { open as openPage, ready, workspace, setEditor, run, STATUS_TIMEOUT } from './page.mjs';
+import { open as openPage, ready, workspace, setEditor, run, selectExample, STATUS_TIMEOUT } from './page.mjs';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 let server, browser;
@@ -96,4 +96,19 @@ test('when the full app cannot be fetched, the workbench stays and says why; a r
   // The aborted request is the only console error.
   assert.ok(errors.every((e) => /stepbridge-full_bg\.wasm|Failed to fetch|ERR_FAILED/.test(e)), errors.join('\n'));
   await context.close();
+});
+
+test('work replaced by an example can still be restored after the hand-over', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await setEditor(page, 'definition', MINE);
+  await selectExample(page, 'retry-catch');
+  await page.getByTestId('restore').waitFor();
+  await page.getByTestId('eb-tab-patterns').click();
+  await page.waitForFunction(() => document.documentElement.dataset.sections === 'loaded', null, { timeout: 30_000 });
+  await ready(page);
+  // The one-click restore is still offered, and gives the user's own text back.
+  await page.getByTestId('restore').click();
+  await page.waitForFunction((t) => JSON.parse(localStorage.getItem('stepbridge.workspace.v1')).definition === t, MINE);
+  assert.deepEqual(errors, []);
+  await page.close();
 });
