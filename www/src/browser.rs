@@ -10,6 +10,16 @@ pub fn storage_get(key: &str) -> Option<String> {
     storage.get_item(key).ok()?
 }
 
+/// The text of a JavaScript error: a thrown string, or the `message` of an Error or
+/// ErrorEvent.
+pub fn error_message(error: &JsValue) -> Option<String> {
+    error.as_string().or_else(|| {
+        js_sys::Reflect::get(error, &JsValue::from_str("message"))
+            .ok()
+            .and_then(|m| m.as_string())
+    })
+}
+
 /// Forgets a saved value (ignored where storage is unavailable).
 pub fn storage_remove(key: &str) {
     if let Ok(Some(storage)) = gloo::utils::window().local_storage() {

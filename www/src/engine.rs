@@ -108,9 +108,7 @@ impl Engine {
         });
         let on_event = self.on_event.clone();
         let on_error = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-            let message = js_sys::Reflect::get(&event, &JsValue::from_str("message"))
-                .ok()
-                .and_then(|m| m.as_string())
+            let message = crate::browser::error_message(&event)
                 .unwrap_or_else(|| "the engine worker stopped with an error".into());
             on_event.emit(Event::Failed(message));
         });
@@ -149,9 +147,7 @@ impl Engine {
 
     /// Ends whatever the worker is doing, at once, and starts a fresh one.
     pub fn cancel(&self) {
-        if let Some(worker) = self.worker.borrow_mut().take() {
-            worker.terminate();
-        }
+        self.stop();
         self.spawn();
     }
 }

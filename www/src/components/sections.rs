@@ -5,11 +5,11 @@
 //! what the user typed is saved first, the full app reads it back as after a reload, reruns
 //! the workflow if there was a run on screen, and opens the section that was asked for.
 
-use super::eventbridge::EventBridgeBench;
+use super::eventbridge::{EbTabList, EventBridgeBench};
 use super::practice::PracticePage;
 use super::{use_ctx, Ctx};
 use crate::browser;
-use crate::state::{to_saved, Action, EbAction, EbTab, EngineState, AUTOSAVE_KEY, PRACTICE_KEY};
+use crate::state::{Action, EbAction, EbTab, EngineState};
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;
@@ -109,14 +109,7 @@ extern "C" {
 }
 
 fn describe(error: &JsValue) -> String {
-    error
-        .as_string()
-        .or_else(|| {
-            js_sys::Reflect::get(error, &JsValue::from_str("message"))
-                .ok()
-                .and_then(|m| m.as_string())
-        })
-        .unwrap_or_else(|| "unknown error".into())
+    browser::error_message(error).unwrap_or_else(|| "unknown error".into())
 }
 
 /// Starts fetching the full app, so that opening a section later is quick.
@@ -124,7 +117,7 @@ fn prefetch() {
     let _ = prepare_full();
 }
 
-/// Saves what the full app must find, takes this app down and starts the full one. On a
+/// Leaves what the full app must find, takes this app down and starts the full one. On a
 /// failure to fetch it, nothing is taken down and `on_error` says why.
 fn hand_over(ctx: &Ctx, eventbridge: Option<EbTab>, on_error: Callback<String>) {
     let promise = match prepare_full() {
@@ -137,9 +130,9 @@ fn hand_over(ctx: &Ctx, eventbridge: Option<EbTab>, on_error: Callback<String>) 
             Ok(module) => module,
             Err(e) => return on_error.emit(describe(&e)),
         };
+        // The workspace and the practice progress are in the browser's storage already (the
+        // app saves them on every change); only the hand-over itself is left to write.
         let state = &ctx.state;
-        browser::storage_set(AUTOSAVE_KEY, &to_saved(&state.workspace));
-        browser::storage_set(PRACTICE_KEY, &state.practice.progress.to_saved());
         let handover = Handover {
             eventbridge: eventbridge.map(|t| t.id().to_string()),
             rerun: state.report.is_some(),
@@ -205,10 +198,10 @@ pub fn eventbridge_section() -> Html {
 fn loader() -> Html {
     let ctx = use_ctx();
     let status = use_state(|| None::<String>);
-    let open = |tab: EbTab| {
+    let open = {
         let ctx = ctx.clone();
         let status = status.clone();
-        Callback::from(move |_| {
+        Callback::from(move |tab: EbTab| {
             ctx.dispatch(Action::Eb(EbAction::Tab(tab)));
             status.set(Some("Loading the EventBridge workbench…".into()));
             let status = status.clone();
@@ -227,18 +220,10 @@ fn loader() -> Html {
     html! {
         <>
             <h2>{ "EventBridge" }</h2>
-            <div class="tabs" role="tablist" aria-label="EventBridge tools">
-                { for EbTab::ALL.iter().map(|t| html! {
-                    <button role="tab" id={format!("eb-tab-{}", t.id())} data-testid={format!("eb-tab-{}", t.id())}
-                        aria-selected={(*t == tab).to_string()} aria-controls="eb-panel"
-                        class={classes!("tab", (*t == tab).then_some("selected"))} onclick={open(*t)}>
-                        { t.label() }
-                    </button>
-                }) }
-            </div>
+            <EbTabList on_open={open.clone()} />
             <div id="eb-panel" role="tabpanel" aria-labelledby={format!("eb-tab-{}", tab.id())} class="eb-panel">
                 <p class="hint">{ "Event patterns against many events, input transformers, schedules, the bus with its rules, targets, archives and replay, template import and Pipes. They load when you open them." }</p>
-                <button class="primary" data-testid="load-eventbridge" onclick={open(tab)}>
+                <button class="primary" data-testid="load-eventbridge" onclick={open.reform(move |_| tab)}>
                     { "Open the EventBridge workbench" }
                 </button>
                 if let Some(status) = &*status {

@@ -76,15 +76,19 @@ fn pretty_text(text: &str) -> String {
     serde_json::from_str::<Value>(text).map_or_else(|_| text.to_string(), |v| pretty(&v))
 }
 
-#[function_component(EventBridgeBench)]
-pub fn eventbridge_bench() -> Html {
+#[derive(Properties, PartialEq)]
+pub struct EbTabListProps {
+    /// A tab was clicked (or pressed): open its tool.
+    pub on_open: Callback<EbTab>,
+}
+
+/// The tools' tab list, as the ARIA tabs pattern has it: the selected tab is the one in the
+/// Tab order and arrow keys move between tabs. The page's first app shows it too, as the
+/// stand-in that loads the section (`sections.rs`).
+#[function_component(EbTabList)]
+pub fn eb_tab_list(props: &EbTabListProps) -> Html {
     let ctx = use_ctx();
     let tab = ctx.state.eb.tab;
-    let select = |t: EbTab| {
-        let ctx = ctx.clone();
-        Callback::from(move |_| ctx.dispatch(Action::Eb(EbAction::Tab(t))))
-    };
-    // Arrow keys move between tabs, as the ARIA tabs pattern has it.
     let on_key = {
         let ctx = ctx.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -108,18 +112,32 @@ pub fn eventbridge_bench() -> Html {
         })
     };
     html! {
+        <div class="tabs" role="tablist" aria-label="EventBridge tools" onkeydown={on_key}>
+            { for EbTab::ALL.iter().map(|t| html! {
+                <button role="tab" id={format!("eb-tab-{}", t.id())} data-testid={format!("eb-tab-{}", t.id())}
+                    aria-selected={(*t == tab).to_string()} aria-controls="eb-panel"
+                    tabindex={if *t == tab { "0" } else { "-1" }}
+                    class={classes!("tab", (*t == tab).then_some("selected"))}
+                    onclick={props.on_open.reform({ let t = *t; move |_| t })}>
+                    { t.label() }
+                </button>
+            }) }
+        </div>
+    }
+}
+
+#[function_component(EventBridgeBench)]
+pub fn eventbridge_bench() -> Html {
+    let ctx = use_ctx();
+    let tab = ctx.state.eb.tab;
+    let select = {
+        let ctx = ctx.clone();
+        Callback::from(move |t: EbTab| ctx.dispatch(Action::Eb(EbAction::Tab(t))))
+    };
+    html! {
         <>
             <h2>{ "EventBridge" }</h2>
-            <div class="tabs" role="tablist" aria-label="EventBridge tools" onkeydown={on_key}>
-                { for EbTab::ALL.iter().map(|t| html! {
-                    <button role="tab" id={format!("eb-tab-{}", t.id())} data-testid={format!("eb-tab-{}", t.id())}
-                        aria-selected={(*t == tab).to_string()} aria-controls="eb-panel"
-                        tabindex={if *t == tab { "0" } else { "-1" }}
-                        class={classes!("tab", (*t == tab).then_some("selected"))} onclick={select(*t)}>
-                        { t.label() }
-                    </button>
-                }) }
-            </div>
+            <EbTabList on_open={select} />
             <div id="eb-panel" role="tabpanel" aria-labelledby={format!("eb-tab-{}", tab.id())} class="eb-panel">
                 { match tab {
                     EbTab::Patterns => html! { <patterns::Patterns /> },
