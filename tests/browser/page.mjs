@@ -45,13 +45,15 @@ export async function workspace(page) {
   return page.evaluate(() => JSON.parse(localStorage.getItem('stepbridge.workspace.v1')));
 }
 
-/** Replaces the text of the editor with data-testid `id`, as typing would. */
-export async function setEditor(page, id, text) {
+/**
+ * Replaces the text of the CodeMirror editor with data-testid `id`: select all, delete, then
+ * a paste, as a person would put a file's text in (typed text would be re-indented).
+ */
+export async function pasteIntoEditor(page, id, text) {
   const content = page.locator(`.cm-editor[data-testid="${id}"] .cm-content`);
   await content.click();
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
-  // A paste, as a person would put a file's text in: typed text would be re-indented.
   if (text) {
     await content.evaluate((el, t) => {
       const data = new DataTransfer();
@@ -59,6 +61,11 @@ export async function setEditor(page, id, text) {
       el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
     }, text);
   }
+}
+
+/** Replaces the text of the editor with data-testid `id`, and waits until it is autosaved. */
+export async function setEditor(page, id, text) {
+  await pasteIntoEditor(page, id, text);
   await page.waitForFunction(
     ([key, t]) => JSON.parse(localStorage.getItem('stepbridge.workspace.v1') ?? '{}')[key] === t,
     [id, text],

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { serveDist } from './serve.mjs';
 import { launchChromium } from './chromium.mjs';
-import { open as openPage, workspace, setEditor, STATUS_TIMEOUT } from './page.mjs';
+import { open as openPage, workspace, setEditor, pasteIntoEditor, STATUS_TIMEOUT } from './page.mjs';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const EXERCISES = fileURLToPath(new URL('../../static/exercises/', import.meta.url));
@@ -63,19 +63,8 @@ const FIELDS = {
 /** Puts text in one of the exercise's editors (a paste, as for the workbench) or inputs, and
  * waits until the answer is saved verbatim. */
 async function answerField(page, id, testId, text) {
-  const editor = page.locator(`.cm-editor[data-testid="${testId}"]`);
-  if (await editor.count()) {
-    const content = editor.locator('.cm-content');
-    await content.click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
-    if (text) {
-      await content.evaluate((el, t) => {
-        const data = new DataTransfer();
-        data.setData('text/plain', t);
-        el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-      }, text);
-    }
+  if (await page.locator(`.cm-editor[data-testid="${testId}"]`).count()) {
+    await pasteIntoEditor(page, testId, text);
   } else {
     await page.getByTestId(testId).fill(text);
   }
