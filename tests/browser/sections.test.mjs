@@ -46,6 +46,12 @@ test('opening an EventBridge tab hands the page to the full app: text, run and t
   assert.ok(shown.includes('"mine"'), shown);
   await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent === 'SUCCEEDED', null, { timeout: STATUS_TIMEOUT });
   assert.match(await page.getByTestId('run-result').textContent(), /kept/);
+  // The section asked for is on screen, below the sticky top bar, once the rerun has drawn.
+  await page.waitForFunction(() => {
+    const tab = document.querySelector('[data-testid="eb-tab-transform"]').getBoundingClientRect();
+    const bar = document.querySelector('.topbar').getBoundingClientRect().bottom;
+    return tab.top >= bar && tab.bottom <= window.innerHeight;
+  }, null, { timeout: 5_000 });
   // The full app works the workbench as before: another run, with an edit.
   await setEditor(page, 'definition', MINE.replace('"kept": true', '"kept": 2'));
   await run(page, 'SUCCEEDED');

@@ -28,6 +28,9 @@ thread_local! {
     static INSTALLED: Cell<Option<Sections>> = const { Cell::new(None) };
     /// The EventBridge tab to show after a hand-over (read once by the section).
     static OPEN_TAB: Cell<Option<EbTab>> = const { Cell::new(None) };
+    /// The section is scrolled to again when the rerun lands: its result, drawn above,
+    /// pushes the section down.
+    static SCROLL_AFTER_RUN: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Where the full app picks up after a hand-over (in the browser's storage, read once).
@@ -91,6 +94,7 @@ pub(crate) fn take_handover() -> TakenOver {
     let handover: Handover = serde_json::from_str(&text).unwrap_or_default();
     if let Some(id) = &handover.eventbridge {
         OPEN_TAB.with(|t| t.set(EbTab::ALL.into_iter().find(|tab| tab.id() == id)));
+        SCROLL_AFTER_RUN.with(|s| s.set(handover.rerun));
     }
     TakenOver {
         rerun: handover.rerun,
@@ -177,6 +181,16 @@ pub fn eventbridge_section() -> Html {
             }
         });
     }
+    {
+        let node = node.clone();
+        use_effect_with(ctx.state.finished_runs, move |finished| {
+            if *finished > 0 && SCROLL_AFTER_RUN.with(Cell::take) {
+                if let Some(el) = node.cast::<web_sys::Element>() {
+                    el.scroll_into_view();
+                }
+            }
+        });
+    }
     let ready = matches!(ctx.state.engine, EngineState::Ready(_));
     use_effect_with(ready, move |ready| {
         if *ready && full.is_none() {
@@ -184,7 +198,7 @@ pub fn eventbridge_section() -> Html {
         }
     });
     html! {
-        <div ref={node}>
+        <div ref={node} class="eb-section">
             { match full {
                 Some(sections) => (sections.eventbridge)(),
                 None => html! { <Loader /> },
